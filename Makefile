@@ -1,0 +1,36 @@
+# saywhy — `make chat` runs it on the demo, `make test` passes the tests.
+PYTHON     ?= python3
+VENV       ?= .venv
+BIN        := $(VENV)/bin
+TORCH_SPEC ?= torch==2.13.0
+STAMP      := $(VENV)/.setup-done
+
+.PHONY: setup chat test bench lint clean
+
+setup: $(STAMP)
+
+# torch first, pinned: anything that pulls an unpinned torch gets a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/saywhy assets --fetch
+	$(BIN)/saywhy models --prepare
+	touch $(STAMP)
+
+chat: setup
+	$(BIN)/saywhy chat
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m saywhy.evals.bench
+
+lint: setup
+	$(BIN)/ruff check agent tools server evals tests
+	$(BIN)/mypy agent tools server evals
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,2 @@
+"""The agent: conversation, dialogue state, planners, answer writer, CLI. Sees tools only through
+the tool registry."""

@@ -1,0 +1,1 @@
+"""Measured evaluations and benchmarks. Each prints a table; none is a test."""

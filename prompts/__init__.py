@@ -1,0 +1,1 @@
+"""Data files (system prompt, method definitions, example bank), loaded with importlib.resources."""

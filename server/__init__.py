@@ -1,0 +1,1 @@
+"""The web server: a thin shell over `Conversation.ask()`."""

@@ -1,0 +1,127 @@
+"""What every target model offers the explanation tools.
+
+A target wraps a transformers model and its fast tokenizer. Tools never touch `from_pretrained`
+or tokenizer quirks: they ask the target for words and tokens, predictions, the embedding layer,
+hidden states and attentions.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from ..errors import UserError
+from .words import WordTokens, align
+
+if TYPE_CHECKING:
+    import numpy as np
+    import torch
+
+
+class Target:
+    """Base adapter. Subclasses set `kind` and implement the kind-specific calls."""
+
+    kind: ClassVar[Literal["classifier", "causal_lm"]]
+
+    def __init__(self, model: Any, tokenizer: Any, *, name: str, fingerprint: str,
+                 source: str = "", info: dict[str, Any] | None = None) -> None:
+        model.eval()
+        self.model = model
+        self.tokenizer = tokenizer
+        self.name = name
+        self.fingerprint = fingerprint
+        self.source = source
+        self.info: dict[str, Any] = dict(info or {})
+        # transformers modules are not safe to run from several threads at once with gradients;
+        # tools take this lock around model work so a server can share one target.
+        self.lock = threading.RLock()
+
+    # ---- description -------------------------------------------------------------------
+    @property
+    def config(self) -> Any:
+        return self.model.config
+
+    @property
+    def max_length(self) -> int:
+        limits = [getattr(self.config, "max_position_embeddings", None),
+                  getattr(self.tokenizer, "model_max_length", None)]
+        usable = [int(v) for v in limits if isinstance(v, int) and 0 < v < 1_000_000]
+        return min(usable) if usable else 512
+
+    @property
+    def labels(self) -> list[str]:
+        return []
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())
+
+    @property
+    def architecture(self) -> str:
+        archs = getattr(self.config, "architectures", None) or [type(self.model).__name__]
+        return str(archs[0])
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "architecture": self.architecture,
+                "parameters": self.n_parameters, "labels": self.labels,
+                "max_length": self.max_length, "source": self.source, **self.info}
+
+    # ---- tokens and words ------------------------------------------------------------------
+    def check_text(self, text: str) -> str:
+        if text is None or not str(text).strip():
+            raise UserError("The text is empty; give me a sentence to work on.")
+        return str(text)
+
+    def words(self, text: str, *, add_special_tokens: bool = True) -> WordTokens:
+        """Tokenise one text with offsets and the word<->token map; truncation is reported."""
+        text = self.check_text(text)
+        enc = self.tokenizer(text, truncation=True, max_length=self.max_length,
+                             return_offsets_mapping=True, return_special_tokens_mask=True,
+                             add_special_tokens=add_special_tokens,
+                             return_overflowing_tokens=False)
+        full = len(self.tokenizer(text, add_special_tokens=add_special_tokens,
+                                  truncation=False)["input_ids"])
+        return align(text, enc, self.tokenizer, truncated=full > len(enc["input_ids"]))
+
+    def encode(self, texts: list[str], **kwargs: Any) -> Any:
+        """A padded, truncated batch of pt tensors."""
+        return self.tokenizer(list(texts), padding=True, truncation=True,
+                              max_length=self.max_length, return_tensors="pt", **kwargs)
+
+    # ---- model internals ----------------------------------------------------------------------
+    def embedding_layer(self) -> torch.nn.Module:
+        return self.model.get_input_embeddings()
+
+    def forward(self, input_ids: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None,
+                inputs_embeds: torch.Tensor | None = None, **kwargs: Any) -> Any:
+        return self.model(input_ids=input_ids, attention_mask=attention_mask,
+                          inputs_embeds=inputs_embeds, **kwargs)
+
+    def hidden_states(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Mean-pooled last-layer hidden state per text (the target's own representation)."""
+        import numpy as np
+        import torch
+
+        out = []
+        with self.lock, torch.inference_mode():
+            for i in range(0, len(texts), batch_size):
+                batch = self.encode(texts[i:i + batch_size])
+                res = self.forward(**batch, output_hidden_states=True)
+                last = res.hidden_states[-1]
+                mask = batch["attention_mask"].unsqueeze(-1).to(last.dtype)
+                out.append(((last * mask).sum(1) / mask.sum(1).clamp(min=1)).float().numpy())
+        return np.concatenate(out) if out else np.zeros((0, self.config.hidden_size))
+
+    def attentions(self, text: str) -> tuple[WordTokens, np.ndarray]:
+        """Attention weights [layers, heads, tokens, tokens] for one text."""
+        import numpy as np
+        import torch
+
+        wt = self.words(text)
+        ids = torch.tensor([wt.input_ids])
+        with self.lock, torch.inference_mode():
+            res = self.forward(input_ids=ids, attention_mask=torch.ones_like(ids),
+                               output_attentions=True)
+        if not res.attentions or res.attentions[0] is None:
+            raise UserError("This model does not return attention weights (load it with eager attention).")
+        return wt, np.stack([a[0].float().numpy() for a in res.attentions])
