@@ -37,9 +37,9 @@ class HFClassifier(Target):
 
     def logits(self, input_ids: torch.Tensor | None = None,
                attention_mask: torch.Tensor | None = None,
-               inputs_embeds: torch.Tensor | None = None) -> torch.Tensor:
+               inputs_embeds: torch.Tensor | None = None, **kwargs: Any) -> torch.Tensor:
         return self.forward(input_ids=input_ids, attention_mask=attention_mask,
-                            inputs_embeds=inputs_embeds).logits
+                            inputs_embeds=inputs_embeds, **kwargs).logits
 
     def predict_proba(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Class probabilities [n, labels]; texts are sorted by length so batches pad little."""

@@ -49,7 +49,9 @@ def build_demo_sentiment(out: Path, progress: bool = True) -> dict[str, Any]:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
     from ..data.demo import demo_dataset
+    from .loading import quiet_transformers
 
+    quiet_transformers()
     started = time.time()
     encoder = require("minilm")
     ds = demo_dataset()
