@@ -50,22 +50,9 @@ def _fail(exc: SaywhyError) -> None:
 
 
 def load_context(model: str, data: str | None, allow_pickle: bool = False) -> Any:
-    """Load the target and its dataset into a ToolContext (shared by every command)."""
-    from saywhy.tools.context import ToolContext
-    from saywhy.tools.data import load_dataset
-    from saywhy.tools.data.demo import demo_dataset
-    from saywhy.tools.target import DEMO_MODELS, load_target
+    from .bootstrap import load_context as load
 
-    target = load_target(model, allow_pickle=allow_pickle, progress=sys.stderr.isatty())
-    if data:
-        dataset = load_dataset(data)
-    elif model in DEMO_MODELS and target.kind == "classifier":
-        dataset = demo_dataset()
-    elif model in DEMO_MODELS:
-        dataset = demo_dataset()
-    else:
-        dataset = None
-    return ToolContext(target=target, data=dataset)
+    return load(model, data, allow_pickle=allow_pickle, progress=sys.stderr.isatty())
 
 
 @app.command()
