@@ -5,7 +5,7 @@ BIN        := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 STAMP      := $(VENV)/.setup-done
 
-.PHONY: setup chat test bench lint clean
+.PHONY: setup chat test bench lint clean browser
 
 setup: $(STAMP)
 
@@ -17,7 +17,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[test]"
 	$(BIN)/saywhy assets --fetch
 	$(BIN)/saywhy models --prepare
+	$(MAKE) --no-print-directory browser
 	touch $(STAMP)
+
+# Debian's chromium for the headless browser test (skipped by the test when absent).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+	  || echo "note: chromium not installed; the browser test will be skipped"
 
 chat: setup
 	$(BIN)/saywhy chat
