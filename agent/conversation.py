@@ -1,0 +1,342 @@
+"""`Conversation.ask(text) -> Answer`: the one entry point the REPL and the server use.
+
+A conversation owns the dialogue state. Each turn: plan (offline or LLM planner), run the planned
+registry tools with validated arguments, update the state from what ran (focus, subset, last
+method/label/tool, the LM's last generation), and write the answer (embedded or LLM writer).
+Errors become words for their audience: a UserError is a plain sentence, a planner's bad
+arguments are retried once (LLM) or become a clarifying question, a system failure is a short
+apology; stack traces go to the log only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from saywhy.tools import registry
+from saywhy.tools.context import ToolContext
+from saywhy.tools.errors import SaywhyError, SystemFailure, ToolArgsError, UserError
+
+from .answer import Answer, AnswerError, AnswerKind
+from .planner.base import Plan, Planner, ToolCall
+from .planner.llm import NOTICE
+from .state import DialogueState, Turn
+from .writer.base import Writer, WriteRequest, subset_phrase
+from .writer.embedded import EmbeddedWriter
+from .writer.llm import compact
+
+if TYPE_CHECKING:
+    from saywhy.tools.data.dataset import Dataset
+    from saywhy.tools.target.base import Target
+
+    from .settings import Settings
+
+log = logging.getLogger(__name__)
+FORMAT_VERSION = 1
+LABEL_TOOLS = {"attribute", "counterfactual", "faithfulness", "layer_predictions"}
+EMPTY = ("Ask me about the model: for example \"what does it predict for review #3?\", "
+         "\"why?\" or \"which words matter most?\".")
+
+
+class Conversation:
+    """One dialogue with one target. Thread-safe: one question at a time."""
+
+    def __init__(self, target: Target | None = None, data: Dataset | None = None,
+                 planner: Planner | None = None, writer: Writer | None = None, *,
+                 ctx: ToolContext | None = None, state: DialogueState | None = None,
+                 seed: int = 0) -> None:
+        if ctx is None:
+            if target is None:
+                raise ValueError("Conversation needs a target or a ToolContext")
+            ctx = ToolContext(target=target, data=data, seed=seed)
+        self.ctx = ctx
+        self.seed = seed
+        self.state = state or DialogueState()
+        self.planner: Planner = planner or offline_planner(ctx)
+        self.writer: Writer = writer or EmbeddedWriter(seed)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_context(cls, ctx: ToolContext, planner: Planner | None = None,
+                     writer: Writer | None = None, **kwargs: Any) -> Conversation:
+        seed = kwargs.pop("seed", ctx.seed)
+        return cls(planner=planner, writer=writer, ctx=ctx, seed=seed, **kwargs)
+
+    # ---- one turn -------------------------------------------------------------------------
+    def ask(self, text: str) -> Answer:
+        with self._lock:
+            started = time.perf_counter()
+            answer = self._ask((text or "").strip())
+            answer.timings["total"] = round(time.perf_counter() - started, 4)
+            self._record(text, answer)
+            return answer
+
+    def _ask(self, text: str) -> Answer:
+        self.ctx.subset = self.state.subset  # the state is the truth (it may have been restored)
+        if not text:
+            return Answer(text=EMPTY, kind="clarify")
+        t0 = time.perf_counter()
+        try:
+            plan = self.planner.plan(text, self.state)
+        except ToolArgsError as exc:
+            plan = Plan(clarify=_clarify(exc))
+        except Exception as exc:
+            return self._failure(exc)
+        timings = {"plan": round(time.perf_counter() - t0, 4)}
+        notices = [n[len(NOTICE):] for n in plan.notes if n.startswith(NOTICE)]
+        planner_name = plan.planner or getattr(self.planner, "name", "")
+
+        def done(words: str, kind: AnswerKind, **fields: Any) -> Answer:
+            return Answer(text=_with_notices(words, notices), kind=kind, timings=timings,
+                          planner=planner_name, notices=list(notices), **fields)
+
+        if plan.reply or plan.clarify or not plan.calls:
+            return done(plan.reply or plan.clarify or f"I am not sure what you would like to "
+                        f"know. {EMPTY}", "reply" if plan.reply else "clarify")
+
+        previous_focus = dict(self.state.focus)
+        snapshot = self.state.model_copy(deep=True)
+        t1 = time.perf_counter()
+        calls, results, error, failed = self._run(plan.calls)
+        retry = getattr(self.planner, "retry", None)
+        if isinstance(error, ToolArgsError) and retry is not None:
+            self.state, self.ctx.subset = snapshot, snapshot.subset  # undo the partial turn
+            try:
+                plan = retry(text, self.state, plan.calls, error, failed)
+            except Exception as exc:
+                return self._failure(exc)
+            if not plan.calls:
+                return done(plan.reply or plan.clarify or _clarify(error),
+                            "reply" if plan.reply else "clarify")
+            calls, results, error, failed = self._run(plan.calls)
+        timings["tools"] = round(time.perf_counter() - t1, 4)
+        for i, r in enumerate(results, 1):
+            timings[f"{i}:{r.get('tool', '?')}"] = float(r.get("seconds", 0.0))
+
+        error_text: str | None = None
+        answer_error: AnswerError | None = None
+        kind: AnswerKind = "answer"
+        if isinstance(error, ToolArgsError):  # the planner's mistake: ask back
+            error_text, kind = _clarify(error), "clarify"
+        elif isinstance(error, UserError):  # the user's: say it plainly
+            error_text = error.user_text()
+            answer_error = AnswerError(code=error.code, message=error_text,
+                                       http_status=error.http_status)
+        elif error is not None:  # the system's: apologise
+            failure = self._failure(error)
+            failure.calls, failure.results, failure.timings = calls, results, timings
+            return failure
+        if not results:
+            return done(error_text or EMPTY, "clarify" if kind == "clarify" else "error",
+                        calls=calls, error=answer_error)
+
+        self.state.last_calls, self.state.last_results = calls, results
+        t2 = time.perf_counter()
+        request = WriteRequest(question=text, calls=calls, results=results, state=self.state,
+                               turn=len(self.state.history) + 1, error=error_text,
+                               previous_focus=previous_focus)
+        try:
+            written = self.writer.write(request)
+        except Exception:
+            log.exception("the writer failed; using the embedded writer")
+            written = EmbeddedWriter(self.seed).write(request)
+        timings["write"] = round(time.perf_counter() - t2, 4)
+        answer = done(written.text, kind, calls=calls, results=results, error=answer_error,
+                      refers_to=_referent(results, self.state), writer=written.writer)
+        answer.notices += [n for n in written.notes if n not in notices]
+        return answer
+
+    def _run(self, calls: list[ToolCall]) -> tuple[list[ToolCall], list[dict[str, Any]],
+                                                   Exception | None, int]:
+        """Run calls in order; stop at the first error. Returns (ran, results, error, index)."""
+        ran: list[ToolCall] = []
+        results: list[dict[str, Any]] = []
+        for index, call in enumerate(calls):
+            try:
+                try:
+                    tool = registry.get(call.tool)
+                except UserError:  # an unknown tool name is the planner's mistake
+                    raise ToolArgsError(f"Unknown tool {call.tool!r}. Known tools: "
+                                        f"{', '.join(registry.names())}.") from None
+                valid = tool.validate(call.args)  # only registry tools, only validated arguments
+                checked = ToolCall(tool=call.tool, args=valid.model_dump(
+                    mode="json", exclude_unset=True, exclude_none=True))
+                result = tool.run(self.ctx, valid).to_json()
+            except Exception as exc:  # noqa: BLE001 - sorted by audience in _ask
+                if not isinstance(exc, SaywhyError):
+                    log.exception("tool %s failed on %s", call.tool, call.args)
+                return ran, results, exc, index
+            ran.append(checked)
+            results.append(result)
+            self._update(checked, result)
+        return ran, results, None, len(calls)
+
+    def _update(self, call: ToolCall, result: dict[str, Any]) -> None:
+        s = self.state
+        s.set_focus(call.args)
+        generation = result.get("generation")
+        if isinstance(generation, dict) and generation.get("text") is not None:
+            s.last_generation = str(generation["text"])
+        s.subset = self.ctx.subset
+        method = call.args.get("method") or result.get("method")
+        if isinstance(method, str):
+            s.last_method = method
+        label = call.args.get("label") or (
+            result.get("label") if call.tool in LABEL_TOOLS else None)
+        if isinstance(label, str):
+            s.last_label = label
+        s.last_tool = call.tool
+
+    def _failure(self, exc: BaseException) -> Answer:
+        if isinstance(exc, UserError):
+            return Answer(text=exc.user_text(), kind="error", error=AnswerError(
+                code=exc.code, message=exc.user_text(), http_status=exc.http_status))
+        if isinstance(exc, SaywhyError):
+            log.error("system failure: %s", exc.message, exc_info=exc)
+            text = f"Sorry, I could not answer that: {exc.user_text()}"
+            if not isinstance(exc, SystemFailure) or exc.hint is None:
+                text += " Please try again; if it keeps failing, restart saywhy or check the log."
+            return Answer(text=text, kind="error", error=AnswerError(
+                code=exc.code, message=exc.user_text(), http_status=exc.http_status))
+        log.error("unexpected failure while answering", exc_info=exc)
+        return Answer(text="Sorry, something went wrong on my side while answering that. It is in "
+                           "the log; please try again or ask in other words.", kind="error",
+                      error=AnswerError(code="internal_error", message="internal error"))
+
+    def _record(self, question: str, answer: Answer) -> None:
+        answer.turn = len(self.state.history) + 1
+        if self.state.subset is not None:
+            answer.subset = {"size": len(self.state.subset.ids),
+                             "description": self.state.subset.description}
+        self.state.history.append(Turn(
+            question=question, answer=answer.text, calls=answer.calls,
+            results=[compact(r, max_list=50, max_str=2000) for r in answer.results],
+            seconds=answer.timings.get("total", 0.0)))
+
+    # ---- state, persistence, transcript ----------------------------------------------------
+    def reset(self) -> None:
+        """Forget focus, subset and last results (the history stays)."""
+        with self._lock:
+            self.state.reset()
+            self.ctx.subset = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": FORMAT_VERSION, "seed": self.seed,
+                "target": getattr(self.ctx.target, "name", ""),
+                "data": getattr(self.ctx.data, "name", None),
+                "state": self.state.model_dump(mode="json")}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, ctx: ToolContext | None = None,
+                  target: Target | None = None, dataset: Dataset | None = None,
+                  planner: Planner | None = None, writer: Writer | None = None) -> Conversation:
+        if data.get("version") != FORMAT_VERSION:
+            raise UserError(f"This conversation was saved in format {data.get('version')!r}; "
+                            f"this saywhy reads format {FORMAT_VERSION}.")
+        state = DialogueState.model_validate(data.get("state") or {})
+        conv = cls(target=target, data=dataset, planner=planner, writer=writer, ctx=ctx,
+                   state=state, seed=int(data.get("seed", 0)))
+        conv.ctx.subset = state.subset
+        return conv
+
+    def export_markdown(self) -> str:
+        """The transcript with each turn's tool calls and results, for sharing or a report."""
+        target = self.ctx.target
+        lines = ["# saywhy conversation", "",
+                 f"Model: {getattr(target, 'name', '?')} ({getattr(target, 'kind', '?')})."]
+        if self.ctx.data is not None:
+            lines[-1] += f" Data: {self.ctx.data.name}, {len(self.ctx.data):,} items."
+        for n, turn in enumerate(self.state.history, 1):
+            lines += ["", f"## {n}. {turn.question.strip()[:80] or '(empty)'}", "",
+                      f"**You:** {turn.question.strip()}", "", f"**saywhy:** {turn.answer}", ""]
+            for call in turn.calls:
+                lines.append(f"- `{call.tool} {json.dumps(call.args, ensure_ascii=False)}`")
+            if turn.results:
+                body = json.dumps(turn.results, indent=2, ensure_ascii=False, default=str)
+                lines += ["", "<details><summary>Results</summary>", "", "```json", body, "```",
+                          "", "</details>"]
+        return "\n".join(lines) + "\n"
+
+
+# ---- helpers and composition ---------------------------------------------------------------
+def _clarify(exc: ToolArgsError) -> str:
+    return (f"I could not run that as I understood it ({exc.message.rstrip('.')}). Could you say "
+            "it another way, for example naming the review by its id or quoting the text?")
+
+
+def _with_notices(text: str, notices: list[str]) -> str:
+    return " ".join([f"({n})" for n in notices] + [text]) if notices else text
+
+
+def _referent(results: list[dict[str, Any]], state: DialogueState) -> str | None:
+    for r in results:
+        if r.get("referent"):
+            return str(r["referent"])
+    return subset_phrase(state)
+
+
+def private_context(ctx: ToolContext) -> ToolContext:
+    """A context for one conversation that shares the target, data and cache of `ctx` but has
+    its own subset (so conversations served from one loaded model do not see each other's)."""
+    return dataclasses.replace(ctx, subset=None)
+
+
+def offline_planner(ctx: ToolContext) -> Planner:
+    """The offline planner for this target and dataset."""
+    try:
+        from .planner.offline import OfflinePlanner
+    except ImportError as exc:
+        raise SystemFailure("The offline planner is not available in this installation; "
+                            "start saywhy with --llm MODEL.") from exc
+    if hasattr(OfflinePlanner, "for_context"):  # knows the id range as well
+        return OfflinePlanner.for_context(ctx)  # type: ignore[no-any-return]
+    return OfflinePlanner(labels=list(ctx.target.labels), kind=ctx.target.kind,  # type: ignore[return-value]
+                          n_items=len(ctx.data) if ctx.data is not None else 0)
+
+
+def data_description(ctx: ToolContext) -> str:
+    data = ctx.data
+    if data is None:
+        return "none loaded (only free texts)"
+    ids = data.ids
+    text = f"{data.name}, {len(data):,} items with ids {min(ids)}-{max(ids)}" if ids else data.name
+    if data.has_labels:
+        text += f", gold labels {', '.join(data.label_names)}"
+    if data.has_split:
+        text += ", train/test split"
+    return text
+
+
+def build_conversation(ctx: ToolContext, settings: Settings | None = None, *,
+                       llm: str | None = None) -> Conversation:
+    """The conversation the settings ask for: offline, or an LLM planner and writer with the
+    offline planner and embedded writer as fallbacks. `llm` (e.g. from --llm) overrides; a
+    provider that cannot be set up raises LLMUnavailable with what to install or set."""
+    from .settings import OFFLINE_WORDS, get_settings
+
+    settings = settings or get_settings()
+    if llm is not None:
+        offline_asked = llm.strip().lower() in OFFLINE_WORDS
+        settings = settings.model_copy(update={"llm": None if offline_asked else llm.strip()} |
+                                       ({"llm_base_url": None} if offline_asked else {}))
+    embedded = EmbeddedWriter(settings.seed)
+    if settings.offline:
+        return Conversation(ctx=ctx, planner=offline_planner(ctx), writer=embedded,
+                            seed=settings.seed)
+    from .llm import client_from_settings
+    from .planner.llm import LLMPlanner
+    from .writer.llm import LLMWriter
+
+    client = client_from_settings(settings)  # fails first, with what to install or set
+    assert client is not None
+    offline = offline_planner(ctx)
+    planner = LLMPlanner(client, labels=list(ctx.target.labels), kind=ctx.target.kind,
+                         n_items=len(ctx.data) if ctx.data is not None else 0, fallback=offline,
+                         max_rounds=settings.llm_max_rounds, model_name=ctx.target.name,
+                         data_description=data_description(ctx))
+    return Conversation(ctx=ctx, planner=planner, writer=LLMWriter(client, embedded),
+                        seed=settings.seed)

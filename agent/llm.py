@@ -1,0 +1,324 @@
+"""The one module that imports langchain: chat models from a spec, one bounded call, a fake model.
+
+Everything else in the agent talks to `ChatClient.complete(messages, tools) -> LLMReply` with plain
+dicts, so the planner and writer stay testable and the provider stays swappable (any langchain
+chat model via `init_chat_model`, or an OpenAI-compatible server through `ChatOpenAI`).
+`FakeToolChatModel` is part of the product: a scripted chat model whose `bind_tools` works, for
+tests and demos (langchain's own fakes raise NotImplementedError on `bind_tools`).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import Field
+from saywhy.tools.errors import SystemFailure
+
+if TYPE_CHECKING:
+    from saywhy.tools.registry import Tool
+
+    from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+COMPATIBLE = "openai-compatible"
+SPEC_HELP = ("Write it as 'openai:gpt-4o-mini', 'anthropic:MODEL', 'ollama:MODEL' or "
+             "'openai-compatible:MODEL@http://host:port/v1'.")
+_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="saywhy-llm")
+
+
+class LLMUnavailable(SystemFailure):
+    """The language model could not be set up or did not answer usefully."""
+
+    http_status = 503
+    code = "llm_unavailable"
+
+
+# ---- building a chat model from a spec -------------------------------------------------------
+@dataclass(frozen=True)
+class LLMSpec:
+    provider: str | None  # None: let init_chat_model infer it from the model name
+    model: str
+    base_url: str | None = None
+
+    def __str__(self) -> str:
+        if self.provider == COMPATIBLE:
+            return f"{self.model} at {self.base_url}"
+        return f"{self.provider}:{self.model}" if self.provider else self.model
+
+
+def parse_llm_spec(spec: str | None, base_url: str | None = None) -> LLMSpec:
+    """`openai:gpt-4o-mini`, `ollama:qwen2.5`, `openai-compatible:MODEL@URL`, or a bare model name
+    (served by `base_url` when one is set, else the provider is inferred)."""
+    spec = (spec or "").strip()
+    if spec.startswith(COMPATIBLE + ":"):
+        model, _, url = spec.split(":", 1)[1].partition("@")
+        where = url or base_url
+        if not model or not where:
+            raise LLMUnavailable(f"The LLM spec {spec!r} needs a model and a URL. {SPEC_HELP}")
+        return LLMSpec(COMPATIBLE, model, where.rstrip("/"))
+    if not spec:
+        if base_url:
+            return LLMSpec(COMPATIBLE, "local-model", base_url)
+        raise LLMUnavailable(f"No LLM was named. {SPEC_HELP}")
+    provider, sep, model = spec.partition(":")
+    if sep and provider and model and " " not in provider:
+        return LLMSpec(provider, model, base_url if provider == "openai" else None)
+    if base_url:
+        return LLMSpec(COMPATIBLE, spec, base_url)
+    return LLMSpec(None, spec)
+
+
+def _no_temperature(model: str) -> bool:
+    return model.lower().startswith(("o1", "o3", "o4", "gpt-5"))
+
+
+def make_chat_model(spec: str | LLMSpec | None, *, base_url: str | None = None,
+                    api_key: str | None = None, timeout: float = 20.0) -> BaseChatModel:
+    """A langchain chat model for the spec, or LLMUnavailable saying exactly what is missing."""
+    parsed = spec if isinstance(spec, LLMSpec) else parse_llm_spec(spec, base_url)
+    common: dict[str, Any] = {} if _no_temperature(parsed.model) else {"temperature": 0}
+    try:
+        if parsed.provider == COMPATIBLE or (parsed.provider == "openai" and parsed.base_url):
+            from langchain_openai import ChatOpenAI
+
+            return ChatOpenAI(model=parsed.model, base_url=parsed.base_url,
+                              api_key=api_key or "not-needed",  # type: ignore[arg-type]
+                              timeout=timeout, max_retries=1, **common)
+        from langchain.chat_models import init_chat_model
+
+        if parsed.provider in {"openai", "anthropic", "azure_openai"} or parsed.provider is None:
+            common.update(timeout=timeout, max_retries=1)
+        if api_key:
+            common["api_key"] = api_key
+        name = f"{parsed.provider}:{parsed.model}" if parsed.provider else parsed.model
+        return init_chat_model(name, **common)
+    except ImportError as exc:
+        package = _package_in(str(exc)) or f"langchain-{parsed.provider}"
+        raise LLMUnavailable(f"The LLM {parsed} needs an extra package: "
+                             f"pip install {package}") from None
+    except ValueError as exc:
+        if "infer model provider" in str(exc) or "Unsupported" in str(exc):
+            raise LLMUnavailable(f"I cannot tell which provider serves {parsed.model!r}. "
+                                 f"{SPEC_HELP}") from None
+        raise LLMUnavailable(f"The LLM {parsed} could not be set up: {exc}") from None
+    except Exception as exc:  # provider clients raise their own types (missing key, bad URL)
+        if "api_key" in str(exc) or "credentials" in str(exc).lower():
+            env = f"{(parsed.provider or 'openai').upper()}_API_KEY"
+            raise LLMUnavailable(
+                f"No API key for {parsed}: set {env} or SAYWHY_LLM_API_KEY.") from None
+        log.warning("LLM setup failed", exc_info=True)
+        raise LLMUnavailable(
+            f"The LLM {parsed} could not be set up ({type(exc).__name__}).") from None
+
+
+def _package_in(message: str) -> str | None:
+    for word in message.replace("`", " ").split():
+        if word.startswith("langchain-"):
+            return word.rstrip(".,")
+    return None
+
+
+def client_from_settings(settings: Settings) -> ChatClient | None:
+    """The chat client the settings ask for, or None for offline."""
+    if settings.offline:
+        return None
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    spec = parse_llm_spec(settings.llm, settings.llm_base_url)
+    model = make_chat_model(spec, api_key=key, timeout=settings.llm_timeout)
+    return ChatClient(model, timeout=settings.llm_timeout, name=str(spec))
+
+
+def tool_schema(tool: Tool[Any, Any]) -> dict[str, Any]:
+    """A registry tool as an OpenAI-format tool schema (name, docstring, pydantic JSON schema)."""
+    return convert_to_openai_tool(tool.json_schema())
+
+
+# ---- one bounded call ------------------------------------------------------------------------
+@dataclass
+class LLMToolCall:
+    name: str
+    args: dict[str, Any]
+    id: str
+    error: str | None = None  # set when the model produced arguments that are not JSON
+
+
+@dataclass
+class LLMReply:
+    text: str = ""
+    tool_calls: list[LLMToolCall] = field(default_factory=list)
+
+
+def to_messages(messages: Sequence[dict[str, Any]]) -> list[BaseMessage]:
+    """Plain dicts (role, content, tool_calls, tool_call_id) to langchain messages."""
+    out: list[BaseMessage] = []
+    for m in messages:
+        role, content = m["role"], m.get("content") or ""
+        if role == "system":
+            out.append(SystemMessage(content))
+        elif role == "user":
+            out.append(HumanMessage(content))
+        elif role == "assistant":
+            calls = [{"name": c["name"], "args": c.get("args") or {}, "id": c["id"],
+                      "type": "tool_call"} for c in m.get("tool_calls") or []]
+            out.append(AIMessage(content=content, tool_calls=calls))
+        elif role == "tool":
+            out.append(ToolMessage(content=content, tool_call_id=m["tool_call_id"]))
+        else:
+            raise ValueError(f"unknown message role {role!r}")
+    return out
+
+
+def _describe_failure(exc: BaseException) -> str:
+    """A short, key-free reason for a provider failure."""
+    kind = type(exc).__name__
+    if "Authentication" in kind or "PermissionDenied" in kind:
+        return "the provider refused the API key"
+    if "RateLimit" in kind:
+        return "the provider's rate limit was hit; try again in a minute"
+    if "Timeout" in kind:
+        return "the request timed out"
+    if "Connect" in kind or isinstance(exc, ConnectionError):
+        return "the server could not be reached"
+    if "NotFound" in kind:
+        return "the provider does not know that model"
+    return f"it failed ({kind})"
+
+
+class ChatClient:
+    """A chat model with a wall-clock timeout and failures turned into LLMUnavailable."""
+
+    def __init__(self, model: BaseChatModel, *, timeout: float = 20.0, name: str = "") -> None:
+        self.model = model
+        self.timeout = timeout
+        self.name = name or getattr(model, "model_name", None) or type(model).__name__
+
+    def complete(self, messages: Sequence[dict[str, Any]],
+                 tools: Sequence[dict[str, Any]] | None = None) -> LLMReply:
+        runnable: Any = self.model.bind_tools(list(tools)) if tools else self.model
+        lc_messages = to_messages(messages)
+        future = _POOL.submit(runnable.invoke, lc_messages)
+        try:
+            message = future.result(timeout=self.timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise LLMUnavailable(f"The language model ({self.name}) did not answer within "
+                                 f"{self.timeout:g} s.") from None
+        except Exception as exc:
+            log.warning("LLM call to %s failed", self.name, exc_info=True)
+            raise LLMUnavailable(f"The language model ({self.name}) could not be used: "
+                                 f"{_describe_failure(exc)}.") from None
+        if not isinstance(message, AIMessage):
+            raise LLMUnavailable(f"The language model ({self.name}) returned something that is "
+                                 "not a chat message.")
+        return _reply(message)
+
+
+def _reply(message: AIMessage) -> LLMReply:
+    calls = [LLMToolCall(c["name"], dict(c.get("args") or {}), c.get("id") or _new_id())
+             for c in message.tool_calls]
+    for bad in message.invalid_tool_calls:
+        calls.append(LLMToolCall(bad.get("name") or "", {}, bad.get("id") or _new_id(),
+                                 error=f"arguments are not valid JSON: {bad.get('args')!r:.200}"))
+    return LLMReply(text=str(message.text).strip(), tool_calls=calls)
+
+
+def _new_id() -> str:
+    return "call_" + uuid.uuid4().hex[:12]
+
+
+# ---- a scripted chat model for tests and demos -----------------------------------------------
+Scripted = (AIMessage | str | dict[str, Any] | list[dict[str, Any]] | BaseException
+            | Callable[..., Any])
+
+
+def tool_call(name: str, args: dict[str, Any] | None = None, *, id: str | None = None,
+              content: str = "") -> AIMessage:
+    """An AIMessage calling one tool; for scripting `FakeToolChatModel`."""
+    return AIMessage(content=content, tool_calls=[{"name": name, "args": args or {},
+                                                   "id": id or _new_id(), "type": "tool_call"}])
+
+
+def _as_message(item: Scripted) -> AIMessage | BaseException | Callable[..., Any]:
+    if isinstance(item, AIMessage | BaseException):
+        return item
+    if isinstance(item, str):
+        return AIMessage(content=item)
+    if isinstance(item, dict):
+        return tool_call(item["name"], item.get("args"), id=item.get("id"))
+    if isinstance(item, list):
+        return AIMessage(content="", tool_calls=[
+            {"name": c["name"], "args": c.get("args") or {}, "id": c.get("id") or _new_id(),
+             "type": "tool_call"} for c in item])
+    if callable(item):
+        return item
+    raise TypeError(f"cannot script {type(item).__name__}")
+
+
+class FakeToolChatModel(BaseChatModel):
+    """Replays a queue of responses; records every call in `history` (messages and bound tools).
+
+    `enqueue()` takes AIMessages, strings (a text reply), `{"name", "args"}` dicts (a tool call),
+    lists of them (parallel calls), exceptions (raised, to test failures) or callables
+    `f(messages) -> AIMessage`. With the queue empty it answers `default`, or raises.
+    """
+
+    queue: list[Any] = Field(default_factory=list)
+    history: list[dict[str, Any]] = Field(default_factory=list)
+    default: str | None = None
+    delay: float = 0.0
+
+    @property
+    def _llm_type(self) -> str:
+        return "saywhy-fake-tool-chat"
+
+    def enqueue(self, *responses: Scripted) -> FakeToolChatModel:
+        self.queue.extend(_as_message(r) for r in responses)
+        return self
+
+    def bind_tools(self, tools: Sequence[Any], *, tool_choice: str | None = None,
+                   **kwargs: Any) -> Any:
+        formatted = [convert_to_openai_tool(t) for t in tools]
+        if tool_choice is not None:
+            kwargs["tool_choice"] = tool_choice
+        return self.bind(tools=formatted, **kwargs)
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        self.history.append({"messages": list(messages), "tools": kwargs.get("tools") or []})
+        if self.delay:
+            time.sleep(self.delay)
+        if not self.queue:
+            if self.default is None:
+                raise RuntimeError("FakeToolChatModel has no scripted responses left")
+            item: Any = AIMessage(content=self.default)
+        else:
+            item = self.queue.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        if callable(item) and not isinstance(item, AIMessage):
+            item = _as_message(item(messages))
+        return ChatResult(generations=[ChatGeneration(message=item)])
+
+    @property
+    def last_tools(self) -> list[str]:
+        """Names of the tools bound on the most recent call."""
+        if not self.history:
+            return []
+        return [t["function"]["name"] for t in self.history[-1]["tools"]]
