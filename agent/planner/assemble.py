@@ -1,0 +1,191 @@
+"""Clauses -> the ordered list of calls for one question (filters first, inputs shared)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .base import Plan, ToolCall
+from .build import ACCEPTS, DATASET_TOOLS, INPUT_TOOLS, Clause
+from .criteria import Criteria
+from .followups import recent_methods
+from .slots import METHODS
+from .toolargs import filter_calls, subset_criteria, tool_args
+
+if TYPE_CHECKING:
+    from ..state import DialogueState
+
+COMPARE = re.compile(
+    r"\b(?:compare|compared|comparison|agree\w*|versus|vs\.?|against|match"
+    r"|consistent"
+    r"|same ranking|differ\w*)\b",
+    re.I,
+)
+_THAT_METHOD = re.compile(
+    r"\b(?:that|this|the same) (?:method|technique|one)\b|\b(?:use|run|apply"
+    r"|try) it\b",
+    re.I,
+)
+_POINTING = re.compile(r"\b(?:it|that|this)\b", re.I)
+
+
+def clarify(text: str, c: Clause) -> Plan:
+    return Plan(clarify=text, intent=c.intent, confidence=c.prob)
+
+
+def _show(
+    c: Clause, infos: list[Clause], shared: dict[str, Any], state: DialogueState
+) -> ToolCall | Plan:
+    args = tool_args("show", c)
+    if c.slots.id is not None:
+        args["id"] = c.slots.id
+    elif c.input.get("id") is not None and not args.get("ids"):
+        args["id"] = c.input["id"]
+    elif not args and len(infos) > 1 and shared.get("id") is not None:
+        args["id"] = shared["id"]
+    elif not args and c.anaphora and _POINTING.search(c.text):
+        if state.focus_id is None:
+            return clarify('Which review should I show? Give an id, e.g. "show review 12".', c)
+        args["id"] = state.focus_id
+    return ToolCall(tool="show", args=args)
+
+
+def _dataset(
+    c: Clause,
+    tool: str,
+    n: int,
+    infos: list[Clause],
+    state: DialogueState,
+    filters: list[dict[str, Any]],
+) -> ToolCall:
+    crit = Criteria() if tool == "describe_data" else subset_criteria(c, tool)
+    filters += filter_calls(crit, combine=crit.combine)
+    args = tool_args(tool, c)
+    if n > 0 and c.anaphora and not c.split and tool in ("performance", "mistakes"):
+        prev = infos[n - 1]
+        if prev.split in ("train", "test", "all"):
+            args["split"] = prev.split
+    if (
+        not c.split
+        and tool == "performance"
+        and len(infos) == 1
+        and re.search(r"\bthere\b", c.text, re.I)
+    ):
+        for x in state.last_calls:
+            if x.args.get("split") in ("train", "test", "all"):
+                args["split"] = x.args["split"]
+    return ToolCall(tool=tool, args=args)
+
+
+def methods_from_context(
+    tool: str, c: Clause, args: dict[str, Any], state: DialogueState, all_methods: list[str]
+) -> None:
+    """Methods the clause does not name: shared in the question, "that method", the last one."""
+    if tool not in ("attribute", "faithfulness"):
+        return
+    named = c.slots.methods
+    if not named and len(all_methods) == 1:
+        args["method"] = all_methods[0]
+        named = all_methods
+    recent = recent_methods(state)
+    if tool == "faithfulness":
+        compare = COMPARE.search(c.text) is not None
+        if len(named) == 1 and compare:
+            prev = next((m for m in recent if m != named[0]), None)
+            if prev:
+                args["method"], args["compare"] = prev, named[0]
+        elif not named and compare and len(recent) >= 2:
+            args["method"], args["compare"] = recent[0], recent[1]
+        elif not named and c.anaphora:
+            for x in state.last_calls:
+                if x.tool == "attribute" and x.args.get("method"):
+                    args["method"] = x.args["method"]
+    if not named and "method" not in args and _THAT_METHOD.search(c.text):
+        m = recent[0] if recent else state.last_method
+        if not m and state.history:
+            from .meta import defined_methods
+
+            found = defined_methods(state.history[-1].question)
+            m = found[0] if found else None
+        if m in METHODS:
+            args["method"] = m
+
+
+def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
+    shared = next((c.input for c in infos if c.input), {})
+    all_methods = list(dict.fromkeys(m for c in infos for m in c.slots.methods))
+    filters: list[dict[str, Any]] = []
+    calls: list[ToolCall] = []
+    for n, c in enumerate(infos):
+        tool = c.intent
+        if tool in ("filter", "show"):
+            crit = subset_criteria(c, "filter")
+            only_ids = set(crit.positive) == {"ids"} and not crit.negative and c.show_verb
+            if (crit and not only_ids) or (tool == "filter" and not c.slots.id and not only_ids):
+                if not crit:
+                    if c.count_q:
+                        calls.append(ToolCall(tool="describe_data", args={}))
+                        continue
+                    return clarify(
+                        'Which reviews should I keep? For example: "negative reviews", '
+                        '"reviews you got wrong", "reviews that mention \'plot\'" or '
+                        '"ids 10-20".',
+                        c,
+                    )
+                filters += filter_calls(crit, combine=crit.combine)
+                if c.show_verb and not c.count_q:
+                    calls.append(
+                        ToolCall(tool="show", args={"page_size": c.slots.k} if c.slots.k else {})
+                    )
+                continue
+            shown = _show(c, infos, shared, state)
+            if isinstance(shown, Plan):
+                return shown
+            calls.append(shown)
+            continue
+        if tool in DATASET_TOOLS:
+            wrong = "correct" in c.criteria.positive or tool == "mistakes"
+            if c.count_q and tool in ("performance", "mistakes") and wrong:
+                crit = subset_criteria(c, "filter")
+                crit.positive.setdefault("correct", False)
+                if c.split in ("train", "test"):
+                    crit.positive["split"] = c.split
+                # "how many did you get wrong?" while a subset is selected: within it
+                combine = crit.combine or (
+                    "and" if state.subset is not None and len(crit.positive) == 1 else None
+                )
+                filters += filter_calls(crit, combine=combine)
+                continue
+            calls.append(_dataset(c, tool, n, infos, state, filters))
+            continue
+        if tool == "predict" and not c.input and any(x.intent == "what_if" for x in infos[:n]):
+            continue  # "if I change X to Y, what do you predict?": what_if reports it
+        if tool in INPUT_TOOLS:
+            inp = c.input or shared or state.focus
+            if not inp:
+                what = "prompt" if kind == "causal_lm" else "review"
+                return clarify(
+                    f'Which {what}? Give an id (e.g. "review 12") or quote a text '
+                    f"(e.g. \"why is 'a gorgeous film' positive?\").",
+                    c,
+                )
+            args = {**inp, **tool_args(tool, c)}
+            methods_from_context(tool, c, args, state, all_methods)
+            if tool == "attribute" and len(c.slots.methods) > 1 and not COMPARE.search(c.text):
+                calls += [ToolCall(tool=tool, args={**args, "method": m}) for m in c.slots.methods]
+                continue
+            if tool == "what_if" and not (c.edits or c.new_text):
+                return clarify(
+                    "What should I change? For example: \"what if I replace 'dull' with "
+                    "'gripping'?\" or \"what if it said 'a fine film'?\"",
+                    c,
+                )
+            calls.append(ToolCall(tool=tool, args=args))
+            continue
+        if tool in ACCEPTS:
+            calls.append(ToolCall(tool=tool, args={}))
+    unique: list[ToolCall] = []
+    for call in [ToolCall(tool="filter", args=a) for a in filters] + calls:
+        if call not in unique:
+            unique.append(call)
+    return Plan(calls=unique, intent=infos[0].intent, confidence=min(c.prob for c in infos))

@@ -1,0 +1,212 @@
+"""From one clause and its intent to tool calls in canonical form (see evals/parse/README.md).
+
+Only what the user said becomes an argument (no defaults), so two planners can be compared by
+exact match; the input (`id` or `text`) comes from the clause, from another clause of the same
+question, or from the dialogue's focus.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_split
+from .edits import read_edits
+from .slots import SlotReader, Slots
+from .text import LETTER, Masked, words
+
+INPUT_TOOLS = {
+    "predict",
+    "attribute",
+    "attention",
+    "counterfactual",
+    "what_if",
+    "similar",
+    "faithfulness",
+    "layer_predictions",
+}
+DATASET_TOOLS = {"performance", "mistakes", "global_importance", "keywords", "describe_data"}
+SUBSET_TOOLS = {"filter", "show"}
+NO_ARG_TOOLS = {"model_info", "capabilities"}
+TOOL_INTENTS = INPUT_TOOLS | DATASET_TOOLS | SUBSET_TOOLS | NO_ARG_TOOLS
+ACCEPTS: dict[str, set[str]] = {
+    "predict": {"id", "text", "max_new_tokens"},
+    "attribute": {"id", "text", "method", "label", "contrast", "k", "span", "faithfulness"},
+    "attention": {"id", "text", "layer", "head", "mode", "k"},
+    "counterfactual": {"id", "text", "label", "k"},
+    "what_if": {"id", "text", "edits", "new_text"},
+    "similar": {"id", "text", "k"},
+    "faithfulness": {"id", "text", "method", "label", "compare"},
+    "layer_predictions": {"id", "text", "label"},
+    "show": {"id", "ids", "page", "page_size"},
+    "filter": {
+        "ids",
+        "label",
+        "predicted",
+        "correct",
+        "contains",
+        "min_words",
+        "max_words",
+        "similar_to",
+        "min_similarity",
+        "split",
+        "negate",
+        "combine",
+        "reset",
+    },
+    "describe_data": {"split"},
+    "performance": {"split"},
+    "mistakes": {"k", "split"},
+    "global_importance": {"k", "label", "sample_size", "method"},
+    "keywords": {"k", "label"},
+    "model_info": set(),
+    "capabilities": set(),
+}
+SPLIT_ARG = {
+    "performance": {"train", "test", "all"},
+    "mistakes": {"train", "test", "all"},
+    "describe_data": {"train", "test", "all"},
+}
+ANAPHORA = re.compile(
+    r"\b(?:it|its|that|this|them|those|these|there|the same|that one|this one)\b", re.I
+)
+_SPAN_CUE = re.compile(
+    r"\b(?:say|said|answer(?:ed)?|repl(?:y|ied)|output(?:ted)?|generat\w*"
+    r"|wr[io]te"
+    r"|predict(?:ed)?|come up with|choose|chose|pick(?:ed)?)\s*$",
+    re.I,
+)
+_SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
+
+
+@dataclass
+class Clause:
+    """One clause read for one intent."""
+
+    text: str
+    intent: str
+    prob: float
+    slots: Slots
+    criteria: Criteria = field(default_factory=Criteria)
+    split: str | None = None
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    new_text: str | None = None
+    input: dict[str, Any] = field(default_factory=dict)
+    span: str | None = None
+    similar_to: str | None = None
+    show_verb: bool = False
+    count_q: bool = False
+    anaphora: bool = False
+    content: list[str] = field(default_factory=list)
+    criteria_like: bool = False  # subset conditions present (read for any intent)
+
+
+FILLER = set(
+    """and what about how with using use via by for the a an on in of instead now then try same
+again do it that this please pls only just top words word tokens token give me layer head
+class label one ones reviews review set split data whats what's mode changing change at
+most up to max more fewer examples example items item number than over under long longer
+short shorter thing question k so mentioning mentioning mention mentions containing
+contain contains ok okay well also let's lets but data point id #""".split()
+)
+
+
+def read_clause(
+    reader: SlotReader, masked: Masked, clause: str, intent: str, prob: float, kind: str
+) -> Clause:
+    """All slots of one clause, read in an order that lets each span be used once."""
+    s = reader.read(clause, intent)
+    c = Clause(text=clause, intent=intent, prob=prob, slots=s)
+    quotes = masked.quotes
+    used: set[int] = set()
+    if intent in INPUT_TOOLS | {"repeat"}:
+        c.edits, c.new_text, used = read_edits(s, quotes)
+    from .criteria import read_length
+
+    length: dict[str, Any] = {}
+    if intent in DATASET_TOOLS | SUBSET_TOOLS | {"repeat", "complement"}:
+        read_length(s, length)
+    c.split = read_split(s)
+    reader.numbers(s, intent)
+    reader.find_labels(s)
+    reader.label_roles(s)
+    c.anaphora = ANAPHORA.search(s.work) is not None
+    c.show_verb = SHOW_VERBS.search(s.work) is not None
+    c.count_q = COUNT.search(s.work) is not None
+    if intent in DATASET_TOOLS | SUBSET_TOOLS | {"repeat", "complement"}:
+        m = _SIMILAR_TO.search(s.work)
+        if m and intent == "filter":
+            qi = ord(m.group(1)[1]) - 65
+            c.similar_to, used = quotes[qi], used | {qi}
+        label_args = intent in ("keywords", "global_importance")
+        c.criteria = read_criteria(
+            s,
+            quotes,
+            loose=intent in SUBSET_TOOLS | {"repeat"},
+            correct_needs_noun=intent != "filter",
+            labels_are_args=label_args,
+            clause=clause,
+        )
+        c.criteria.positive.update(length)
+        if intent == "mistakes":
+            c.criteria.positive.pop("correct", None)
+        for crit in (c.criteria.positive, c.criteria.negative):
+            if crit.get("contains"):
+                for i, q in enumerate(quotes):
+                    if q.lower() == crit["contains"]:
+                        used.add(i)
+        c.criteria_like = bool(c.criteria or c.split)
+    else:
+        probe = copy.deepcopy(s)
+        c.criteria_like = bool(
+            c.split
+            or read_criteria(
+                probe,
+                quotes,
+                loose=False,
+                correct_needs_noun=True,
+                labels_are_args=False,
+                clause=clause,
+            )
+        )
+    # the input: an id, or a quoted / colon text not used above
+    free = [int(ord(m.group(1)) - 65) for m in LETTER.finditer(s.work)]
+    free = [i for i in free if i < len(quotes) and i not in used]
+    if masked.colon_index is not None and masked.colon_index in free:
+        free.remove(masked.colon_index)
+        free.insert(0, masked.colon_index)
+    if kind == "causal_lm" and intent in ("attribute", "repeat"):
+        for m in LETTER.finditer(s.work):
+            qi = ord(m.group(1)) - 65
+            if qi in free and _SPAN_CUE.search(s.work[: m.start()]):
+                c.span = quotes[qi]
+                free.remove(qi)
+                break
+    if s.id is not None:
+        c.input = {"id": s.id}
+    elif free:
+        c.input = {"text": quotes[free[0]]}
+    elif s.bare_numbers and intent in INPUT_TOOLS | {"show", "repeat", "review_text"}:
+        c.input = {"id": s.bare_numbers[0]}
+    label_words = {w for lm in s.labels for w in words(s.work[lm.start : lm.end])}
+    values = set()
+    for crit in (c.criteria.positive, c.criteria.negative):
+        if isinstance(crit.get("contains"), str):
+            values |= set(words(crit["contains"]))
+    show_filler = {"show"} if s.id is None and s.ids is None else set()
+    c.content = [
+        w
+        for w in words(LETTER.sub(" ", s.work))
+        if w not in FILLER
+        and w not in label_words
+        and w not in values
+        and w not in show_filler
+        and not w.isdigit()
+    ]
+    return c
+
+
+def has_slots(c: Clause) -> bool:
+    return bool(c.slots.has_any() or c.criteria or c.split or c.edits or c.new_text or c.span)

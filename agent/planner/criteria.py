@@ -1,0 +1,300 @@
+"""Subset criteria, splits and what-if edits read from one clause.
+
+Criteria become `filter` arguments: gold label vs predicted label ("labelled positive" vs "you
+predicted positive"), right or wrong predictions, a word or phrase ("that mention the acting"),
+length in words, split, ids. A condition stated negatively ("that don't mention 'plot'") is kept
+apart, because `negate` applies to a whole filter call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .slots import Slots, _consume
+from .text import quote_index
+
+_NOT = re.compile(
+    r"\b(?:don'?t|do not|doesn'?t|does not|didn'?t|did not|never|not|no|exclud\w*"
+    r"|except"
+    r"|without|other than|minus)\b[^,.;]*$",
+    re.I,
+)
+_STOP = {
+    "it",
+    "them",
+    "this",
+    "that",
+    "those",
+    "these",
+    "the",
+    "a",
+    "an",
+    "what",
+    "which",
+    "you",
+    "me",
+    "words",
+    "word",
+    "reviews",
+    "review",
+    "ones",
+    "one",
+    "any",
+    "some",
+    "and",
+    "or",
+    "is",
+    "are",
+    "they",
+    "model",
+    "in",
+    "on",
+    "of",
+    "to",
+    "i",
+    "my",
+    "we",
+    "data",
+    "dataset",
+    "there",
+    "for",
+    "with",
+    "at",
+    "by",
+    "from",
+    "as",
+    "if",
+    "so",
+    "all",
+    "each",
+    "every",
+    "both",
+    "short",
+    "long",
+    "longer",
+    "shorter",
+    "others",
+    "rest",
+    "other",
+}
+_WORD = r"(?:«[A-Z]»|[A-Za-z][\w'&-]*(?:\s+[A-Z][\w'-]*)*)"
+_CONTAINS = re.compile(
+    r"\b(?P<cue>mention(?:s|ed|ing)?(?:\s+of)?|contain(?:s|ed|ing)?|includ(?:e|es|ed|ing)"
+    r"|us(?:e|es|ing)\s+the\s+(?:word|phrase|term)|with(?:out)?(?:\s+the)?\s+(?:words?|phrases?"
+    r"|terms?)"
+    r"|say(?:s|ing)?|talk(?:s|ing)?\s+about|discuss(?:es|ing)?|refer(?:s|ring)?\s+to|featuring"
+    r"|about|with(?:out)?|ha(?:s|ve|ving))"
+    rf"\s+(?:the\s+|a\s+|an\s+)?(?:words?\s+|phrases?\s+|terms?\s+)?(?P<w>{_WORD})",
+)
+_LOOSE_CUES = {"about", "with", "without", "has", "have", "having", "say", "says", "saying"}
+_WRONG = re.compile(
+    r"\b(?:(?:you|the model|it|the classifier|model|classifier|they|u)\s+(?:have\s+|has\s+)?"
+    r"(?:got|get|gets|getting|classified|predicted|labell?ed|called)\s+(?:\w+\s+)?"
+    r"(?:wrong|incorrectly|wrongly)|misclassif\w*|mis-classif\w*|mispredict\w*"
+    r"|(?:wrong|incorrect|erroneous|mistaken|failed)\s+(?:predictions?|ones|reviews|items|examples"
+    r"|classifications?|answers?)|where\s+(?:you|it|the model)\s+(?:was|were|went)\s+wrong"
+    r"|(?:got|get)\s+wrong|errors|mistakes|false\s+(?:positives?|negatives?))\b",
+    re.I,
+)
+_RIGHT = re.compile(
+    r"\b(?:(?:you|the model|it|the classifier|model|classifier|they|u)\s+(?:have\s+|has\s+)?"
+    r"(?:got|get|gets|classified|predicted|labell?ed)\s+(?:\w+\s+)?(?:right|correctly|correct)"
+    r"|correctly\s+(?:classified|predicted)|(?:correct|right)\s+(?:predictions?|ones|reviews|items"
+    r"|examples|classifications?)|where\s+(?:you|it|the model)\s+(?:was|were)\s+(?:right|correct)"
+    r"|(?:got|get)\s+right)\b",
+    re.I,
+)
+_NOUNED = re.compile(
+    r"\b(?:reviews?|ones|examples?|items?|those|these|them|predictions?|texts?)\b", re.I
+)
+_PRED_CUE = re.compile(
+    r"\b(?:predict\w*|pred|classif\w*|call(?:ed|s)?|thinks?|thought|says?|said"
+    r"|guess\w*"
+    r"|flag\w*|(?:you|model|it)\s+(?:labell?ed|marked|tagged)"
+    r"|as)\s*(?:\w+\s+){0,3}$",
+    re.I,
+)
+_GOLD_CUE = re.compile(
+    r"\b(?:actual(?:ly)?|true|truly|really|gold|ground[ -]truth|labell?ed"
+    r"|tagged|marked"
+    r"|annotated|in fact)\s*(?:as\s+)?$",
+    re.I,
+)
+_SPLITS = [
+    ("train", re.compile(r"\b(?:train|training)\b(?!ed)", re.I)),
+    (
+        "test",
+        re.compile(
+            r"\b(?:test|testing)\s+(?:set|split|data|reviews?|examples?|portion|items"
+            r"|accuracy|performance)\b|\bheld[- ]?out\b|\b(?:on|in"
+            r"|from)\s+(?:the\s+)?test\b"
+            r"|\btest\s*$",
+            re.I,
+        ),
+    ),
+    (
+        "all",
+        re.compile(
+            r"\b(?:all\s+(?:the\s+)?(?:data|reviews|items|examples|splits)|(?:whole"
+            r"|entire|full"
+            r"|complete)\s+(?:data\s?set|data|corpus)|everything|both splits)\b",
+            re.I,
+        ),
+    ),
+]
+_LENGTH = [
+    (re.compile(r"\bbetween\s+(\d+)\s+and\s+(\d+)\s+words?\b", re.I), "range"),
+    (re.compile(r"\b(\d+)\s*(?:-|to)\s*(\d+)\s+words?\b", re.I), "range"),
+    (
+        re.compile(r"\b(?:longer|more|greater|over|above)\s+(?:than\s+)?(\d+)\s+words?\b", re.I),
+        "gt",
+    ),
+    (
+        re.compile(
+            r"\b(?:at\s+least|minimum(?:\s+of)?|min\.?)\s+(\d+)\s+words?\b|\b(\d+)\+\s*words?\b",
+            re.I,
+        ),
+        "ge",
+    ),
+    (
+        re.compile(r"\b(?:shorter|fewer|less|under|below)\s+(?:than\s+)?(\d+)\s+words?\b", re.I),
+        "lt",
+    ),
+    (
+        re.compile(
+            r"\b(?:at\s+most|no\s+more\s+than|up\s+to|maximum(?:\s+of)?"
+            r"|max\.?)\s+(\d+)\s+words?\b",
+            re.I,
+        ),
+        "le",
+    ),
+]
+SHOW_VERBS = re.compile(
+    r"\b(?:show|list|display|see|give me|find|get me|which|what are|pull up"
+    r"|print"
+    r"|examples? of|let me see)\b",
+    re.I,
+)
+COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b", re.I)
+_AND = re.compile(
+    r"\b(?:among|of|within|from|out of|in)\s+(?:those|these|them|the subset"
+    r"|the selection)\b"
+    r"|\bnarrow\w*\b|\bfurther\b|\bon top of that\b",
+    re.I,
+)
+_OR = re.compile(
+    r"\balso\s+(?:include|add)|\badd\s+(?:in\s+)?(?:the\s+)?(?:reviews|ones|items)?"
+    r"|\bas well\b"
+    r"|\bin addition\b|\bplus\b|\balong with\b",
+    re.I,
+)
+
+
+@dataclass
+class Criteria:
+    positive: dict[str, Any] = field(default_factory=dict)
+    negative: dict[str, Any] = field(default_factory=dict)
+    combine: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.positive or self.negative)
+
+
+def read_split(s: Slots) -> str | None:
+    for name, rx in _SPLITS:
+        m = rx.search(s.work)
+        if m:
+            s.work = _consume(s.work, m)
+            return name
+    return None
+
+
+def read_length(s: Slots, crit: dict[str, Any]) -> None:
+    for rx, kind in _LENGTH:
+        m = rx.search(s.work)
+        if not m:
+            continue
+        nums = [int(g) for g in m.groups() if g]
+        if kind == "range":
+            crit["min_words"], crit["max_words"] = sorted(nums)[:2]
+        elif kind == "gt":
+            crit["min_words"] = nums[0] + 1
+        elif kind == "ge":
+            crit["min_words"] = nums[0]
+        elif kind == "lt":
+            crit["max_words"] = max(nums[0] - 1, 0)
+        else:
+            crit["max_words"] = nums[0]
+        s.work = _consume(s.work, m)
+
+
+def read_criteria(
+    s: Slots,
+    quotes: list[str],
+    *,
+    loose: bool,
+    correct_needs_noun: bool,
+    labels_are_args: bool,
+    clause: str = "",
+) -> Criteria:
+    """Filter criteria in a clause. `loose` allows weak cues ("about", "with")."""
+    c = Criteria()
+    read_length(s, c.positive)
+    w = s.work
+    if re.search(r"\bfalse\s+positives?\b", w, re.I) and s.labels:
+        c.positive.update(predicted=_canon(s, "positive"), correct=False)
+    elif re.search(r"\bfalse\s+negatives?\b", w, re.I) and s.labels:
+        c.positive.update(predicted=_canon(s, "negative"), correct=False)
+    else:
+        m = _WRONG.search(w)
+        r = _RIGHT.search(w)
+        nouned = _NOUNED.search(clause or w) is not None
+        if m and (not correct_needs_noun or nouned):
+            c.positive["correct"] = False
+        elif r and (not correct_needs_noun or nouned):
+            c.positive["correct"] = True
+    distinct = {lm.label for lm in s.labels}
+    if not labels_are_args and "predicted" not in c.positive:
+        for lm in s.labels:
+            before = w[: lm.start]
+            if _GOLD_CUE.search(before):
+                c.positive.setdefault("label", lm.label)
+            elif _PRED_CUE.search(before) or re.match(
+                r"\s*(?:by the model|according to)", w[lm.end :]
+            ):
+                c.positive.setdefault("predicted", lm.label)
+            elif len(distinct) == 1:
+                c.positive.setdefault("label", lm.label)
+    for m in _CONTAINS.finditer(w):
+        cue, word = m.group("cue").lower(), m.group("w")
+        if cue == "about" and re.search(r"\b(?:what|how)\s*$", w[: m.start()], re.I):
+            continue
+        qi = quote_index(word)
+        if qi is not None:
+            value = quotes[qi]
+        else:
+            if cue.split()[0] in _LOOSE_CUES and not loose:
+                continue
+            if cue.split()[0] in {"with", "without", "has", "have", "having"}:
+                continue  # bare words after "with" are too often something else
+            value = word
+        if value.lower() in _STOP or not value.strip():
+            continue
+        value = re.sub(r"^(?:the|a|an)\s+", "", value.strip(), flags=re.I)
+        negated = cue.startswith("without") or _NOT.search(w[: m.start()]) is not None
+        (c.negative if negated else c.positive)["contains"] = value.lower()
+        break
+    if _AND.search(w):
+        c.combine = "and"
+    elif _OR.search(w):
+        c.combine = "or"
+    return c
+
+
+def _canon(s: Slots, name: str) -> str | None:
+    for lm in s.labels:
+        if lm.label.lower() == name:
+            return lm.label
+    return name

@@ -1,0 +1,109 @@
+"""Decisions on the classifier's output: which clauses are requests of their own, and second
+thoughts when the top intent does not fit the slots a clause has."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .build import DATASET_TOOLS, FILLER, INPUT_TOOLS, TOOL_INTENTS, Clause
+from .meta import define_reply
+from .text import PLACEHOLDER, tidy, words
+
+if TYPE_CHECKING:
+    from ..state import DialogueState
+    from .intents import Prediction
+
+MIN_CONF = 0.30  # below: ask back (unless the clause names an input)
+CLAUSE_CONF = 0.45  # a bare "review 14" below this confidence shows its prediction
+CLAUSE_MIN = 0.3  # a clause needs this much to count as a request of its own
+MODIFIERS = set(
+    "overall globally generally general please too again instead also thanks ok okay so "
+    "then now in".split()
+)
+_GLOBAL = re.compile(r"\b(?:overall|in general|generally|across|globally|global|the model)\b", re.I)
+_PLURAL = re.compile(r"\b(?:reviews|ones|examples|items|texts)\b", re.I)
+
+
+def clause_groups(parts: list[str], preds: list[Prediction]) -> list[tuple[str, str, float]]:
+    """Clauses with a confident tool intent of their own; the rest join their neighbour.
+
+    Returns [] when fewer than two distinct requests remain (the question is then read whole).
+    """
+    groups: list[list[Any]] = []
+    for part, p in zip(parts, preds, strict=True):
+        wordy = any(
+            w not in FILLER and w not in MODIFIERS and not w.isdigit()
+            for w in words(PLACEHOLDER.sub(" ", part))
+        )
+        strong = p.intent in TOOL_INTENTS and p.prob >= CLAUSE_MIN and wordy
+        if groups and (not strong or groups[-1][1] == p.intent or not groups[-1][3]):
+            if strong and not groups[-1][3]:
+                groups[-1][1:4] = [p.intent, p.prob, True]
+            groups[-1][0] += " and " + part
+            continue
+        groups.append([part, p.intent, p.prob, strong])
+    confident = [g for g in groups if g[3]]
+    if len(confident) < 2 or len({g[1] for g in confident}) < 2:
+        return []
+    return [(tidy(g[0]), g[1], g[2]) for g in groups]
+
+
+def extra_slots(c: Clause) -> bool:
+    """Anything besides an input (a method, label, k, attention setting, condition, edit)."""
+    s = c.slots
+    return bool(
+        s.methods
+        or s.labels
+        or s.k
+        or s.layer is not None
+        or s.head is not None
+        or s.rollout
+        or c.criteria
+        or c.split
+        or c.edits
+        or c.new_text
+    )
+
+
+def retarget(
+    c: Clause,
+    reread: Callable[[Clause, str], Clause],
+    state: DialogueState,
+    ranked: list[tuple[str, float]],
+) -> Clause:
+    """Second thoughts when the top intent does not fit the slots the clause has."""
+    intent = c.intent
+    has_input = bool(c.input)
+    if intent in ("global_importance", "keywords") and c.slots.id is not None:
+        return reread(c, "attribute")  # "word importances for 2222" is about one item
+    if intent in INPUT_TOOLS and not has_input and c.criteria_like and _PLURAL.search(c.text):
+        best = next((i for i, _ in ranked if i in DATASET_TOOLS | {"filter", "show"}), "filter")
+        return reread(c, best)
+    if intent == "attribute" and not has_input and not state.focus and _GLOBAL.search(c.text):
+        return reread(c, "global_importance")
+    if (
+        intent in INPUT_TOOLS - {"what_if"}
+        and (c.edits or c.new_text)
+        and (has_input or state.focus)
+    ):
+        return reread(c, "what_if")
+    if intent in INPUT_TOOLS and not has_input and not state.focus:
+        if intent == "attribute" and define_reply(c.text.lower()):
+            return reread(c, "define")  # "explain lime to me"
+        other = next(
+            (i for i, p in ranked if i not in INPUT_TOOLS and i in TOOL_INTENTS and p >= 0.15),
+            None,
+        )
+        if other:
+            return reread(c, other)
+    if intent == "what_if" and not (c.edits or c.new_text):
+        return reread(
+            c, next((i for i, _ in ranked[1:] if i in INPUT_TOOLS - {"what_if"}), "predict")
+        )
+    stray_text = intent in DATASET_TOOLS | {"filter", "show"} and c.input.get("text") is not None
+    unsure = c.prob < MIN_CONF or intent in ("out_of_scope", "greeting", "define")
+    if has_input and (stray_text or (unsure and intent not in INPUT_TOOLS | {"show"})):
+        return reread(c, next((i for i, _ in ranked if i in INPUT_TOOLS | {"show"}), "predict"))
+    return c

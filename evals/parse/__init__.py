@@ -1,0 +1,1 @@
+"""Parse evals: questions and dialogues -> expected tool calls, and their runners."""

@@ -1,0 +1,306 @@
+"""Parse eval: exact-match accuracy of a planner on questions.jsonl and dialogues.jsonl.
+
+    python -m saywhy.evals.parse.run [--planner offline|llm] [--verbose] [--json FILE]
+
+Exact match compares tool names and key arguments in the canonical form of README.md (order of
+calls included). Dialogue turns are teacher-forced: the state before a turn is built from the
+*expected* calls of the earlier turns, as the conversation would set it (focus, subset, last
+method/label/tool/calls, history), so one miss does not cascade. No tool runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from saywhy.agent.planner.base import Plan, ToolCall
+from saywhy.agent.state import DialogueState, Turn
+from saywhy.tools.context import Subset
+
+HERE = Path(__file__).resolve().parent
+LABELS = ["negative", "positive"]
+N_ITEMS = 12808
+VERBATIM = {"text", "new_text", "similar_to", "span"}
+
+
+# ---- loading -----------------------------------------------------------------------------------
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+
+
+def question_text(row: dict[str, Any]) -> str:
+    if row.get("q_gen"):
+        return str(row["q_gen"]["repeat"]) * int(row["q_gen"]["times"])
+    return str(row.get("q") or "")
+
+
+# ---- canonical comparison ----------------------------------------------------------------------
+def _canon_value(key: str, value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip() if key in VERBATIM else " ".join(value.lower().split())
+    if isinstance(value, list):
+        return [_canon_value(key, v) for v in value]
+    if isinstance(value, dict):
+        return {k: _canon_value(k, v) for k, v in sorted(value.items()) if v is not None}
+    return value
+
+
+def canon(calls: list[ToolCall] | list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for c in calls:
+        tool, args = (c.tool, c.args) if isinstance(c, ToolCall) else (c["tool"], c.get("args", {}))
+        out.append(
+            (tool, {k: _canon_value(k, v) for k, v in sorted(args.items()) if v is not None})
+        )
+    return out
+
+
+def matches(plan: Plan, expect: dict[str, Any]) -> bool:
+    if "any_of" in expect:
+        return any(matches(plan, e) for e in expect["any_of"])
+    if expect.get("clarify"):
+        return bool(plan.clarify) and not plan.calls
+    if "reply" in expect:
+        topic = expect["reply"]
+        return (
+            bool(plan.reply)
+            and not plan.calls
+            and (topic is True or str(topic).lower() in plan.reply.lower())
+        )
+    return not plan.clarify and not plan.reply and canon(plan.calls) == canon(expect["calls"])
+
+
+def expected_tools(expect: dict[str, Any]) -> list[str]:
+    first = expect["any_of"][0] if "any_of" in expect else expect
+    if "calls" in first:
+        return list(dict.fromkeys(c["tool"] for c in first["calls"]))
+    return ["(clarify)"] if first.get("clarify") else ["(reply)"]
+
+
+def show_plan(plan: Plan) -> str:
+    if plan.calls:
+        return " ; ".join(f"{c.tool} {json.dumps(c.args, ensure_ascii=False)}" for c in plan.calls)
+    return (
+        f"CLARIFY {plan.clarify[:70]!r}" if plan.clarify else f"REPLY {(plan.reply or '')[:70]!r}"
+    )
+
+
+# ---- state simulation --------------------------------------------------------------------------
+def apply_expected(state: DialogueState, question: str, expect: dict[str, Any]) -> None:
+    """Update the state as the conversation would after running the expected calls."""
+    first = expect["any_of"][0] if "any_of" in expect else expect
+    calls = [ToolCall(tool=c["tool"], args=c.get("args", {})) for c in first.get("calls", [])]
+    for call in calls:
+        state.set_focus(call.args)
+        if call.tool == "filter":
+            if call.args.get("reset"):
+                state.subset = None
+            else:
+                crit = {k: v for k, v in call.args.items() if k not in ("combine",)}
+                state.subset = Subset(ids=[], description="(simulated)", criteria=crit)
+        if isinstance(call.args.get("method"), str):
+            state.last_method = call.args["method"]
+        if isinstance(call.args.get("label"), str):
+            state.last_label = call.args["label"]
+        state.last_tool = call.tool
+    if calls:
+        state.last_calls = calls
+    state.history.append(Turn(question=question, answer="", calls=calls))
+
+
+# ---- planners ----------------------------------------------------------------------------------
+def make_planner(name: str, kind: str) -> Any:
+    """Any object with `.plan(text, state)`: the offline planner, or the LLM one when configured."""
+    if name == "offline":
+        from saywhy.agent.planner.offline import OfflinePlanner
+
+        return OfflinePlanner(labels=LABELS, kind=kind, n_items=N_ITEMS)
+    if name == "llm":
+        from saywhy.agent.llm import client_from_settings
+        from saywhy.agent.planner.llm import LLMPlanner
+        from saywhy.agent.settings import Settings
+
+        settings = Settings()
+        client = client_from_settings(settings)
+        if client is None:
+            raise SystemExit(
+                "The llm planner needs SAYWHY_LLM (e.g. openai:gpt-4o-mini); none is set."
+            )
+        return LLMPlanner(
+            client,
+            labels=LABELS,
+            kind=kind,
+            n_items=N_ITEMS,
+            fallback=None,
+            model_name=settings.model,
+        )
+    raise SystemExit(f"unknown planner {name!r}; use offline or llm")
+
+
+# ---- running -----------------------------------------------------------------------------------
+def evaluate(
+    planner_for: Any,
+    questions: list[dict[str, Any]],
+    dialogues: list[dict[str, Any]],
+    verbose: bool = False,
+) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = []
+    latencies: list[float] = []
+    cpu: list[float] = []
+
+    def run(
+        planner: Any, q: str, state: DialogueState, expect: dict[str, Any], **meta: Any
+    ) -> None:
+        t0, c0 = time.perf_counter(), time.thread_time()
+        plan = planner.plan(q, state)
+        latencies.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+        ok = matches(plan, expect)
+        rows.append(
+            {
+                "q": q[:120],
+                "ok": ok,
+                "got": show_plan(plan),
+                "expect": expect,
+                "tools": expected_tools(expect),
+                **meta,
+            }
+        )
+        if verbose and not ok:
+            print(
+                f"MISS [{meta.get('tag') or meta.get('dialogue')}] {q[:100]!r}\n   got:    "
+                f"{show_plan(plan)}\n   wanted: {json.dumps(expect, ensure_ascii=False)[:300]}"
+            )
+
+    for row in questions:
+        kind = row.get("kind", "classifier")
+        state = DialogueState()
+        if row.get("after"):
+            apply_expected(state, "(earlier question)", {"calls": row["after"]})
+        run(
+            planner_for(kind),
+            question_text(row),
+            state,
+            row["expect"],
+            tag=row.get("tag"),
+            followup=bool(row.get("after")),
+            source="questions",
+        )
+    for d in dialogues:
+        state = DialogueState()
+        planner = planner_for(d.get("kind", "classifier"))
+        for n, turn in enumerate(d["turns"]):
+            run(
+                planner,
+                turn["q"],
+                state,
+                turn["expect"],
+                dialogue=d["id"],
+                followup=n > 0,
+                source="dialogues",
+            )
+            apply_expected(state, turn["q"], turn["expect"])
+    return summarise(rows, latencies, cpu)
+
+
+def _acc(rs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"n": len(rs), "exact": round(sum(r["ok"] for r in rs) / len(rs), 4) if rs else None}
+
+
+def _pct(xs: list[float], q: float) -> float | None:
+    ms = sorted(x * 1000 for x in xs)
+    return round(ms[int(q * (len(ms) - 1))], 1) if ms else None
+
+
+def summarise(
+    rows: list[dict[str, Any]], latencies: list[float], cpu: list[float]
+) -> dict[str, Any]:
+    per_tool: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        for t in r["tools"]:
+            per_tool[t].append(r)
+    return {
+        "overall": _acc(rows),
+        "questions": _acc([r for r in rows if r["source"] == "questions"]),
+        "dialogue_turns": _acc([r for r in rows if r["source"] == "dialogues"]),
+        "followups": _acc([r for r in rows if r["followup"]]),
+        "multi_call": _acc([r for r in rows if len(r["tools"]) > 1]),
+        "per_tool": {t: _acc(rs) for t, rs in sorted(per_tool.items())},
+        "latency_ms": {
+            "p50": _pct(latencies, 0.5),
+            "p90": _pct(latencies, 0.9),
+            "cpu_p50": _pct(cpu, 0.5),
+            "cpu_p90": _pct(cpu, 0.9),
+        },
+        "misses": [r for r in rows if not r["ok"]],
+    }
+
+
+def print_report(res: dict[str, Any], name: str) -> None:
+    def line(label: str, acc: dict[str, Any]) -> str:
+        pct = "  n/a" if acc["exact"] is None else f"{100 * acc['exact']:5.1f}%"
+        return f"  {label:<22} {pct}  (n={acc['n']})"
+
+    print(f"Parse eval, planner={name}: exact match (tool names + key arguments)")
+    for key in ("overall", "questions", "dialogue_turns", "followups", "multi_call"):
+        print(line(key, res[key]))
+    print("  per tool (questions whose expected calls include it):")
+    for tool, acc in res["per_tool"].items():
+        print("  " + line(tool, acc))
+    lat = res["latency_ms"]
+    print(
+        f"  planning latency: wall p50 {lat['p50']} ms, p90 {lat['p90']} ms; "
+        f"CPU time of the planning thread p50 {lat['cpu_p50']} ms, p90 {lat['cpu_p90']} ms"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--planner", default="offline", choices=["offline", "llm"])
+    ap.add_argument("--verbose", "-v", action="store_true", help="print every miss")
+    ap.add_argument("--json", type=Path, help="write the full results here")
+    ap.add_argument(
+        "--set",
+        default="both",
+        choices=["main", "holdout", "both"],
+        help="main: questions/dialogues.jsonl; holdout: the never-tuned-on set",
+    )
+    args = ap.parse_args(argv)
+    cache: dict[str, Any] = {}
+
+    def planner_for(kind: str) -> Any:
+        if kind not in cache:
+            cache[kind] = make_planner(args.planner, kind)
+        return cache[kind]
+
+    if args.planner == "offline":
+        planner_for("classifier").warm_up()  # fit/load the classifier outside the timings
+    results = {}
+    sets = {
+        "main": ("questions.jsonl", "dialogues.jsonl"),
+        "holdout": ("holdout_questions.jsonl", "holdout_dialogues.jsonl"),
+    }
+    for name, (qfile, dfile) in sets.items():
+        if args.set not in (name, "both"):
+            continue
+        res = evaluate(
+            planner_for, load_jsonl(HERE / qfile), load_jsonl(HERE / dfile), verbose=args.verbose
+        )
+        print_report(res, f"{args.planner}, set={name}")
+        results[name] = res
+    if args.json:
+        args.json.write_text(
+            json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
