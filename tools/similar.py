@@ -1,0 +1,162 @@
+"""`similar`: the dataset items nearest to an input in the target model's own hidden space.
+
+Similarity is the cosine between mean-pooled last-layer states, i.e. how alike the *model*
+finds two texts, not how alike their words are. The dataset's embeddings are computed once per
+(target, dataset) pair and kept on disk (SAYWHY_HOME/cache/embeddings) and in the context.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from .context import ToolContext
+from .errors import UserError
+from .home import cache_dir
+from .inputs import InputArgs
+from .registry import Result, tool
+
+if TYPE_CHECKING:
+    import numpy as np
+
+CHUNK = 256
+
+
+class SimilarArgs(InputArgs):
+    """The dataset items the model represents most like a given item or text."""
+
+    k: int = Field(default=5, description="How many similar items to return (1-50).")
+
+
+class Neighbour(BaseModel):
+    id: int
+    text: str
+    similarity: float
+    gold: str | None = None
+    predicted: str | None = None
+    probability: float | None = None
+
+
+class SimilarResult(Result):
+    referent: str
+    id: int | None = None
+    text: str
+    predicted: str | None = None
+    searched: int = Field(description="How many items were searched.")
+    scope: str = Field(description="'the dataset' or the current subset's description.")
+    items: list[Neighbour] = Field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.items:
+            return f"For {self.referent}, there are no other items in {self.scope} to compare with."
+        listed = "; ".join(
+            f"#{n.id} ({n.similarity:.2f}"
+            + (f", gold {n.gold}" if n.gold else "")
+            + (f", predicted {n.predicted}" if n.predicted else "") + ")"
+            for n in self.items)
+        text = (f"For {self.referent}, the {len(self.items)} most similar items among "
+                f"{self.searched:,} in {self.scope}, by cosine similarity of the model's own "
+                f"last-layer representation, are: {listed}.")
+        if self.predicted is not None and all(n.predicted for n in self.items):
+            same = sum(n.predicted == self.predicted for n in self.items)
+            text += (f" {same} of {len(self.items)} share its predicted label "
+                     f"({self.predicted}).")
+        return text
+
+
+def _progress(total: int):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    show = total > 2 * CHUNK and sys.stderr.isatty()
+    return Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), disable=not show, transient=True)
+
+
+def dataset_embeddings(ctx: ToolContext) -> np.ndarray:
+    """[items, hidden] in `ctx.data.ids` order, L2-normalised; from memory, disk, or computed."""
+    import numpy as np
+
+    data = ctx.data
+    if data is None:
+        raise UserError("similar needs a dataset; start saywhy with --data FILE.")
+    data_fp = data.fingerprint()
+
+    def load_or_compute() -> np.ndarray:
+        name = re.sub(r"[^\w.-]", "_", f"{ctx.target.fingerprint}-{data_fp}")
+        path = cache_dir("embeddings") / f"{name}.npy"
+        if path.is_file():
+            cached = np.load(path)
+            if cached.shape[0] == len(data):
+                return cached
+        texts = data.frame["text"].astype(str).tolist()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: np.ndarray | None = None
+        with _progress(len(texts)) as bar:
+            task = bar.add_task("Embedding the dataset (once)", total=len(texts))
+            for start in range(0, len(order), CHUNK):
+                idx = order[start:start + CHUNK]
+                vecs = ctx.target.hidden_states([texts[i] or " " for i in idx], batch_size=64)
+                if out is None:
+                    out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
+                out[idx] = vecs
+                bar.advance(task, len(idx))
+        assert out is not None
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        tmp = path.with_suffix(".tmp.npy")
+        np.save(tmp, out)
+        tmp.replace(path)
+        return out
+
+    return ctx.memo(("embeddings", data_fp), load_or_compute)
+
+
+def _gold(ctx: ToolContext, item: int) -> str | None:
+    import pandas as pd
+
+    if ctx.data is None or not ctx.data.has_labels:
+        return None
+    value = ctx.data.frame.at[item, "label"]
+    return None if pd.isna(value) else str(value)
+
+
+@tool("similar", SimilarArgs, needs_data=True)
+def similar(ctx: ToolContext, args: SimilarArgs) -> SimilarResult:
+    """The k dataset items most similar to an input in the model's own representation (cosine of
+    mean-pooled last-layer states), with their gold labels and the model's predictions."""
+    import numpy as np
+
+    if not 1 <= args.k <= 50:
+        raise UserError(f"k must be between 1 and 50 items; got {args.k}.")
+    ref = ctx.resolve(args.id, args.text)
+    data = ctx.data
+    assert data is not None
+    emb = dataset_embeddings(ctx)
+    position = {i: p for p, i in enumerate(data.ids)}
+    if ref.id is not None:
+        query = emb[position[ref.id]]
+    else:
+        vec = ctx.memo(("hidden", ref.text), lambda: ctx.target.hidden_states([ref.text]))[0]
+        query = vec / max(float(np.linalg.norm(vec)), 1e-12)
+    pool = [i for i in ctx.items() if i != ref.id]
+    scope = f"the current subset ({ctx.subset.description})" if ctx.subset else "the dataset"
+    rows = np.array([position[i] for i in pool], dtype=int)
+    sims = emb[rows] @ query if len(rows) else np.zeros(0)
+    best = sorted(range(len(pool)), key=lambda j: (-sims[j], pool[j]))[:args.k]
+    ids = [pool[j] for j in best]
+    texts = [data.text(i) for i in ids]
+    predicted: str | None = None
+    preds: list[tuple[str | None, float | None]] = [(None, None)] * len(ids)
+    if ctx.target.kind == "classifier":
+        labels = ctx.target.labels
+        probs = ctx.probs([ref.text, *texts])
+        predicted = labels[int(probs[0].argmax())]
+        preds = [(labels[int(p.argmax())], round(float(p.max()), 4)) for p in probs[1:]]
+    items = [Neighbour(id=i, text=t, similarity=round(float(sims[j]), 4), gold=_gold(ctx, i),
+                       predicted=p, probability=pr)
+             for i, t, j, (p, pr) in zip(ids, texts, best, preds, strict=True)]
+    return SimilarResult(referent=ref.referent, id=ref.id, text=ref.text, predicted=predicted,
+                         searched=len(pool), scope=scope, items=items)
