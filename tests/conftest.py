@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 REAL_HOME = Path(os.environ.get("SAYWHY_HOME") or Path.home() / ".cache" / "saywhy")
-SHARED = ("assets", "models", "cache/converted")
+SHARED = ("assets", "models", "cache/converted", "cache/planner")
 
 
 @pytest.fixture(autouse=True)

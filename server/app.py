@@ -1,0 +1,169 @@
+"""The FastAPI app: the JSON API (/api/v1), the OpenAI-compatible endpoint (/v1), the chat page.
+
+`create_app(settings, ctx)` wires the routers, the error handlers, the limits and the store;
+`run(...)` is `saywhy serve`: load the model once, check a conversation can be built (so a
+missing LLM package fails now, with what to install), then serve with uvicorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from saywhy.agent.conversation import Conversation, build_conversation
+from saywhy.agent.settings import Settings, get_settings
+from saywhy.tools.context import ToolContext
+from saywhy.tools.errors import SaywhyError
+
+from .config import ServerSettings, load_server_settings
+from .dependencies import Services
+from .errors import SafeJSONResponse, install_handlers
+from .limits import BodyLimitMiddleware, RateLimiter, WorkQueue
+from .routers import conversations, health, messages, openai_compat, tools
+from .sessions import Factory, Sessions
+from .store import Store
+
+log = logging.getLogger("saywhy.server")
+STATIC = Path(__file__).parent / "static"
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+                               "style-src 'self'; script-src 'self'; connect-src 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+DESCRIPTION = """Ask a text classifier or language model, in plain words, what it does and why.
+
+**Flow**: `POST /api/v1/conversations` → an unguessable `id`; `POST
+/api/v1/conversations/{id}/messages` with `{"text": "why is review 12 negative?"}` → the Answer
+(text, tool calls, structured results, timings); `.../messages/stream` streams progress as
+server-sent events first. `GET /api/v1/conversations/{id}` is the transcript.
+
+**Auth**: when `SAYWHY_API_TOKEN` is set, every `/api/v1` and `/v1` route needs
+`Authorization: Bearer <token>` (the page and these docs stay public: they hold no data).
+
+**Errors**: always `{"error": {"code", "message"}}`: 400/404 the request's or the input's
+problem, 401 token, 413 too large (body over `SAYWHY_MAX_BODY_BYTES`, question over
+`SAYWHY_MAX_MESSAGE_CHARS`), 422 invalid body, 429 rate limit (per client IP, with
+`Retry-After`), 503 busy or still loading, 504 the answer overran `SAYWHY_REQUEST_TIMEOUT` (the
+turn is dropped; the conversation stays usable).
+
+**OpenAI-compatible**: `POST /v1/chat/completions` with `"model": "saywhy"` (plain or `stream`).
+The last user message is the question. `metadata.conversation_id` picks the conversation (an API
+id, or any string of yours); otherwise it is found by a hash of the earlier user/assistant
+messages (and `user`), so a front-end resending the whole history continues the same one.
+"""
+
+
+def _version() -> str:
+    try:
+        return version("saywhy")
+    except PackageNotFoundError:
+        return "0"
+
+
+def default_factory(settings: Settings, llm: str | None = None) -> Factory:
+    def make(ctx: ToolContext) -> Conversation:
+        return build_conversation(ctx, settings, llm=llm)
+
+    return make
+
+
+async def _load(svc: Services) -> None:
+    """Load the model in a thread; readiness turns true when done."""
+    from saywhy.agent.bootstrap import load_context
+
+    try:
+        svc.ctx = await run_in_threadpool(load_context, svc.settings.model, svc.settings.data)
+    except SaywhyError as exc:
+        svc.load_error = exc.user_text()
+        log.error("could not load %s: %s", svc.settings.model, exc.user_text())
+        return
+    except Exception as exc:  # noqa: BLE001 - logged; readiness reports it
+        svc.load_error = "an unexpected error (see the server log)"
+        log.error("could not load %s", svc.settings.model, exc_info=exc)
+        return
+    _start(svc)
+
+
+def _start(svc: Services) -> None:
+    assert svc.ctx is not None and svc.work is not None and svc.factory is not None
+    svc.sessions = Sessions(svc.ctx, svc.store, svc.work, svc.factory,
+                            cache_size=svc.limits.sessions_cached)
+
+
+def create_app(settings: Settings | None = None, ctx: ToolContext | None = None, *,
+               llm: str | None = None, limits: ServerSettings | None = None,
+               conversation_factory: Factory | None = None) -> FastAPI:
+    """The app over one loaded target (`ctx`; loaded from `settings` at start-up when None).
+
+    Each conversation gets its own ToolContext sharing `ctx.target` and `ctx.data`.
+    `conversation_factory(ctx) -> Conversation` replaces `build_conversation` (tests)."""
+    settings = settings or get_settings()
+    limits = limits or load_server_settings()
+    store = Store(limits.database())
+    svc = Services(settings=settings, limits=limits, store=store,
+                   rate=RateLimiter(limits.rate_limit_per_minute, limits.rate_limit_burst),
+                   factory=conversation_factory or default_factory(settings, llm), ctx=ctx,
+                   work=WorkQueue(limits.workers, limits.queue_limit, limits.queue_timeout,
+                                  limits.request_timeout))
+    if ctx is not None:
+        _start(svc)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        loader = asyncio.create_task(_load(svc)) if svc.sessions is None else None
+        try:
+            yield
+        finally:
+            if loader is not None:
+                loader.cancel()
+            assert svc.work is not None
+            svc.work.shutdown()  # the app may be started again (tests): both reopen on use
+            store.close()
+
+    app = FastAPI(title="saywhy", version=_version(), description=DESCRIPTION, lifespan=lifespan,
+                  default_response_class=SafeJSONResponse, redoc_url=None)
+    app.state.services = svc
+    install_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, limit=limits.max_body_bytes)
+    for module in (conversations, messages, tools, health, openai_compat):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, model: str | None = None,
+        data: str | None = None, llm: str | None = None) -> None:
+    """`saywhy serve`: load once, fail early on a bad LLM setting, then serve until Ctrl-C."""
+    import uvicorn
+
+    from saywhy.agent.bootstrap import load_context
+    from saywhy.agent.settings import load_settings
+
+    settings = load_settings(model=model, data=data, llm=llm)
+    limits = load_server_settings()
+    ctx = load_context(settings.model, settings.data, progress=sys.stderr.isatty())
+    build_conversation(ToolContext(target=ctx.target, data=ctx.data), settings)  # fail fast
+    app = create_app(settings, ctx, limits=limits)
+    print(f"saywhy: explaining {settings.model} at http://{host}:{port}/ "
+          f"(API docs at http://{host}:{port}/docs)", file=sys.stderr, flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1") and settings.api_token is None:
+        print("saywhy: warning: listening beyond this machine without SAYWHY_API_TOKEN; "
+              "anyone who can reach it can use the model.", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)

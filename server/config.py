@@ -1,0 +1,50 @@
+"""The web server's own limits (`SAYWHY_*`, like the agent's settings).
+
+Kept apart from `saywhy.agent.settings` because only the server reads them; every limit has a
+default that suits one person on a 2-core machine and can be raised for a benchmark.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from saywhy.tools.errors import UserError
+from saywhy.tools.home import saywhy_home
+
+
+class ServerSettings(BaseSettings):
+    """Limits and storage of `saywhy serve`. Each field is read from `SAYWHY_<FIELD>`."""
+
+    model_config = SettingsConfigDict(env_prefix="SAYWHY_", extra="ignore")
+
+    db_path: Path | None = Field(default=None, description="SQLite file for conversations "
+                                 "(default SAYWHY_HOME/server/conversations.sqlite3).")
+    max_message_chars: int = Field(default=20_000, ge=1, description="Longest question.")
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, description="Largest request body.")
+    rate_limit_per_minute: float = Field(default=120.0, ge=0,
+                                         description="Requests per client IP (0 = no limit).")
+    rate_limit_burst: int = Field(default=60, ge=1, description="Token bucket size per client IP.")
+    workers: int = Field(default=2, ge=1, le=16, description="Questions answered at once.")
+    queue_limit: int = Field(default=32, ge=0, description="Questions that may wait for a worker; "
+                             "more get 503.")
+    queue_timeout: float = Field(default=300.0, gt=0, description="Seconds a question may wait "
+                                 "for a worker before 503.")
+    request_timeout: float = Field(default=300.0, gt=0, description="Seconds of model work per "
+                                   "question before 504.")
+    sessions_cached: int = Field(default=64, ge=1, description="Conversations kept in memory.")
+
+    def database(self) -> Path:
+        return (self.db_path or saywhy_home() / "server" / "conversations.sqlite3").expanduser()
+
+
+def load_server_settings(**overrides: object) -> ServerSettings:
+    """Server settings from the environment plus overrides; errors as one UserError sentence."""
+    try:
+        return ServerSettings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(f"SAYWHY_{str(e['loc'][0]).upper() if e['loc'] else '?'}: {e['msg']}"
+                             for e in exc.errors())
+        raise UserError(f"Invalid server settings: {problems}.") from None

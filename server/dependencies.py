@@ -1,0 +1,75 @@
+"""What routes depend on: the app's services, the bearer token, the rate limit."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from saywhy.agent.settings import Settings
+from saywhy.tools.context import ToolContext
+
+from .config import ServerSettings
+from .errors import NotReady, Unauthorized
+from .limits import RateLimiter, WorkQueue
+from .sessions import Factory, Sessions
+from .store import Store
+
+
+@dataclass
+class Services:
+    """Everything the routes share; on `app.state.services`."""
+
+    settings: Settings
+    limits: ServerSettings
+    store: Store
+    rate: RateLimiter
+    factory: Factory | None = None
+    ctx: ToolContext | None = None
+    work: WorkQueue | None = None
+    sessions: Sessions | None = None
+    load_error: str | None = None
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_sessions(request: Request) -> Sessions:
+    svc = get_services(request)
+    if svc.sessions is None:
+        if svc.load_error:
+            raise NotReady(f"The model could not be loaded: {svc.load_error}")
+        raise NotReady("The model is still loading; please try again in a few seconds.")
+    return svc.sessions
+
+
+SessionsDep = Annotated[Sessions, Depends(get_sessions)]
+
+_bearer = HTTPBearer(auto_error=False, description="Needed when SAYWHY_API_TOKEN is set.")
+
+
+async def authorize(request: Request, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Security(_bearer)] = None) -> None:
+    """Every API route needs `Authorization: Bearer <SAYWHY_API_TOKEN>` when a token is set."""
+    token = get_services(request).settings.api_token
+    if token is None or not token.get_secret_value():
+        return
+    given = credentials.credentials if credentials is not None else ""
+    if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
+        raise Unauthorized("This server needs an API token: send `Authorization: Bearer <token>` "
+                           "(the chat page asks for it).")
+
+
+async def rate_limit(request: Request) -> None:
+    client = request.client.host if request.client else "unknown"
+    get_services(request).rate.check(client)
+
+
+GUARDS = [Depends(rate_limit), Depends(authorize)]

@@ -1,0 +1,206 @@
+"""Limits that keep one busy client from hurting the others on a 2-core machine.
+
+- `BodyLimitMiddleware`: request bodies over a size are refused with 413 before they are parsed.
+- `RateLimiter`: a token bucket per client IP (429 with Retry-After).
+- `WorkQueue`: model work runs in a small thread pool, at most `workers` at once, with at most
+  `capacity` requests admitted (running or waiting; more get 503). Each job has a time budget
+  (504 when it runs over). A Python thread cannot be killed, so a job that overran keeps its
+  worker until it finishes: its slot is only freed then, so the cores are never oversubscribed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from saywhy.tools.errors import ToolTimeout
+
+from .errors import RateLimited, ServerBusy, error_response
+
+T = TypeVar("T")
+
+
+# ---- request body size ------------------------------------------------------------------------
+class _TooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body is larger than the limit of {limit:,} bytes.")
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over `limit` bytes: by Content-Length up front, else while reading."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge(self.limit)  # FastAPI re-raises HTTPExceptions from the body
+            return message
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, sending)
+        except _TooLarge:
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(413, "payload_too_large", f"The request body is larger than "
+                                  f"the limit of {self.limit:,} bytes.")
+        await response(scope, receive, send)
+
+
+# ---- rate limit ---------------------------------------------------------------------------------
+class RateLimiter:
+    """Token bucket per key: `burst` tokens, refilled at `per_minute / 60` tokens a second."""
+
+    def __init__(self, per_minute: float, burst: int, max_clients: int = 10_000) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self.max_clients = max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.rate > 0
+
+    def check(self, key: str, now: float | None = None) -> None:
+        """Take one token for `key`, or raise RateLimited saying when to come back."""
+        if not self.enabled:
+            return
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens < 1.0:
+                self._buckets[key] = (tokens, now)
+                wait = (1.0 - tokens) / self.rate
+                raise RateLimited(f"Too many requests from this client; try again in "
+                                  f"{max(1, round(wait))} s.", retry_after=wait)
+            self._buckets[key] = (tokens - 1.0, now)
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
+
+
+# ---- bounded model work -------------------------------------------------------------------------
+class Ticket:
+    """An admitted request's place in the queue; `release()` is idempotent."""
+
+    def __init__(self, queue: WorkQueue) -> None:
+        self._queue: WorkQueue | None = queue
+
+    def release(self) -> None:
+        queue, self._queue = self._queue, None
+        if queue is not None:
+            with queue._lock:
+                queue.admitted -= 1
+
+
+class WorkQueue:
+    """A bounded pool for blocking model work, driven from asyncio."""
+
+    def __init__(self, workers: int = 2, queue_limit: int = 32, queue_timeout: float = 300.0,
+                 timeout: float = 300.0) -> None:
+        self.workers = workers
+        self.capacity = workers + queue_limit
+        self.queue_timeout = queue_timeout
+        self.timeout = timeout
+        self.admitted = 0  # requests holding a ticket (running or waiting)
+        self.running = 0  # jobs on a worker thread, including ones that overran their budget
+        self._lock = threading.Lock()
+        self._slots: asyncio.Semaphore | None = None  # made on the serving loop, FIFO
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._executor: ThreadPoolExecutor | None = None  # made on first use, again after shutdown
+
+    def admit(self) -> Ticket:
+        """A ticket, or ServerBusy when `capacity` requests are already in."""
+        with self._lock:
+            if self.admitted >= self.capacity:
+                raise ServerBusy(f"The server is busy ({self.admitted} questions in progress or "
+                                 "waiting); please try again shortly.")
+            self.admitted += 1
+        return Ticket(self)
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"workers": self.workers, "running": self.running,
+                    "admitted": self.admitted, "capacity": self.capacity}
+
+    async def run(self, fn: Callable[[], T], *, timeout: float | None = None,
+                  on_timeout: Callable[[], Any] | None = None) -> T:
+        """Run `fn` on a worker once one is free; its time budget starts when it starts."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._loop is not loop:
+            self._slots, self._loop = asyncio.Semaphore(self.workers), loop
+        slots = self._slots
+        try:
+            await asyncio.wait_for(slots.acquire(), self.queue_timeout)
+        except TimeoutError:
+            raise ServerBusy("No worker became free in time; please try again shortly.") from None
+        with self._lock:
+            self.running += 1
+        def free(_future: Future[Any] | None = None) -> None:
+            with self._lock:
+                self.running -= 1
+            try:
+                loop.call_soon_threadsafe(slots.release)
+            except RuntimeError:  # the loop is closed: the server is stopping
+                pass
+
+        try:
+            with self._lock:
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(max_workers=self.workers,
+                                                        thread_name_prefix="saywhy-work")
+                executor = self._executor
+            future: Future[T] = executor.submit(fn)
+        except BaseException:
+            free()
+            raise
+        future.add_done_callback(free)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future),
+                                          timeout if timeout is not None else self.timeout)
+        except TimeoutError:
+            if on_timeout is not None:
+                on_timeout()
+            budget = timeout if timeout is not None else self.timeout
+            raise ToolTimeout(f"Answering took longer than the server's limit of {budget:g} s, "
+                              "so it was abandoned and not added to the conversation.",
+                              hint="The conversation is still usable: ask again, perhaps about a "
+                                   "shorter text or a smaller sample.") from None
+
+    def shutdown(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)

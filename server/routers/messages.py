@@ -1,0 +1,121 @@
+"""Messages: ask a question (plain or streamed as server-sent events) and rate an answer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from saywhy.agent.answer import Answer
+from saywhy.tools.errors import NotFoundError, SaywhyError, http_status
+
+from ..dependencies import GUARDS, ServicesDep, SessionsDep
+from ..errors import PayloadTooLarge, error_body, jsonable
+from ..schemas import ErrorBody, Feedback, FeedbackOut, MessageIn
+
+log = logging.getLogger("saywhy.server")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (401, 404, 413, 429, 503, 504)}
+router = APIRouter(prefix="/api/v1/conversations/{conversation_id}/messages", tags=["messages"],
+                   dependencies=GUARDS, responses=ERRORS)
+_background: set[asyncio.Task[Any]] = set()  # streamed answers finish even if the client leaves
+KEEPALIVE = 15.0
+
+
+def _check_length(text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise PayloadTooLarge(f"The message is {len(text):,} characters long; the limit is "
+                              f"{limit:,}. Ask about a shorter text.")
+
+
+@router.post("", response_model=Answer, summary="Ask a question")
+async def post_message(conversation_id: str, body: MessageIn, sessions: SessionsDep,
+                       svc: ServicesDep) -> Answer:
+    """Ask one question; returns the Answer: its text, the tool calls made, their structured
+    results, timings, and `error` when a tool refused the input (still a recorded turn).
+    504 when answering overruns SAYWHY_REQUEST_TIMEOUT (the turn is dropped, the conversation
+    stays usable); 503 when too many questions are waiting."""
+    _check_length(body.text, svc.limits.max_message_chars)
+    await run_in_threadpool(sessions.require, conversation_id)
+    return await sessions.ask(conversation_id, body.text)
+
+
+def sse(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(jsonable(data), ensure_ascii=False)}\n\n"
+
+
+async def _events(task: asyncio.Task[Answer], queue: asyncio.Queue[tuple[str, str]]
+                  ) -> AsyncIterator[str]:
+    yield sse("progress", {"stage": "queued", "message": "queued"})
+    while not task.done():
+        getter = asyncio.ensure_future(queue.get())
+        done, _ = await asyncio.wait({task, getter}, timeout=KEEPALIVE,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if getter in done:
+            stage, message = getter.result()
+            yield sse("progress", {"stage": stage, "message": message})
+        else:
+            getter.cancel()
+            if not done:
+                yield ": keep-alive\n\n"
+    while not queue.empty():
+        stage, message = queue.get_nowait()
+        yield sse("progress", {"stage": stage, "message": message})
+    try:
+        answer = task.result()
+    except SaywhyError as exc:
+        yield sse("error", {**error_body(exc.code, exc.user_text()), "status": http_status(exc)})
+        return
+    except Exception:  # noqa: BLE001 - logged; the client gets a sentence
+        log.exception("streamed answer failed")
+        yield sse("error", {**error_body("internal_error", "Something went wrong on the server; "
+                                         "the details are in its log."), "status": 500})
+        return
+    yield sse("answer", answer.model_dump(mode="json"))
+
+
+@router.post("/stream", summary="Ask a question, streamed (server-sent events)",
+             response_class=StreamingResponse,
+             responses={200: {"description": "`event: progress` lines "
+                              "(`{\"stage\": \"queued\"|\"planning\"|\"running\"|\"writing\", "
+                              "\"message\": \"running predict\"}`), then one `event: answer` "
+                              "(the Answer as JSON) or `event: error` "
+                              "(`{\"error\": {code, message}, \"status\"}`).",
+                              "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
+async def stream_message(conversation_id: str, body: MessageIn, sessions: SessionsDep,
+                         svc: ServicesDep) -> StreamingResponse:
+    """Like POST .../messages, but reports progress while it works. Problems found before it
+    starts (unknown conversation, too long, busy) are ordinary JSON errors with their status."""
+    _check_length(body.text, svc.limits.max_message_chars)
+    await run_in_threadpool(sessions.require, conversation_id)
+    ticket = sessions.work.admit()
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+
+    def emit(stage: str, message: str) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, (stage, message))
+
+    task = asyncio.create_task(sessions.ask(conversation_id, body.text, ticket=ticket, emit=emit))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return StreamingResponse(_events(task, queue), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@router.put("/{turn}/feedback", response_model=FeedbackOut, summary="Rate an answer")
+async def put_feedback(conversation_id: str, turn: Annotated[int, Path(ge=1, le=1_000_000)],
+                       body: Feedback, sessions: SessionsDep) -> FeedbackOut:
+    """Thumbs up or down (and an optional comment) for one answer, kept with the transcript."""
+    await run_in_threadpool(sessions.require, conversation_id)
+    ok = await run_in_threadpool(sessions.store.set_feedback, conversation_id, turn,
+                                 body.rating, body.comment)
+    if not ok:
+        raise NotFoundError(f"This conversation has no turn {turn}.")
+    return FeedbackOut(conversation_id=conversation_id, turn=turn, rating=body.rating,
+                       comment=body.comment)

@@ -1,0 +1,201 @@
+"""An OpenAI-compatible chat endpoint, so existing chat front-ends can talk to saywhy.
+
+`POST /v1/chat/completions` with `"model": "saywhy"`: the last user message is the question;
+system and tool messages are ignored; sampling options are accepted and ignored. Which saywhy
+conversation it continues:
+1. `metadata.conversation_id`: an id from `POST /api/v1/conversations` continues that one; any
+   other string names a conversation of your own (created on first use).
+2. Otherwise a hash of the earlier user and assistant messages (with `user`, if sent): a client
+   that resends the whole history, as chat front-ends do, lands in the conversation that produced
+   it. Edited history, or history saywhy never answered, starts a new conversation.
+`stream: true` sends `chat.completion.chunk` events ending with `data: [DONE]`. `usage` counts
+words, not tokens. The bearer token, when set, is the client's API key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from saywhy.agent.answer import Answer
+from saywhy.tools.errors import NotFoundError, SaywhyError, UserError
+
+from ..dependencies import GUARDS, ServicesDep, SessionsDep
+from ..errors import PayloadTooLarge, error_body, jsonable
+from ..schemas import (
+    ChatChoice,
+    ChatChoiceMessage,
+    ChatCompletion,
+    ChatMessage,
+    ChatRequest,
+    ErrorBody,
+    ModelCard,
+    ModelList,
+    Usage,
+)
+from ..sessions import Sessions
+
+MODEL = "saywhy"
+KEEPALIVE = 15.0
+log = logging.getLogger("saywhy.server")
+STARTED = int(time.time())
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 404, 413, 429, 503, 504)}
+router = APIRouter(prefix="/v1", tags=["openai-compatible"], dependencies=GUARDS, responses=ERRORS)
+_background: set[asyncio.Task[Any]] = set()
+
+
+def _text(message: ChatMessage) -> str:
+    content = message.content
+    if isinstance(content, list):
+        content = " ".join(str(p.get("text", "")) for p in content
+                           if isinstance(p, dict) and p.get("type", "text") == "text")
+    return " ".join((content or "").split())
+
+
+def _key(user: str | None, turns: list[tuple[str, str]]) -> str:
+    raw = json.dumps({"user": user or "", "turns": turns}, ensure_ascii=False)
+    return "h:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _conversation(sessions: Sessions, body: ChatRequest, prior: list[tuple[str, str]]) -> str:
+    """The conversation id this request continues (or a new one); blocking."""
+    store = sessions.store
+    wanted = (body.metadata or {}).get("conversation_id")
+    if wanted:
+        if store.get(wanted) is not None:
+            return wanted
+        key = "m:" + hashlib.sha256(f"{body.user or ''}\0{wanted}".encode()).hexdigest()
+    elif prior:
+        key = _key(body.user, prior)
+    else:
+        key = ""
+    found = store.lookup_key(key) if key else None
+    if found and store.get(found) is not None:
+        return found
+    cid = str(sessions.create()["id"])
+    if key:
+        store.bind_key(key, cid)
+    return cid
+
+
+def _question(body: ChatRequest, limit: int) -> tuple[str, list[tuple[str, str]]]:
+    if body.model.strip().lower() != MODEL:
+        raise NotFoundError(f"Unknown model {body.model!r}; this server serves {MODEL!r}.")
+    turns = [(m.role, _text(m)) for m in body.messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1][0] != "user" or not turns[-1][1]:
+        raise UserError("The last message must be the user's question.")
+    if len(turns[-1][1]) > limit:
+        raise PayloadTooLarge(f"The question is {len(turns[-1][1]):,} characters long; the limit "
+                              f"is {limit:,}.")
+    return turns[-1][1], turns[:-1]
+
+
+def _usage(prior: list[tuple[str, str]], question: str, answer: str) -> Usage:
+    prompt = sum(len(t.split()) for _, t in prior) + len(question.split())
+    done = len(answer.split())
+    return Usage(prompt_tokens=prompt, completion_tokens=done, total_tokens=prompt + done)
+
+
+@router.get("/models", response_model=ModelList, summary="List models (OpenAI-compatible)")
+async def list_models() -> ModelList:
+    return ModelList(data=[ModelCard(id=MODEL, created=STARTED)])
+
+
+@router.get("/models/{model}", response_model=ModelCard, summary="Describe a model")
+async def get_model(model: str) -> ModelCard:
+    if model != MODEL:
+        raise NotFoundError(f"Unknown model {model!r}; this server serves {MODEL!r}.")
+    return ModelCard(id=MODEL, created=STARTED)
+
+
+@router.post("/chat/completions", response_model=ChatCompletion,
+             summary="Chat completion (OpenAI-compatible)",
+             responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
+                              "description": "JSON, or chunks as server-sent events when "
+                                             "`stream` is true."}})
+async def chat_completions(body: ChatRequest, sessions: SessionsDep,
+                           svc: ServicesDep) -> Any:
+    """The last user message is asked in the matching saywhy conversation (see the module
+    notes in the API description: metadata.conversation_id, else a hash of earlier messages)."""
+    question, prior = _question(body, svc.limits.max_message_chars)
+    ticket = sessions.work.admit()
+    try:
+        cid = await run_in_threadpool(_conversation, sessions, body, prior)
+    except BaseException:
+        ticket.release()
+        raise
+    created, ident = int(time.time()), "chatcmpl-" + secrets.token_hex(12)
+
+    async def finish(answer: Answer) -> None:
+        history = [*prior, ("user", question), ("assistant", " ".join(answer.text.split()))]
+        await run_in_threadpool(sessions.store.bind_key, _key(body.user, history), cid)
+
+    if not body.stream:
+        answer = await sessions.ask(cid, question, ticket=ticket)
+        await finish(answer)
+        return ChatCompletion(
+            id=ident, created=created, model=MODEL,
+            choices=[ChatChoice(message=ChatChoiceMessage(content=answer.text))],
+            usage=_usage(prior, question, answer.text),
+            saywhy={"conversation_id": cid, "answer": answer.model_dump(mode="json")})
+
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def emit(stage: str, message: str) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, message)
+
+    task = asyncio.create_task(sessions.ask(cid, question, ticket=ticket, emit=emit))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return StreamingResponse(_chunks(task, queue, ident, created, cid, finish),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _chunk(ident: str, created: int, delta: dict[str, Any], finish: str | None = None,
+           **extra: Any) -> str:
+    data = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": MODEL,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+    return f"data: {json.dumps(jsonable(data), ensure_ascii=False)}\n\n"
+
+
+async def _chunks(task: asyncio.Task[Answer], queue: asyncio.Queue[str], ident: str,
+                  created: int, cid: str, finish: Any) -> AsyncIterator[str]:
+    yield _chunk(ident, created, {"role": "assistant", "content": ""})
+    while not task.done():  # progress as SSE comments: clients ignore them, proxies stay open
+        getter = asyncio.ensure_future(queue.get())
+        done, _ = await asyncio.wait({task, getter}, timeout=KEEPALIVE,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if getter in done:
+            yield f": {getter.result()}\n\n"
+        else:
+            getter.cancel()
+            if not done:
+                yield ": working\n\n"
+    try:
+        answer = task.result()
+    except SaywhyError as exc:
+        yield f"data: {json.dumps(error_body(exc.code, exc.user_text()))}\n\n"
+        return
+    except Exception:  # noqa: BLE001 - logged; the client gets a sentence
+        log.exception("streamed chat completion failed")
+        yield f"data: {json.dumps(error_body('internal_error', 'Something went wrong.'))}\n\n"
+        return
+    await finish(answer)
+    for piece in re.findall(r"\S+\s*", answer.text):
+        yield _chunk(ident, created, {"content": piece})
+    yield _chunk(ident, created, {}, "stop", saywhy={"conversation_id": cid})
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,158 @@
+"""Request and response bodies of the web API (they are its OpenAPI documentation)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from saywhy.agent.answer import Answer
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. not_found, rate_limited.")
+    message: str = Field(description="A sentence safe to show to a person.")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class ConversationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = Field(default=None, max_length=200,
+                              description="Optional; otherwise the first question names it.")
+
+
+class ConversationInfo(BaseModel):
+    id: str = Field(description="Unguessable id; whoever has it can use the conversation.")
+    created: float = Field(description="Unix time.")
+    updated: float
+    title: str
+    target: str = Field(description="The model being explained.")
+    data: str | None = Field(default=None, description="The dataset, if any.")
+    turns: int
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, description="The question, in plain language (at most "
+                      "SAYWHY_MAX_MESSAGE_CHARS characters, 20,000 by default; longer gets 413).")
+
+
+class Feedback(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rating: Literal["up", "down"] | None = Field(description="Thumbs up or down; null clears it.")
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackOut(Feedback):
+    conversation_id: str
+    turn: int
+
+
+class TranscriptMessage(BaseModel):
+    turn: int
+    created: float
+    question: str
+    answer: Answer
+    feedback: Literal["up", "down"] | None = None
+    comment: str | None = None
+
+
+class Transcript(ConversationInfo):
+    messages: list[TranscriptMessage] = Field(default_factory=list)
+
+
+class ToolInfo(BaseModel):
+    name: str
+    description: str
+    parameters: dict[str, Any] = Field(description="JSON Schema of the tool's arguments.")
+    kinds: list[str] = Field(description="Model kinds it works on: classifier, causal_lm.")
+    needs_data: bool
+    available: bool = Field(description="Whether it works on the loaded model and data.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+
+
+class Readiness(BaseModel):
+    ready: bool
+    target: str | None = None
+    kind: str | None = None
+    data: str | None = None
+    items: int | None = None
+    conversations: int = 0
+    queue: dict[str, int] = Field(default_factory=dict,
+                                  description="workers, running, admitted, capacity.")
+
+
+class ProgressEvent(BaseModel):
+    """One `event: progress` of the streaming endpoint."""
+
+    stage: Literal["queued", "planning", "running", "writing"]
+    message: str
+
+
+# ---- OpenAI-compatible chat completions (the subset chat front-ends send) ---------------------
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: str = Field(description="system, user, assistant (others are ignored).")
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatRequest(BaseModel):
+    """OpenAI's chat-completions body; sampling options are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = Field(description='"saywhy".')
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    user: str | None = Field(default=None, max_length=256,
+                             description="Keeps conversations of different users apart.")
+    metadata: dict[str, str] | None = Field(
+        default=None, description='{"conversation_id": "..."} continues that conversation '
+        "(an API id, or any string you choose); otherwise the conversation is found by a hash "
+        "of the earlier messages.")
+
+
+class ChatChoiceMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: ChatChoiceMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage
+    saywhy: dict[str, Any] = Field(default_factory=dict, description="conversation_id and "
+                                   "the whole Answer (calls, results, timings).")
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str = "saywhy"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
