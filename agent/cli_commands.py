@@ -1,0 +1,119 @@
+"""The REPL's slash commands. Each handler takes the Repl and the rest of the line; returning
+"quit" ends the session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from rich.table import Table
+
+from saywhy.tools.errors import UserError
+
+if TYPE_CHECKING:
+    from .repl import Repl
+
+Handler = Callable[["Repl", str], "str | None"]
+HANDLERS: dict[str, Handler] = {}
+
+
+def command(*names: str) -> Callable[[Handler], Handler]:
+    def wrap(fn: Handler) -> Handler:
+        for n in names:
+            HANDLERS[n] = fn
+        return fn
+    return wrap
+
+
+@command("/help", "/?")
+def help_(repl: Repl, arg: str) -> None:
+    from .repl import COMMANDS
+
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="cyan")
+    table.add_column()
+    for name, what in COMMANDS.items():
+        table.add_row(name, what)
+    repl.console.print(table)
+    repl.console.print("[dim]Anything else is a question for the model. Follow-ups such as "
+                       "\"why?\" or \"and with shap?\" refer to the last answer.[/dim]")
+
+
+@command("/examples")
+def examples(repl: Repl, arg: str) -> None:
+    from saywhy.tools import registry
+
+    assert repl.ctx is not None
+    result = registry.get("capabilities").run(repl.ctx, {})
+    for sec in result.sections:
+        repl.console.print(f"[bold]{escape(sec.title)}[/bold]")
+        for q in sec.examples:
+            repl.console.print(f"  [cyan]{escape(q)}[/cyan]")
+    if result.hidden:
+        repl.console.print(f"[dim]Not available here: {escape('; '.join(result.hidden))}[/dim]")
+
+
+@command("/state")
+def state(repl: Repl, arg: str) -> None:
+    from .cli_common import state_lines
+
+    assert repl.conv is not None
+    repl.runner.wait_idle()
+    for line in state_lines(repl.conv, repl.model, repl.data, repl.planner_name()):
+        repl.console.print(escape(line))
+
+
+@command("/reset")
+def reset(repl: Repl, arg: str) -> None:
+    assert repl.conv is not None
+    repl.runner.wait_idle()
+    repl.conv.reset()
+    repl.console.print("Forgot the focus and the subset; the history stays (/export saves it).")
+
+
+@command("/model")
+def model(repl: Repl, arg: str) -> None:
+    from .cli_common import describe_context
+
+    assert repl.ctx is not None
+    if arg:
+        repl.runner.wait_idle()
+        repl.load(arg, repl.data)  # --data stays; a demo brings its corpus
+        repl.console.print("New conversation.")
+    repl.console.print(describe_context(repl.ctx))
+
+
+@command("/data")
+def data(repl: Repl, arg: str) -> None:
+    from .cli_common import describe_data
+
+    assert repl.ctx is not None
+    if arg:
+        repl.runner.wait_idle()
+        repl.use_data(arg)
+        repl.console.print("New conversation.")
+    repl.console.print(describe_data(repl.ctx))
+
+
+@command("/export")
+def export(repl: Repl, arg: str) -> None:
+    assert repl.conv is not None
+    if not arg:
+        raise UserError("Give a file name: /export FILE.md")
+    path = Path(arg).expanduser()
+    if path.suffix == "":
+        path = path.with_suffix(".md")
+    repl.runner.wait_idle()
+    try:
+        path.write_text(repl.conv.export_markdown(), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"Could not write {path}: {exc.strerror}.") from None
+    n = len(repl.conv.state.history)
+    repl.console.print(f"Saved {n} turn{'s' * (n != 1)} to {escape(str(path))}.")
+
+
+@command("/quit", "/exit", "/q")
+def quit_(repl: Repl, arg: str) -> str:
+    return "quit"

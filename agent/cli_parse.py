@@ -1,0 +1,131 @@
+"""`saywhy parse`: the planner only — the tool calls it would make, without running any tool.
+
+The offline planner needs only the target's labels and kind and the number of data items, so
+parse does not load the target model when it can read them cheaply: from `config.json`
+(`id2label`, `architectures`) of the built demo or of a model directory; demo-lm is a causal LM
+with no labels. A .gguf file or a hub id is loaded in full. The dialogue state is updated as if
+the calls had run (the focus from their id/text, the last tool/method/label, via
+`Conversation._update` with an empty result); a `filter` call cannot set a subset without
+running, so the subset stays unset.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from saywhy.tools.errors import ToolArgsError
+
+
+@dataclass
+class LabelsOnly:
+    """Enough of a Target for planning: name, kind, labels."""
+
+    name: str
+    kind: str
+    labels: list[str] = field(default_factory=list)
+    architecture: str = ""
+
+
+@dataclass
+class PlanningContext:
+    """Enough of a ToolContext for planning: the target's description and the data."""
+
+    target: Any
+    data: Any = None
+    subset: Any = None
+    seed: int = 0
+
+
+def _from_config(path: Path, name: str) -> LabelsOnly | None:
+    from saywhy.tools.target.loading import _kind_of
+
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    kind = _kind_of(config)
+    id2label = {str(k): str(v) for k, v in (config.get("id2label") or {}).items()}
+    n = int(config.get("num_labels") or len(id2label)) if kind == "classifier" else 0
+    labels = [id2label.get(str(i), f"LABEL_{i}") for i in range(n)]
+    arch = (config.get("architectures") or [""])[0]
+    return LabelsOnly(name=name, kind=kind, labels=labels, architecture=str(arch))
+
+
+def cheap_target(model: str) -> LabelsOnly | None:
+    """The labels and kind without loading weights, or None when only a full load can tell."""
+    if model == "demo-lm":
+        return LabelsOnly(name="demo-lm", kind="causal_lm", architecture="LlamaForCausalLM")
+    if model == "demo-sentiment":
+        from saywhy.tools.target.demo import LABELS, META, demo_dir
+
+        built = demo_dir()
+        found = _from_config(built, model) if (built / META).is_file() else None
+        return found or LabelsOnly(name=model, kind="classifier", labels=list(LABELS),
+                                   architecture="BertForSequenceClassification")
+    path = Path(model).expanduser()
+    if path.is_dir() and (path / "config.json").is_file():
+        return _from_config(path, path.name)
+    return None
+
+
+def planning_context(model: str, data: str | None, allow_pickle: bool = False) -> Any:
+    """A context for the planner: labels/kind read cheaply when possible, the data loaded."""
+    target = cheap_target(model)
+    if target is None:
+        from .bootstrap import load_context
+
+        return load_context(model, data, allow_pickle=allow_pickle, progress=False)
+    from saywhy.tools.target.loading import quiet_transformers
+
+    quiet_transformers()  # the planner's sentence encoder would otherwise draw a loading bar
+    dataset = None
+    if data:
+        from saywhy.tools.data import load_dataset
+
+        dataset = load_dataset(data)
+    elif model in ("demo-sentiment", "demo-lm"):
+        from saywhy.tools.data.demo import demo_dataset
+
+        dataset = demo_dataset()
+    return PlanningContext(target=target, data=dataset)
+
+
+def plan_turn(conv: Any, question: str) -> dict[str, Any]:
+    """Plan one question on `conv`'s state and update the state as if the calls had run."""
+    from .planner.base import Plan
+    from .state import Turn
+
+    text = question.strip()
+    try:
+        plan = conv.planner.plan(text, conv.state) if text else Plan(clarify="(empty question)")
+    except ToolArgsError as exc:
+        plan = Plan(clarify=exc.message)
+    for call in plan.calls:
+        conv._update(call, {})  # the Conversation's own state update, with no result
+    conv.state.last_calls = list(plan.calls)
+    conv.state.history.append(Turn(question=question, answer=plan.reply or plan.clarify or "",
+                                   calls=list(plan.calls)))
+    turn: dict[str, Any] = {"question": question,
+                            "calls": [{"tool": c.tool, "args": c.args} for c in plan.calls]}
+    if plan.clarify:
+        turn["clarify"] = plan.clarify
+    if plan.reply:
+        turn["reply"] = plan.reply
+    return turn
+
+
+def parse_questions(conv: Any, questions: list[str], *, fresh: bool) -> list[dict[str, Any]]:
+    """Plan each question: all in one conversation, or (`fresh`) each from an empty state (the
+    planner is reused: building one may train its intent classifier)."""
+    from .state import DialogueState
+
+    out = []
+    for q in questions:
+        if fresh:
+            conv.state = DialogueState()
+            conv.ctx.subset = None
+        out.append(plan_turn(conv, q))
+    return out

@@ -1,0 +1,200 @@
+"""Attribution methods and the `attribute` tool: properties on tiny models, a check on the demo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from saywhy.tools import registry
+from saywhy.tools.context import ToolContext
+from saywhy.tools.errors import NotFoundError, UserError
+from saywhy.tools.methods import DEFAULT_METHOD, METHODS, build_objective, explain, names_for
+from saywhy.tools.target.words import split_words
+
+TEXTS = ["boring and predictable , the plot is a mess",
+         "a gorgeous , witty film with great acting",
+         "Boringly acted, charmingly written films"]  # subword tokens in the tiny vocabulary
+PROMPT = "is the film good or bad ?"
+
+
+def run(ctx: ToolContext, **args):  # type: ignore[no-untyped-def]
+    return registry.get("attribute").run(ctx, args)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_shap_values_plus_base_equal_fx(tiny_ctx, text) -> None:  # type: ignore[no-untyped-def]
+    a = explain(tiny_ctx, tiny_ctx.resolve(text=text), "shap")
+    assert a.words == split_words(text)[0] and len(a.scores) == len(a.words)
+    assert a.base_value + sum(a.scores) == pytest.approx(a.target_value, abs=1e-4)
+    probs = tiny_ctx.probs([text])[0]
+    assert a.label == tiny_ctx.target.labels[int(probs.argmax())]
+    assert a.target_value == pytest.approx(float(probs.max()), abs=1e-5)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_integrated_gradients_is_complete(tiny_ctx, text) -> None:  # type: ignore[no-untyped-def]
+    a = explain(tiny_ctx, tiny_ctx.resolve(text=text), "integrated_gradients")
+    delta = a.extras["convergence_delta"]
+    assert abs(delta) < 0.05
+    # word scores (subwords summed, special tokens untouched by the baseline) add up to
+    # f(x) - f(baseline), up to the convergence delta
+    assert sum(a.scores) == pytest.approx(a.target_value - a.base_value, abs=abs(delta) + 1e-4)
+
+
+def test_word_aggregation_conserves_the_sum(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    obj = build_objective(tiny_ctx, tiny_ctx.resolve(text=TEXTS[2]))
+    assert len(obj.ids) > len(obj.words.words) + 2  # there are subwords to sum
+    token_scores = np.random.default_rng(0).normal(size=len(obj.ids))
+    words = obj.aggregate(token_scores)
+    mapped = sum(s for s, w in zip(token_scores, obj.token_to_word, strict=True) if w is not None)
+    assert sum(words) == pytest.approx(mapped)
+    # the baseline only replaces word tokens, so special tokens carry no attribution
+    assert all((b == i) == (w is None) for i, b, w in
+               zip(obj.ids, obj.baseline_ids, obj.token_to_word, strict=True))
+
+
+def test_every_method_same_seed_same_numbers(tiny_classifier, tiny_dataset) -> None:  # type: ignore[no-untyped-def]
+    for name in names_for("classifier"):
+        runs = []
+        for _ in range(2):
+            ctx = ToolContext(target=tiny_classifier, data=tiny_dataset, seed=3)
+            runs.append(explain(ctx, ctx.resolve(id=4), name).scores)
+        assert runs[0] == runs[1], name
+
+
+def test_attributions_are_memoised(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    ref = tiny_ctx.resolve(text=TEXTS[0])
+    assert explain(tiny_ctx, ref, "occlusion") is explain(tiny_ctx, ref, "occlusion")
+
+
+def test_occlusion_is_the_drop_without_each_word(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    a = explain(tiny_ctx, tiny_ctx.resolve(text=TEXTS[1]), "occlusion", label="negative")
+    without_first = " ".join(TEXTS[1].split()[1:])
+    p = tiny_ctx.probs([TEXTS[1], without_first])[:, 0]
+    assert a.scores[0] == pytest.approx(float(p[0] - p[1]), abs=1e-5)
+
+
+def test_contrast_explains_the_difference(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    ref = tiny_ctx.resolve(text=TEXTS[0])
+    p = tiny_ctx.probs([TEXTS[0]])[0]
+    a = explain(tiny_ctx, ref, "integrated_gradients", label="positive", contrast="negative")
+    assert a.contrast == "negative"
+    assert a.target_value == pytest.approx(float(p[1] - p[0]), abs=1e-5)
+    assert sum(a.scores) == pytest.approx(a.target_value - a.base_value,
+                                          abs=abs(a.extras["convergence_delta"]) + 1e-4)
+    s = explain(tiny_ctx, ref, "shap", label="positive", contrast="negative")
+    assert s.base_value + sum(s.scores) == pytest.approx(s.target_value, abs=1e-4)
+
+
+def test_attribute_tool_result_and_summary(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    res = run(tiny_ctx, id=1, method="shap", k=3)
+    assert res.method == "shap" and len(res.top) == 3
+    assert [abs(w["score"]) for w in res.top] == sorted((abs(w["score"]) for w in res.words),
+                                                        reverse=True)[:3]
+    f = res.faithfulness
+    assert f is not None and {"comprehensiveness", "sufficiency", "random_comprehensiveness",
+                              "random_sufficiency"} <= set(f)
+    text = res.summary()
+    assert text.startswith(f"For review #1 the model says {res.label} ({res.target_value:.2f})")
+    assert f"\"{res.top[0]['word']}\" ({res.top[0]['score']:+.2f})" in text
+    assert "Removing the top 3 words" in text and "random" in text
+    assert res.to_json()["summary"] == text
+    quick = run(tiny_ctx, id=1, faithfulness=False)
+    assert quick.faithfulness is None and quick.method == DEFAULT_METHOD["classifier"]
+    ig = run(tiny_ctx, id=1, method="integrated_gradients", faithfulness=False)
+    assert ig.delta is not None and "convergence delta" in ig.summary()
+
+
+def test_truncated_text_explains_the_window(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    long_text = " ".join(["a witty film , but the plot is boring ."] * 12)
+    res = run(tiny_ctx, text=long_text, method="occlusion")
+    assert res.truncated and res.n_words_seen < res.n_words_total == len(split_words(long_text)[0])
+    assert len(res.words) == res.n_words_seen
+    assert res.target_value == pytest.approx(float(tiny_ctx.probs([long_text])[0].max()), abs=1e-4)
+    assert "window" in res.summary() and "never seen" in res.summary()
+
+
+def test_lm_gradient_methods_explain_the_answer(tiny_lm_ctx) -> None:  # type: ignore[no-untyped-def]
+    ref = tiny_lm_ctx.resolve(text=PROMPT)
+    ig = explain(tiny_lm_ctx, ref, "integrated_gradients")
+    gxi = explain(tiny_lm_ctx, ref, "gradient_x_input")
+    assert ig.words == gxi.words == PROMPT.split() and ig.unit == "log-probability"
+    assert ig.span == gxi.span and ig.span[0] == 0 and ig.span[1] >= 1  # the whole answer
+    assert ig.target_value < 0 and ig.extras["span_probability"] == pytest.approx(
+        np.exp(ig.target_value))
+    delta = ig.extras["convergence_delta"]
+    assert abs(delta) < 0.05
+    assert sum(ig.scores) == pytest.approx(ig.target_value - ig.base_value, abs=abs(delta) + 1e-4)
+    assert any(s != 0 for s in gxi.scores)
+    first = explain(tiny_lm_ctx, ref, "integrated_gradients", span="0")
+    assert first.span == (0, 1) and first.target_value >= ig.target_value - 1e-6
+
+
+def test_lm_contrast_token_and_spans(tiny_lm_ctx) -> None:  # type: ignore[no-untyped-def]
+    ref = tiny_lm_ctx.resolve(text=PROMPT)
+    first = explain(tiny_lm_ctx, ref, "integrated_gradients", span="0")
+    alt = "good" if "good" not in first.span_text else "bad"
+    c = explain(tiny_lm_ctx, ref, "integrated_gradients", contrast=alt, span="0")
+    assert c.contrast is not None and c.contrast.strip() == alt and c.span == (0, 1)
+    assert sum(c.scores) == pytest.approx(c.target_value - c.base_value,
+                                          abs=abs(c.extras["convergence_delta"]) + 1e-4)
+    # no span: the position where the alternative was likeliest, one token long
+    free = explain(tiny_lm_ctx, ref, "gradient_x_input", contrast=alt)
+    assert free.span is not None and free.span[1] - free.span[0] == 1
+    phrase = explain(tiny_lm_ctx, ref, "gradient_x_input", span=first.span_text.strip())
+    assert phrase.span[0] == 0
+    res = registry.get("attribute").run(tiny_lm_ctx, {"text": PROMPT, "contrast": alt})
+    assert "rather than" in res.summary() and res.faithfulness["unit"] == "log-probability"
+
+
+def test_unsupported_method_on_an_lm_lists_the_supported_ones(tiny_lm_ctx) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UserError, match="integrated_gradients, gradient_x_input, occlusion"):
+        run(tiny_lm_ctx, text=PROMPT, method="shap")
+
+
+@pytest.mark.parametrize("args, error, match", [
+    ({"id": 999}, NotFoundError, "no item with id 999"),
+    ({"text": "   "}, UserError, "which input"),
+    ({"id": 1, "label": "neutral"}, UserError, "labels are: negative, positive"),
+    ({"id": 1, "method": "saliency"}, UserError,
+     "choose one of: " + ", ".join(METHODS)),
+    ({"id": 1, "k": 0}, UserError, "k must be between 1 and 100"),
+    ({"id": 1, "k": 101}, UserError, "k must be between 1 and 100"),
+    ({"id": 1, "label": "negative", "contrast": "negative"}, UserError, "must differ"),
+    ({"id": 1, "contrast": "neutral"}, UserError, "labels are"),
+    ({"id": 1, "span": "all"}, UserError, "span applies to a causal LM"),
+])
+def test_bad_arguments_are_user_errors(tiny_ctx, args, error, match) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=match):
+        run(tiny_ctx, **args)
+
+
+def test_bad_lm_arguments(tiny_lm_ctx) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UserError, match="label applies to classifiers"):
+        run(tiny_lm_ctx, text=PROMPT, label="positive")
+    with pytest.raises(UserError, match="not part of the model's answer"):
+        run(tiny_lm_ctx, text=PROMPT, span="zzzz qqq")
+    with pytest.raises(UserError, match="outside it"):
+        run(tiny_lm_ctx, text=PROMPT, span="999")
+
+
+@pytest.mark.integration
+def test_demo_shap_and_ig_beat_random(demo_ctx) -> None:  # type: ignore[no-untyped-def]
+    from saywhy.tools.faithfulness import eraser
+
+    frame = demo_ctx.data.frame
+    short = frame[(frame["split"] == "test") & (frame["text"].str.split().str.len() <= 25)]
+    test_ids = short.index[:8].tolist()
+    for name in ("shap", "integrated_gradients"):
+        comp, rand = [], []
+        for i in test_ids:
+            ref = demo_ctx.resolve(id=i)
+            a = explain(demo_ctx, ref, name)
+            f = eraser(demo_ctx, ref, a)
+            comp.append(f["comprehensiveness"])
+            rand.append(f["random_comprehensiveness"])
+            if name == "shap":
+                assert a.base_value + sum(a.scores) == pytest.approx(a.target_value, abs=1e-3)
+            else:
+                assert abs(a.extras["convergence_delta"]) < 0.05
+        assert np.mean(comp) > np.mean(rand) + 0.05, name

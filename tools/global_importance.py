@@ -1,0 +1,254 @@
+"""`global_importance`: which words push the model towards each label across a subset.
+
+Not word frequencies: each sampled item is explained with a word attribution method (`explain`),
+and the signed word scores are summed per word (lowercased) over the sample. Words are ranked by
+their average push per text that contains them, shrunk towards zero for rare words
+(total / (texts + SHRINK)): ranking by the plain sum lets "the" and "a" win by sheer frequency
+with tiny pushes, the plain mean lets a word seen once win on luck. The sample size is
+stated, and so is how stable the top-k lists are: the sample is split into random halves many
+times and the share of top-k words both halves agree on is reported. Per-item attributions are
+kept in memory and on disk (SAYWHY_HOME/cache/global_importance), so a larger sample, another k
+or another subset reuses what was already computed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from .context import ToolContext
+from .data.views import nothing, noun, scope
+from .errors import UserError
+from .home import cache_dir
+from .registry import Result, ToolArgs, tool
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Leave-one-word-out occlusion: one batched forward pass per text, and exact for what it
+# measures (the change in p(label) when the word is deleted, the ERASER edit). Measured on the
+# demo (evals/bench_data.py) at about the cost of gradient x input, which is less faithful.
+DEFAULT_METHOD = "occlusion"
+HALVES = 20          # random half-splits for the stability figure
+SHRINK = 3.0         # pseudo-texts of zero push added to every word when ranking
+MIN_TEXTS = 2        # a word must occur in this many sampled texts to be listed (samples >= 20)
+
+
+class GlobalImportanceArgs(ToolArgs):
+    """Words that push the model most towards each label across the current subset, from
+    attributions aggregated over a sample (with a stability figure)."""
+
+    k: int = Field(default=10, ge=1, le=50, description="How many words per label.")
+    label: str | None = Field(default=None, description="Only this label (default: every label).")
+    sample_size: int = Field(default=200, ge=2, le=5000, description="How many items to explain.")
+    method: str | None = Field(default=None, description="Attribution method (default occlusion).")
+
+
+class WordWeight(BaseModel):
+    word: str
+    weight: float = Field(description="Ranking score: total / (texts + SHRINK).")
+    total: float = Field(description="Summed signed score over the sample (towards the label).")
+    mean: float = Field(description="Average score per text containing the word.")
+    texts: int = Field(description="Sampled texts containing the word.")
+
+
+class LabelImportance(BaseModel):
+    label: str
+    towards: list[WordWeight] = Field(default_factory=list)
+    stability: float | None = Field(default=None, description="Mean share of top-k words shared "
+                                                              "by two random halves of the sample.")
+
+
+class GlobalImportanceResult(Result):
+    what: str
+    method: str
+    sample_size: int
+    population: int
+    k: int
+    labels: list[LabelImportance] = Field(default_factory=list)
+    computed: int = 0
+    noun: str = "items"
+
+    def summary(self) -> str:
+        if self.population == 0:
+            return nothing(self.noun, self.what, "there is nothing to explain")
+        if self.what == f"all {self.noun}":
+            among = f"all {self.population:,} {self.noun}"
+        else:
+            among = f"the {self.population:,} {self.what}"
+        if self.sample_size < self.population:
+            among = f"a seeded random sample of {self.sample_size:,} of {among}"
+        elif self.what != f"all {self.noun}":
+            among = f"all {self.population:,} {self.what}"
+        out = [f"Across {among}, each explained with "
+               f"{self.method}, the words that push the model most (average change in "
+               "probability per text containing the word, ranked with a discount for words "
+               "seen in few texts; from the model's attributions, not word counts):"]
+        for lab in self.labels:
+            words = ", ".join(f"'{w.word}' ({w.mean:+.2f} in {w.texts} text"
+                              f"{'' if w.texts == 1 else 's'})" for w in lab.towards)
+            out.append(f"towards {lab.label}: {words or 'no word pushes consistently'}.")
+            if lab.stability is not None:
+                out.append(f"Stability: two random halves of the sample share {lab.stability:.0%} "
+                           f"of their top {self.k} — {_verdict(lab.stability)}.")
+        return " ".join(out)
+
+
+def _verdict(stability: float) -> str:
+    if stability >= 0.7:
+        return "a stable list"
+    if stability >= 0.4:
+        return "moderately stable; the order of the lower words may change with another sample"
+    return "unstable; treat it as indicative only and ask for a larger sample_size"
+
+
+def _store_path(ctx: ToolContext, method: str) -> Path:
+    assert ctx.data is not None
+    return cache_dir("global_importance") / (
+        f"{ctx.target.fingerprint}-{ctx.data.fingerprint()}-{method}-s{ctx.seed}.json")
+
+
+def _store(ctx: ToolContext, method: str) -> dict[str, Any]:
+    """Per-item attributions {"id:label": [words, scores]}, loaded once per context."""
+    assert ctx.data is not None
+
+    def load() -> dict[str, Any]:
+        path = _store_path(ctx, method)
+        if path.is_file():
+            try:
+                return dict(json.loads(path.read_text()))
+            except (OSError, ValueError):
+                return {}
+        return {}
+
+    return ctx.memo(("global_importance_store", ctx.data.fingerprint(), method, ctx.seed), load)
+
+
+def _save(ctx: ToolContext, method: str, store: dict[str, Any]) -> None:
+    path = _store_path(ctx, method)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(store))
+    tmp.replace(path)
+
+
+def attributions(ctx: ToolContext, ids: list[int], labels: list[int],
+                 method: str) -> tuple[dict[tuple[int, int], tuple[list[str], list[float]]], int]:
+    """Word scores per (id, label) for the ids, computed with `explain` where not stored yet.
+
+    For two labels with a probability objective, p(a) = 1 - p(b), so the scores towards one
+    label are exactly the negated scores towards the other: one explanation serves both.
+    """
+    from .data.predictions import progress
+    from .methods import explain
+
+    assert ctx.data is not None
+    store = _store(ctx, method)
+    binary = len(ctx.target.labels) == 2
+    todo = [i for i in ids if any(f"{i}:{lab}" not in store for lab in labels)]
+    if todo:
+        ctx.probs([ctx.data.text(i) for i in todo])  # one batched pass for every f(x)
+    with progress(f"Explaining {len(todo):,} texts with {method} (once)", len(todo)) as advance:
+        for i in todo:
+            ref = ctx.resolve(i)
+            for lab in labels:
+                if f"{i}:{lab}" in store:
+                    continue
+                att = explain(ctx, ref, method, label=lab)
+                store[f"{i}:{lab}"] = [att.words, [round(s, 6) for s in att.scores]]
+                if binary and att.unit == "probability" and att.contrast is None:
+                    store[f"{i}:{1 - lab}"] = [att.words, [round(-s, 6) for s in att.scores]]
+            advance()
+    if todo:
+        _save(ctx, method, store)
+    out = {(i, lab): (store[f"{i}:{lab}"][0], store[f"{i}:{lab}"][1])
+           for i in ids for lab in labels}
+    return out, len(todo)
+
+
+def aggregate(per_text: list[tuple[list[str], list[float]]]) -> dict[str, tuple[float, int]]:
+    """Summed score and number of texts per lowercased word (punctuation left out)."""
+    totals: dict[str, float] = defaultdict(float)
+    texts: dict[str, int] = defaultdict(int)
+    for words, scores in per_text:
+        seen: set[str] = set()
+        for w, s in zip(words, scores, strict=True):
+            key = w.lower()
+            if not any(ch.isalnum() for ch in key):
+                continue
+            totals[key] += s
+            if key not in seen:
+                texts[key] += 1
+                seen.add(key)
+    return {w: (totals[w], texts[w]) for w in totals}
+
+
+def weight(total: float, texts: int) -> float:
+    return total / (texts + SHRINK)
+
+
+def top_words(agg: dict[str, tuple[float, int]], k: int, min_texts: int) -> list[str]:
+    """The k words with the largest positive shrunken mean push (ties by word)."""
+    ranked = sorted((w for w, (t, n) in agg.items() if t > 0 and n >= min_texts),
+                    key=lambda w: (-weight(*agg[w]), w))
+    return ranked[:k]
+
+
+def stability(per_text: list[tuple[list[str], list[float]]], k: int, seed: int,
+              min_texts: int) -> float | None:
+    """Mean share of top-k words that two random halves of the sample agree on."""
+    import numpy as np
+
+    if len(per_text) < 10:
+        return None
+    rng = np.random.default_rng(seed)
+    shares = []
+    for _ in range(HALVES):
+        order = rng.permutation(len(per_text))
+        half = len(order) // 2
+        a = top_words(aggregate([per_text[j] for j in order[:half]]), k, min_texts)
+        b = top_words(aggregate([per_text[j] for j in order[half:]]), k, min_texts)
+        if a or b:
+            shares.append(len(set(a) & set(b)) / max(1, min(k, max(len(a), len(b)))))
+    return float(np.mean(shares)) if shares else None
+
+
+@tool("global_importance", GlobalImportanceArgs, kinds={"classifier"}, needs_data=True)
+def global_importance(ctx: ToolContext, args: GlobalImportanceArgs) -> GlobalImportanceResult:
+    """The words that push the model most towards each label across the current subset:
+    attribution scores summed over a seeded sample (size stated), with a stability figure."""
+    import numpy as np
+
+    from .methods import get_method
+
+    assert ctx.data is not None
+    method = get_method(args.method or DEFAULT_METHOD, ctx.target.kind).name
+    ids, what = scope(ctx)
+    labels = ([ctx.target.label_index(args.label)] if args.label is not None  # type: ignore[attr-defined]
+              else list(range(len(ctx.target.labels))))
+    base = GlobalImportanceResult(what=what, method=method, sample_size=0, population=len(ids),
+                                  k=args.k, noun=noun(ctx.data))
+    if not ids:
+        return base
+    rng = np.random.default_rng(ctx.seed)
+    sample = sorted(int(i) for i in rng.choice(ids, size=min(args.sample_size, len(ids)),
+                                               replace=False))
+    empty = [i for i in sample if not ctx.data.text(i).strip()]
+    sample = [i for i in sample if i not in set(empty)]
+    if not sample:
+        raise UserError(f"Every sampled {noun(ctx.data, 1)} is empty text; nothing to explain.")
+    scores, computed = attributions(ctx, sample, labels, method)
+    min_texts = MIN_TEXTS if len(sample) >= 20 else 1
+    out = []
+    for lab in labels:
+        per_text = [scores[(i, lab)] for i in sample]
+        agg = aggregate(per_text)
+        words = [WordWeight(word=w, weight=round(weight(*agg[w]), 4), total=round(agg[w][0], 4),
+                            mean=round(agg[w][0] / agg[w][1], 4), texts=agg[w][1])
+                 for w in top_words(agg, args.k, min_texts)]
+        out.append(LabelImportance(label=ctx.target.labels[lab], towards=words,
+                                   stability=stability(per_text, args.k, ctx.seed, min_texts)))
+    return base.model_copy(update={"sample_size": len(sample), "labels": out,
+                                   "computed": computed})

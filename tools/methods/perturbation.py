@@ -1,0 +1,119 @@
+"""Perturbation methods: SHAP (Partition), LIME and occlusion, all at the word level.
+
+All three edit the text by deleting words (the same edit the ERASER metrics make), call the
+objective's batched `score` on the edited texts, and never need gradients. Words are our own
+word split (`split_words`), so there is no subword aggregation to do and shap/lime features line
+up one-to-one with the words a user sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from ..target.words import split_words
+from .base import method
+
+if TYPE_CHECKING:
+    from .objective import Objective
+
+
+@contextmanager
+def numpy_seed(seed: int) -> Iterator[None]:
+    """shap breaks priority ties with np.random: seed it without touching the caller's state."""
+    import numpy as np
+
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+class WordSplitter:
+    """A tokenizer for shap's Text masker that yields our words with character offsets."""
+
+    def __call__(self, s: str, return_offsets_mapping: bool = True) -> dict[str, list[Any]]:
+        words, spans = split_words(s)
+        out: dict[str, list[Any]] = {"input_ids": words}
+        if return_offsets_mapping:
+            out["offset_mapping"] = spans
+        return out
+
+
+SHAP_FIXED_CONTEXT: int | None = None  # None: full Owen values (shap's default for text)
+
+
+def shap_budget(n_words: int) -> int:
+    """Evaluations for the Partition explainer: enough to split the word tree down to single
+    words (about 2 per internal node with a fixed context) plus refinement, capped for speed."""
+    return int(min(600, max(64, 6 * n_words)))
+
+
+@method("shap", title="SHAP (Partition explainer)",
+        description="shap's Partition explainer with a word-level Text masker (masked words are "
+                    "deleted); Owen values over shap's hierarchical clustering of the words. "
+                    "Scores plus the base value (no words) add up to f(x).")
+def shap_method(obj: Objective, seed: int) -> tuple[list[float], float, dict[str, Any]]:
+    import numpy as np
+    import shap
+
+    n = obj.n_words
+    if n <= 1:  # shap needs two words to build its tree; one word has the whole difference
+        empty = float(obj.score([obj.text_keeping([False] * n)])[0])
+        return [obj.value - empty] * n, empty, {"max_evals": 2}
+    masker = shap.maskers.Text(WordSplitter(), mask_token="...", collapse_mask_token=True)
+    masker.mask_token = ""  # delete masked words (shap needs a non-empty token at init only)
+    budget = shap_budget(n)
+
+    def model(texts: Any) -> Any:
+        return np.asarray(obj.score([str(t) for t in texts]), dtype=np.float64)[:, None]
+
+    explainer = shap.explainers.Partition(model, masker, output_names=[obj.label_name])
+    with numpy_seed(seed):
+        exp = explainer([obj.words.text], max_evals=budget, batch_size=64, silent=True,
+                        fixed_context=SHAP_FIXED_CONTEXT)
+    values = np.asarray(exp.values[0]).reshape(n, -1)[:, 0]
+    base = float(np.asarray(exp.base_values[0]).reshape(-1)[0])
+    return [float(v) for v in values], base, {"max_evals": budget}
+
+
+def lime_budget(n_words: int) -> int:
+    return int(min(1000, max(100, 12 * n_words)))
+
+
+@method("lime", title="LIME",
+        description="lime's LimeTextExplainer: a weighted linear model fitted to the outputs on "
+                    "random word deletions (fixed random_state from the session seed). The base "
+                    "value is the linear model's intercept.")
+def lime_method(obj: Objective, seed: int) -> tuple[list[float], float, dict[str, Any]]:
+    import numpy as np
+    from lime.lime_text import LimeTextExplainer
+
+    n = obj.n_words
+    explainer = LimeTextExplainer(class_names=[obj.label_name],
+                                  split_expression=lambda s: split_words(s)[0], bow=False,
+                                  mask_string="", random_state=seed, feature_selection="none")
+    budget = lime_budget(n)
+    exp = explainer.explain_instance(
+        obj.words.text, lambda texts: np.asarray(obj.score(list(texts)))[:, None], labels=(0,),
+        num_features=n, num_samples=budget)
+    weights = dict(exp.as_map()[0])
+    scores = [float(weights.get(i, 0.0)) for i in range(n)]
+    local = exp.local_pred
+    return scores, float(exp.intercept[0]), {
+        "num_samples": budget, "fit_r2": float(exp.score),
+        "local_prediction": None if local is None else float(np.asarray(local).reshape(-1)[0])}
+
+
+@method("occlusion", kinds=("classifier", "causal_lm"), title="occlusion (leave one word out)",
+        description="f(x) minus f(x with that one word deleted), all words in one batch. "
+                    "Exact for single words, blind to words that only matter together.")
+def occlusion(obj: Objective, seed: int) -> tuple[list[float], float, dict[str, Any]]:
+    n = obj.n_words
+    texts = [obj.text_keeping([j != i for j in range(n)]) for i in range(n)]
+    texts.append(obj.text_keeping([False] * n))
+    values = obj.score(texts)
+    return [float(obj.value - v) for v in values[:n]], float(values[n]), {}

@@ -1,0 +1,136 @@
+"""`model_info` (what the target is) and `capabilities` (what one can ask, with examples).
+
+The example questions live in `prompts/capabilities.md`, so they can be edited without code; only
+the sections whose tools are registered and fit the loaded model and data are shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from .context import ToolContext
+from .registry import Result, ToolArgs, tool
+
+CAPABILITIES = "capabilities.md"
+
+
+class NoArgs(ToolArgs):
+    """No arguments."""
+
+
+class ModelInfoResult(Result):
+    name: str
+    kind: str
+    architecture: str
+    parameters: int
+    labels: list[str] = Field(default_factory=list)
+    max_length: int
+    source: str = ""
+    trained_on: str | None = None
+    base_model: str | None = None
+    held_out_accuracy: float | None = None
+    held_out_size: int | None = None
+    info: dict[str, Any] = Field(default_factory=dict)
+
+    def summary(self) -> str:
+        kind = "text classifier" if self.kind == "classifier" else "causal language model"
+        size = (f"{self.parameters / 1e6:.1f}M" if self.parameters >= 1e6
+                else f"{self.parameters:,}")
+        out = [f"{self.name} is a {kind} ({self.architecture}, {size} parameters, reading at "
+               f"most {self.max_length} tokens)."]
+        if self.labels:
+            out.append(f"Its labels: {', '.join(self.labels)}.")
+        if self.base_model:
+            out.append(f"It starts from {self.base_model}.")
+        out.append(f"Trained on: {self.trained_on}." if self.trained_on
+                   else "What it was trained on is not recorded.")
+        if self.held_out_accuracy is not None:
+            size = f" on {self.held_out_size:,} held-out items" if self.held_out_size else ""
+            out.append(f"Measured accuracy{size}: {self.held_out_accuracy:.3f}.")
+        return " ".join(out)
+
+
+@tool("model_info", NoArgs)
+def model_info(ctx: ToolContext, args: NoArgs) -> ModelInfoResult:
+    """What the model is: architecture, size, labels, what it was trained on when known, and its
+    held-out accuracy when measured."""
+    d = ctx.target.describe()
+    known = {"name", "kind", "architecture", "parameters", "labels", "max_length", "source",
+             "trained_on", "base_model", "held_out_accuracy", "held_out_size"}
+    acc = d.get("held_out_accuracy")
+    size = d.get("held_out_size")
+    return ModelInfoResult(
+        name=str(d["name"]), kind=str(d["kind"]), architecture=str(d["architecture"]),
+        parameters=int(d["parameters"]), labels=list(d.get("labels") or []),
+        max_length=int(d["max_length"]), source=str(d.get("source") or ""),
+        trained_on=d.get("trained_on"), base_model=d.get("base_model"),
+        held_out_accuracy=None if acc is None else float(acc),
+        held_out_size=None if size is None else int(size),
+        info={k: v for k, v in d.items() if k not in known})
+
+
+class Capability(BaseModel):
+    title: str
+    tools: list[str]
+    examples: list[str]
+
+
+class CapabilitiesResult(Result):
+    sections: list[Capability] = Field(default_factory=list)
+    hidden: list[str] = Field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = ["You can ask me, for example:"]
+        for s in self.sections:
+            lines.append(f"- {s.title}: " + " / ".join(s.examples))
+        if self.hidden:
+            hidden = "; ".join(self.hidden).lower()
+            lines.append(f"(Not available for this model and data: {hidden}.)")
+        return "\n".join(lines)
+
+
+def load_capabilities() -> list[dict[str, Any]]:
+    """Parse prompts/capabilities.md into sections: title, tools, kinds, needs data, examples."""
+    from importlib.resources import files
+
+    text = files("saywhy.prompts").joinpath(CAPABILITIES).read_text(encoding="utf-8")
+    sections: list[dict[str, Any]] = []
+    for block in text.split("\n## ")[1:]:
+        lines = [ln.strip() for ln in block.strip().splitlines() if ln.strip()]
+        sec: dict[str, Any] = {"title": lines[0], "tools": [], "kinds": None, "data": False,
+                               "examples": []}
+        for ln in lines[1:]:
+            if ln.startswith("- "):
+                sec["examples"].append(ln[2:])
+            elif ln.startswith("tools:"):
+                sec["tools"] = [t.strip() for t in ln[6:].split(",") if t.strip()]
+            elif ln.startswith("kinds:"):
+                sec["kinds"] = {t.strip() for t in ln[6:].split(",") if t.strip()}
+            elif ln.startswith("data:"):
+                sec["data"] = ln[5:].strip().lower() in ("yes", "true")
+        sections.append(sec)
+    return sections
+
+
+@tool("capabilities", NoArgs)
+def capabilities(ctx: ToolContext, args: NoArgs) -> CapabilitiesResult:
+    """What one can ask saywhy about the loaded model and data, with example questions."""
+    from . import registry
+
+    known = {t.name: t for t in registry.all_tools()}
+    shown, hidden = [], []
+    for sec in load_capabilities():
+        tools = [known[n] for n in sec["tools"] if n in known]
+        if not tools:
+            continue
+        fits = (any(ctx.target.kind in t.kinds for t in tools)
+                and (sec["kinds"] is None or ctx.target.kind in sec["kinds"])
+                and not (sec["data"] and ctx.data is None))
+        if fits:
+            shown.append(Capability(title=sec["title"], tools=[t.name for t in tools],
+                                    examples=sec["examples"]))
+        else:
+            hidden.append(sec["title"])
+    return CapabilitiesResult(sections=shown, hidden=hidden)

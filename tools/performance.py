@@ -1,0 +1,142 @@
+"""`performance`: how often the model is right on the current subset, per split, with honesty
+about small samples (a 95% Wilson interval, and a warning under 30 items).
+
+Where the data has a split column, held-out (test) items come first: a figure on training items
+says how well the model learned them, not how well it generalises, so both are given by default.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field
+
+from .context import ToolContext
+from .data import predictions
+from .data.views import default_splits, nothing, noun, scope, split_ids, split_phrase
+from .registry import Result, ToolArgs, tool
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SMALL = 30
+
+
+class PerformanceArgs(ToolArgs):
+    """Accuracy, per-label precision/recall/F1 and the confusion matrix on the current subset."""
+
+    split: Literal["test", "train", "all"] | None = Field(
+        default=None, description='Default: "test" (and "train" for comparison) when the data has '
+                                  'a split column, else "all".')
+
+
+class LabelScore(BaseModel):
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+class SplitScore(BaseModel):
+    split: str
+    phrase: str
+    n: int
+    correct: int = 0
+    accuracy: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    per_label: dict[str, LabelScore] = Field(default_factory=dict)
+    confusion: dict[str, dict[str, int]] = Field(default_factory=dict)
+    unlabelled: int = 0
+
+
+class PerformanceResult(Result):
+    what: str
+    scores: list[SplitScore] = Field(default_factory=list)
+    noun: str = "items"
+
+    def summary(self) -> str:
+        if not any(s.n for s in self.scores) and not any(s.unlabelled for s in self.scores):
+            return nothing(self.noun, self.what, "there is nothing to score")
+        out = []
+        for i, s in enumerate(self.scores):
+            where = f"For {self.what}, {s.phrase}" if i == 0 else s.phrase[0].upper() + s.phrase[1:]
+            if s.n == 0:
+                extra = f" ({s.unlabelled:,} have no gold label)" if s.unlabelled else ""
+                out.append(f"{where}: there is nothing to score{extra}.")
+                continue
+            line = (f"{where}: accuracy {s.accuracy:.2f} "
+                    f"({s.correct:,} right; 95% interval {s.ci_low:.2f} to {s.ci_high:.2f}).")
+            if s.n < SMALL:
+                line += (f" With only {s.n} {self.noun[:-1] if s.n == 1 else self.noun}, this "
+                         "figure means little.")
+            per = "; ".join(f"{lab}: precision {v.precision:.2f}, recall {v.recall:.2f}, "
+                            f"F1 {v.f1:.2f} ({v.support:,} gold)"
+                            for lab, v in s.per_label.items() if v.support or v.precision)
+            conf = "; ".join(
+                f"of {sum(row.values()):,} gold {gold}, "
+                + ", ".join(f"{c:,} predicted {p}" for p, c in row.items() if c)
+                for gold, row in s.confusion.items() if sum(row.values()))
+            out.append(f"{line} Per label — {per}. Confusion — {conf}.")
+            if s.unlabelled:
+                out.append(f"({s.unlabelled:,} items without a gold label were left out.)")
+        return " ".join(out)
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """95% Wilson score interval for k successes out of n (n > 0)."""
+    from scipy.stats import binomtest
+
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def score(rows: pd.DataFrame, labels: list[str], split: str, phrase: str) -> SplitScore:
+    """Metrics for prediction rows (from `predictions.frame`) that have a gold label."""
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    scored = rows[rows["correct"].notna()] if "correct" in rows else rows.iloc[:0]
+    unlabelled = len(rows) - len(scored)
+    n = len(scored)
+    if n == 0:
+        return SplitScore(split=split, phrase=phrase, n=0, unlabelled=unlabelled)
+    gold, pred = scored["gold"].astype(str), scored["predicted"].astype(str)
+    names = list(labels) + sorted(set(gold) - set(labels))
+    p, r, f, sup = precision_recall_fscore_support(gold, pred, labels=names, zero_division=0)
+    cm = confusion_matrix(gold, pred, labels=names)
+    k = int(scored["correct"].astype(bool).sum())
+    lo, hi = wilson(k, n)
+    return SplitScore(
+        split=split, phrase=phrase, n=n, correct=k, accuracy=k / n, ci_low=lo, ci_high=hi,
+        per_label={name: LabelScore(precision=float(p[i]), recall=float(r[i]), f1=float(f[i]),
+                                    support=int(sup[i])) for i, name in enumerate(names)},
+        confusion={g: {q: int(cm[i, j]) for j, q in enumerate(names)} for i, g in enumerate(names)},
+        unlabelled=unlabelled)
+
+
+def scoped_rows(ctx: ToolContext,
+                split: str | None) -> tuple[str, list[tuple[str, str, pd.DataFrame]]]:
+    """The subset's description and, per split to report, its phrase and prediction rows."""
+    assert ctx.data is not None
+    data = ctx.data
+    ids, what = scope(ctx)
+    pred = predictions.frame(ctx, ids)
+    out = []
+    for sp in default_splits(data, split):
+        chosen = split_ids(data, ids, sp) if ids else []
+        out.append((sp, split_phrase(sp, len(chosen), data), pred.loc[chosen]))
+    return what, out
+
+
+@tool("performance", PerformanceArgs, kinds={"classifier"}, needs_data=True)
+def performance(ctx: ToolContext, args: PerformanceArgs) -> PerformanceResult:
+    """Accuracy (with a 95% interval), per-label precision, recall and F1, and the confusion
+    matrix on the current subset (or all data); held-out items first when there is a split."""
+    predictions.check_comparable(ctx)
+    what, parts = scoped_rows(ctx, args.split)
+    labels = list(ctx.target.labels)
+    scores = [score(rows, labels, sp, phrase) for sp, phrase, rows in parts]
+    return PerformanceResult(what=what, scores=scores, noun=noun(ctx.data))
+
+
+__all__ = ["performance", "score", "scoped_rows", "wilson"]
