@@ -9,7 +9,9 @@ Ctrl-D (or /quit) leaves.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,24 +124,43 @@ class Repl:
             log.debug("warm-up failed", exc_info=True)
 
     # ---- the loop -----------------------------------------------------------------------------
-    def run(self) -> int:
+    @staticmethod
+    def interactive() -> bool:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+
+    def reader(self) -> Callable[[], str]:
+        """prompt_toolkit on a terminal; plain lines (echoed) from a pipe or a script."""
+        if not self.interactive():
+            def read_line() -> str:
+                line = sys.stdin.readline()
+                if not line:
+                    raise EOFError
+                self.console.print(f"you › {line.strip()}", markup=False)
+                return line
+            return read_line
         from prompt_toolkit import PromptSession
         from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
         from prompt_toolkit.completion import WordCompleter
         from prompt_toolkit.history import FileHistory
 
-        install_test_delay()
-        self.load(self.model, self.data)
-        self.banner()
-        self._warming = threading.Thread(target=self.warm_up, name="saywhy-warm-up", daemon=True)
-        self._warming.start()
         words = [c.split()[0] for c in COMMANDS] + ["/exit"]
         session: PromptSession[str] = PromptSession(
             history=FileHistory(str(history_path())), auto_suggest=AutoSuggestFromHistory(),
             completer=WordCompleter(words, sentence=True), complete_while_typing=False)
+        return lambda: session.prompt("you › ")
+
+    def run(self) -> int:
+        install_test_delay()
+        self.load(self.model, self.data)
+        self.banner()
+        if self.interactive():  # a script sends its questions at once: no time to warm up
+            self._warming = threading.Thread(target=self.warm_up, name="saywhy-warm-up",
+                                             daemon=True)
+            self._warming.start()
+        read = self.reader()
         while True:
             try:
-                line = session.prompt("you › ").strip()
+                line = read().strip()
             except KeyboardInterrupt:
                 continue
             except EOFError:
@@ -196,7 +217,6 @@ def run_chat(console: Console, model: str, data: str | None, llm: str | None,
     warming = repl._warming is not None and repl._warming.is_alive()
     if warming or not repl.runner.idle():
         import os
-        import sys
 
         console.file.flush()
         sys.stdout.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import _thread
 import io
 import os
+import re
 import shutil
 import sys
 import threading
@@ -137,6 +138,8 @@ def test_chat_session_in_a_terminal(_saywhy_home: Path, tmp_path: Path) -> None:
     env.pop("NO_COLOR", None)
     child = pexpect.spawn(_saywhy(), ["chat"], env=env, encoding="utf-8", timeout=180,
                           dimensions=(40, 120))
+    screen = io.StringIO()
+    child.logfile_read = screen
     try:
         child.expect("demo-sentiment")
         child.expect("Try, for example")
@@ -178,6 +181,10 @@ def test_chat_session_in_a_terminal(_saywhy_home: Path, tmp_path: Path) -> None:
         child.sendeof()
         child.expect("Bye")
         child.expect(pexpect.EOF)
+    except (pexpect.TIMEOUT, pexpect.EOF) as exc:
+        shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue())[-3000:]
+        pytest.fail(f"{type(exc).__name__} waiting for {exc.args[0].splitlines()[-1]!r}; "
+                    f"the screen ended with:\n{shown}")
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
@@ -185,3 +192,26 @@ def test_chat_session_in_a_terminal(_saywhy_home: Path, tmp_path: Path) -> None:
     assert "what do you predict for review 12?" in text and "why?" in text
     assert "`attribute" in text and "what model is this" not in text
     assert (_saywhy_home / "chat-history").read_text(encoding="utf-8").count("review 12") >= 1
+
+
+def test_chat_reads_plain_lines_from_a_pipe(tmp_path: Path) -> None:
+    """Without a terminal, chat reads lines from stdin, echoes them and prints plain text."""
+    if not (REAL_HOME / "assets" / "minilm").exists():
+        pytest.skip("the MiniLM asset (offline planner) is missing; run `make setup`")
+    from typer.testing import CliRunner
+
+    from saywhy.agent.cli import app
+    from tests.tiny import tiny_classifier_parts, tiny_frame
+
+    model, tokenizer = tiny_classifier_parts()
+    model.save_pretrained(tmp_path / "model")
+    tokenizer.save_pretrained(tmp_path / "model")
+    tiny_frame().to_csv(tmp_path / "reviews.csv", index=False)
+    out = tmp_path / "t.md"
+    res = CliRunner().invoke(app, ["chat", "--model", str(tmp_path / "model"), "--data",
+                                   str(tmp_path / "reviews.csv")],
+                             input=f"what do you predict for review 2?\n/state\n/export {out}\n")
+    assert res.exit_code == 0, res.output
+    assert "you › what do you predict for review 2?" in res.stdout
+    assert "review #2" in res.stdout and re.search(r"focus\s+review #2", res.stdout)
+    assert "\x1b[" not in res.stdout and out.is_file() and "Bye." in res.stdout
