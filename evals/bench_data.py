@@ -2,8 +2,9 @@
 
 - predictions: `dataset_predictions` for every text (cold: computed; cached: a fresh context
   reading the `.npz` from SAYWHY_HOME), in texts per second. Expected to grow linearly with n.
-- global_importance: cold (every sampled text explained) and cached (a fresh context reusing
-  the stored per-item attributions), for several sample sizes and methods. Its cost should follow
+- global_importance: cold (every sampled text explained; each run has its own seed, so nothing
+  is reused from another run) and cached (a fresh context reusing the stored per-item
+  attributions), for several sample sizes and methods. Its cost should follow
   the sample size, not the dataset size.
 Runs in a throw-away SAYWHY_HOME (assets and the built demo linked in), so every "cold" figure is
 really cold and nothing is left behind. Nothing is asserted; the machine's load is printed.
@@ -74,11 +75,12 @@ def _predict(target: Any, data: Any) -> Any:
     return dataset_predictions(ToolContext(target=target, data=data))  # a fresh context each time
 
 
-def _importance(target: Any, data: Any, args: dict[str, Any]) -> Any:
+def _importance(target: Any, data: Any, args: dict[str, Any], seed: int) -> Any:
     from saywhy.tools import registry
     from saywhy.tools.context import ToolContext
 
-    return registry.get("global_importance").run(ToolContext(target=target, data=data), args)
+    ctx = ToolContext(target=target, data=data, seed=seed)  # the seed also keys the disk store
+    return registry.get("global_importance").run(ctx, args)
 
 
 def run(sizes: tuple[int, ...] = SIZES, sample_sizes: tuple[int, ...] = SAMPLE_SIZES,
@@ -98,9 +100,10 @@ def run(sizes: tuple[int, ...] = SIZES, sample_sizes: tuple[int, ...] = SAMPLE_S
                          "stability": None})
             for method in methods:
                 for size in sample_sizes if method == methods[0] else sample_sizes[:1]:
-                    args = {"sample_size": size, "method": method}
-                    cold, res = _seconds(_importance, target, data, args)
-                    warm, _ = _seconds(_importance, target, data, args)
+                    # a seed of its own per run: no attribution is reused from an earlier run
+                    args, seed = {"sample_size": size, "method": method}, len(rows)
+                    cold, res = _seconds(_importance, target, data, args, seed)
+                    warm, _ = _seconds(_importance, target, data, args, seed)
                     stab = [lab.stability for lab in res.labels if lab.stability is not None]
                     rows.append({"step": "global_importance", "n": n, "sample_size": size,
                                  "method": method, "cold_s": cold, "cached_s": warm,

@@ -238,7 +238,8 @@ def test_global_importance_aggregates_attributions(tiny_ctx: ToolContext) -> Non
         for w in lab.towards:
             assert w.weight == pytest.approx(w.total / (w.texts + SHRINK), abs=1e-3)
             assert w.mean == pytest.approx(w.total / w.texts, abs=1e-3) and w.mean > 0
-        assert lab.stability is not None and 0.0 <= lab.stability <= 1.0
+            assert w.kept is not None and 0.0 <= w.kept <= 1.0
+        assert lab.stability == pytest.approx(np.mean([w.kept for w in lab.towards]))
     assert "Across all 12 reviews" in res.summary() and "Stability" in res.summary()
 
 

@@ -15,6 +15,20 @@ answer before it); only the prompt's words are scored. The span defaults to the 
 names an alternative token, "why this token rather than that one": the difference of the two
 log-probabilities at the span's first token or, with no span, at the answer position where the
 alternative was likeliest. Supported there: integrated_gradients, gradient_x_input, occlusion.
+
+Default method, by measured ERASER faithfulness per second (comprehensiveness / sufficiency,
+random-word rankings in brackets; CPU-seconds per input with one torch thread, 2-core machine):
+
+  demo-sentiment, 50 test reviews (18 words on average), f = p(label):
+    occlusion             0.336 (0.048) / -0.008 (0.216)   0.12 s   <- classifier default
+    shap                  0.328         / -0.032           0.56 s
+    lime                  0.355         / -0.029           0.76 s
+    integrated_gradients  0.295         / -0.018           0.31 s   (|delta| <= 0.01)
+    gradient_x_input      0.041         /  0.273           0.05 s   (no better than random)
+  demo-lm, 5 prompts, f = log p(whole answer) in nats:
+    gradient_x_input      6.60 (3.99) / 12.43 (16.15)      0.6 s    <- causal LM default
+    occlusion             9.84        / 10.06              2.6 s
+    integrated_gradients 10.70        /  9.22             19.3 s    (|delta| 0.11 on average)
 """
 
 from __future__ import annotations
@@ -60,6 +74,7 @@ class AttributeResult(Result):
     method: str
     label: str
     contrast: str | None = None
+    opposite: str | None = None  # a binary classifier's other label, for "towards X" phrasing
     unit: str
     target_value: float
     base_value: float
@@ -77,7 +92,8 @@ class AttributeResult(Result):
 
     def _words(self, sign: int) -> str:
         picked = [w for w in self.top if w["score"] * sign > 0]
-        return ", ".join(f"\"{w['word']}\" ({w['score']:+.2f})" for w in picked) or "none"
+        return (", ".join(f"\"{w['word']}\" ({w['score']:+.2f})" for w in picked)
+                or f"none in the top {len(self.top)}")
 
     def summary(self) -> str:
         what = value_phrase(self.unit, self.label, self.contrast)
@@ -93,8 +109,8 @@ class AttributeResult(Result):
                     f"For {self.referent}, why {self.label} rather than {self.contrast}: "
                     f"{what} = {self.target_value:.2f}.")
             towards = f"towards {self.label}"
-            away = (f"towards {self.contrast}" if self.contrast else
-                    f"away from {self.label}")
+            other = self.contrast or self.opposite
+            away = f"towards {other}" if other else f"away from {self.label}"
         lead = "Prompt words" if self.kind == "causal_lm" else "Words pushing"
         parts = [head, f"{lead} {towards}: {self._words(1)}; {away}: {self._words(-1)}."]
         how = f"Method: {self.method}, scores in {self.unit} points, base value " \
@@ -135,6 +151,7 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
     return AttributeResult(
         referent=ref.referent, id=ref.id, text=ref.text, kind=ctx.target.kind,
         method=attr.method, label=attr.label, contrast=attr.contrast, unit=attr.unit,
+        opposite=_opposite(ctx, attr.label) if ctx.target.kind == "classifier" else None,
         target_value=attr.target_value, base_value=attr.base_value, words=words, top=top,
         delta=attr.extras.get("convergence_delta"), truncated=attr.truncated,
         n_words_seen=len(attr.words), n_words_total=attr.n_words_total, span=attr.span,
@@ -142,3 +159,8 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
         faithfulness=eraser(ctx, ref, attr) if args.faithfulness else None,
         extras={k: v for k, v in attr.extras.items() if k not in ("answer",)},
         attribution_seconds=attr.seconds)
+
+
+def _opposite(ctx: ToolContext, label: str) -> str | None:
+    others = [name for name in ctx.target.labels if name != label]
+    return others[0] if len(others) == 1 else None

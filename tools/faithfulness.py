@@ -107,8 +107,9 @@ def faithfulness_sentence(f: dict[str, Any]) -> str:
             f"{_change(f['comprehensiveness'], what)} on average over k = "
             f"{', '.join(str(k) for k in f['k_percents'])}% of the words (random words: "
             f"{f['random_comprehensiveness']:.2f}), so it {beats} chance; keeping only its top "
-            f"words leaves {what} {f['sufficiency']:.2f} below the full input (random: "
-            f"{f['random_sufficiency']:.2f}; lower is better).")
+            f"words leaves {what} {abs(f['sufficiency']):.2f} "
+            f"{'below' if f['sufficiency'] >= 0 else 'above'} the full input (sufficiency "
+            f"{f['sufficiency']:.2f}, random: {f['random_sufficiency']:.2f}; lower is better).")
 
 
 class FaithfulnessArgs(InputArgs):

@@ -5,16 +5,19 @@ and the signed word scores are summed per word (lowercased) over the sample. Wor
 their average push per text that contains them, shrunk towards zero for rare words
 (total / (texts + SHRINK)): ranking by the plain sum lets "the" and "a" win by sheer frequency
 with tiny pushes, the plain mean lets a word seen once win on luck. The sample size is
-stated, and so is how stable the top-k lists are: the sample is split into random halves many
-times and the share of top-k words both halves agree on is reported. Per-item attributions are
-kept in memory and on disk (SAYWHY_HOME/cache/global_importance), so a larger sample, another k
-or another subset reuses what was already computed.
+stated, and so is how stable the top-k lists are: over bootstrap resamples of the sample, the
+share of the top-k that stays in the top-k (per word too). Half-splits were tried first and
+judged unfair: a word seen in two texts can never make a half's list when both texts fall in
+the other half. Per-item attributions are kept in memory and on disk
+(SAYWHY_HOME/cache/global_importance), so a larger sample, another k or another subset reuses
+what was already computed.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -28,11 +31,14 @@ from .registry import Result, ToolArgs, tool
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import numpy as np
+    import scipy.sparse as sp
+
 # Leave-one-word-out occlusion: one batched forward pass per text, and exact for what it
 # measures (the change in p(label) when the word is deleted, the ERASER edit). Measured on the
 # demo (evals/bench_data.py) at about the cost of gradient x input, which is less faithful.
 DEFAULT_METHOD = "occlusion"
-HALVES = 20          # random half-splits for the stability figure
+RESAMPLES = 50       # bootstrap resamples for the stability figure
 SHRINK = 3.0         # pseudo-texts of zero push added to every word when ranking
 MIN_TEXTS = 2        # a word must occur in this many sampled texts to be listed (samples >= 20)
 
@@ -53,13 +59,16 @@ class WordWeight(BaseModel):
     total: float = Field(description="Summed signed score over the sample (towards the label).")
     mean: float = Field(description="Average score per text containing the word.")
     texts: int = Field(description="Sampled texts containing the word.")
+    kept: float | None = Field(default=None, description="Share of bootstrap resamples of the "
+                                                          "sample that keep it in the top k.")
 
 
 class LabelImportance(BaseModel):
     label: str
     towards: list[WordWeight] = Field(default_factory=list)
-    stability: float | None = Field(default=None, description="Mean share of top-k words shared "
-                                                              "by two random halves of the sample.")
+    stability: float | None = Field(
+        default=None, description="Mean share of the top k that stays in the top k of bootstrap "
+                                  "resamples.")
 
 
 class GlobalImportanceResult(Result):
@@ -92,8 +101,9 @@ class GlobalImportanceResult(Result):
                               f"{'' if w.texts == 1 else 's'})" for w in lab.towards)
             out.append(f"towards {lab.label}: {words or 'no word pushes consistently'}.")
             if lab.stability is not None:
-                out.append(f"Stability: two random halves of the sample share {lab.stability:.0%} "
-                           f"of their top {self.k} — {_verdict(lab.stability)}.")
+                out.append(f"Stability: resampling the sample {RESAMPLES} times keeps "
+                           f"{lab.stability:.0%} of this top {len(lab.towards)} in the top "
+                           f"{self.k} on average — {_verdict(lab.stability)}.")
         return " ".join(out)
 
 
@@ -102,7 +112,8 @@ def _verdict(stability: float) -> str:
         return "a stable list"
     if stability >= 0.4:
         return "moderately stable; the order of the lower words may change with another sample"
-    return "unstable; treat it as indicative only and ask for a larger sample_size"
+    return ("unstable: the exact words depend on which texts were sampled; treat it as "
+            "indicative only, or ask for a larger sample_size")
 
 
 def _store_path(ctx: ToolContext, method: str) -> Path:
@@ -168,51 +179,75 @@ def attributions(ctx: ToolContext, ids: list[int], labels: list[int],
     return out, len(todo)
 
 
-def aggregate(per_text: list[tuple[list[str], list[float]]]) -> dict[str, tuple[float, int]]:
-    """Summed score and number of texts per lowercased word (punctuation left out)."""
-    totals: dict[str, float] = defaultdict(float)
-    texts: dict[str, int] = defaultdict(int)
-    for words, scores in per_text:
-        seen: set[str] = set()
+@dataclass
+class WordTable:
+    """Per-text word scores as sparse matrices [texts, words], for fast (re)aggregation."""
+
+    vocab: list[str]
+    scores: sp.csr_matrix   # summed score of the word in the text
+    present: sp.csr_matrix  # 1 where the text contains the word
+
+    def totals(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Summed score and number of texts per word, each text counted `weights[i]` times."""
+        return self.scores.T @ weights, self.present.T @ weights
+
+    def top(self, weights: np.ndarray, k: int, min_texts: int) -> list[int]:
+        """The k words with the largest positive shrunken mean push (ties by word)."""
+        import numpy as np
+
+        total, texts = self.totals(weights)
+        ok = np.flatnonzero((total > 0) & (texts >= min_texts))
+        push = total / (texts + SHRINK)
+        return sorted(ok.tolist(), key=lambda j: (-push[j], self.vocab[j]))[:k]
+
+
+def word_table(per_text: list[tuple[list[str], list[float]]]) -> WordTable:
+    """Lowercased words (punctuation left out), a word's scores summed within each text."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    index: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, (words, scores) in enumerate(per_text):
+        merged: dict[str, float] = defaultdict(float)
         for w, s in zip(words, scores, strict=True):
-            key = w.lower()
-            if not any(ch.isalnum() for ch in key):
-                continue
-            totals[key] += s
-            if key not in seen:
-                texts[key] += 1
-                seen.add(key)
-    return {w: (totals[w], texts[w]) for w in totals}
+            if any(ch.isalnum() for ch in w):
+                merged[w.lower()] += s
+        for key, s in merged.items():
+            rows.append(r)
+            cols.append(index.setdefault(key, len(index)))
+            vals.append(s)
+    shape = (len(per_text), len(index))
+    scores = sp.csr_matrix((np.asarray(vals, dtype=float), (rows, cols)), shape=shape)
+    present = sp.csr_matrix((np.ones(len(vals)), (rows, cols)), shape=shape)
+    return WordTable(vocab=list(index), scores=scores, present=present)
 
 
-def weight(total: float, texts: int) -> float:
+def weight(total: float, texts: int | float) -> float:
     return total / (texts + SHRINK)
 
 
-def top_words(agg: dict[str, tuple[float, int]], k: int, min_texts: int) -> list[str]:
-    """The k words with the largest positive shrunken mean push (ties by word)."""
-    ranked = sorted((w for w, (t, n) in agg.items() if t > 0 and n >= min_texts),
-                    key=lambda w: (-weight(*agg[w]), w))
-    return ranked[:k]
-
-
-def stability(per_text: list[tuple[list[str], list[float]]], k: int, seed: int,
-              min_texts: int) -> float | None:
-    """Mean share of top-k words that two random halves of the sample agree on."""
+def stability(table: WordTable, top: list[int], k: int, min_texts: int,
+              seed: int) -> tuple[float | None, dict[int, float]]:
+    """How much of the top-k survives resampling: over bootstrap resamples of the sampled
+    texts, the mean share of the top-k still in the resample's top-k, and per word the share
+    of resamples that keep it."""
     import numpy as np
 
-    if len(per_text) < 10:
-        return None
+    n = table.scores.shape[0]
+    if n < 10 or not top:
+        return None, {}
     rng = np.random.default_rng(seed)
-    shares = []
-    for _ in range(HALVES):
-        order = rng.permutation(len(per_text))
-        half = len(order) // 2
-        a = top_words(aggregate([per_text[j] for j in order[:half]]), k, min_texts)
-        b = top_words(aggregate([per_text[j] for j in order[half:]]), k, min_texts)
-        if a or b:
-            shares.append(len(set(a) & set(b)) / max(1, min(k, max(len(a), len(b)))))
-    return float(np.mean(shares)) if shares else None
+    kept = dict.fromkeys(top, 0)
+    for _ in range(RESAMPLES):
+        draws = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
+        again = set(table.top(draws, k, min_texts))
+        for j in top:
+            kept[j] += j in again
+    shares = {j: kept[j] / RESAMPLES for j in top}
+    return float(np.mean(list(shares.values()))), shares
 
 
 @tool("global_importance", GlobalImportanceArgs, kinds={"classifier"}, needs_data=True)
@@ -242,13 +277,17 @@ def global_importance(ctx: ToolContext, args: GlobalImportanceArgs) -> GlobalImp
     scores, computed = attributions(ctx, sample, labels, method)
     min_texts = MIN_TEXTS if len(sample) >= 20 else 1
     out = []
+    ones = np.ones(len(sample))
     for lab in labels:
-        per_text = [scores[(i, lab)] for i in sample]
-        agg = aggregate(per_text)
-        words = [WordWeight(word=w, weight=round(weight(*agg[w]), 4), total=round(agg[w][0], 4),
-                            mean=round(agg[w][0] / agg[w][1], 4), texts=agg[w][1])
-                 for w in top_words(agg, args.k, min_texts)]
+        table = word_table([scores[(i, lab)] for i in sample])
+        total, texts = table.totals(ones)
+        top = table.top(ones, args.k, min_texts)
+        stable, kept = stability(table, top, args.k, min_texts, ctx.seed)
+        words = [WordWeight(word=table.vocab[j], weight=round(weight(total[j], texts[j]), 4),
+                            total=round(float(total[j]), 4), texts=int(texts[j]),
+                            mean=round(float(total[j] / texts[j]), 4), kept=kept.get(j))
+                 for j in top]
         out.append(LabelImportance(label=ctx.target.labels[lab], towards=words,
-                                   stability=stability(per_text, args.k, ctx.seed, min_texts)))
+                                   stability=stable))
     return base.model_copy(update={"sample_size": len(sample), "labels": out,
                                    "computed": computed})

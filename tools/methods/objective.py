@@ -36,7 +36,7 @@ class Objective:
     value: float
     label_name: str
     unit: str
-    score: Callable[[list[str]], np.ndarray]
+    score: Callable[..., np.ndarray]  # score(texts, cached=False): f on edited inputs, batched
     ids: list[int]
     token_to_word: list[int | None]
     baseline_ids: list[int]
