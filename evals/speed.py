@@ -33,7 +33,9 @@ def texts_of_length(n_words: int, count: int, seed: int = 0) -> list[str]:
 
     snippets, _ = demo_split("test")
     order = np.random.default_rng(seed + n_words).permutation(len(snippets))
-    out, words, i = [], [], 0
+    out: list[str] = []
+    words: list[str] = []
+    i = 0
     while len(out) < count:
         words += snippets[int(order[i])].split()
         i += 1
