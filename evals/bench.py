@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark module in turn and print its tables.
 
-Each module exposes `run() -> None` that prints its own tables. By default: target loading and
+Each module exposes `run()` that prints its own tables (or returns rows that its
+`report(rows)` prints). By default: target loading and
 throughput (bench_targets), attribution speed and overhead (speed), dataset-scale tools
 (bench_data, when present) and held-out accuracy (accuracy: ~2 minutes). The faithfulness eval
 takes ~15 minutes on its own, so it runs only with `--all` (or as
@@ -37,7 +38,9 @@ def run_modules(names: list[str]) -> int:
             rows.append([name, "absent", None])
             continue
         try:
-            module.run()
+            result = module.run()
+            if result is not None and callable(getattr(module, "report", None)):
+                module.report(result)  # a module whose run() returns rows prints them here
             status = "ok"
         except Missing as exc:
             print(f"skipped: {exc}")

@@ -121,8 +121,8 @@ def classifier_speed(repeat: int) -> None:
                 ["method", *(f"{n} words" for n in LENGTHS)], rows,
                 note="direct = shap.Explainer(f, shap.maskers.Text(tokenizer)) with our max_evals "
                      "(subword features) / captum LayerIntegratedGradients with the n_steps ours "
-                     "ended with (ours starts at 32 and doubles until |convergence delta| <= "
-                     "0.01, and includes those tries); ratio goal <= 1.10.\n"
+                     "ended with (ours starts small and doubles until the convergence delta is "
+                     "within tolerance; its time includes those tries); ratio goal <= 1.10.\n"
                      "Goal shap and integrated_gradients < 1.5 s on a "
                      f"<= 30-word review (checked at 32 words): {'met' if met else 'NOT met'}.")
 
