@@ -7,22 +7,14 @@ finds two texts, not how alike their words are. The dataset's embeddings are com
 
 from __future__ import annotations
 
-import re
-import sys
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel, Field
 
 from .context import ToolContext
+from .data.embeddings import dataset_embeddings, text_embedding
 from .errors import UserError
-from .home import cache_dir
 from .inputs import InputArgs
 from .registry import Result, tool
 
-if TYPE_CHECKING:
-    import numpy as np
-
-CHUNK = 256
 
 
 class SimilarArgs(InputArgs):
@@ -67,53 +59,6 @@ class SimilarResult(Result):
         return text
 
 
-def _progress(total: int):  # type: ignore[no-untyped-def]
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    show = total > 2 * CHUNK and sys.stderr.isatty()
-    return Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), disable=not show, transient=True)
-
-
-def dataset_embeddings(ctx: ToolContext) -> np.ndarray:
-    """[items, hidden] in `ctx.data.ids` order, L2-normalised; from memory, disk, or computed."""
-    import numpy as np
-
-    data = ctx.data
-    if data is None:
-        raise UserError("similar needs a dataset; start saywhy with --data FILE.")
-    data_fp = data.fingerprint()
-
-    def load_or_compute() -> np.ndarray:
-        name = re.sub(r"[^\w.-]", "_", f"{ctx.target.fingerprint}-{data_fp}")
-        path = cache_dir("embeddings") / f"{name}.npy"
-        if path.is_file():
-            cached = np.load(path)
-            if cached.shape[0] == len(data):
-                return cached
-        texts = data.frame["text"].astype(str).tolist()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out: np.ndarray | None = None
-        with _progress(len(texts)) as bar:
-            task = bar.add_task("Embedding the dataset (once)", total=len(texts))
-            for start in range(0, len(order), CHUNK):
-                idx = order[start:start + CHUNK]
-                vecs = ctx.target.hidden_states([texts[i] or " " for i in idx], batch_size=64)
-                if out is None:
-                    out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
-                out[idx] = vecs
-                bar.advance(task, len(idx))
-        assert out is not None
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-        tmp = path.with_suffix(".tmp.npy")
-        np.save(tmp, out)
-        tmp.replace(path)
-        return out
-
-    return ctx.memo(("embeddings", data_fp), load_or_compute)
-
-
 def _gold(ctx: ToolContext, item: int) -> str | None:
     import pandas as pd
 
@@ -139,8 +84,7 @@ def similar(ctx: ToolContext, args: SimilarArgs) -> SimilarResult:
     if ref.id is not None:
         query = emb[position[ref.id]]
     else:
-        vec = ctx.memo(("hidden", ref.text), lambda: ctx.target.hidden_states([ref.text]))[0]
-        query = vec / max(float(np.linalg.norm(vec)), 1e-12)
+        query = text_embedding(ctx, ref.text)
     pool = [i for i in ctx.items() if i != ref.id]
     scope = f"the current subset ({ctx.subset.description})" if ctx.subset else "the dataset"
     rows = np.array([position[i] for i in pool], dtype=int)
