@@ -16,7 +16,6 @@ from .inputs import InputArgs
 from .registry import Result, tool
 
 
-
 class SimilarArgs(InputArgs):
     """The dataset items the model represents most like a given item or text."""
 
