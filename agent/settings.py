@@ -3,25 +3,49 @@
 One object instead of scattered `os.environ` reads, so a typo in `SAYWHY_LLM` or a negative
 timeout fails at start-up with a sentence, not halfway through a conversation. Secrets are
 `SecretStr` so they never appear in a log line or a repr.
+
+`EnvSettings` is the one place that says how a section is read (the `SAYWHY_` prefix) and how a
+bad value is reported; `Settings` here and the server's `ServerSettings` (saywhy.server.config)
+are its sections, each field declared once.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar, Self
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from saywhy.tools.errors import UserError
 from saywhy.tools.home import saywhy_home
 
 OFFLINE_WORDS = {"", "none", "off", "offline", "false", "0", "no"}
 
 
-class Settings(BaseSettings):
-    """Everything configurable. Each field is read from `SAYWHY_<FIELD>` (e.g. `SAYWHY_LLM`)."""
+class EnvSettings(BaseSettings):
+    """A section of settings: each field is read from `SAYWHY_<FIELD>`, validated at load."""
 
     model_config = SettingsConfigDict(env_prefix="SAYWHY_", extra="ignore", validate_default=True)
+    section: ClassVar[str] = "settings"  # how an error message names the section
+
+    @classmethod
+    def load(cls, **overrides: object) -> Self:
+        """The section from the environment plus explicit overrides (CLI flags; None = unset);
+        an invalid value is one UserError sentence naming each `SAYWHY_*` variable at fault."""
+        values = {k: v for k, v in overrides.items() if v is not None}
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"SAYWHY_{str(e['loc'][0]).upper() if e['loc'] else '?'}: {e['msg']}"
+                for e in exc.errors())
+            raise UserError(f"Invalid {cls.section}: {problems}.") from None
+
+
+class Settings(EnvSettings):
+    """Everything configurable. Each field is read from `SAYWHY_<FIELD>` (e.g. `SAYWHY_LLM`)."""
 
     home: Path = Field(default_factory=saywhy_home,
                        description="Where every writable thing lives (caches, models, stores).")
@@ -94,12 +118,7 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment plus explicit overrides (CLI flags); errors as UserError."""
-    try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
-    except ValidationError as exc:
-        problems = "; ".join(f"SAYWHY_{str(e['loc'][0]).upper() if e['loc'] else '?'}: {e['msg']}"
-                             for e in exc.errors())
-        raise UserError(f"Invalid settings: {problems}.") from None
+    return Settings.load(**overrides)
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,9 @@
 """Every error leaves the server as `{"error": {"code", "message"}}` with the right status.
 
-The status comes from `saywhy.tools.errors.http_status` (the one mapping); the server adds its
-own few classes to the same tree. Unknown routes, bad methods, validation failures and crashes
-get the same shape; a stack trace goes to the log, never into a response.
+The status and code come from the exception tree itself (`saywhy.tools.errors`: each class's
+`http_status` and `code`); the server adds only its HTTP-specific classes to that tree (401, 413,
+429, 503) and the headers that go with them. Unknown routes, bad methods, validation failures and
+crashes get the same shape; a stack trace goes to the log, never into a response.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from saywhy.tools.errors import SaywhyError, SystemFailure, UserError, http_status
+from saywhy.tools.errors import NotFoundError, SaywhyError, SystemFailure, UserError, http_status
 
 log = logging.getLogger("saywhy.server")
 
 
 class Unauthorized(UserError):
+    """No bearer token, or the wrong one (sent with `WWW-Authenticate: Bearer`)."""
+
     http_status = 401
     code = "unauthorized"
 
@@ -40,19 +43,27 @@ class RateLimited(UserError):
         self.retry_after = retry_after
 
 
-class ServerBusy(SystemFailure):
+class Unavailable(SystemFailure):
+    """503, try again shortly (sent with `Retry-After`); expected, so not logged as a failure."""
+
     http_status = 503
+    retry_after = 5.0
+
+
+class ServerBusy(Unavailable):
     code = "busy"
 
 
-class NotReady(SystemFailure):
-    http_status = 503
+class NotReady(Unavailable):
     code = "not_ready"
 
 
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
-              415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
+# The code of a status Starlette raises itself (no exception of the tree behind it): the tree's
+# own where it has a class for that status, so either way a status reads the same.
+HTTP_CODES = {cls.http_status: cls.code
+              for cls in (UserError, NotFoundError, Unauthorized, PayloadTooLarge, RateLimited)}
+HTTP_CODES |= {403: "forbidden", 405: "method_not_allowed", 406: "not_acceptable",
+               415: "unsupported_media_type", 422: "validation_error"}
 
 
 def jsonable(value: Any) -> Any:
@@ -84,13 +95,11 @@ def error_response(status: int, code: str, message: str,
 
 def saywhy_error_response(exc: SaywhyError) -> JSONResponse:
     headers: dict[str, str] = {}
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | Unavailable):
         headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
-    elif isinstance(exc, ServerBusy | NotReady):
-        headers["Retry-After"] = "5"
     elif isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
-    if http_status(exc) >= 500 and not isinstance(exc, ServerBusy | NotReady):
+    if http_status(exc) >= 500 and not isinstance(exc, Unavailable):
         log.error("request failed: %s", exc.message, exc_info=exc)
     return error_response(http_status(exc), exc.code, exc.user_text(), headers or None)
 

@@ -58,4 +58,5 @@ def test_fingerprint_changes_with_content() -> None:
     a = from_frame(pd.DataFrame({"text": ["x", "y"], "label": ["p", "n"]}))
     b = from_frame(pd.DataFrame({"text": ["x", "y"], "label": ["p", "p"]}))
     assert a.fingerprint() != b.fingerprint()
-    assert a.fingerprint() == from_frame(pd.DataFrame({"text": ["x", "y"], "label": ["p", "n"]})).fingerprint()
+    same = from_frame(pd.DataFrame({"text": ["x", "y"], "label": ["p", "n"]}))
+    assert a.fingerprint() == same.fingerprint()

@@ -63,7 +63,8 @@ def test_causal_lm_generation_has_token_probabilities(tiny_lm) -> None:  # type:
     gen = tiny_lm.generate("is the film good ?", max_new_tokens=4)
     assert 1 <= len(gen.answer_ids) <= 4
     assert all(0.0 < p <= 1.0 for p in gen.token_probs)
-    assert gen.prompt_words is not None and gen.prompt_words.words == ["is", "the", "film", "good", "?"]
+    assert gen.prompt_words is not None
+    assert gen.prompt_words.words == ["is", "the", "film", "good", "?"]
     mapped = [w for w in gen.prompt_words.token_to_word if w is not None]
     assert sorted(set(mapped)) == [0, 1, 2, 3, 4]
     again = tiny_lm.generate("is the film good ?", max_new_tokens=4)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from saywhy.agent.llm import ChatClient, FakeToolChatModel
 from saywhy.agent.planner.base import ToolCall
 from saywhy.agent.state import DialogueState

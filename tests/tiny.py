@@ -48,7 +48,8 @@ def tiny_classifier_parts():  # type: ignore[no-untyped-def]
                         num_attention_heads=4, intermediate_size=64, max_position_embeddings=64,
                         num_labels=2, id2label={0: "negative", 1: "positive"},
                         label2id={"negative": 0, "positive": 1}, attn_implementation="eager",
-                        # a wide init makes the random model opinionated: explanations find something
+                        # a wide init makes the random model opinionated: explanations find
+                        # something
                         initializer_range=0.4)
     model = BertForSequenceClassification(config)
     return model.eval(), tokenizer
@@ -69,7 +70,8 @@ def tiny_lm_parts():  # type: ignore[no-untyped-def]
     tok = Tokenizer(BPE(unk_token=None))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = BpeTrainer(vocab_size=400, special_tokens=["<|endoftext|>", "<|user|>", "<|assistant|>"],
+    trainer = BpeTrainer(vocab_size=400,
+                         special_tokens=["<|endoftext|>", "<|user|>", "<|assistant|>"],
                          initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     corpus = [" ".join(WORDS)] * 3 + ["is the film good or bad ? answer positive or negative ."]
     tok.train_from_iterator(corpus, trainer)

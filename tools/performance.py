@@ -37,10 +37,19 @@ class LabelScore(BaseModel):
     support: int
 
 
-class SplitScore(BaseModel):
+class SplitPart(BaseModel):
+    """One split's part of a per-split result (`scoped_rows`): the split, its phrase, its size."""
+
     split: str
     phrase: str
     n: int
+
+    def opening(self, what: str, first: bool) -> str:
+        """How the part's sentence starts: "For <what>, <phrase>" first, the phrase after."""
+        return f"For {what}, {self.phrase}" if first else self.phrase[0].upper() + self.phrase[1:]
+
+
+class SplitScore(SplitPart):
     correct: int = 0
     accuracy: float | None = None
     ci_low: float | None = None
@@ -60,7 +69,7 @@ class PerformanceResult(Result):
             return nothing(self.noun, self.what, "there is nothing to score")
         out = []
         for i, s in enumerate(self.scores):
-            where = f"For {self.what}, {s.phrase}" if i == 0 else s.phrase[0].upper() + s.phrase[1:]
+            where = s.opening(self.what, i == 0)
             if s.n == 0:
                 extra = f" ({s.unlabelled:,} have no gold label)" if s.unlabelled else ""
                 out.append(f"{where}: there is nothing to score{extra}.")
@@ -95,7 +104,7 @@ def score(rows: pd.DataFrame, labels: list[str], split: str, phrase: str) -> Spl
     """Metrics for prediction rows (from `predictions.frame`) that have a gold label."""
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-    scored = rows[rows["correct"].notna()] if "correct" in rows else rows.iloc[:0]
+    scored = labelled(rows)
     unlabelled = len(rows) - len(scored)
     n = len(scored)
     if n == 0:
@@ -112,6 +121,11 @@ def score(rows: pd.DataFrame, labels: list[str], split: str, phrase: str) -> Spl
                                     support=int(sup[i])) for i, name in enumerate(names)},
         confusion={g: {q: int(cm[i, j]) for j, q in enumerate(names)} for i, g in enumerate(names)},
         unlabelled=unlabelled)
+
+
+def labelled(rows: pd.DataFrame) -> pd.DataFrame:
+    """The prediction rows that have a gold label, so that right or wrong can be said."""
+    return rows[rows["correct"].notna()] if "correct" in rows else rows.iloc[:0]
 
 
 def scoped_rows(ctx: ToolContext,
@@ -139,4 +153,4 @@ def performance(ctx: ToolContext, args: PerformanceArgs) -> PerformanceResult:
     return PerformanceResult(what=what, scores=scores, noun=noun(ctx.data))
 
 
-__all__ = ["performance", "score", "scoped_rows", "wilson"]
+__all__ = ["SplitPart", "labelled", "performance", "score", "scoped_rows", "wilson"]

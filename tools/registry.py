@@ -64,7 +64,10 @@ class Tool(Generic[A, R]):
     def validate(self, args: dict[str, Any] | BaseModel | None) -> A:
         if isinstance(args, self.args_model):
             return args
-        raw = args.model_dump(exclude_none=True) if isinstance(args, BaseModel) else dict(args or {})
+        if isinstance(args, BaseModel):
+            raw = args.model_dump(exclude_none=True)
+        else:
+            raw = dict(args or {})
         try:
             return self.args_model.model_validate(raw)
         except ValidationError as exc:
@@ -125,7 +128,8 @@ def get(name: str) -> Tool[Any, Any]:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise NotFoundError(f"Unknown tool {name!r}. Known tools: {', '.join(sorted(_REGISTRY))}.") from None
+        raise NotFoundError(
+            f"Unknown tool {name!r}. Known tools: {', '.join(sorted(_REGISTRY))}.") from None
 
 
 def names() -> list[str]:

@@ -31,81 +31,54 @@ def filter_calls(
     return calls
 
 
+# The arguments each tool takes from a clause, in the order they are written.
+TOOL_ARGS: dict[str, tuple[str, ...]] = {
+    "predict": ("max_new_tokens",),
+    "attribute": ("method", "label", "contrast", "k", "span"),
+    "attention": ("layer", "head", "mode", "k"),
+    "counterfactual": ("label", "k"),
+    "what_if": ("edits", "new_text"),
+    "similar": ("k",),
+    "faithfulness": ("method", "compare", "label"),
+    "layer_predictions": ("label",),
+    "show": ("ids", "page", "page_size"),
+    "performance": ("split",),
+    "mistakes": ("split", "k"),
+    "describe_data": ("split",),
+    "global_importance": ("k", "label", "method", "sample_size"),
+    "keywords": ("k", "label"),
+}
+
+
+def said(c: Clause, tool: str) -> dict[str, Any]:
+    """Every argument value the clause states, None where it states none (0, "" and [] are
+    unstated, except that a layer, head or ids given as 0 or [] count)."""
+    s = c.slots
+    return {
+        "max_new_tokens": s.max_new_tokens or None,
+        "method": s.methods[0] if s.methods else None,
+        "compare": s.methods[1] if len(s.methods) > 1 else None,
+        "label": s.label or None,
+        "contrast": s.contrast or None,
+        "k": s.k or None,
+        "page_size": s.k or None,
+        "span": c.span or None,
+        "layer": s.layer,
+        "head": s.head,
+        "mode": "rollout" if s.rollout else None,
+        "ids": s.ids,
+        "page": s.page or None,
+        "sample_size": s.sample_size or None,
+        "edits": c.edits or None,
+        "new_text": None if c.edits else c.new_text or None,  # edits, when given, say it all
+        "split": c.split if c.split in SPLIT_ARG.get(tool, ()) else None,
+    }
+
+
 def tool_args(tool: str, c: Clause) -> dict[str, Any]:
     """Arguments a clause gives a tool, input excluded."""
-    s = c.slots
-    a: dict[str, Any] = {}
-    if tool == "predict" and s.max_new_tokens:
-        a["max_new_tokens"] = s.max_new_tokens
-    if tool == "attribute":
-        if s.methods:
-            a["method"] = s.methods[0]
-        if s.label:
-            a["label"] = s.label
-        if s.contrast:
-            a["contrast"] = s.contrast
-        if s.k:
-            a["k"] = s.k
-        if c.span:
-            a["span"] = c.span
-    elif tool == "attention":
-        for key in ("layer", "head"):
-            if getattr(s, key) is not None:
-                a[key] = getattr(s, key)
-        if s.rollout:
-            a["mode"] = "rollout"
-        if s.k:
-            a["k"] = s.k
-    elif tool in ("counterfactual",):
-        if s.label:
-            a["label"] = s.label
-        if s.k:
-            a["k"] = s.k
-    elif tool == "what_if":
-        if c.edits:
-            a["edits"] = c.edits
-        elif c.new_text:
-            a["new_text"] = c.new_text
-    elif tool == "similar":
-        if s.k:
-            a["k"] = s.k
-    elif tool == "faithfulness":
-        if s.methods:
-            a["method"] = s.methods[0]
-        if len(s.methods) > 1:
-            a["compare"] = s.methods[1]
-        if s.label:
-            a["label"] = s.label
-    elif tool == "layer_predictions":
-        if s.label:
-            a["label"] = s.label
-    elif tool == "show":
-        if s.ids is not None:
-            a["ids"] = s.ids
-        if s.page:
-            a["page"] = s.page
-        if s.k:
-            a["page_size"] = s.k
-    elif tool in ("performance", "mistakes", "describe_data"):
-        if c.split in SPLIT_ARG[tool]:
-            a["split"] = c.split
-        if tool == "mistakes" and s.k:
-            a["k"] = s.k
-    elif tool == "global_importance":
-        if s.k:
-            a["k"] = s.k
-        if s.label:
-            a["label"] = s.label
-        if s.methods:
-            a["method"] = s.methods[0]
-        if s.sample_size:
-            a["sample_size"] = s.sample_size
-    elif tool == "keywords":
-        if s.k:
-            a["k"] = s.k
-        if s.label:
-            a["label"] = s.label
-    return a
+    values = said(c, tool)
+    return {name: values[name] for name in TOOL_ARGS.get(tool, ()) if values[name] is not None}
 
 
 def subset_criteria(c: Clause, tool: str) -> Criteria:

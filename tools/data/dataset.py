@@ -85,7 +85,8 @@ def _guess(columns: list[str], wanted: str | None, candidates: tuple[str, ...], 
             return lowered[name]
     if required:
         raise UserError(
-            f"Could not find a {what} column; the columns found are: {', '.join(map(str, columns))}. "
+            f"Could not find a {what} column; the columns found are: "
+            f"{', '.join(map(str, columns))}. "
             f"Name it with --text-column (or call it one of: {', '.join(candidates)})."
         )
     return None

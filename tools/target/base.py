@@ -92,7 +92,8 @@ class Target:
     def embedding_layer(self) -> torch.nn.Module:
         return self.model.get_input_embeddings()
 
-    def forward(self, input_ids: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None,
+    def forward(self, input_ids: torch.Tensor | None = None,
+                attention_mask: torch.Tensor | None = None,
                 inputs_embeds: torch.Tensor | None = None, **kwargs: Any) -> Any:
         return self.model(input_ids=input_ids, attention_mask=attention_mask,
                           inputs_embeds=inputs_embeds, **kwargs)
@@ -114,14 +115,19 @@ class Target:
 
     def attentions(self, text: str) -> tuple[WordTokens, np.ndarray]:
         """Attention weights [layers, heads, tokens, tokens] for one text."""
+        return self.attentions_of(self.words(text))
+
+    def attentions_of(self, wt: WordTokens) -> tuple[WordTokens, np.ndarray]:
+        """Attention weights [layers, heads, tokens, tokens] for tokens already made (a causal
+        LM's chat prompt, say), returned with them."""
         import numpy as np
         import torch
 
-        wt = self.words(text)
         ids = torch.tensor([wt.input_ids])
         with self.lock, torch.inference_mode():
             res = self.forward(input_ids=ids, attention_mask=torch.ones_like(ids),
                                output_attentions=True)
         if not res.attentions or res.attentions[0] is None:
-            raise UserError("This model does not return attention weights (load it with eager attention).")
+            raise UserError("This model does not return attention weights "
+                            "(load it with eager attention).")
         return wt, np.stack([a[0].float().numpy() for a in res.attentions])

@@ -11,7 +11,7 @@ from .words import WordTokens, align
 
 @dataclass
 class Generation:
-    """A greedy generation: the prompt as words/tokens, the answer tokens and their probabilities."""
+    """A greedy generation: the prompt as words/tokens, the answer tokens, their probabilities."""
 
     prompt: str
     prompt_ids: list[int]
@@ -86,7 +86,8 @@ class HFCausalLM(Target):
         shown = [t for t in answer if t != eos]
         return Generation(prompt=prompt, prompt_ids=wt.input_ids, answer_ids=answer,
                           answer_tokens=[self.tokenizer.decode([t]) for t in answer],
-                          token_probs=probs, text=self.tokenizer.decode(shown, skip_special_tokens=True).strip(),
+                          token_probs=probs,
+                          text=self.tokenizer.decode(shown, skip_special_tokens=True).strip(),
                           prompt_words=wt, alternatives=alts)
 
     def token_id(self, token: str) -> int:

@@ -39,14 +39,19 @@ def ensure_demo_sentiment(progress: bool = True) -> tuple[Path, dict[str, Any]]:
 def _progress(enabled: bool) -> Any:
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                    TimeRemainingColumn(), disable=not enabled, transient=False)
+    return Progress(TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
+                    disable=not enabled, transient=False)
 
 
 def build_demo_sentiment(out: Path, progress: bool = True) -> dict[str, Any]:
     import numpy as np
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        get_linear_schedule_with_warmup,
+    )
 
     from ..data.demo import demo_dataset
     from .loading import quiet_transformers

@@ -78,8 +78,12 @@ def load_hf(source: str, *, name: str | None = None, allow_pickle: bool = False,
             trust_remote_code: bool = False, fingerprint: str | None = None,
             info: dict[str, Any] | None = None) -> Target:
     """Load a directory or hub id with transformers and wrap it in the right adapter."""
-    from transformers import (AutoConfig, AutoModelForCausalLM,
-                              AutoModelForSequenceClassification, AutoTokenizer)
+    from transformers import (
+        AutoConfig,
+        AutoModelForCausalLM,
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+    )
 
     quiet_transformers()
     path = Path(source).expanduser()
@@ -93,12 +97,14 @@ def load_hf(source: str, *, name: str | None = None, allow_pickle: bool = False,
         config = json.loads((path / "config.json").read_text())
     else:
         try:
-            config = AutoConfig.from_pretrained(source, trust_remote_code=trust_remote_code).to_dict()
+            config = AutoConfig.from_pretrained(
+                source, trust_remote_code=trust_remote_code).to_dict()
         except Exception as exc:  # network, auth or missing repo: all mean "cannot load"
             raise NotFoundError(
                 f"Could not load {source!r}: it is not a local path and the model hub did not "
                 f"answer ({type(exc).__name__}).",
-                hint="Use a local model directory, or `saywhy models` for the built-in demos.") from None
+                hint="Use a local model directory, or `saywhy models` for the built-in demos.",
+            ) from None
     kind = _kind_of(config)
     auto = AutoModelForSequenceClassification if kind == "classifier" else AutoModelForCausalLM
     kwargs: dict[str, Any] = {"trust_remote_code": trust_remote_code,
@@ -110,9 +116,11 @@ def load_hf(source: str, *, name: str | None = None, allow_pickle: bool = False,
                                                   trust_remote_code=trust_remote_code)
         model = auto.from_pretrained(str(path) if local else source, **kwargs)
     except (OSError, ValueError, RuntimeError) as exc:
-        raise TargetError(f"Could not load the model at {source}: {str(exc).splitlines()[0]}") from None
+        raise TargetError(
+            f"Could not load the model at {source}: {str(exc).splitlines()[0]}") from None
     if not getattr(tokenizer, "is_fast", False):
-        raise UserError("saywhy needs a fast (Rust) tokenizer with character offsets for this model.")
+        raise UserError(
+            "saywhy needs a fast (Rust) tokenizer with character offsets for this model.")
     return _wrap(kind, model, tokenizer, name=name or path.name if local else source,
                  fingerprint=fingerprint or (fingerprint_dir(path) if local else source),
                  source=str(path) if local else source, info=info)
@@ -129,7 +137,7 @@ def _wrap(kind: str, model: Any, tokenizer: Any, **kw: Any) -> Target:
 
 
 def convert_gguf(gguf: Path) -> Path:
-    """Dequantise a GGUF file once into a safetensors directory in the cache (~11 s, then ~0.1 s)."""
+    """Dequantise a GGUF file once into a safetensors folder in the cache (~11 s, then ~0.1 s)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     quiet_transformers()
@@ -143,7 +151,8 @@ def convert_gguf(gguf: Path) -> Path:
         tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
         model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     except Exception as exc:  # the gguf reader raises many kinds on a bad file
-        raise UserError(f"Could not read {gguf.name} as a GGUF model: {str(exc).splitlines()[0]}") from None
+        raise UserError(
+            f"Could not read {gguf.name} as a GGUF model: {str(exc).splitlines()[0]}") from None
     if getattr(model, "hf_quantizer", None) is not None:
         model.hf_quantizer.remove_quantization_config(model)
     tmp = out.with_name(out.name + ".tmp")
