@@ -4,9 +4,9 @@ The offline planner needs only the target's labels and kind and the number of da
 parse does not load the target model when it can read them cheaply: from `config.json`
 (`id2label`, `architectures`) of the built demo or of a model directory; demo-lm is a causal LM
 with no labels. A .gguf file or a hub id is loaded in full. The dialogue state is updated as if
-the calls had run (the focus from their id/text, the last tool/method/label, via
-`Conversation._update` with an empty result); a `filter` call cannot set a subset without
-running, so the subset stays unset.
+the calls had run (the focus from their id/text, the last tool/method/label) by
+`Conversation.plan`; a `filter` call cannot set a subset without running, so the subset stays
+unset.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from saywhy.tools.errors import ToolArgsError
 
 
 @dataclass
@@ -95,19 +93,7 @@ def planning_context(model: str, data: str | None, allow_pickle: bool = False) -
 
 def plan_turn(conv: Any, question: str) -> dict[str, Any]:
     """Plan one question on `conv`'s state and update the state as if the calls had run."""
-    from .planner.base import Plan
-    from .state import Turn
-
-    text = question.strip()
-    try:
-        plan = conv.planner.plan(text, conv.state) if text else Plan(clarify="(empty question)")
-    except ToolArgsError as exc:
-        plan = Plan(clarify=exc.message)
-    for call in plan.calls:
-        conv._update(call, {})  # the Conversation's own state update, with no result
-    conv.state.last_calls = list(plan.calls)
-    conv.state.history.append(Turn(question=question, answer=plan.reply or plan.clarify or "",
-                                   calls=list(plan.calls)))
+    plan = conv.plan(question)
     turn: dict[str, Any] = {"question": question,
                             "calls": [{"tool": c.tool, "args": c.args} for c in plan.calls]}
     if plan.clarify:

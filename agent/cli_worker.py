@@ -1,20 +1,25 @@
 """Run one conversation turn in a worker thread so that Ctrl-C can cancel it.
 
-`Conversation` has no cancel flag, so cancelling works from outside: on Ctrl-C the main thread
-raises `Cancelled` *inside* the worker thread (CPython's PyThreadState_SetAsyncExc). It arrives at
-the worker's next Python bytecode — within a tool's Python loop at once, after a long C call
-(one batched forward pass) when that returns. `Cancelled` is a BaseException, so no
-`except Exception` in the tools or the conversation swallows it; `with` blocks release their
-locks on the way out. The exception is held back while the worker is importing a module (a half
-imported torch would break every later turn). Afterwards the dialogue state is restored from a
-snapshot taken before the turn: a cancelled turn leaves no trace (no history entry, no focus).
+Cancelling is cooperative first: the turn's event is passed as `Conversation.ask(cancel=...)`,
+Ctrl-C sets it, and the turn stops at its next `ctx.check()` (between tool calls and between the
+batches of a tool's loop), raising `CancelledByUser` with the conversation's state restored.
+If the worker has not stopped after CANCEL_GRACE seconds (a loop without checks), the main
+thread falls back to raising `Cancelled` *inside* the worker thread (CPython's
+PyThreadState_SetAsyncExc). It arrives at the worker's next Python bytecode — within a Python
+loop at once, after a long C call (one batched forward pass) when that returns. `Cancelled` is a
+BaseException, so no `except Exception` in the tools or the conversation swallows it; `with`
+blocks release their locks on the way out. The exception is held back while the worker is
+importing a module (a half imported torch would break every later turn). Because it can land
+anywhere, even outside the conversation's own restore, the runner keeps its own snapshot of the
+state: a cancelled turn leaves no trace (no history entry, no focus), whichever way it stopped,
+and also when Ctrl-C came just after ask() returned.
 
 A second Ctrl-C stops waiting: the turn finishes in the background, its answer is dropped and the
 state is still restored; the next turn waits for it first.
 
 Testing hook (documented, off by default): SAYWHY_TEST_SLOW_TOOL_SECONDS=N makes tool runs sleep
-N seconds first, in 50 ms steps, so tests can press Ctrl-C "during a slow tool";
-SAYWHY_TEST_SLOW_TOOL=NAME[,NAME] limits it to those tools.
+N seconds first, in 50 ms steps with a `ctx.check()` each, so tests can press Ctrl-C "during a
+slow tool"; SAYWHY_TEST_SLOW_TOOL=NAME[,NAME] limits it to those tools.
 """
 
 from __future__ import annotations
@@ -30,7 +35,10 @@ from typing import Any
 
 from rich.console import Console
 
+from saywhy.tools.errors import CancelledByUser
+
 SPINNER_AFTER = 0.5  # seconds before a spinner appears
+CANCEL_GRACE = 1.0  # seconds a cancelled turn gets to stop at a check before it is interrupted
 SLOW_ENV = "SAYWHY_TEST_SLOW_TOOL_SECONDS"
 SLOW_TOOLS_ENV = "SAYWHY_TEST_SLOW_TOOL"
 
@@ -148,8 +156,8 @@ class TurnRunner:
                 with turn.guard:
                     turn.in_ask = not turn.cancelled.is_set()
                 if turn.in_ask:
-                    turn.answer = conversation.ask(question)
-            except Cancelled:
+                    turn.answer = conversation.ask(question, cancel=turn.cancelled)
+            except (Cancelled, CancelledByUser):
                 pass
             except BaseException as exc:  # noqa: BLE001 - handed to the main thread
                 turn.error = exc
@@ -177,15 +185,16 @@ class TurnRunner:
                               "[dim](Ctrl-C cancels)[/dim]")
 
     def _cancel(self, thread: threading.Thread, turn: _Turn) -> bool:
-        """Interrupt the turn and wait for it; False if the user stopped waiting."""
+        """Wait for the cancelled turn to stop (interrupting it when it does not stop at a check
+        within CANCEL_GRACE); False if the user stopped waiting."""
         try:
             with self.console.status("Cancelling… [dim](Ctrl-C again to stop waiting)[/dim]"):
-                sent = 0.0
+                retry_at = time.monotonic() + CANCEL_GRACE
                 while not turn.done.is_set():
-                    if time.monotonic() - sent > 1.0:
+                    if time.monotonic() >= retry_at:
                         with turn.guard:
                             if turn.in_ask and interrupt(thread):
-                                sent = time.monotonic()
+                                retry_at = time.monotonic() + 1.0
                     turn.done.wait(0.05)
         except KeyboardInterrupt:
             self.console.print("[yellow]Stopped waiting.[/yellow] The tool finishes in the "
@@ -230,7 +239,8 @@ def install_test_delay() -> float:
 
     def slow_run(self: Tool[Any, Any], ctx: Any, args: Any = None) -> Any:
         end = time.monotonic() + (seconds if not only or self.name in only else 0.0)
-        while time.monotonic() < end:  # short sleeps: a cancel arrives within 50 ms
+        while time.monotonic() < end:  # short sleeps: a cancel is seen within 50 ms
+            ctx.check()
             time.sleep(0.05)
         return original(self, ctx, args)
 

@@ -6,6 +6,13 @@ method/label/tool, the LM's last generation), and write the answer (embedded or 
 Errors become words for their audience: a UserError is a plain sentence, a planner's bad
 arguments are retried once (LLM) or become a clarifying question, a system failure is a short
 apology; stack traces go to the log only.
+
+Stopping a turn is cooperative: `ask(text, cancel=event, deadline_s=...)` scopes the limits on
+the ToolContext, tools call `ctx.check()` between batches (and `_run` between tool calls), and a
+stopped turn raises `CancelledByUser` / `ToolTimeout` with the dialogue state as it was before the
+question. A cancel is an event the caller owns and another thread sets, one per turn: unlike a
+`cancel()` method on the conversation, a late or early press cannot hit the next turn.
+`plan(text)` is the planner-only turn of `saywhy parse`.
 """
 
 from __future__ import annotations
@@ -67,13 +74,51 @@ class Conversation:
         return cls(planner=planner, writer=writer, ctx=ctx, seed=seed, **kwargs)
 
     # ---- one turn -------------------------------------------------------------------------
-    def ask(self, text: str) -> Answer:
-        with self._lock:
-            started = time.perf_counter()
-            answer = self._ask((text or "").strip())
-            answer.timings["total"] = round(time.perf_counter() - started, 4)
-            self._record(text, answer)
+    def ask(self, text: str, *, deadline_s: float | None = None,
+            cancel: threading.Event | None = None) -> Answer:
+        """Answer one question and record it in the history.
+
+        `cancel` (set from another thread, e.g. on Ctrl-C; a new event per turn) and `deadline_s`
+        (seconds from now) limit the turn, as do the calling thread's limits (the server's work
+        queue sets those). A stopped turn raises CancelledByUser or ToolTimeout and leaves the
+        dialogue state as it was before the question; so does any other exception escaping.
+        """
+        with self._lock, self.ctx.limits(deadline_s, cancel):
+            snapshot = self.state.model_copy(deep=True)
+            try:
+                self.ctx.check()
+                started = time.perf_counter()
+                answer = self._ask((text or "").strip())
+                answer.timings["total"] = round(time.perf_counter() - started, 4)
+                self.ctx.check()  # stopped while writing: still no trace
+                self._record(text, answer)
+            except BaseException:
+                self._restore(snapshot)
+                raise
             return answer
+
+    def plan(self, text: str) -> Plan:
+        """Plan `text` without running any tool (`saywhy parse`), and advance the state as if
+        the planned calls had run: the focus and the last tool/method/label follow their
+        arguments (a `filter` sets no subset: nothing ran), and the turn joins the history
+        with the reply or clarifying question as its answer."""
+        with self._lock:
+            question = (text or "").strip()
+            try:
+                plan = (self.planner.plan(question, self.state) if question
+                        else Plan(clarify="(empty question)"))
+            except ToolArgsError as exc:
+                plan = Plan(clarify=exc.message)
+            for call in plan.calls:
+                self._update(call, {})
+            self.state.last_calls = list(plan.calls)
+            self.state.history.append(Turn(question=text, answer=plan.reply or plan.clarify or "",
+                                           calls=list(plan.calls)))
+            return plan
+
+    def _restore(self, snapshot: DialogueState) -> None:
+        self.state = snapshot
+        self.ctx.subset = snapshot.subset
 
     def _ask(self, text: str) -> Answer:
         self.ctx.subset = self.state.subset  # the state is the truth (it may have been restored)
@@ -156,6 +201,7 @@ class Conversation:
         ran: list[ToolCall] = []
         results: list[dict[str, Any]] = []
         for index, call in enumerate(calls):
+            self.ctx.check()  # a stopped turn starts no further tool
             try:
                 try:
                     tool = registry.get(call.tool)
@@ -167,6 +213,7 @@ class Conversation:
                     mode="json", exclude_unset=True, exclude_none=True))
                 result = tool.run(self.ctx, valid).to_json()
             except Exception as exc:  # noqa: BLE001 - sorted by audience in _ask
+                self.ctx.check()  # stopped by the turn's limits: the turn ends, not just the call
                 if not isinstance(exc, SaywhyError):
                     log.exception("tool %s failed on %s", call.tool, call.args)
                 return ran, results, exc, index
@@ -192,6 +239,7 @@ class Conversation:
         s.last_tool = call.tool
 
     def _failure(self, exc: BaseException) -> Answer:
+        self.ctx.check()  # a failure because the turn was stopped is not an answer: stop
         if isinstance(exc, UserError):
             return Answer(text=exc.user_text(), kind="error", error=AnswerError(
                 code=exc.code, message=exc.user_text(), http_status=exc.http_status))

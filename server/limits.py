@@ -4,8 +4,10 @@
 - `RateLimiter`: a token bucket per client IP (429 with Retry-After).
 - `WorkQueue`: model work runs in a small thread pool, at most `workers` at once, with at most
   `capacity` requests admitted (running or waiting; more get 503). Each job has a time budget
-  (504 when it runs over). A Python thread cannot be killed, so a job that overran keeps its
-  worker until it finishes: its slot is only freed then, so the cores are never oversubscribed.
+  (504 when it runs over). A Python thread cannot be killed, so each job runs inside
+  `turn_limits(cancel=event)` and an overrun sets that event: the tools stop at their next
+  `ctx.check()` (between batches) and the slot is freed then. Its slot is only freed when the
+  thread is really done, so the cores are never oversubscribed by work that does not check.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any, TypeVar
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from saywhy.tools.context import turn_limits
 from saywhy.tools.errors import ToolTimeout
 
 from .errors import RateLimited, ServerBusy, error_response
@@ -157,7 +160,8 @@ class WorkQueue:
 
     async def run(self, fn: Callable[[], T], *, timeout: float | None = None,
                   on_timeout: Callable[[], Any] | None = None) -> T:
-        """Run `fn` on a worker once one is free; its time budget starts when it starts."""
+        """Run `fn` on a worker once one is free; its time budget starts when it starts. On
+        overrun, `fn`'s turn is cancelled (it stops at its next check), then `on_timeout()`."""
         loop = asyncio.get_running_loop()
         if self._slots is None or self._loop is not loop:
             self._slots, self._loop = asyncio.Semaphore(self.workers), loop
@@ -168,6 +172,8 @@ class WorkQueue:
             raise ServerBusy("No worker became free in time; please try again shortly.") from None
         with self._lock:
             self.running += 1
+        cancel = threading.Event()  # set on overrun: the job stops and frees its slot
+
         def free(_future: Future[Any] | None = None) -> None:
             with self._lock:
                 self.running -= 1
@@ -182,7 +188,7 @@ class WorkQueue:
                     self._executor = ThreadPoolExecutor(max_workers=self.workers,
                                                         thread_name_prefix="saywhy-work")
                 executor = self._executor
-            future: Future[T] = executor.submit(fn)
+            future: Future[T] = executor.submit(_limited, fn, cancel)
         except BaseException:
             free()
             raise
@@ -191,6 +197,7 @@ class WorkQueue:
             return await asyncio.wait_for(asyncio.wrap_future(future),
                                           timeout if timeout is not None else self.timeout)
         except TimeoutError:
+            cancel.set()
             if on_timeout is not None:
                 on_timeout()
             budget = timeout if timeout is not None else self.timeout
@@ -204,3 +211,9 @@ class WorkQueue:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _limited(fn: Callable[[], T], cancel: threading.Event) -> T:
+    """`fn()` on a worker thread, stopped at its next check once `cancel` is set."""
+    with turn_limits(cancel=cancel):
+        return fn()

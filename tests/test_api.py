@@ -249,6 +249,35 @@ def test_timeout_is_504_and_the_conversation_stays_usable(tiny_ctx: ToolContext,
         assert ask(c, cid, WHY)["results"][0]["id"] == 3
 
 
+def test_a_timed_out_turn_stops_at_its_next_check_and_frees_its_worker(
+        tiny_ctx: ToolContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from saywhy.agent.cli_worker import install_test_delay
+    from saywhy.tools.registry import Tool
+
+    need_planner()
+    app = make_app(tiny_ctx, tmp_path, request_timeout=60.0)
+    work = app.state.services.work
+    with TestClient(app) as c:
+        cid = new(c)
+        ask(c, new(c), PREDICT)  # warm the planner up under the generous budget
+        fast = Tool.run
+        monkeypatch.setattr(Tool, "run", fast)  # undone after the test
+        monkeypatch.setenv("SAYWHY_TEST_SLOW_TOOL_SECONDS", "120")  # with a check every 50 ms
+        monkeypatch.setenv("SAYWHY_TEST_SLOW_TOOL", "predict")
+        install_test_delay()
+        work.timeout = 0.5
+        is_error(c.post(f"/api/v1/conversations/{cid}/messages", json={"text": PREDICT}),
+                 504, "tool_timeout")
+        deadline = time.monotonic() + 60  # half the tool's sleep: it must have stopped early
+        while work.stats()["running"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert work.stats()["running"] == 0  # the cancelled turn gave its worker back
+        monkeypatch.setattr(Tool, "run", fast)
+        work.timeout = 60.0
+        answer = ask(c, cid, PREDICT)
+        assert answer["kind"] == "answer" and answer["turn"] == 1
+
+
 def test_feedback_is_kept_with_the_transcript(client: TestClient) -> None:
     cid = new(client)
     ask(client, cid, PREDICT)

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 import pytest
+
 from saywhy.agent.answer import Answer
 from saywhy.agent.conversation import Conversation, build_conversation, private_context
 from saywhy.agent.llm import ChatClient, FakeToolChatModel, LLMUnavailable, tool_call

@@ -33,7 +33,8 @@ class BusyConversation:
         self.finished = False
         self.started = threading.Event()
 
-    def ask(self, text: str) -> str:
+    def ask(self, text: str, *, cancel: threading.Event | None = None) -> str:
+        # ignores `cancel` on purpose: a loop without checks needs the async-exception fallback
         self.state.focus_id = 99
         self.state.history.append(Turn(question=text, answer=""))
         self.started.set()
@@ -75,7 +76,7 @@ def test_ctrl_c_cancels_the_running_turn_and_restores_the_state() -> None:
 
 def test_errors_from_the_turn_reach_the_caller() -> None:
     class Failing(BusyConversation):
-        def ask(self, text: str) -> str:
+        def ask(self, text: str, *, cancel: threading.Event | None = None) -> str:
             raise ValueError("boom")
 
     with pytest.raises(ValueError, match="boom"):

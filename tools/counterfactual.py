@@ -6,6 +6,7 @@ embedding space (restricted to words of the dataset when there is one); a beam s
 edit sets one word at a time, each step one batched prediction, and is widened while nothing
 flips, within a fixed budget of predictions. Every counterfactual returned is re-predicted on
 its own and verified to flip; when none is found within the budget, the result says so.
+Every batch checks the turn's limits first, so a cancelled search stops within one batch.
 """
 
 from __future__ import annotations
@@ -250,7 +251,7 @@ class _Search:
             todo.append(edits)
             texts.append(text)
         if fresh:
-            probs = self.ctx.target.predict_proba(fresh, batch_size=64)  # type: ignore[attr-defined]
+            probs = self.ctx.probs_uncached(fresh, batch_size=64)  # checks the turn's limits
             self.known.update(zip(fresh, probs, strict=True))
             self.evaluations += len(fresh)
         return [_Try(e, t, self.known[t], self.score(self.known[t]))
@@ -350,7 +351,7 @@ def counterfactual(ctx: ToolContext, args: CounterfactualArgs) -> Counterfactual
     found, closest = search.search(options, args.k)
     verified: list[Counterfactual] = []
     for t in _pick(found):
-        fresh = target.predict_proba([t.text])[0]  # type: ignore[attr-defined]
+        fresh = ctx.probs_uncached([t.text])[0]
         if search.flips(fresh):
             checked = _Try(t.edits, t.text, fresh, search.score(fresh))
             verified.append(_as_output(wt, checked, labels))

@@ -3,8 +3,11 @@
 - `UserError`: the user's mistake (unknown id, empty text, bad file). Shown as a plain sentence.
 - `ToolArgsError`: the planner's mistake (arguments that do not fit a tool). Fed back to an LLM
   planner once for a retry, or turned into a clarifying question by the offline planner.
-- `SystemError_` family (`TargetError`, `AssetError`, `ToolTimeout`): the system failed. A short
-  apology with what to do; the stack trace goes to the log only.
+- `SystemFailure` family (`TargetError`, `AssetError`, `ToolTimeout`): the system failed. A short
+  apology with what to do; the stack trace goes to the log only. `ToolTimeout` is also what a
+  turn's deadline raises at its next `ToolContext.check()`.
+- `CancelledByUser`: nobody's mistake; the user stopped the turn (Ctrl-C), which ends at its next
+  `ToolContext.check()` and leaves the conversation as it was before the question.
 
 It lives in `saywhy.tools` because tools are the lowest layer; the agent and the server import it
 from here. `http_status` is the single place where each class maps to an HTTP status code.
@@ -75,6 +78,14 @@ class ToolTimeout(SystemFailure):
 
     http_status = 504
     code = "tool_timeout"
+
+
+class CancelledByUser(SaywhyError):
+    """The user cancelled the turn (or the server did, after answering 504 for it). 499 is
+    nginx's "client closed request": nobody is waiting for the answer any more."""
+
+    http_status = 499
+    code = "cancelled"
 
 
 def http_status(exc: BaseException) -> int:

@@ -10,7 +10,8 @@ share of the top-k that stays in the top-k (per word too). Half-splits were trie
 judged unfair: a word seen in two texts can never make a half's list when both texts fall in
 the other half. Per-item attributions are kept in memory and on disk
 (SAYWHY_HOME/cache/global_importance), so a larger sample, another k or another subset reuses
-what was already computed.
+what was already computed; a turn cancelled (or timed out) in the sampling loop stops between
+texts and keeps what it had explained.
 """
 
 from __future__ import annotations
@@ -161,19 +162,24 @@ def attributions(ctx: ToolContext, ids: list[int], labels: list[int],
     todo = [i for i in ids if any(f"{i}:{lab}" not in store for lab in labels)]
     if todo:
         ctx.probs([ctx.data.text(i) for i in todo])  # one batched pass for every f(x)
-    with progress(f"Explaining {len(todo):,} texts with {method} (once)", len(todo)) as advance:
-        for i in todo:
-            ref = ctx.resolve(i)
-            for lab in labels:
-                if f"{i}:{lab}" in store:
-                    continue
-                att = explain(ctx, ref, method, label=lab)
-                store[f"{i}:{lab}"] = [att.words, [round(s, 6) for s in att.scores]]
-                if binary and att.unit == "probability" and att.contrast is None:
-                    store[f"{i}:{1 - lab}"] = [att.words, [round(-s, 6) for s in att.scores]]
-            advance()
-    if todo:
-        _save(ctx, method, store)
+    before = len(store)
+    try:
+        with progress(f"Explaining {len(todo):,} texts with {method} (once)",
+                      len(todo)) as advance:
+            for i in todo:
+                ctx.check()  # a cancelled or timed-out turn stops between texts
+                ref = ctx.resolve(i)
+                for lab in labels:
+                    if f"{i}:{lab}" in store:
+                        continue
+                    att = explain(ctx, ref, method, label=lab)
+                    store[f"{i}:{lab}"] = [att.words, [round(s, 6) for s in att.scores]]
+                    if binary and att.unit == "probability" and att.contrast is None:
+                        store[f"{i}:{1 - lab}"] = [att.words, [round(-s, 6) for s in att.scores]]
+                advance()
+    finally:  # also when stopped: the texts explained so far are reused next time
+        if len(store) > before:
+            _save(ctx, method, store)
     out = {(i, lab): (store[f"{i}:{lab}"][0], store[f"{i}:{lab}"][1])
            for i in ids for lab in labels}
     return out, len(todo)

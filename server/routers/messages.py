@@ -39,8 +39,9 @@ async def post_message(conversation_id: str, body: MessageIn, sessions: Sessions
                        svc: ServicesDep) -> Answer:
     """Ask one question; returns the Answer: its text, the tool calls made, their structured
     results, timings, and `error` when a tool refused the input (still a recorded turn).
-    504 when answering overruns SAYWHY_REQUEST_TIMEOUT (the turn is dropped, the conversation
-    stays usable); 503 when too many questions are waiting."""
+    504 when answering overruns SAYWHY_REQUEST_TIMEOUT (the turn is stopped at its tools' next
+    check and dropped, the conversation stays usable); 503 when too many questions are
+    waiting."""
     _check_length(body.text, svc.limits.max_message_chars)
     await run_in_threadpool(sessions.require, conversation_id)
     return await sessions.ask(conversation_id, body.text)

@@ -4,7 +4,8 @@ A dataset's predictions cost a minute on CPU for the 12.8k demo reviews, and fil
 and mistakes all need them; so they are computed once per (target fingerprint, dataset
 fingerprint), stored as `.npz` under `SAYWHY_HOME/cache/predictions`, and memoised in the
 conversation context. A changed model or changed data changes the key, so stale files are never
-read.
+read. The chunk loop checks the turn's limits, so a cancel stops it within a chunk (the partial
+work is dropped: only a complete set is stored).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..context import check_limits
 from ..errors import UserError
 from ..home import cache_dir
 
@@ -59,13 +61,16 @@ def progress(description: str, total: int) -> Iterator[Callable[..., None]]:
 
 
 def run_with_progress(description: str, texts: list[str],
-                      compute: Callable[[list[str]], np.ndarray], width: int) -> np.ndarray:
-    """Apply `compute` to length-sorted chunks of texts, with a progress bar."""
+                      compute: Callable[[list[str]], np.ndarray], width: int,
+                      check: Callable[[], None] = check_limits) -> np.ndarray:
+    """Apply `compute` to length-sorted chunks of texts, with a progress bar; `check()` before
+    each chunk (default: this thread's turn limits) stops it when the turn is cancelled."""
     import numpy as np
 
     out = np.zeros((len(texts), width), dtype=np.float32)
     with progress(description, len(texts) if len(texts) > CHUNK else 0) as advance:
         for idx in sorted_chunks(texts):
+            check()
             out[idx] = compute([texts[i] for i in idx])
             advance(len(idx))
     return out
@@ -97,7 +102,7 @@ def _compute(ctx: ToolContext) -> Predictions:
     texts = data.frame["text"].astype(str).tolist()
     probs = run_with_progress(f"Predicting {len(texts):,} texts with {target.name} (once)", texts,
                               lambda batch: target.predict_proba(batch, batch_size=32),  # type: ignore[attr-defined]
-                              len(labels))
+                              len(labels), check=ctx.check)
     tmp = path.with_name(path.stem + ".tmp.npz")
     np.savez(tmp, ids=ids, probs=probs, labels=np.array(labels, dtype=str))
     tmp.replace(path)

@@ -9,6 +9,9 @@ neutral token, special/template tokens kept).
 - causal LM: f = log p(span | prompt), the summed log-probability of the chosen answer tokens given
   the prompt and the answer before them; with an alternative token, f = log p(chosen) - log p(alt)
   at the span's first token. Only the user's prompt words are attributed.
+
+Both probes call `ctx.check()` per batch (`forward` once per call, which captum makes per batch
+of path points), so every method stops within a batch when the turn is cancelled or out of time.
 """
 
 from __future__ import annotations
@@ -106,12 +109,12 @@ def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,
     wt, total = seen_words(target, ref.text)
 
     def score(texts: list[str], cached: bool = False) -> np.ndarray:
-        probs = ctx.probs(texts) if cached else target.predict_proba(  # type: ignore[attr-defined]
-            texts, batch_size=64)
+        probs = ctx.probs(texts) if cached else ctx.probs_uncached(texts, batch_size=64)
         out = probs[:, label]
         return out - probs[:, contrast] if contrast is not None else out
 
     def forward(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        ctx.check()
         logits = target.logits(input_ids=input_ids, attention_mask=attention_mask)  # type: ignore[attr-defined]
         probs = torch.softmax(logits.float(), dim=-1)
         out = probs[:, label]
@@ -216,6 +219,7 @@ def lm_objective(ctx: ToolContext, ref: InputRef, span: str | int | None,
     prompt_len = len(pw.input_ids)
 
     def forward(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        ctx.check()
         logits = target.forward(input_ids=input_ids, attention_mask=attention_mask).logits
         return logprob_rows(logits, [prompt_len] * input_ids.shape[0])
 
@@ -223,6 +227,7 @@ def lm_objective(ctx: ToolContext, ref: InputRef, span: str | int | None,
         out: list[float] = []
         with target.lock, torch.inference_mode():
             for i in range(0, len(prompts), batch_size):
+                ctx.check()
                 heads = [_template_ids(target, p) for p in prompts[i:i + batch_size]]
                 seqs = [h + answer[:end] for h in heads]
                 width = max(len(s) for s in seqs)

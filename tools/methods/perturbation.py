@@ -3,7 +3,8 @@
 All three edit the text by deleting words (the same edit the ERASER metrics make), call the
 objective's batched `score` on the edited texts, and never need gradients. Words are our own
 word split (`split_words`), so there is no subword aggregation to do and shap/lime features line
-up one-to-one with the words a user sees.
+up one-to-one with the words a user sees. `score` checks the turn's limits per chunk, so a
+cancelled or timed-out turn stops between the batches shap and lime ask for.
 """
 
 from __future__ import annotations
