@@ -2,8 +2,9 @@
 
 A real `saywhy serve`-style uvicorn runs in a child process on 127.0.0.1 with demo-sentiment, the
 offline planner and its own SQLite file (rate limit off, a queue and time budget big enough for
-16 clients, the default 2 model workers). Each client opens its own conversation and asks 10 "why"
-questions about different reviews (no answer is served from another's cache), one after another.
+16 clients, the default model workers or SAYWHY_WORKERS). Each client opens its own conversation
+and asks 10 "why" questions about different reviews (no answer is served from another's cache),
+one after another.
 Measured per level: latency of each question as the client sees it (p50, p95; it includes waiting
 for a worker), the server's own answering time (median `timings.total`), throughput (questions
 answered per second of wall time), and what went wrong: non-200 answers, 5xx, dropped requests
@@ -157,9 +158,16 @@ def run(levels: tuple[int, ...] = LEVELS, questions: int = QUESTIONS) -> None:
                 ["clients", "asked", "200", "attributed", "p50 s", "p95 s", "server median s",
                  "answers/s", "5xx", "dropped", "wall s"], rows,
                 note=f"Each client asks {questions} questions in turn about distinct reviews; "
-                     "latency includes waiting for one of the 2 model workers. Goal: nothing "
+                     f"latency includes waiting for one of the {_workers()} model worker(s). "
+                     "Goal: nothing "
                      f"dropped, no 5xx. {machine_note()}. On a shared machine (other jobs "
                      "running) every time here is inflated.", digits=2)
+
+
+def _workers() -> int:
+    from saywhy.server.config import ServerSettings
+
+    return ServerSettings().workers  # the server child reads the same environment
 
 
 def main() -> None:

@@ -1,24 +1,25 @@
-"""The web server's own limits (`SAYWHY_*`, like the agent's settings).
+"""The web server's own limits (`SAYWHY_*`): a section of the agent's settings.
 
-Kept apart from `saywhy.agent.settings` because only the server reads them; every limit has a
-default that suits one person on a 2-core machine and can be raised for a benchmark.
+Read and validated like `saywhy.agent.settings.Settings` (the shared `EnvSettings` base), kept in
+its own section because only the server reads it; every limit has a default that suits one person
+on a 2-core machine and can be raised for a benchmark.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field
 
-from saywhy.tools.errors import UserError
+from saywhy.agent.settings import EnvSettings
 from saywhy.tools.home import saywhy_home
 
 
-class ServerSettings(BaseSettings):
+class ServerSettings(EnvSettings):
     """Limits and storage of `saywhy serve`. Each field is read from `SAYWHY_<FIELD>`."""
 
-    model_config = SettingsConfigDict(env_prefix="SAYWHY_", extra="ignore")
+    section: ClassVar[str] = "server settings"
 
     db_path: Path | None = Field(default=None, description="SQLite file for conversations "
                                  "(default SAYWHY_HOME/server/conversations.sqlite3).")
@@ -27,7 +28,10 @@ class ServerSettings(BaseSettings):
     rate_limit_per_minute: float = Field(default=120.0, ge=0,
                                          description="Requests per client IP (0 = no limit).")
     rate_limit_burst: int = Field(default=60, ge=1, description="Token bucket size per client IP.")
-    workers: int = Field(default=2, ge=1, le=16, description="Questions answered at once.")
+    # One worker with torch's own intra-op threads beat two workers on 2 cores (evals/bench_server:
+    # 4.8 vs 3.4-3.8 answers/s at 4-16 clients; one thread each was worse still, 2.9-3.1): two
+    # forward passes at once oversubscribe the cores. Raise it on machines with more cores.
+    workers: int = Field(default=1, ge=1, le=16, description="Questions answered at once.")
     queue_limit: int = Field(default=32, ge=0, description="Questions that may wait for a worker; "
                              "more get 503.")
     queue_timeout: float = Field(default=300.0, gt=0, description="Seconds a question may wait "
@@ -42,9 +46,4 @@ class ServerSettings(BaseSettings):
 
 def load_server_settings(**overrides: object) -> ServerSettings:
     """Server settings from the environment plus overrides; errors as one UserError sentence."""
-    try:
-        return ServerSettings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
-    except ValidationError as exc:
-        problems = "; ".join(f"SAYWHY_{str(e['loc'][0]).upper() if e['loc'] else '?'}: {e['msg']}"
-                             for e in exc.errors())
-        raise UserError(f"Invalid server settings: {problems}.") from None
+    return ServerSettings.load(**overrides)
