@@ -16,6 +16,7 @@ of path points), so every method stops within a batch when the turn is cancelled
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -225,17 +226,33 @@ def lm_objective(ctx: ToolContext, ref: InputRef, span: str | int | None,
 
     def score(prompts: list[str], cached: bool = False, batch_size: int = 16) -> np.ndarray:
         out: list[float] = []
+        heads = [_template_ids(target, p) for p in prompts]
+        shared = _shared_prefix(heads)
+        pad = neutral_token_id(target.tokenizer)
         with target.lock, torch.inference_mode():
+            prefix, kw = None, _cache_arg(target.model)
+            if shared and kw:
+                # edited prompts share the chat template's system turn (a third of the tokens
+                # of a short question): run it once and reuse its keys and values
+                out0 = target.forward(input_ids=torch.tensor([heads[0][:shared]]), use_cache=True)
+                prefix = getattr(out0, kw, None)
+            if prefix is None:
+                shared = 0
             for i in range(0, len(prompts), batch_size):
                 ctx.check()
-                heads = [_template_ids(target, p) for p in prompts[i:i + batch_size]]
-                seqs = [h + answer[:end] for h in heads]
+                chunk = heads[i:i + batch_size]
+                seqs = [h[shared:] + answer[:end] for h in chunk]
                 width = max(len(s) for s in seqs)
-                pad = neutral_token_id(target.tokenizer)
                 ids = torch.tensor([s + [pad] * (width - len(s)) for s in seqs])
-                mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs])
-                logits = target.forward(input_ids=ids, attention_mask=mask).logits
-                out.extend(logprob_rows(logits, [len(h) for h in heads]).tolist())
+                mask = torch.tensor([[1] * (shared + len(s)) + [0] * (width - len(s))
+                                     for s in seqs])
+                extra: dict[str, Any] = {}
+                if prefix is not None:
+                    cache = copy.deepcopy(prefix)
+                    cache.batch_repeat_interleave(len(chunk))
+                    extra = {kw: cache, "use_cache": True}
+                logits = target.forward(input_ids=ids, attention_mask=mask, **extra).logits
+                out.extend(logprob_rows(logits, [len(h) - shared for h in chunk]).tolist())
         return np.array(out, dtype=np.float64)
 
     ids = list(pw.input_ids) + answer[:end]
@@ -250,6 +267,26 @@ def lm_objective(ctx: ToolContext, ref: InputRef, span: str | int | None,
                      forward=forward, contrast_index=alt, contrast_name=alt_name,
                      truncated=bool(pw.truncated), n_words_total=len(pw.words),
                      span=(start, end), span_text=chosen, extras=extras)
+
+
+def _cache_arg(model: Any) -> str | None:
+    """The name a model's forward takes its KV cache by (transformers 5 renames
+    `past_key_values` to `cache` model by model), or None when it takes neither."""
+    import inspect
+
+    params = inspect.signature(model.forward).parameters
+    return next((n for n in ("cache", "past_key_values") if n in params), None)
+
+
+def _shared_prefix(heads: list[list[int]]) -> int:
+    """Tokens every head starts with, leaving at least one of each head to score from."""
+    if len(heads) < 2:
+        return 0
+    n = min(len(h) for h in heads) - 1
+    first = heads[0]
+    for h in heads[1:]:
+        n = next((i for i in range(n) if h[i] != first[i]), n)
+    return max(n, 0)
 
 
 def _alternatives(target: Any, token: str) -> list[int]:
