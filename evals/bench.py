@@ -1,10 +1,11 @@
 """`make bench`: run every benchmark module in turn and print its tables.
 
 Each module exposes `run()` that prints its own tables (or returns rows that its
-`report(rows)` prints). By default: target loading and
+`report(rows)` prints). By default (about 8 minutes on 2 idle cores): target loading and
 throughput (bench_targets), attribution speed and overhead (speed), dataset-scale tools
-(bench_data, when present) and held-out accuracy (accuracy: ~2 minutes). The faithfulness eval
-takes ~15 minutes on its own, so it runs only with `--all` (or as
+(bench_data), held-out accuracy (accuracy), the REPL's start-up, answer time and memory
+(bench_cli) and the web server under 1/4/16 clients (bench_server). The faithfulness eval
+takes ~11 minutes on its own, so it runs only with `--all` (or as
 `python -m saywhy.evals.faithfulness`). A module whose data or demo is missing prints why and is
 skipped; one that fails prints the error and the others still run (exit code 1 at the end).
 """
@@ -18,7 +19,7 @@ import traceback
 
 from .common import Missing, machine_note, peak_rss_mb, print_table
 
-DEFAULT = ("bench_targets", "speed", "bench_data", "accuracy")
+DEFAULT = ("bench_targets", "speed", "bench_data", "accuracy", "bench_cli", "bench_server")
 OPTIONAL = ("faithfulness",)
 
 

@@ -4,6 +4,7 @@ client against a fake OpenAI-compatible server."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -19,7 +20,8 @@ from saywhy.agent.llm import (
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.planner.llm import NOTICE, LLMPlanner
 from saywhy.agent.state import DialogueState
-from saywhy.tools.errors import ToolArgsError
+from saywhy.tools.context import turn_limits
+from saywhy.tools.errors import CancelledByUser, ToolArgsError
 
 
 class FixedPlanner:
@@ -122,6 +124,27 @@ def test_bad_arguments_are_fed_back_once_then_retried() -> None:
     tool_msg = retry_msgs[-1]
     assert type(tool_msg).__name__ == "ToolMessage" and "colour" in tool_msg.content
     assert retry_msgs[-2].tool_calls[0]["args"] == {"id": 3, "colour": "red"}
+
+
+def test_a_cancelled_turn_stops_between_rounds_without_falling_back() -> None:
+    """The first reply is refused; the user cancels meanwhile: no second LLM call, and no
+    fallback answer for a turn nobody waits for."""
+    stop = threading.Event()
+    fake = FakeToolChatModel().enqueue(tool_call("predict", {"id": 3, "colour": "red"}),
+                                       tool_call("predict", {"id": 3}))
+    fallback = FixedPlanner()
+    llm = planner(fake, fallback=fallback)
+    real = llm.client.complete
+
+    def complete_then_cancel(*args: Any, **kwargs: Any) -> Any:
+        reply = real(*args, **kwargs)
+        stop.set()
+        return reply
+
+    llm.client.complete = complete_then_cancel  # type: ignore[method-assign]
+    with turn_limits(cancel=stop), pytest.raises(CancelledByUser):
+        llm.plan("predict 3", DialogueState())
+    assert len(fake.history) == 1 and fallback.asked == []
 
 
 def test_unknown_tool_is_refused_and_fed_back() -> None:

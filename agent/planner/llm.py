@@ -17,7 +17,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from saywhy.tools import registry
-from saywhy.tools.errors import SaywhyError, ToolArgsError
+from saywhy.tools.context import check_limits
+from saywhy.tools.errors import CancelledByUser, SaywhyError, ToolArgsError, ToolTimeout
 
 from .base import Plan, Planner, ToolCall
 
@@ -148,6 +149,7 @@ class LLMPlanner:
         try:
             schemas = self.schemas()
             for _ in range(rounds):
+                check_limits()  # a cancelled or timed-out turn stops between LLM rounds
                 reply = self.client.complete(messages, schemas)
                 if not reply.tool_calls:
                     return self._text_plan(reply.text, text, state)
@@ -165,6 +167,8 @@ class LLMPlanner:
                     messages.append({"role": "tool", "tool_call_id": c.id, "content": (
                         f"Error: {errors[c.id]} Correct the arguments and call again."
                         if c.id in errors else "Not run: another call in this batch was refused.")})
+        except (CancelledByUser, ToolTimeout):
+            raise  # the turn was stopped: no fallback answer is wanted
         except SaywhyError as exc:  # LLMUnavailable and friends
             return self._fallback(text, state, exc.user_text())
         reason = f"The language model's tool calls did not fit the tools ({problems.strip()})"
