@@ -105,6 +105,20 @@ def test_attribute_tool_result_and_summary(tiny_ctx) -> None:  # type: ignore[no
     assert ig.delta is not None and "convergence delta" in ig.summary()
 
 
+def test_explaining_a_label_the_model_did_not_predict_says_so(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    """"Why did you say negative?" about an input predicted positive must not claim it said
+    negative: the answer gives the real prediction first, then explains the asked label."""
+    said = run(tiny_ctx, id=1, faithfulness=False)
+    other = next(name for name in tiny_ctx.target.labels if name != said.label)
+    asked = run(tiny_ctx, id=1, label=other, faithfulness=False)
+    assert asked.predicted == said.label == said.predicted and asked.label == other
+    text = asked.summary()
+    assert text.startswith(f"For review #1 the model does not say {other}: it predicts "
+                           f"{said.label} ({asked.predicted_probability:.2f})")
+    assert f"the model says {other}" not in text
+    assert asked.predicted_probability == pytest.approx(said.target_value, abs=1e-6)
+
+
 def test_truncated_text_explains_the_window(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
     long_text = " ".join(["a witty film , but the plot is boring ."] * 12)
     res = run(tiny_ctx, text=long_text, method="occlusion")

@@ -75,6 +75,8 @@ class AttributeResult(Result):
     label: str
     contrast: str | None = None
     opposite: str | None = None  # a binary classifier's other label, for "towards X" phrasing
+    predicted: str | None = None  # classifier: the label it predicts, which `label` may not be
+    predicted_probability: float | None = None
     unit: str
     target_value: float
     base_value: float
@@ -104,10 +106,16 @@ class AttributeResult(Result):
                     + f" ({what} = {self.target_value:.2f}).")
             towards, away = f"raising {what}", "lowering it"
         else:
-            head = f"For {self.referent} the model says {self.label} ({self.target_value:.2f})." \
-                if self.contrast is None else (
-                    f"For {self.referent}, why {self.label} rather than {self.contrast}: "
-                    f"{what} = {self.target_value:.2f}.")
+            if self.contrast is not None:
+                head = (f"For {self.referent}, why {self.label} rather than {self.contrast}: "
+                        f"{what} = {self.target_value:.2f}.")
+            elif self.predicted is not None and self.predicted != self.label:
+                # "why did you say negative?" about an input predicted positive: say so first
+                head = (f"For {self.referent} the model does not say {self.label}: it predicts "
+                        f"{self.predicted} ({self.predicted_probability:.2f}), and gives "
+                        f"{self.label} {self.target_value:.2f}. Here is what moves {what}.")
+            else:
+                head = f"For {self.referent} the model says {self.label} ({self.target_value:.2f})."
             towards = f"towards {self.label}"
             other = self.contrast or self.opposite
             away = f"towards {other}" if other else f"away from {self.label}"
@@ -148,10 +156,16 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
     words = [{"word": w, "score": round(s, 6), "start": a, "end": b}
              for w, s, (a, b) in zip(attr.words, attr.scores, attr.spans, strict=True)]
     top = [words[i] for i in attr.top(args.k)]
+    predicted, p_predicted = None, None
+    if ctx.target.kind == "classifier":  # memoised: the explanation already predicted this text
+        probs = ctx.probs([ref.text])[0]
+        best = int(probs.argmax())
+        predicted, p_predicted = ctx.target.labels[best], float(probs[best])
     return AttributeResult(
         referent=ref.referent, id=ref.id, text=ref.text, kind=ctx.target.kind,
         method=attr.method, label=attr.label, contrast=attr.contrast, unit=attr.unit,
         opposite=_opposite(ctx, attr.label) if ctx.target.kind == "classifier" else None,
+        predicted=predicted, predicted_probability=p_predicted,
         target_value=attr.target_value, base_value=attr.base_value, words=words, top=top,
         delta=attr.extras.get("convergence_delta"), truncated=attr.truncated,
         n_words_seen=len(attr.words), n_words_total=attr.n_words_total, span=attr.span,
