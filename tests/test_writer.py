@@ -81,6 +81,23 @@ def test_referent_comes_first_and_is_not_repeated() -> None:
     assert "0.91" in text and "gorgeous" in text and "random" in text
 
 
+def test_a_plain_faithfulness_check_after_attribute_is_not_said_twice() -> None:
+    eraser = "ERASER for shap: removing its top words lowers p(positive) by 0.48"
+    attribute = dict(ATTRIBUTE, faithfulness={"comprehensiveness": 0.48},
+                     summary=ATTRIBUTE["summary"] + " " + eraser + ".")
+    check = {"tool": "faithfulness", "referent": "review #42", "method": "shap",
+             "label": "positive", "compare": None,
+             "summary": "For review #42 (explaining positive): " + eraser + "."}
+    text = EmbeddedWriter().write(request([("attribute", {"id": 42}), ("faithfulness", {"id": 42})],
+                                          [attribute, check])).text
+    assert text.count(eraser) == 1
+    versus = dict(check, compare="integrated_gradients",
+                  summary=check["summary"] + " The two rankings agree with Spearman 0.71.")
+    text = EmbeddedWriter().write(request([("attribute", {"id": 42}), ("faithfulness", {"id": 42})],
+                                          [attribute, versus])).text
+    assert "Spearman 0.71" in text  # a comparison adds something: it is said
+
+
 def test_phrasing_varies_across_turns_but_is_seeded() -> None:
     writer = EmbeddedWriter(seed=3)
     texts = {writer.write(request([("predict", {"id": 42})], [PREDICT], turn=t)).text

@@ -40,6 +40,19 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?\"')" else text + "."
 
 
+def _said_already(call: ToolCall, result: dict[str, Any],
+                  earlier: list[tuple[ToolCall, dict[str, Any]]]) -> bool:
+    """A plain `faithfulness` result repeats the ERASER figures an earlier `attribute` of the
+    same input, method and label already reported ("which words mattered, and can I trust
+    that?"): its table is still shown, its sentence is not said twice."""
+    if (result.get("tool") or call.tool) != "faithfulness" or result.get("compare"):
+        return False
+    return any((r.get("tool") or c.tool) == "attribute" and r.get("faithfulness")
+               and r.get("referent") == result.get("referent")
+               and r.get("method") == result.get("method") and r.get("label") == result.get("label")
+               for c, r in earlier)
+
+
 class EmbeddedWriter:
     """Composes the tools' summaries into one answer, referent first."""
 
@@ -52,7 +65,10 @@ class EmbeddedWriter:
         rng = random.Random(f"{self.seed}/{request.turn}/{request.question}")
         parts: list[str] = []
         seen: set[str] = set()
-        for index, (call, result) in enumerate(zip(request.calls, request.results, strict=False)):
+        pairs = list(zip(request.calls, request.results, strict=False))
+        for index, (call, result) in enumerate(pairs):
+            if _said_already(call, result, pairs[:index]):
+                continue
             part = self._one(call, result, request, rng, index, seen)
             if part:
                 parts.append(part)
