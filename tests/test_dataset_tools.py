@@ -190,6 +190,14 @@ def test_mistakes(tiny_ctx: ToolContext) -> None:
     assert only_train.counts[0].n == 0 and only_train.sample_split == "train"
     assert {m.id for m in only_train.sample} <= set(train_wrong) and only_train.sample
     assert "from the training split" in only_train.summary()
+    # when the sample is every mistake, they are listed once, most confident first
+    few = Subset(ids=train_wrong[:2], description="two reviews")
+    tiny_ctx.subset = few
+    both = run(tiny_ctx, "mistakes", k=5)
+    assert {m.id for m in both.sample} == {m.id for m in both.most_confident}
+    text = both.summary()
+    assert "most confident first" in text and "random sample" not in text
+    assert all(text.count(f"#{m.id}:") == 1 for m in both.sample)
 
 
 # ---- keywords --------------------------------------------------------------------------------

@@ -62,6 +62,10 @@ class MistakesResult(Result):
             return " ".join(out)
         where = {"test": " from the held-out split", "train": " from the training split"}.get(
             self.sample_split, "")
+        if {m.id for m in self.sample} == {m.id for m in self.most_confident}:
+            # few mistakes: the sample is all of them, so list them once, most confident first
+            lines = [" ".join(out), f"The mistakes{where}, most confident first:"]
+            return "\n".join(lines + [_line(m) for m in self.most_confident])
         lines = [" ".join(out), f"A random sample of the mistakes{where} (seed {self.seed}):"]
         lines += [_line(m) for m in self.sample]
         lines.append("The most confident mistakes:")
