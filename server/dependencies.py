@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Annotated
@@ -67,9 +68,34 @@ async def authorize(request: Request, credentials: Annotated[
                            "(the chat page asks for it).")
 
 
+def credential(request: Request) -> str:
+    """Who is asking, as far as the server can tell: a fingerprint of the API token when one is
+    set (every caller that passed `authorize` holds it), else "" (an open server)."""
+    token = get_services(request).settings.api_token
+    if token is None or not token.get_secret_value():
+        return ""
+    return "t:" + hashlib.sha256(token.get_secret_value().encode()).hexdigest()[:16]
+
+
+CredentialDep = Annotated[str, Depends(credential)]
+
+
 async def rate_limit(request: Request) -> None:
     client = request.client.host if request.client else "unknown"
     get_services(request).rate.check(client)
 
 
-GUARDS = [Depends(rate_limit), Depends(authorize)]
+async def guard(request: Request, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Security(_bearer)] = None) -> None:
+    """The token first, then the rate limit: a request without the right token is charged to a
+    bucket of its own, so it never uses up the allowance of valid clients behind the same IP."""
+    try:
+        await authorize(request, credentials)
+    except Unauthorized:
+        client = request.client.host if request.client else "unknown"
+        get_services(request).rate.check("unauthorized:" + client)
+        raise
+    await rate_limit(request)
+
+
+GUARDS = [Depends(guard)]

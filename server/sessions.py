@@ -103,11 +103,11 @@ class Sessions:
             return fresh
         return Conversation.from_dict(saved, ctx=ctx, planner=fresh.planner, writer=fresh.writer)
 
-    def create(self, title: str = "") -> dict[str, Any]:
-        """A new conversation row; its Conversation is built on first use."""
+    def create(self, title: str = "", owner: str = "") -> dict[str, Any]:
+        """A new conversation row owned by `owner`; its Conversation is built on first use."""
         cid = secrets.token_urlsafe(18)
         data = self.base.data
-        return self.store.create(cid, {}, title=title,
+        return self.store.create(cid, {}, title=title, owner=owner,
                                  target=str(getattr(self.base.target, "name", "")),
                                  data=None if data is None else str(getattr(data, "name", "")))
 

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS conversations (
     target TEXT NOT NULL DEFAULT '',
     data TEXT,
     turns INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL
+    state TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS messages (
     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -43,9 +44,13 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE TABLE IF NOT EXISTS chat_keys (
     key TEXT PRIMARY KEY,
     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    ambiguous INTEGER NOT NULL DEFAULT 0
 );
 """
+# Columns added after the first release: (table, column, declaration) for older databases.
+ADDED = [("conversations", "owner", "TEXT NOT NULL DEFAULT ''"),
+         ("chat_keys", "ambiguous", "INTEGER NOT NULL DEFAULT 0")]
 
 
 def _dumps(value: Any) -> str:
@@ -61,7 +66,12 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._conn().executescript(SCHEMA)  # executescript commits on its own
+        db = self._conn()
+        db.executescript(SCHEMA)  # executescript commits on its own
+        for table, column, declaration in ADDED:
+            have = {r["name"] for r in db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     # ---- connections ------------------------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
@@ -107,13 +117,19 @@ class Store:
 
     # ---- conversations ----------------------------------------------------------------------
     def create(self, cid: str, state: dict[str, Any], *, title: str = "", target: str = "",
-               data: str | None = None) -> dict[str, Any]:
+               data: str | None = None, owner: str = "") -> dict[str, Any]:
         now = time.time()
         with self._tx() as db:
             db.execute("INSERT INTO conversations (id, created, updated, title, target, data, "
-                       "turns, state) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-                       (cid, now, now, title, target, data, _dumps(state)))
+                       "turns, state, owner) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                       (cid, now, now, title, target, data, _dumps(state), owner))
         return self.get(cid) or {}
+
+    def owner(self, cid: str) -> str | None:
+        """Who created the conversation (see `server/routers/openai_compat.py`), None if gone."""
+        row = self._conn().execute("SELECT owner FROM conversations WHERE id = ?",
+                                   (cid,)).fetchone()
+        return str(row["owner"]) if row else None
 
     def get(self, cid: str) -> dict[str, Any] | None:
         row = self._conn().execute("SELECT id, created, updated, title, target, data, turns "
@@ -163,11 +179,18 @@ class Store:
 
     # ---- OpenAI-compatible chats: a key (hash of the messages so far) -> conversation ---------
     def bind_key(self, key: str, cid: str) -> None:
+        """Let `key` find `cid`. A key that two conversations produced finds neither from then
+        on: identical histories must never let one client continue another's conversation."""
         with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO chat_keys (key, conversation_id, created) "
-                       "VALUES (?, ?, ?)", (key, cid, time.time()))
+            row = db.execute("SELECT conversation_id FROM chat_keys WHERE key = ?",
+                             (key,)).fetchone()
+            if row is None:
+                db.execute("INSERT INTO chat_keys (key, conversation_id, created) "
+                           "VALUES (?, ?, ?)", (key, cid, time.time()))
+            elif row["conversation_id"] != cid:
+                db.execute("UPDATE chat_keys SET ambiguous = 1 WHERE key = ?", (key,))
 
     def lookup_key(self, key: str) -> str | None:
-        row = self._conn().execute("SELECT conversation_id FROM chat_keys WHERE key = ?",
-                                   (key,)).fetchone()
+        row = self._conn().execute("SELECT conversation_id FROM chat_keys WHERE key = ? AND "
+                                   "ambiguous = 0", (key,)).fetchone()
         return str(row["conversation_id"]) if row else None

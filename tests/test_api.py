@@ -226,6 +226,20 @@ def test_rate_limit_per_client(tiny_ctx: ToolContext, tmp_path: Path) -> None:
         assert int(r.headers["retry-after"]) >= 1
 
 
+def test_requests_without_the_token_do_not_use_up_the_allowance(tiny_ctx: ToolContext,
+                                                                tmp_path: Path) -> None:
+    """The token is checked before the rate limit: a stranger behind the same IP hammering the
+    server without the token is refused, and the real client's bucket stays full."""
+    app = make_app(tiny_ctx, tmp_path, settings=Settings(api_token=SecretStr("s3cret")),
+                   rate_limit_per_minute=6, rate_limit_burst=3)
+    good = {"Authorization": "Bearer s3cret"}
+    with TestClient(app) as c:
+        strangers = [c.get("/api/v1/health").status_code for _ in range(6)]
+        assert strangers[:3] == [401, 401, 401] and set(strangers[3:]) == {429}
+        assert [c.get("/api/v1/health", headers=good).status_code for _ in range(3)] == [200] * 3
+        is_error(c.get("/api/v1/health", headers=good), 429, "rate_limited")
+
+
 def test_timeout_is_504_and_the_conversation_stays_usable(tiny_ctx: ToolContext,
                                                          tmp_path: Path) -> None:
     need_planner()

@@ -75,10 +75,53 @@ def test_users_are_kept_apart_and_metadata_picks_the_conversation(server: str) -
                                      messages=[{"role": "user", "content": WHY}])
     assert conversation_of(one) == conversation_of(two) == cid
     assert two.model_extra["saywhy"]["answer"]["results"][0]["id"] == 3
-    mine = [oa.chat.completions.create(model="saywhy", metadata={"conversation_id": "my-chat-7"},
+    mine = [oa.chat.completions.create(model="saywhy", user="carol",
+                                       metadata={"conversation_id": "my-chat-7"},
                                        messages=[{"role": "user", "content": q}])
             for q in (PREDICT, WHY)]
     assert conversation_of(mine[0]) == conversation_of(mine[1]) != "my-chat-7"
+
+
+def test_identical_openings_from_two_clients_stay_apart(server: str) -> None:
+    """Two clients with the same first question get the same (deterministic) answer; each one's
+    next turn must land in a conversation of its own, never in the other's."""
+    a, b = client(server), client(server)
+    first_a = a.chat.completions.create(model="saywhy", messages=[{"role": "user", "content": PREDICT}])
+    first_b = b.chat.completions.create(model="saywhy", messages=[{"role": "user", "content": PREDICT}])
+    assert conversation_of(first_a) != conversation_of(first_b)
+    assert first_a.choices[0].message.content == first_b.choices[0].message.content
+    history = [{"role": "user", "content": PREDICT},
+               {"role": "assistant", "content": first_a.choices[0].message.content},
+               {"role": "user", "content": WHY}]
+    next_a = a.chat.completions.create(model="saywhy", messages=history)  # type: ignore[arg-type]
+    next_b = b.chat.completions.create(model="saywhy", messages=history)  # type: ignore[arg-type]
+    seen = {conversation_of(next_a), conversation_of(next_b)}
+    assert len(seen) == 2 and not seen & {conversation_of(first_b)} - {conversation_of(first_a)}
+    assert conversation_of(next_a) != conversation_of(first_b)
+    assert conversation_of(next_b) != conversation_of(first_a)
+    for cid in (conversation_of(first_a), conversation_of(first_b)):  # one turn each, untouched
+        transcript = httpx.get(f"{server}/api/v1/conversations/{cid}").json()
+        assert [m["question"] for m in transcript["messages"]] == [PREDICT]
+
+
+def test_named_conversations_belong_to_their_owner(server: str) -> None:
+    oa = client(server)
+    ask = {"model": "saywhy", "metadata": {"conversation_id": "my-chat"}}
+    alice = oa.chat.completions.create(user="alice", messages=[{"role": "user", "content": PREDICT}],
+                                       **ask)
+    bob = oa.chat.completions.create(user="bob", messages=[{"role": "user", "content": WHY}], **ask)
+    assert conversation_of(alice) != conversation_of(bob)
+    # bob names alice's real id: he gets a conversation of his own, not hers
+    steal = oa.chat.completions.create(model="saywhy", user="bob",
+                                       metadata={"conversation_id": conversation_of(alice)},
+                                       messages=[{"role": "user", "content": WHY}])
+    assert conversation_of(steal) != conversation_of(alice)
+    transcript = httpx.get(f"{server}/api/v1/conversations/{conversation_of(alice)}").json()
+    assert [m["question"] for m in transcript["messages"]] == [PREDICT]
+    # a name with no owner at all (no token, no user) would be shared: refused with the way out
+    with pytest.raises(openai.BadRequestError) as refused:
+        oa.chat.completions.create(messages=[{"role": "user", "content": PREDICT}], **ask)
+    assert "user" in str(refused.value)
 
 
 def test_streaming(server: str) -> None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 
-from ..dependencies import GUARDS, SessionsDep
+from ..dependencies import GUARDS, CredentialDep, SessionsDep
 from ..schemas import ConversationCreate, ConversationInfo, ErrorBody, Transcript
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"], dependencies=GUARDS,
@@ -16,10 +16,10 @@ router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"], depen
 
 @router.post("", status_code=201, response_model=ConversationInfo,
              summary="Start a conversation")
-async def create_conversation(sessions: SessionsDep,
+async def create_conversation(sessions: SessionsDep, owner: CredentialDep,
                               body: ConversationCreate | None = None) -> ConversationInfo:
     """A new, empty conversation with the loaded model. Keep its `id`: it is the only key."""
-    row = await run_in_threadpool(sessions.create, (body.title or "") if body else "")
+    row = await run_in_threadpool(sessions.create, (body.title or "") if body else "", owner)
     return ConversationInfo.model_validate(row)
 
 

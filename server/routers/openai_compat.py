@@ -1,13 +1,19 @@
 """An OpenAI-compatible chat endpoint, so existing chat front-ends can talk to saywhy.
 
 `POST /v1/chat/completions` with `"model": "saywhy"`: the last user message is the question;
-system and tool messages are ignored; sampling options are accepted and ignored. Which saywhy
-conversation it continues:
-1. `metadata.conversation_id`: an id from `POST /api/v1/conversations` continues that one; any
-   other string names a conversation of your own (created on first use).
-2. Otherwise a hash of the earlier user and assistant messages (with `user`, if sent): a client
-   that resends the whole history, as chat front-ends do, lands in the conversation that produced
-   it. Edited history, or history saywhy never answered, starts a new conversation.
+system and tool messages are ignored; sampling options are accepted and ignored.
+
+A conversation belongs to whoever created it: the API token (when the server has one) together
+with the request's `user` (the client's own id). Which conversation a request continues:
+1. `metadata.conversation_id`: the id of a conversation of yours (from an earlier reply's
+   `saywhy.conversation_id`, or `POST /api/v1/conversations`) continues it; any other string
+   names a conversation of your own, created on first use. A name needs an owner: an API token
+   or a `user`, otherwise anyone choosing the same name would share it.
+2. Otherwise a hash of the owner and the earlier user and assistant messages: a client that
+   resends the whole history, as chat front-ends do, lands in the conversation that produced
+   it. When two conversations of one owner produced the same history (identical openings from
+   two clients), the hash finds neither: a history alone never opens someone else's
+   conversation. Edited, unknown or shared history starts a new conversation.
 `stream: true` sends `chat.completion.chunk` events ending with `data: [DONE]`. `usage` counts
 words, not tokens. The bearer token, when set, is the client's API key.
 """
@@ -31,7 +37,7 @@ from fastapi.responses import StreamingResponse
 from saywhy.agent.answer import Answer
 from saywhy.tools.errors import NotFoundError, SaywhyError, UserError
 
-from ..dependencies import GUARDS, ServicesDep, SessionsDep
+from ..dependencies import GUARDS, CredentialDep, ServicesDep, SessionsDep
 from ..errors import PayloadTooLarge, error_body, jsonable
 from ..schemas import (
     ChatChoice,
@@ -64,27 +70,44 @@ def _text(message: ChatMessage) -> str:
     return " ".join((content or "").split())
 
 
-def _key(user: str | None, turns: list[tuple[str, str]]) -> str:
-    raw = json.dumps({"user": user or "", "turns": turns}, ensure_ascii=False)
-    return "h:" + hashlib.sha256(raw.encode()).hexdigest()
+def _owner(credential: str, user: str | None) -> str:
+    """The owner of the conversations a request creates: its credential and its `user`."""
+    return f"{credential}|{user or ''}"
 
 
-def _conversation(sessions: Sessions, body: ChatRequest, prior: list[tuple[str, str]]) -> str:
+def _may_continue(owner: str, owned_by: str | None) -> bool:
+    """Its owner may continue a conversation; so may any holder of the token for one made
+    through `/api/v1` (no `user` there: its unguessable id is what the API hands out)."""
+    return owned_by is not None and owned_by in (owner, owner.split("|", 1)[0])
+
+
+def _key(owner: str, turns: list[tuple[str, str]]) -> str:
+    raw = json.dumps({"owner": owner, "turns": turns}, ensure_ascii=False)
+    return "h2:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _conversation(sessions: Sessions, body: ChatRequest, prior: list[tuple[str, str]],
+                  owner: str) -> str:
     """The conversation id this request continues (or a new one); blocking."""
     store = sessions.store
     wanted = (body.metadata or {}).get("conversation_id")
     if wanted:
-        if store.get(wanted) is not None:
+        if _may_continue(owner, store.owner(wanted)):
             return wanted
-        key = "m:" + hashlib.sha256(f"{body.user or ''}\0{wanted}".encode()).hexdigest()
+        if owner == "|":
+            raise UserError("A conversation named in metadata.conversation_id must have an owner, "
+                            "or anyone choosing the same name would share it: also send `user` "
+                            "(an id of your own), or use the server's API token, or continue "
+                            "with the saywhy.conversation_id of an earlier reply.")
+        key = "m2:" + hashlib.sha256(f"{owner}\0{wanted}".encode()).hexdigest()
     elif prior:
-        key = _key(body.user, prior)
+        key = _key(owner, prior)
     else:
         key = ""
     found = store.lookup_key(key) if key else None
-    if found and store.get(found) is not None:
+    if found and _may_continue(owner, store.owner(found)):
         return found
-    cid = str(sessions.create()["id"])
+    cid = str(sessions.create(owner=owner)["id"])
     if key:
         store.bind_key(key, cid)
     return cid
@@ -126,13 +149,14 @@ async def get_model(model: str) -> ModelCard:
                               "description": "JSON, or chunks as server-sent events when "
                                              "`stream` is true."}})
 async def chat_completions(body: ChatRequest, sessions: SessionsDep,
-                           svc: ServicesDep) -> Any:
+                           svc: ServicesDep, credential: CredentialDep) -> Any:
     """The last user message is asked in the matching saywhy conversation (see the module
     notes in the API description: metadata.conversation_id, else a hash of earlier messages)."""
     question, prior = _question(body, svc.limits.max_message_chars)
+    owner = _owner(credential, body.user)
     ticket = sessions.work.admit()
     try:
-        cid = await run_in_threadpool(_conversation, sessions, body, prior)
+        cid = await run_in_threadpool(_conversation, sessions, body, prior, owner)
     except BaseException:
         ticket.release()
         raise
@@ -140,7 +164,7 @@ async def chat_completions(body: ChatRequest, sessions: SessionsDep,
 
     async def finish(answer: Answer) -> None:
         history = [*prior, ("user", question), ("assistant", " ".join(answer.text.split()))]
-        await run_in_threadpool(sessions.store.bind_key, _key(body.user, history), cid)
+        await run_in_threadpool(sessions.store.bind_key, _key(owner, history), cid)
 
     if not body.stream:
         answer = await sessions.ask(cid, question, ticket=ticket)
