@@ -59,9 +59,11 @@ problem, 401 token, 413 too large (body over `SAYWHY_MAX_BODY_BYTES`, question o
 turn is dropped; the conversation stays usable).
 
 **OpenAI-compatible**: `POST /v1/chat/completions` with `"model": "saywhy"` (plain or `stream`).
-The last user message is the question. `metadata.conversation_id` picks the conversation (an API
-id, or any string of yours); otherwise it is found by a hash of the earlier user/assistant
-messages (and `user`), so a front-end resending the whole history continues the same one.
+The last user message is the question. A conversation belongs to the API token and the `user`
+that created it. `metadata.conversation_id` picks one of yours (an id saywhy gave you, or a name
+of your own: a name needs a `user` or a token); otherwise it is found by a hash of the earlier
+user/assistant messages, so a front-end resending the whole history continues the same one. A
+history that two of your conversations share (identical openings) starts a new conversation.
 """
 
 

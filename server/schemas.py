@@ -111,11 +111,12 @@ class ChatRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
     user: str | None = Field(default=None, max_length=256,
-                             description="Keeps conversations of different users apart.")
+                             description="Your own id: conversations belong to it (and to the "
+                             "API token), so different users never share one.")
     metadata: dict[str, str] | None = Field(
-        default=None, description='{"conversation_id": "..."} continues that conversation '
-        "(an API id, or any string you choose); otherwise the conversation is found by a hash "
-        "of the earlier messages.")
+        default=None, description='{"conversation_id": "..."} continues that conversation of '
+        "yours (an id saywhy returned, or a name of your own, which needs `user` or a token); "
+        "otherwise the conversation is found by a hash of the earlier messages.")
 
 
 class ChatChoiceMessage(BaseModel):
