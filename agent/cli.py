@@ -82,8 +82,10 @@ def log_to_file() -> None:
 
 def load_context(model: str, data: str | None, allow_pickle: bool = False) -> Any:
     from .bootstrap import load_context as load
+    from .cli_common import progress_printer
 
-    return load(model, data, allow_pickle=allow_pickle, progress=sys.stderr.isatty())
+    return load(model, data, allow_pickle=allow_pickle,
+                on_progress=progress_printer() if sys.stderr.isatty() else None)
 
 
 @app.command()
@@ -154,7 +156,7 @@ def ask(
             answer = conv.ask(question)
         turns.append({"question": question, "answer": answer.text,
                       "calls": [{"tool": c.tool, "args": c.args} for c in answer.calls],
-                      "results": answer.results,
+                      "results": [r.to_json() for r in answer.results],
                       "seconds": round(answer.timings.get("total", 0.0), 3)})
         if not as_json:
             if len(questions) > 1:

@@ -38,15 +38,38 @@ def load_with_status(console: Console, model: str, data: str | None, *,
 
     if demo_needs_building(model):
         console.print("Building demo-sentiment once (about 5 minutes on 2 cores)…")
-        return load_context(model, data, allow_pickle=allow_pickle, progress=console.is_terminal)
+        return load_context(model, data, allow_pickle=allow_pickle,
+                            on_progress=progress_printer() if console.is_terminal else None)
     with console.status(f"Loading {escape(model)}" + (f" and {escape(data)}" if data else "")
                         + "…"):
-        return load_context(model, data, allow_pickle=allow_pickle, progress=False)
+        return load_context(model, data, allow_pickle=allow_pickle)
+
+
+def progress_printer() -> Any:
+    """A callback that prints progress events as a rich bar on stderr, one bar per message."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                   TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
+                   console=Console(stderr=True), transient=True)
+    tasks: dict[str, Any] = {}
+
+    def report(event: Any) -> None:
+        if event.total is None:
+            return
+        if event.message not in tasks:
+            bar.start()
+            tasks[event.message] = bar.add_task(event.message, total=event.total)
+        bar.update(tasks[event.message], completed=event.done)
+        if event.done is not None and event.done >= event.total:
+            bar.stop()
+
+    return report
 
 
 def new_conversation(ctx: Any, llm: str | None) -> Conversation:
     """The conversation the settings (and --llm) ask for, on this context."""
-    from .conversation import build_conversation
+    from .compose import build_conversation
     from .settings import get_settings
 
     return build_conversation(ctx, get_settings(), llm=llm)

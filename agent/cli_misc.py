@@ -65,10 +65,12 @@ def models(
     if prepare:
         from saywhy.tools.target import load_target
 
+        from .cli_common import progress_printer
+
         try:
             for name in DEMO_MODELS:
                 typer.echo(f"preparing {name} ...", err=True)
-                load_target(name, progress=True)
+                load_target(name, on_progress=progress_printer())
         except SaywhyError as exc:
             fail(exc)
     if as_json:

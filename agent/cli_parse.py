@@ -75,7 +75,7 @@ def planning_context(model: str, data: str | None, allow_pickle: bool = False) -
     if target is None:
         from .bootstrap import load_context
 
-        return load_context(model, data, allow_pickle=allow_pickle, progress=False)
+        return load_context(model, data, allow_pickle=allow_pickle)
     from saywhy.tools.target.loading import quiet_transformers
 
     quiet_transformers()  # the planner's sentence encoder would otherwise draw a loading bar

@@ -36,6 +36,7 @@ from typing import Any
 from rich.console import Console
 
 from saywhy.tools.errors import CancelledByUser
+from saywhy.tools.turn import Limits
 
 SPINNER_AFTER = 0.5  # seconds before a spinner appears
 CANCEL_GRACE = 1.0  # seconds a cancelled turn gets to stop at a check before it is interrupted
@@ -156,7 +157,8 @@ class TurnRunner:
                 with turn.guard:
                     turn.in_ask = not turn.cancelled.is_set()
                 if turn.in_ask:
-                    turn.answer = conversation.ask(question, cancel=turn.cancelled)
+                    turn.answer = conversation.ask(question,
+                                                   limits=Limits.of(cancel=turn.cancelled))
             except (Cancelled, CancelledByUser):
                 pass
             except BaseException as exc:  # noqa: BLE001 - handed to the main thread

@@ -1,24 +1,22 @@
-"""`Conversation.ask(text) -> Answer`: the one entry point the REPL and the server use.
+"""`Conversation.ask(text) -> Answer`: the one entry point of the terminal, the server and evals.
 
 A conversation owns the dialogue state. Each turn: plan (offline or LLM planner), run the planned
-registry tools with validated arguments, update the state from what ran (focus, subset, last
-method/label/tool, the LM's last generation), and write the answer (embedded or LLM writer).
-Errors become words for their audience: a UserError is a plain sentence, a planner's bad
-arguments are retried once (LLM) or become a clarifying question, a system failure is a short
-apology; stack traces go to the log only.
+catalogue tools with validated arguments, update the state from what ran (as each tool declares:
+focus, subset, label, method), and write the answer (embedded or LLM writer). Results stay typed
+(`Result` objects) until they leave the process. Errors become words for their audience: a
+UserError is a plain sentence, a planner's bad arguments are retried once (LLM) or become a
+clarifying question, a system failure is a short apology; stack traces go to the log only.
 
-Stopping a turn is cooperative: `ask(text, cancel=event, deadline_s=...)` scopes the limits on
-the ToolContext, tools call `ctx.check()` between batches (and `_run` between tool calls), and a
-stopped turn raises `CancelledByUser` / `ToolTimeout` with the dialogue state as it was before the
-question. A cancel is an event the caller owns and another thread sets, one per turn: unlike a
-`cancel()` method on the conversation, a late or early press cannot hit the next turn.
-`plan(text)` is the planner-only turn of `saywhy parse`.
+One turn, one way to control it: `ask(text, limits=Limits.of(deadline_s, cancel),
+on_progress=callback)` scopes both on the ToolContext (`ctx.turn`). Tools call `ctx.check()`
+between batches and `ctx.progress()` in long loops; the conversation reports its own stages
+(planning, running, writing). A stopped turn raises `CancelledByUser` / `ToolTimeout` with the
+dialogue state as it was before the question. `plan(text)` is the planner-only turn of
+`saywhy parse`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import threading
 import time
@@ -27,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from saywhy.tools import registry
 from saywhy.tools.context import ToolContext
 from saywhy.tools.errors import SaywhyError, SystemFailure, ToolArgsError, UserError
+from saywhy.tools.registry import Result
+from saywhy.tools.turn import Limits, OnProgress
 
 from .answer import Answer, AnswerError, AnswerKind
 from .planner.base import Plan, Planner, ToolCall
@@ -40,12 +40,9 @@ if TYPE_CHECKING:
     from saywhy.tools.data.dataset import Dataset
     from saywhy.tools.target.base import Target
 
-    from .settings import Settings
-
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
-LABEL_TOOLS = {"attribute", "counterfactual", "faithfulness", "layer_predictions"}
-EMPTY = ("Ask me about the model: for example \"what does it predict for review #3?\", "
+EMPTY = ("Ask me about the model: for example \"what does it predict for item 3?\", "
          "\"why?\" or \"which words matter most?\".")
 
 
@@ -63,27 +60,25 @@ class Conversation:
         self.ctx = ctx
         self.seed = seed
         self.state = state or DialogueState()
-        self.planner: Planner = planner or offline_planner(ctx)
+        if planner is None:
+            from .planner.offline import OfflinePlanner
+
+            planner = OfflinePlanner.for_context(ctx)
+        self.planner: Planner = planner
         self.writer: Writer = writer or EmbeddedWriter(seed)
         self._lock = threading.Lock()
 
-    @classmethod
-    def from_context(cls, ctx: ToolContext, planner: Planner | None = None,
-                     writer: Writer | None = None, **kwargs: Any) -> Conversation:
-        seed = kwargs.pop("seed", ctx.seed)
-        return cls(planner=planner, writer=writer, ctx=ctx, seed=seed, **kwargs)
-
     # ---- one turn -------------------------------------------------------------------------
-    def ask(self, text: str, *, deadline_s: float | None = None,
-            cancel: threading.Event | None = None) -> Answer:
+    def ask(self, text: str, *, limits: Limits | None = None,
+            on_progress: OnProgress | None = None) -> Answer:
         """Answer one question and record it in the history.
 
-        `cancel` (set from another thread, e.g. on Ctrl-C; a new event per turn) and `deadline_s`
-        (seconds from now) limit the turn, as do the calling thread's limits (the server's work
-        queue sets those). A stopped turn raises CancelledByUser or ToolTimeout and leaves the
-        dialogue state as it was before the question; so does any other exception escaping.
+        `limits` (a deadline, a cancel event another thread sets, e.g. on Ctrl-C; a new event
+        per turn) stop the turn at its next check; `on_progress` hears its stages and the
+        progress of long tools. A stopped turn raises CancelledByUser or ToolTimeout and leaves
+        the dialogue state as it was before the question; so does any other exception escaping.
         """
-        with self._lock, self.ctx.limits(deadline_s, cancel):
+        with self._lock, self.ctx.turn(limits, on_progress):
             snapshot = self.state.model_copy(deep=True)
             try:
                 self.ctx.check()
@@ -110,7 +105,7 @@ class Conversation:
             except ToolArgsError as exc:
                 plan = Plan(clarify=exc.message)
             for call in plan.calls:
-                self._update(call, {})
+                self._update(call, None)
             self.state.last_calls = list(plan.calls)
             self.state.history.append(Turn(question=text, answer=plan.reply or plan.clarify or "",
                                            calls=list(plan.calls)))
@@ -125,6 +120,7 @@ class Conversation:
         if not text:
             return Answer(text=EMPTY, kind="clarify")
         t0 = time.perf_counter()
+        self.ctx.stage("planning", "planning")
         try:
             plan = self.planner.plan(text, self.state)
         except ToolArgsError as exc:
@@ -160,7 +156,7 @@ class Conversation:
             calls, results, error, failed = self._run(plan.calls)
         timings["tools"] = round(time.perf_counter() - t1, 4)
         for i, r in enumerate(results, 1):
-            timings[f"{i}:{r.get('tool', '?')}"] = float(r.get("seconds", 0.0))
+            timings[f"{i}:{r.tool or '?'}"] = float(r.seconds)
 
         error_text: str | None = None
         answer_error: AnswerError | None = None
@@ -179,8 +175,10 @@ class Conversation:
             return done(error_text or EMPTY, "clarify" if kind == "clarify" else "error",
                         calls=calls, error=answer_error)
 
-        self.state.last_calls, self.state.last_results = calls, results
+        self.state.last_calls = calls
+        self.state.last_results = [r.to_json() for r in results]
         t2 = time.perf_counter()
+        self.ctx.stage("writing", "writing the answer")
         request = WriteRequest(question=text, calls=calls, results=results, state=self.state,
                                turn=len(self.state.history) + 1, error=error_text,
                                previous_focus=previous_focus)
@@ -195,23 +193,24 @@ class Conversation:
         answer.notices += [n for n in written.notes if n not in notices]
         return answer
 
-    def _run(self, calls: list[ToolCall]) -> tuple[list[ToolCall], list[dict[str, Any]],
+    def _run(self, calls: list[ToolCall]) -> tuple[list[ToolCall], list[Result],
                                                    Exception | None, int]:
-        """Run calls in order; stop at the first error. Returns (ran, results, error, index)."""
+        """Run calls in order; stop at the first error. Returns (ran, results, error, index).
+        Arguments are validated here, once, against the tool's own input model."""
+        self.ctx.stage("running", "running " + ", ".join(c.tool for c in calls))
         ran: list[ToolCall] = []
-        results: list[dict[str, Any]] = []
+        results: list[Result] = []
         for index, call in enumerate(calls):
             self.ctx.check()  # a stopped turn starts no further tool
             try:
-                try:
-                    tool = registry.get(call.tool)
-                except UserError:  # an unknown tool name is the planner's mistake
+                tool = registry.find(call.tool)
+                if tool is None:  # an unknown tool name is the planner's mistake
                     raise ToolArgsError(f"Unknown tool {call.tool!r}. Known tools: "
-                                        f"{', '.join(registry.names())}.") from None
-                valid = tool.validate(call.args)  # only registry tools, only validated arguments
+                                        f"{', '.join(registry.names())}.")
+                valid = tool.validate(call.args)  # only catalogue tools, only valid arguments
                 checked = ToolCall(tool=call.tool, args=valid.model_dump(
                     mode="json", exclude_unset=True, exclude_none=True))
-                result = tool.run(self.ctx, valid).to_json()
+                result = tool.run(self.ctx, valid)
             except Exception as exc:  # noqa: BLE001 - sorted by audience in _ask
                 self.ctx.check()  # stopped by the turn's limits: the turn ends, not just the call
                 if not isinstance(exc, SaywhyError):
@@ -222,20 +221,21 @@ class Conversation:
             self._update(checked, result)
         return ran, results, None, len(calls)
 
-    def _update(self, call: ToolCall, result: dict[str, Any]) -> None:
+    def _update(self, call: ToolCall, result: Result | None) -> None:
+        """Move the dialogue state as the tool declares (`Tool.updates`)."""
         s = self.state
-        s.set_focus(call.args)
-        generation = result.get("generation")
-        if isinstance(generation, dict) and generation.get("text") is not None:
-            s.last_generation = str(generation["text"])
+        tool = registry.find(call.tool)
+        moves = tool.updates if tool is not None else frozenset()
+        kept = result.remembered() if result is not None else {}
+        if "focus" in moves:
+            s.set_focus(call.args)
+        if kept.get("generation") is not None:
+            s.last_generation = kept["generation"]
         s.subset = self.ctx.subset
-        method = call.args.get("method") or result.get("method")
-        if isinstance(method, str):
-            s.last_method = method
-        label = call.args.get("label") or (
-            result.get("label") if call.tool in LABEL_TOOLS else None)
-        if isinstance(label, str):
-            s.last_label = label
+        for name in ("method", "label"):
+            value = call.args.get(name) or kept.get(name)
+            if name in moves and isinstance(value, str):
+                setattr(s, f"last_{name}", value)
         s.last_tool = call.tool
 
     def _failure(self, exc: BaseException) -> Answer:
@@ -262,10 +262,10 @@ class Conversation:
                              "description": self.state.subset.description}
         self.state.history.append(Turn(
             question=question, answer=answer.text, calls=answer.calls,
-            results=[compact(r, max_list=50, max_str=2000) for r in answer.results],
+            results=[compact(r.to_json(), max_list=50, max_str=2000) for r in answer.results],
             seconds=answer.timings.get("total", 0.0)))
 
-    # ---- state, persistence, transcript ----------------------------------------------------
+    # ---- state, persistence ----------------------------------------------------------------
     def reset(self) -> None:
         """Forget focus, subset and last results (the history stays)."""
         with self._lock:
@@ -293,98 +293,24 @@ class Conversation:
 
     def export_markdown(self) -> str:
         """The transcript with each turn's tool calls and results, for sharing or a report."""
-        target = self.ctx.target
-        lines = ["# saywhy conversation", "",
-                 f"Model: {getattr(target, 'name', '?')} ({getattr(target, 'kind', '?')})."]
-        if self.ctx.data is not None:
-            lines[-1] += f" Data: {self.ctx.data.name}, {len(self.ctx.data):,} items."
-        for n, turn in enumerate(self.state.history, 1):
-            lines += ["", f"## {n}. {turn.question.strip()[:80] or '(empty)'}", "",
-                      f"**You:** {turn.question.strip()}", "", f"**saywhy:** {turn.answer}", ""]
-            for call in turn.calls:
-                lines.append(f"- `{call.tool} {json.dumps(call.args, ensure_ascii=False)}`")
-            if turn.results:
-                body = json.dumps(turn.results, indent=2, ensure_ascii=False, default=str)
-                lines += ["", "<details><summary>Results</summary>", "", "```json", body, "```",
-                          "", "</details>"]
-        return "\n".join(lines) + "\n"
+        from .transcript import markdown
+
+        return markdown(self)
 
 
-# ---- helpers and composition ---------------------------------------------------------------
+# ---- helpers ---------------------------------------------------------------------------------
 def _clarify(exc: ToolArgsError) -> str:
     return (f"I could not run that as I understood it ({exc.message.rstrip('.')}). Could you say "
-            "it another way, for example naming the review by its id or quoting the text?")
+            "it another way, for example naming the item by its id or quoting the text?")
 
 
 def _with_notices(text: str, notices: list[str]) -> str:
     return " ".join([f"({n})" for n in notices] + [text]) if notices else text
 
 
-def _referent(results: list[dict[str, Any]], state: DialogueState) -> str | None:
+def _referent(results: list[Result], state: DialogueState) -> str | None:
     for r in results:
-        if r.get("referent"):
-            return str(r["referent"])
+        referent = getattr(r, "referent", None)
+        if referent:
+            return str(referent)
     return subset_phrase(state)
-
-
-def private_context(ctx: ToolContext) -> ToolContext:
-    """A context for one conversation that shares the target, data and cache of `ctx` but has
-    its own subset (so conversations served from one loaded model do not see each other's)."""
-    return dataclasses.replace(ctx, subset=None)
-
-
-def offline_planner(ctx: ToolContext) -> Planner:
-    """The offline planner for this target and dataset."""
-    try:
-        from .planner.offline import OfflinePlanner
-    except ImportError as exc:
-        raise SystemFailure("The offline planner is not available in this installation; "
-                            "start saywhy with --llm MODEL.") from exc
-    if hasattr(OfflinePlanner, "for_context"):  # knows the id range as well
-        return OfflinePlanner.for_context(ctx)  # type: ignore[no-any-return]
-    return OfflinePlanner(labels=list(ctx.target.labels), kind=ctx.target.kind,  # type: ignore[return-value]
-                          n_items=len(ctx.data) if ctx.data is not None else 0)
-
-
-def data_description(ctx: ToolContext) -> str:
-    data = ctx.data
-    if data is None:
-        return "none loaded (only free texts)"
-    ids = data.ids
-    text = f"{data.name}, {len(data):,} items with ids {min(ids)}-{max(ids)}" if ids else data.name
-    if data.has_labels:
-        text += f", gold labels {', '.join(data.label_names)}"
-    if data.has_split:
-        text += ", train/test split"
-    return text
-
-
-def build_conversation(ctx: ToolContext, settings: Settings | None = None, *,
-                       llm: str | None = None) -> Conversation:
-    """The conversation the settings ask for: offline, or an LLM planner and writer with the
-    offline planner and embedded writer as fallbacks. `llm` (e.g. from --llm) overrides; a
-    provider that cannot be set up raises LLMUnavailable with what to install or set."""
-    from .settings import OFFLINE_WORDS, get_settings
-
-    settings = settings or get_settings()
-    if llm is not None:
-        offline_asked = llm.strip().lower() in OFFLINE_WORDS
-        settings = settings.model_copy(update={"llm": None if offline_asked else llm.strip()} |
-                                       ({"llm_base_url": None} if offline_asked else {}))
-    embedded = EmbeddedWriter(settings.seed)
-    if settings.offline:
-        return Conversation(ctx=ctx, planner=offline_planner(ctx), writer=embedded,
-                            seed=settings.seed)
-    from .llm import client_from_settings
-    from .planner.llm import LLMPlanner
-    from .writer.llm import LLMWriter
-
-    client = client_from_settings(settings)  # fails first, with what to install or set
-    assert client is not None
-    offline = offline_planner(ctx)
-    planner = LLMPlanner(client, labels=list(ctx.target.labels), kind=ctx.target.kind,
-                         n_items=len(ctx.data) if ctx.data is not None else 0, fallback=offline,
-                         max_rounds=settings.llm_max_rounds, model_name=ctx.target.name,
-                         data_description=data_description(ctx))
-    return Conversation(ctx=ctx, planner=planner, writer=LLMWriter(client, embedded),
-                        seed=settings.seed)

@@ -228,7 +228,7 @@ def answer_renderable(answer: Any, *, plain: bool, results: bool = True) -> Rend
     style = {"error": "red", "clarify": "yellow"}.get(kind, "")
     parts.append(Text(str(answer.text), style=style))
     if results:
-        for r in getattr(answer, "results", []) or []:
+        for r in [x.to_json() for x in getattr(answer, "results", []) or []]:
             shown = render_result(r, plain=plain, answer_text=str(answer.text))
             if shown is not None:
                 parts.append(Padding(shown, (1, 0, 0, 2), expand=False))

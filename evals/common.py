@@ -101,7 +101,7 @@ def load_demo(name: str) -> Target:
     if name == "demo-lm" and not get_asset("smollm2").is_present():
         raise Missing("demo-lm's weights are not fetched; run `make setup` (or `saywhy assets "
                       "--fetch`) first.")
-    return load_target(name, progress=False)
+    return load_target(name)
 
 
 def demo_data() -> Dataset:

@@ -20,10 +20,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from saywhy.agent.conversation import Conversation, build_conversation
+from saywhy.agent.compose import build_conversation
+from saywhy.agent.conversation import Conversation
 from saywhy.agent.settings import Settings, get_settings
 from saywhy.tools.context import ToolContext
 from saywhy.tools.errors import SaywhyError
+from saywhy.tools.turn import ProgressEvent
 
 from .config import ServerSettings, load_server_settings
 from .dependencies import Services
@@ -150,6 +152,12 @@ def create_app(settings: Settings | None = None, ctx: ToolContext | None = None,
     return app
 
 
+def _print_progress(event: ProgressEvent) -> None:
+    """The demo's one-time build, reported on stderr now and then while the server starts."""
+    if event.total and (event.done or 0) % 25 == 0:
+        print(f"saywhy: {event.message}: {event.done}/{event.total}", file=sys.stderr, flush=True)
+
+
 def run(host: str = "127.0.0.1", port: int = 8000, model: str | None = None,
         data: str | None = None, llm: str | None = None) -> None:
     """`saywhy serve`: load once, fail early on a bad LLM setting, then serve until Ctrl-C."""
@@ -160,8 +168,8 @@ def run(host: str = "127.0.0.1", port: int = 8000, model: str | None = None,
 
     settings = load_settings(model=model, data=data, llm=llm)
     limits = load_server_settings()
-    ctx = load_context(settings.model, settings.data, progress=sys.stderr.isatty())
-    build_conversation(ToolContext(target=ctx.target, data=ctx.data), settings)  # fail fast
+    ctx = load_context(settings.model, settings.data, on_progress=_print_progress)
+    build_conversation(ctx.for_conversation(), settings)  # fail fast: a missing LLM package
     app = create_app(settings, ctx, limits=limits)
     print(f"saywhy: explaining {settings.model} at http://{host}:{port}/ "
           f"(API docs at http://{host}:{port}/docs)", file=sys.stderr, flush=True)

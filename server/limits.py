@@ -4,8 +4,8 @@
 - `RateLimiter`: a token bucket per client IP (429 with Retry-After).
 - `WorkQueue`: model work runs in a small thread pool, at most `workers` at once, with at most
   `capacity` requests admitted (running or waiting; more get 503). Each job has a time budget
-  (504 when it runs over). A Python thread cannot be killed, so each job runs inside
-  `turn_limits(cancel=event)` and an overrun sets that event: the tools stop at their next
+  (504 when it runs over). A Python thread cannot be killed, so each job is given a cancel event
+  (which it passes as its turn's limits) and an overrun sets it: the tools stop at their next
   `ctx.check()` (between batches) and the slot is freed then. Its slot is only freed when the
   thread is really done, so the cores are never oversubscribed by work that does not check.
 """
@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from saywhy.tools.context import turn_limits
 from saywhy.tools.errors import ToolTimeout
 
 from .errors import RateLimited, ServerBusy, error_response
@@ -158,10 +157,11 @@ class WorkQueue:
             return {"workers": self.workers, "running": self.running,
                     "admitted": self.admitted, "capacity": self.capacity}
 
-    async def run(self, fn: Callable[[], T], *, timeout: float | None = None,
+    async def run(self, fn: Callable[[threading.Event], T], *, timeout: float | None = None,
                   on_timeout: Callable[[], Any] | None = None) -> T:
-        """Run `fn` on a worker once one is free; its time budget starts when it starts. On
-        overrun, `fn`'s turn is cancelled (it stops at its next check), then `on_timeout()`."""
+        """Run `fn(cancel)` on a worker once one is free; its time budget starts when it
+        starts. On overrun `cancel` is set (the turn stops at its next check), then
+        `on_timeout()`."""
         loop = asyncio.get_running_loop()
         if self._slots is None or self._loop is not loop:
             self._slots, self._loop = asyncio.Semaphore(self.workers), loop
@@ -188,7 +188,7 @@ class WorkQueue:
                     self._executor = ThreadPoolExecutor(max_workers=self.workers,
                                                         thread_name_prefix="saywhy-work")
                 executor = self._executor
-            future: Future[T] = executor.submit(_limited, fn, cancel)
+            future: Future[T] = executor.submit(fn, cancel)
         except BaseException:
             free()
             raise
@@ -212,8 +212,3 @@ class WorkQueue:
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
 
-
-def _limited(fn: Callable[[], T], cancel: threading.Event) -> T:
-    """`fn()` on a worker thread, stopped at its next check once `cancel` is set."""
-    with turn_limits(cancel=cancel):
-        return fn()

@@ -1,9 +1,9 @@
 """Live conversations: each with its own ToolContext, answered on the work queue, saved per turn.
 
-Every conversation gets a fresh `ToolContext` sharing the one loaded target and dataset, so its
-subset, focus and cache are its own. Conversations are kept in a small LRU and rebuilt from the
-store when needed, so a restart or an eviction loses nothing. One question at a time per
-conversation (an asyncio lock, so waiting costs no worker thread). When a question overruns its
+Every conversation gets its own `ToolContext` (`ToolContext.for_conversation()`: the one loaded
+target, dataset and memo cache, its own subset and turn). Conversations are kept in a small LRU
+and rebuilt from the store when needed, so a restart or an eviction loses nothing. One question
+at a time per conversation (an asyncio lock, so waiting costs no worker thread). When a question overruns its
 time budget the conversation is rebuilt from the store and the overrunning job's answer is
 dropped, so the next question does not wait behind it.
 """
@@ -23,57 +23,19 @@ from saywhy.agent.answer import Answer
 from saywhy.agent.conversation import Conversation
 from saywhy.tools.context import ToolContext
 from saywhy.tools.errors import NotFoundError
+from saywhy.tools.turn import Limits, OnProgress
 
 from .errors import ServerBusy
 from .limits import Ticket, WorkQueue
 from .store import Store
 
 Factory = Callable[[ToolContext], Conversation]
-Emit = Callable[[str, str], None]
-
-
-class Progress:
-    """Where a conversation reports its stages while one question is answered."""
-
-    def __init__(self) -> None:
-        self.emit: Emit | None = None
-
-    def __call__(self, stage: str, message: str) -> None:
-        if self.emit is not None:
-            self.emit(stage, message)
-
-
-class _Wrapped:
-    def __init__(self, inner: Any, progress: Progress) -> None:
-        self._inner, self._progress = inner, progress
-
-    def __getattr__(self, name: str) -> Any:  # name, retry, ... as the wrapped object has them
-        return getattr(self._inner, name)
-
-
-class ProgressPlanner(_Wrapped):
-    """Reports "planning" and then which tools are about to run."""
-
-    def plan(self, text: str, state: Any) -> Any:
-        self._progress("planning", "planning")
-        plan = self._inner.plan(text, state)
-        calls = getattr(plan, "calls", None) or []
-        if calls:
-            self._progress("running", "running " + ", ".join(c.tool for c in calls))
-        return plan
-
-
-class ProgressWriter(_Wrapped):
-    def write(self, request: Any) -> Any:
-        self._progress("writing", "writing the answer")
-        return self._inner.write(request)
 
 
 @dataclass
 class Session:
     id: str
     conversation: Conversation
-    progress: Progress
     abandoned: bool = False
 
 
@@ -93,11 +55,8 @@ class Sessions:
         self._turns: dict[str, tuple[asyncio.Lock, list[int]]] = {}
 
     # ---- building --------------------------------------------------------------------------
-    def new_context(self) -> ToolContext:
-        return ToolContext(target=self.base.target, data=self.base.data, seed=self.base.seed)
-
     def build(self, saved: dict[str, Any] | None = None) -> Conversation:
-        ctx = self.new_context()
+        ctx = self.base.for_conversation()
         fresh = self.factory(ctx)
         if not saved:
             return fresh
@@ -121,11 +80,7 @@ class Sessions:
         saved = self.store.state(cid)
         if saved is None:
             raise NotFoundError("There is no conversation with that id (it may have been deleted).")
-        conv = self.build(saved)
-        progress = Progress()
-        conv.planner = ProgressPlanner(conv.planner, progress)  # type: ignore[assignment]
-        conv.writer = ProgressWriter(conv.writer, progress)  # type: ignore[assignment]
-        made = Session(cid, conv, progress)
+        made = Session(cid, self.build(saved))
         with self._lock:
             found = self._cache.get(cid)
             if found is not None:
@@ -177,19 +132,17 @@ class Sessions:
                 self._turns.pop(cid, None)
 
     async def ask(self, cid: str, text: str, *, ticket: Ticket | None = None,
-                  emit: Emit | None = None) -> Answer:
-        """Answer one question in conversation `cid` and save the turn."""
+                  on_progress: OnProgress | None = None) -> Answer:
+        """Answer one question in conversation `cid` and save the turn; `on_progress` hears
+        the turn's stages (called from the worker thread)."""
         ticket = ticket or self.work.admit()
         job = _Job()
 
-        def run() -> Answer:
+        def run(cancel: threading.Event) -> Answer:
             session = self.session(cid)
             job.session = session
-            session.progress.emit = emit
-            try:
-                answer = session.conversation.ask(text)
-            finally:
-                session.progress.emit = None
+            answer = session.conversation.ask(text, limits=Limits.of(cancel=cancel),
+                                              on_progress=on_progress)
             with self._lock:  # a timed-out job's answer is dropped, never saved
                 if job.abandoned or session.abandoned:
                     return answer

@@ -57,7 +57,7 @@ def tiny_dataset():  # type: ignore[no-untyped-def]
     from saywhy.tools.data.dataset import from_frame
     from tests.tiny import tiny_frame
 
-    return from_frame(tiny_frame(), name="tiny-reviews")
+    return from_frame(tiny_frame(), name="tiny-reviews", item_name="review")
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def demo_sentiment():  # type: ignore[no-untyped-def]
     os.environ.setdefault("SAYWHY_HOME", str(REAL_HOME))
     from saywhy.tools.target import load_target
 
-    return load_target("demo-sentiment", progress=False)
+    return load_target("demo-sentiment")
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +94,7 @@ def demo_lm():  # type: ignore[no-untyped-def]
         pytest.skip("the SmolLM2 asset is missing; run `make setup`")
     from saywhy.tools.target import load_target
 
-    return load_target("demo-lm", progress=False)
+    return load_target("demo-lm")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from saywhy.agent.conversation import Conversation, offline_planner
+from saywhy.agent.compose import offline_planner
+from saywhy.agent.conversation import Conversation
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.settings import Settings
 from saywhy.server.app import create_app

@@ -19,12 +19,13 @@ import pytest
 from rich.console import Console
 
 from saywhy.agent import cli_worker
-from saywhy.agent.conversation import Conversation, private_context
+from saywhy.agent.conversation import Conversation
 from saywhy.agent.planner.base import Plan, ToolCall
 from saywhy.agent.state import DialogueState
 from saywhy.server.limits import WorkQueue
 from saywhy.tools import counterfactual, registry
-from saywhy.tools.context import ToolContext, check_limits, turn_limits
+from saywhy.tools.context import ToolContext
+from saywhy.tools.turn import Limits
 from saywhy.tools.errors import CancelledByUser, ToolTimeout, http_status
 from saywhy.tools.registry import Result, Tool, ToolArgs
 
@@ -107,59 +108,51 @@ class CountingModel:
 def test_check_passes_without_limits_and_a_past_deadline_is_a_timeout(tiny_ctx: ToolContext
                                                                       ) -> None:
     tiny_ctx.check()
-    assert tiny_ctx.deadline is None
-    with tiny_ctx.limits(deadline_s=-1.0):
-        assert tiny_ctx.deadline is not None and tiny_ctx.deadline <= time.monotonic()
+    assert tiny_ctx.limits.deadline is None
+    with tiny_ctx.turn(Limits.of(deadline_s=-1.0)):
+        assert tiny_ctx.limits.deadline is not None
+        assert tiny_ctx.limits.deadline <= time.monotonic()
         with pytest.raises(ToolTimeout) as caught:
             tiny_ctx.check()
     assert http_status(caught.value) == 504 and "time limit" in caught.value.user_text()
     tiny_ctx.check()  # the scope is over: nothing left behind
-    assert tiny_ctx.deadline is None
+    assert tiny_ctx.limits.deadline is None
 
 
 def test_a_cancel_is_scoped_to_its_turn_and_nested_scopes_combine(tiny_ctx: ToolContext) -> None:
     outer = threading.Event()
-    with tiny_ctx.limits(cancel=outer):
-        with tiny_ctx.limits(deadline_s=60.0):
+    with tiny_ctx.turn(Limits.of(cancel=outer)):
+        with tiny_ctx.turn(Limits.of(deadline_s=60.0)):
             tiny_ctx.check()
             outer.set()
             with pytest.raises(CancelledByUser) as caught:  # the outer event still counts
                 tiny_ctx.check()
-        assert tiny_ctx.cancelled
+        assert tiny_ctx.limits.cancelled
     assert "Cancelled" in caught.value.user_text() and caught.value.code == "cancelled"
     tiny_ctx.check()  # the event is still set, but it belonged to that turn only
-    assert not tiny_ctx.cancelled
+    assert not tiny_ctx.limits.cancelled
 
 
-def test_thread_limits_reach_code_without_a_ctx_and_other_contexts(tiny_ctx: ToolContext) -> None:
+def test_each_conversation_context_has_its_own_turn(tiny_ctx: ToolContext) -> None:
+    """Contexts made for other conversations share the cache but not the turn: cancelling one
+    conversation's question never stops another's."""
     cancel = threading.Event()
-    copy = private_context(tiny_ctx)
-    with turn_limits(cancel=cancel):
-        check_limits()
+    other = tiny_ctx.for_conversation()
+    assert other.cache is tiny_ctx.cache and other.subset is None
+    with tiny_ctx.turn(Limits.of(cancel=cancel)):
         cancel.set()
-        for check in (check_limits, tiny_ctx.check, copy.check):
-            with pytest.raises(CancelledByUser):
-                check()
-    seen: list[BaseException] = []
-
-    def elsewhere() -> None:  # another thread is not limited by this thread's scope
-        try:
-            check_limits()
-        except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
-            seen.append(exc)
-
-    with turn_limits(cancel=cancel):
-        t = threading.Thread(target=elsewhere)
-        t.start()
-        t.join()
-    assert seen == []
-    check_limits()
+        with pytest.raises(CancelledByUser):
+            tiny_ctx.check()
+        other.check()
+        with other.turn(Limits.of(deadline_s=60.0)):
+            other.check()
+    tiny_ctx.check()
 
 
 # ---- a conversation turn ------------------------------------------------------------------------
 def test_cancel_while_a_slow_tool_runs_stops_it_and_leaves_no_trace(tiny_ctx: ToolContext,
                                                                     slow_tool: SlowTool) -> None:
-    conv = Conversation.from_context(tiny_ctx, planner=Planner(
+    conv = Conversation(ctx=tiny_ctx, planner=Planner(
         [("predict", {"id": 3})], [("predict", {"id": 5}), ("t_slow", {})],
         [("predict", {"id": 1})]))
     conv.ask("review 3?")
@@ -167,7 +160,7 @@ def test_cancel_while_a_slow_tool_runs_stops_it_and_leaves_no_trace(tiny_ctx: To
     cancel = threading.Event()
     when(slow_tool.started, cancel.set)
     with pytest.raises(CancelledByUser):
-        conv.ask("review 5, slowly", cancel=cancel)
+        conv.ask("review 5, slowly", limits=Limits.of(cancel=cancel))
     assert 0 < slow_tool.steps < SLOW_STEPS  # stopped at a check, long before its end
     assert conv.state.model_dump() == before  # no focus on 5, no history entry
     answer = conv.ask("review 1?")  # the next turn is not poisoned by the set event
@@ -177,20 +170,20 @@ def test_cancel_while_a_slow_tool_runs_stops_it_and_leaves_no_trace(tiny_ctx: To
 
 def test_a_cancel_set_before_the_turn_runs_nothing(tiny_ctx: ToolContext,
                                                    slow_tool: SlowTool) -> None:
-    conv = Conversation.from_context(tiny_ctx, planner=Planner([("t_slow", {})]))
+    conv = Conversation(ctx=tiny_ctx, planner=Planner([("t_slow", {})]))
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(CancelledByUser):
-        conv.ask("slowly", cancel=cancel)
+        conv.ask("slowly", limits=Limits.of(cancel=cancel))
     assert slow_tool.steps == 0 and conv.state.history == [] and len(conv.planner.plans) == 1
 
 
 def test_a_deadline_stops_the_turn_with_a_timeout(tiny_ctx: ToolContext,
                                                   slow_tool: SlowTool) -> None:
-    conv = Conversation.from_context(tiny_ctx, planner=Planner(
+    conv = Conversation(ctx=tiny_ctx, planner=Planner(
         [("predict", {"id": 2}), ("t_slow", {})]))
     with pytest.raises(ToolTimeout):
-        conv.ask("review 2, slowly", deadline_s=0.3)
+        conv.ask("review 2, slowly", limits=Limits.of(deadline_s=0.3))
     assert slow_tool.steps < SLOW_STEPS
     assert conv.state.focus == {} and conv.state.history == []
     conv.planner = Planner([("predict", {"id": 4})])
@@ -212,7 +205,7 @@ def test_ctrl_c_in_the_repl_stops_the_turn_at_its_next_check(tiny_ctx: ToolConte
         _thread.interrupt_main()
 
     monkeypatch.setattr(cli_worker, "interrupt", no_interrupt)
-    conv = Conversation.from_context(tiny_ctx, planner=Planner(
+    conv = Conversation(ctx=tiny_ctx, planner=Planner(
         [("predict", {"id": 3})], [("t_slow", {})], [("predict", {"id": 1})]))
     conv.ask("review 3?")
     before = conv.state.model_dump()
@@ -240,7 +233,7 @@ def test_the_slow_tool_hook_checks_the_turn(tiny_ctx: ToolContext,
         real_sleep(seconds)
 
     monkeypatch.setattr(time, "sleep", nap)
-    with tiny_ctx.limits(deadline_s=0.2), pytest.raises(ToolTimeout):
+    with tiny_ctx.turn(Limits.of(deadline_s=0.2)), pytest.raises(ToolTimeout):
         registry.get("model_info").run(tiny_ctx, {})
     assert len(naps) < 30 / 0.05  # stopped long before its 600 naps
 
@@ -252,7 +245,7 @@ def test_global_importance_stops_between_texts_and_keeps_what_it_explained(
     cancel = threading.Event()
     # calls: 1 for every f(x), then one occlusion batch per text; the 3rd is the 2nd text's
     model = CountingModel(tiny_classifier, monkeypatch, cancel, stop_at=3)
-    with ctx.limits(cancel=cancel), pytest.raises(CancelledByUser):
+    with ctx.turn(Limits.of(cancel=cancel)), pytest.raises(CancelledByUser):
         registry.get("global_importance").run(ctx, {})
     assert model.calls == 3  # of 1 + 12
     again = registry.get("global_importance").run(ctx, {})  # no limits: runs to the end
@@ -267,7 +260,7 @@ def test_counterfactual_search_stops_within_a_batch(tiny_ctx: ToolContext,
     cancel = threading.Event()
     model = CountingModel(tiny_ctx.target, monkeypatch, cancel, stop_at=4)
     text = "a gorgeous , witty film with great acting and a moving story"
-    with tiny_ctx.limits(cancel=cancel), pytest.raises(CancelledByUser):
+    with tiny_ctx.turn(Limits.of(cancel=cancel)), pytest.raises(CancelledByUser):
         registry.get("counterfactual").run(tiny_ctx, {"text": text, "k": 5})
     assert model.calls == 4  # f(x), occlusion, the first beam step, the second: then it stopped
 
@@ -284,9 +277,9 @@ def test_a_timed_out_job_is_cancelled_and_frees_its_slot(work: WorkQueue) -> Non
     steps: list[int] = []
     late: list[bool] = []
 
-    def job() -> str:
+    def job(cancel: threading.Event) -> str:
         for i in range(SLOW_STEPS):
-            check_limits()
+            Limits.of(cancel=cancel).check()
             steps.append(i)
             time.sleep(0.01)
         return "finished"
@@ -299,7 +292,7 @@ def test_a_timed_out_job_is_cancelled_and_frees_its_slot(work: WorkQueue) -> Non
                 break
             await asyncio.sleep(0.01)
         assert work.stats()["running"] == 0
-        assert await work.run(lambda: "next", timeout=30) == "next"
+        assert await work.run(lambda cancel: "next", timeout=30) == "next"
 
     asyncio.run(main())
     assert late == [True] and 0 < len(steps) < SLOW_STEPS

@@ -115,7 +115,7 @@ def test_ask_text_is_plain_when_piped_or_no_color(tiny_files: tuple[str, str]) -
         res = run("ask", "--model", model, "--data", data, "why did you say that for review 2?",
                   env=env)
         assert res.exit_code == 0, res.output
-        assert "review #2" in res.stdout and not ESC.search(res.stdout)
+        assert "item #2" in res.stdout and not ESC.search(res.stdout)
 
 
 def test_parse_json_one_conversation_and_batch(tiny_files: tuple[str, str],

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from saywhy.agent.answer import Answer
-from saywhy.agent.conversation import Conversation, build_conversation, private_context
+from saywhy.agent.compose import build_conversation
+from saywhy.agent.conversation import Conversation
 from saywhy.agent.llm import ChatClient, FakeToolChatModel, LLMUnavailable, tool_call
 from saywhy.agent.planner.base import Plan, ToolCall
 from saywhy.agent.planner.llm import LLMPlanner
@@ -96,14 +97,16 @@ def _gpu(ctx: ToolContext, args: NoArgs) -> SizeResult:
 @pytest.fixture
 def fake_tools(monkeypatch: pytest.MonkeyPatch) -> None:
     registry.names()  # load the real tools first; the fakes shadow some for this test only
-    for name, args, fn in [("filter", FilterArgs, _filter), ("performance", NoArgs, _performance),
-                           ("t_boom", NoArgs, _boom), ("t_gpu", NoArgs, _gpu)]:
+    for name, args, fn, updates in [("filter", FilterArgs, _filter, {"subset"}),
+                                    ("performance", NoArgs, _performance, set()),
+                                    ("t_boom", NoArgs, _boom, set()), ("t_gpu", NoArgs, _gpu, set())]:
         monkeypatch.setitem(registry._REGISTRY, name,
-                            Tool(name=name, args_model=args, fn=fn, needs_data=True))
+                            Tool(name=name, args_model=args, fn=fn, needs_data=True,
+                                 scope="dataset", updates=frozenset(updates)))
 
 
 def conv(ctx: ToolContext, planner: Any, **kw: Any) -> Conversation:
-    return Conversation.from_context(ctx, planner=planner, **kw)
+    return Conversation(ctx=ctx, planner=planner, **kw)
 
 
 # ---- one turn, state, follow-ups -------------------------------------------------------------
@@ -113,10 +116,12 @@ def test_answer_names_its_referent_and_carries_calls_results_timings(tiny_ctx: T
     assert isinstance(answer, Answer) and answer.kind == "answer"
     assert "review #3" in answer.text.split(",")[0] and answer.refers_to == "review #3"
     assert [c.tool for c in answer.calls] == ["predict"] and answer.calls[0].args == {"id": 3}
-    assert answer.results[0]["label"] in {"negative", "positive"} and answer.results[0]["summary"]
+    first = answer.results[0]
+    assert getattr(first, "label", None) in {"negative", "positive"} and first.summary()
     assert {"plan", "tools", "write", "total", "1:predict"} <= set(answer.timings)
     assert c.state.focus == {"id": 3} and c.state.last_tool == "predict"
-    assert c.state.last_results == answer.results and len(c.state.history) == 1
+    assert c.state.last_results == [r.to_json() for r in answer.results]
+    assert len(c.state.history) == 1
 
 
 def test_follow_up_sees_focus_and_free_text_moves_it(tiny_ctx: ToolContext) -> None:
@@ -136,7 +141,7 @@ def test_lm_generation_is_remembered(tiny_lm_ctx: ToolContext) -> None:
     c = conv(tiny_lm_ctx, ScriptedPlanner([("predict", {"text": "is the film good?",
                                                          "max_new_tokens": 3})]))
     answer = c.ask("what does it answer?")
-    assert c.state.last_generation == answer.results[0]["generation"]["text"]
+    assert c.state.last_generation == getattr(answer.results[0], "generation", {})["text"]
     assert c.state.focus == {"text": "is the film good?"}
 
 
@@ -249,7 +254,7 @@ def test_llm_dialogue_end_to_end(tiny_ctx: ToolContext) -> None:
     client = ChatClient(fake, timeout=5)
     planner = LLMPlanner(client, labels=tiny_ctx.target.labels, kind="classifier", n_items=12,
                          fallback=ScriptedPlanner([("predict", {"id": 5})]))
-    c = Conversation.from_context(tiny_ctx, planner=planner, writer=LLMWriter(client))
+    c = Conversation(ctx=tiny_ctx, planner=planner, writer=LLMWriter(client))
 
     fake.enqueue(tool_call("predict", {"id": 2}),
                  "Review #2 is read as 'mess' by a 99% sure model.")
@@ -258,7 +263,7 @@ def test_llm_dialogue_end_to_end(tiny_ctx: ToolContext) -> None:
     assert "review #2" in first.text.split(",")[0]
 
     def grounded(messages: list[Any]) -> str:
-        return f"For review #2, the model picks {first.results[0]['label']}."
+        return f"For review #2, the model picks {getattr(first.results[0], 'label', '?')}."
 
     fake.enqueue(tool_call("predict", {"id": 2, "max_new_tokens": 0}),
                  tool_call("predict", {"id": 2}), grounded)
@@ -328,8 +333,8 @@ def test_build_conversation_picks_planner_and_writer(tiny_ctx: ToolContext) -> N
 
 def test_private_contexts_share_the_cache_not_the_subset(tiny_ctx: ToolContext,
                                                          fake_tools: None) -> None:
-    one = conv(private_context(tiny_ctx), ScriptedPlanner([("filter", {"contains": "acting"})]))
-    two = conv(private_context(tiny_ctx), ScriptedPlanner([("performance", {})]))
+    one = conv(tiny_ctx.for_conversation(), ScriptedPlanner([("filter", {"contains": "acting"})]))
+    two = conv(tiny_ctx.for_conversation(), ScriptedPlanner([("performance", {})]))
     one.ask("acting only")
     assert one.ctx.cache is two.ctx.cache is tiny_ctx.cache
     assert "on 12 items" in two.ask("accuracy?").text and two.state.subset is None

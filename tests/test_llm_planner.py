@@ -20,7 +20,7 @@ from saywhy.agent.llm import (
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.planner.llm import NOTICE, LLMPlanner
 from saywhy.agent.state import DialogueState
-from saywhy.tools.context import turn_limits
+from saywhy.tools.turn import Limits
 from saywhy.tools.errors import CancelledByUser, ToolArgsError
 
 
@@ -142,7 +142,8 @@ def test_a_cancelled_turn_stops_between_rounds_without_falling_back() -> None:
         return reply
 
     llm.client.complete = complete_then_cancel  # type: ignore[method-assign]
-    with turn_limits(cancel=stop), pytest.raises(CancelledByUser):
+    llm.check = Limits.of(cancel=stop).check
+    with pytest.raises(CancelledByUser):
         llm.plan("predict 3", DialogueState())
     assert len(fake.history) == 1 and fallback.asked == []
 

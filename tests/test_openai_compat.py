@@ -86,8 +86,9 @@ def test_identical_openings_from_two_clients_stay_apart(server: str) -> None:
     """Two clients with the same first question get the same (deterministic) answer; each one's
     next turn must land in a conversation of its own, never in the other's."""
     a, b = client(server), client(server)
-    first_a = a.chat.completions.create(model="saywhy", messages=[{"role": "user", "content": PREDICT}])
-    first_b = b.chat.completions.create(model="saywhy", messages=[{"role": "user", "content": PREDICT}])
+    opening = [{"role": "user", "content": PREDICT}]
+    first_a = a.chat.completions.create(model="saywhy", messages=opening)  # type: ignore[arg-type]
+    first_b = b.chat.completions.create(model="saywhy", messages=opening)  # type: ignore[arg-type]
     assert conversation_of(first_a) != conversation_of(first_b)
     assert first_a.choices[0].message.content == first_b.choices[0].message.content
     history = [{"role": "user", "content": PREDICT},
@@ -107,8 +108,8 @@ def test_identical_openings_from_two_clients_stay_apart(server: str) -> None:
 def test_named_conversations_belong_to_their_owner(server: str) -> None:
     oa = client(server)
     ask = {"model": "saywhy", "metadata": {"conversation_id": "my-chat"}}
-    alice = oa.chat.completions.create(user="alice", messages=[{"role": "user", "content": PREDICT}],
-                                       **ask)
+    alice = oa.chat.completions.create(user="alice", **ask,
+                                       messages=[{"role": "user", "content": PREDICT}])
     bob = oa.chat.completions.create(user="bob", messages=[{"role": "user", "content": WHY}], **ask)
     assert conversation_of(alice) != conversation_of(bob)
     # bob names alice's real id: he gets a conversation of his own, not hers

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ConfigDict, Field
 
 from saywhy.agent.llm import ChatClient, FakeToolChatModel
 from saywhy.agent.planner.base import ToolCall
@@ -15,6 +16,8 @@ from saywhy.agent.writer.embedded import EmbeddedWriter
 from saywhy.agent.writer.grounding import Sources, check, numbers_in, quotes_in
 from saywhy.agent.writer.llm import LLMWriter, compact
 from saywhy.tools.context import Subset
+from saywhy.tools.faithfulness import FaithfulnessResult
+from saywhy.tools.registry import Result
 
 PREDICT = {"tool": "predict", "referent": "review #42", "id": 42, "label": "positive",
            "probs": {"negative": 0.088, "positive": 0.912}, "seconds": 0.01,
@@ -30,11 +33,28 @@ PERFORMANCE = {"tool": "performance", "accuracy": 0.8125, "n": 312,
                "summary": "Accuracy is 0.81 (253 of 312 correct)."}
 
 
+class Canned(Result):
+    """A result with fixed words and whatever fields a test gives it (as attributes)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    words_said: str = Field(default="", alias="summary")
+    repeats: bool = Field(default=False, description="said_by any earlier result with a "
+                          "faithfulness report of the same referent")
+
+    def summary(self) -> str:
+        return self.words_said
+
+    def said_by(self, earlier: Result) -> bool:
+        return self.repeats and bool(getattr(earlier, "faithfulness", None)) and \
+            getattr(earlier, "referent", None) == getattr(self, "referent", None)
+
+
 def request(calls: list[tuple[str, dict[str, Any]]], results: list[dict[str, Any]], *,
             state: DialogueState | None = None, turn: int = 1, **kw: Any) -> WriteRequest:
     return WriteRequest(question="why? is it 0.99 sure?",
                         calls=[ToolCall(tool=t, args=a) for t, a in calls],
-                        results=results, state=state or DialogueState(), turn=turn, **kw)
+                        results=[Canned(**r) for r in results], state=state or DialogueState(),
+                        turn=turn, **kw)
 
 
 def acting_state(n: int = 312) -> DialogueState:
@@ -86,16 +106,28 @@ def test_a_plain_faithfulness_check_after_attribute_is_not_said_twice() -> None:
     attribute = dict(ATTRIBUTE, faithfulness={"comprehensiveness": 0.48},
                      summary=ATTRIBUTE["summary"] + " " + eraser + ".")
     check = {"tool": "faithfulness", "referent": "review #42", "method": "shap",
-             "label": "positive", "compare": None,
+             "label": "positive", "compare": None, "repeats": True,
              "summary": "For review #42 (explaining positive): " + eraser + "."}
     text = EmbeddedWriter().write(request([("attribute", {"id": 42}), ("faithfulness", {"id": 42})],
                                           [attribute, check])).text
     assert text.count(eraser) == 1
-    versus = dict(check, compare="integrated_gradients",
+    versus = dict(check, compare="integrated_gradients", repeats=False,
                   summary=check["summary"] + " The two rankings agree with Spearman 0.71.")
     text = EmbeddedWriter().write(request([("attribute", {"id": 42}), ("faithfulness", {"id": 42})],
                                           [attribute, versus])).text
     assert "Spearman 0.71" in text  # a comparison adds something: it is said
+
+
+def test_a_faithfulness_result_knows_when_an_attribution_said_it_already() -> None:
+    plain = FaithfulnessResult(referent="review #42", method="shap", label="positive", eraser={})
+    reported = Canned(referent="review #42", method="shap", label="positive",
+                      faithfulness={"comprehensiveness": 0.48})
+    assert plain.said_by(reported)
+    assert not plain.said_by(Canned(referent="review #42", method="lime", label="positive",
+                                    faithfulness={"comprehensiveness": 0.4}))
+    assert not plain.said_by(Canned(referent="review #42", method="shap", label="positive"))
+    versus = plain.model_copy(update={"compare": "lime"})
+    assert not versus.said_by(reported)
 
 
 def test_phrasing_varies_across_turns_but_is_seeded() -> None:

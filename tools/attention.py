@@ -90,9 +90,11 @@ class AttentionResult(Result):
 
 def token_attentions(target: Target, text: str) -> tuple[WordTokens, np.ndarray]:
     """[layers, heads, T, T] for the tokens the model sees (for a causal LM: the chat prompt)."""
-    if target.kind != "causal_lm":
+    from .target.causal_lm import HFCausalLM
+
+    if not isinstance(target, HFCausalLM):
         return target.attentions(text)
-    return target.attentions_of(target.prompt_words(text))  # type: ignore[attr-defined]
+    return target.attentions_of(target.prompt_words(text))
 
 
 def sink_mask(wt: WordTokens, causal: bool) -> np.ndarray:
@@ -169,7 +171,7 @@ def _pick(value: int | None, n: int, what: str) -> int | None:
     return idx
 
 
-@tool("attention", AttentionArgs)
+@tool("attention", AttentionArgs, scope="input", updates={"focus"})
 def attention(ctx: ToolContext, args: AttentionArgs) -> AttentionResult:
     """Which words the model attended to for an input (per layer/head, averaged, or rolled out),
     with the share of attention taken by special tokens. Attention is where the model looked,

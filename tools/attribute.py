@@ -97,6 +97,9 @@ class AttributeResult(Result):
         return (", ".join(f"\"{w['word']}\" ({w['score']:+.2f})" for w in picked)
                 or f"none in the top {len(self.top)}")
 
+    def remembered(self) -> dict[str, str]:
+        return {"label": str(self.label), "method": self.method}
+
     def summary(self) -> str:
         what = value_phrase(self.unit, self.label, self.contrast)
         if self.kind == "causal_lm":
@@ -141,7 +144,7 @@ class AttributeResult(Result):
         return " ".join(parts)
 
 
-@tool("attribute", AttributeArgs)
+@tool("attribute", AttributeArgs, scope="input", updates={"focus", "label", "method"})
 def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
     """Which words pushed the model towards its prediction (or `label`, or `label` rather than
     `contrast`), with signed scores, the base value, and ERASER faithfulness against random words.

@@ -72,6 +72,9 @@ class CounterfactualResult(Result):
     guided_by: str = "occlusion"
     substitutes_from: str = "the model's input-embedding neighbours"
 
+    def remembered(self) -> dict[str, str]:
+        return {"label": self.label}
+
     def summary(self) -> str:
         goal = self.wanted or "another label"
         head = f"For {self.referent} (predicted {self.label}, {self.prob:.2f})"
@@ -150,8 +153,10 @@ def _corpus_words(ctx: ToolContext) -> set[str] | None:
 
     from .target.words import split_words
 
+    data = ctx.data
+
     def build() -> set[str]:
-        counts = Counter(w.lower() for t in ctx.data.frame["text"].astype(str)  # type: ignore[union-attr]
+        counts = Counter(w.lower() for t in data.frame["text"].astype(str)
                          for w in split_words(t)[0])
         return {w for w, c in counts.items() if c >= 2}
 
@@ -324,7 +329,8 @@ def _as_output(wt: WordTokens, t: _Try, labels: list[str]) -> Counterfactual:
                           probs=probs, target_prob=round(t.score, 4))
 
 
-@tool("counterfactual", CounterfactualArgs, kinds={"classifier"})
+@tool("counterfactual", CounterfactualArgs,
+      scope="input", updates={"focus", "label"}, kinds={"classifier"})
 def counterfactual(ctx: ToolContext, args: CounterfactualArgs) -> CounterfactualResult:
     """The smallest word deletions/substitutions (at most k words) that flip the classifier's
     prediction to another label (or to `label`), each verified by re-predicting."""
@@ -336,7 +342,7 @@ def counterfactual(ctx: ToolContext, args: CounterfactualArgs) -> Counterfactual
     wt = target.words(ref.text)
     p0 = ctx.probs([ref.text])[0]
     original = int(p0.argmax())
-    wanted = None if args.label is None else target.label_index(args.label)  # type: ignore[attr-defined]
+    wanted = None if args.label is None else target.label_index(args.label)
     if wanted == original:
         raise UserError(f"The model already predicts {labels[original]} for {ref.referent}; "
                         "name a different label to flip to.")

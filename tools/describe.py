@@ -63,7 +63,7 @@ class DescribeResult(Result):
         return "\n".join(lines)
 
 
-@tool("describe_data", DescribeArgs, needs_data=True)
+@tool("describe_data", DescribeArgs, scope="dataset", needs_data=True)
 def describe_data(ctx: ToolContext, args: DescribeArgs) -> DescribeResult:
     """Describe the dataset, or the current subset: size, label distribution, length in words,
     splits, other columns and one or two examples."""

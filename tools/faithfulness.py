@@ -140,6 +140,16 @@ class FaithfulnessResult(Result):
     agreement: dict[str, Any] | None = None
     truncated: bool = False
 
+    def remembered(self) -> dict[str, str]:
+        return {"label": str(self.label), "method": self.method}
+
+    def said_by(self, earlier: Result) -> bool:
+        """An attribution of the same input, method and label that reported its own ERASER
+        figures said what a plain check would ("which words mattered, and can I trust that?")."""
+        return (self.compare is None and bool(getattr(earlier, "faithfulness", None))
+                and (getattr(earlier, "referent", None), getattr(earlier, "method", None),
+                     getattr(earlier, "label", None)) == (self.referent, self.method, self.label))
+
     def summary(self) -> str:
         parts = [f"For {self.referent} (explaining {self.label}):",
                  faithfulness_sentence(self.eraser)]
@@ -155,7 +165,7 @@ class FaithfulnessResult(Result):
         return " ".join(parts)
 
 
-@tool("faithfulness", FaithfulnessArgs)
+@tool("faithfulness", FaithfulnessArgs, scope="input", updates={"focus", "label", "method"})
 def faithfulness(ctx: ToolContext, args: FaithfulnessArgs) -> FaithfulnessResult:
     """ERASER comprehensiveness and sufficiency of an attribution method's word ranking for one
     input, next to random rankings; with `compare`, a second method and the rank agreement.

@@ -82,6 +82,9 @@ class GlobalImportanceResult(Result):
     computed: int = 0
     noun: str = "items"
 
+    def remembered(self) -> dict[str, str]:
+        return {"method": self.method}
+
     def summary(self) -> str:
         if self.population == 0:
             return nothing(self.noun, self.what, "there is nothing to explain")
@@ -153,7 +156,6 @@ def attributions(ctx: ToolContext, ids: list[int], labels: list[int],
     For two labels with a probability objective, p(a) = 1 - p(b), so the scores towards one
     label are exactly the negated scores towards the other: one explanation serves both.
     """
-    from .data.predictions import progress
     from .methods import explain
 
     assert ctx.data is not None
@@ -163,20 +165,19 @@ def attributions(ctx: ToolContext, ids: list[int], labels: list[int],
     if todo:
         ctx.probs([ctx.data.text(i) for i in todo])  # one batched pass for every f(x)
     before = len(store)
+    what = f"Explaining {len(todo):,} texts with {method} (once)"
     try:
-        with progress(f"Explaining {len(todo):,} texts with {method} (once)",
-                      len(todo)) as advance:
-            for i in todo:
-                ctx.check()  # a cancelled or timed-out turn stops between texts
-                ref = ctx.resolve(i)
-                for lab in labels:
-                    if f"{i}:{lab}" in store:
-                        continue
-                    att = explain(ctx, ref, method, label=lab)
-                    store[f"{i}:{lab}"] = [att.words, [round(s, 6) for s in att.scores]]
-                    if binary and att.unit == "probability" and att.contrast is None:
-                        store[f"{i}:{1 - lab}"] = [att.words, [round(-s, 6) for s in att.scores]]
-                advance()
+        for done, i in enumerate(todo):
+            ctx.check()  # a cancelled or timed-out turn stops between texts
+            ctx.progress(done, len(todo), what)
+            ref = ctx.resolve(i)
+            for lab in labels:
+                if f"{i}:{lab}" in store:
+                    continue
+                att = explain(ctx, ref, method, label=lab)
+                store[f"{i}:{lab}"] = [att.words, [round(s, 6) for s in att.scores]]
+                if binary and att.unit == "probability" and att.contrast is None:
+                    store[f"{i}:{1 - lab}"] = [att.words, [round(-s, 6) for s in att.scores]]
     finally:  # also when stopped: the texts explained so far are reused next time
         if len(store) > before:
             _save(ctx, method, store)
@@ -256,7 +257,8 @@ def stability(table: WordTable, top: list[int], k: int, min_texts: int,
     return float(np.mean(list(shares.values()))), shares
 
 
-@tool("global_importance", GlobalImportanceArgs, kinds={"classifier"}, needs_data=True)
+@tool("global_importance", GlobalImportanceArgs,
+      scope="dataset", updates={"label", "method"}, kinds={"classifier"}, needs_data=True)
 def global_importance(ctx: ToolContext, args: GlobalImportanceArgs) -> GlobalImportanceResult:
     """The words that push the model most towards each label across the current subset:
     attribution scores summed over a seeded sample (size stated), with a stability figure."""
@@ -267,7 +269,7 @@ def global_importance(ctx: ToolContext, args: GlobalImportanceArgs) -> GlobalImp
     assert ctx.data is not None
     method = get_method(args.method or DEFAULT_METHOD, ctx.target.kind).name
     ids, what = scope(ctx)
-    labels = ([ctx.target.label_index(args.label)] if args.label is not None  # type: ignore[attr-defined]
+    labels = ([ctx.target.label_index(args.label)] if args.label is not None
               else list(range(len(ctx.target.labels))))
     base = GlobalImportanceResult(what=what, method=method, sample_size=0, population=len(ids),
                                   k=args.k, noun=noun(ctx.data))

@@ -111,7 +111,7 @@ def _distinctive(x: sp.csr_matrix, vocab: np.ndarray, rows: np.ndarray, rest: np
                  share_rest=float(r[i] / rest.sum()), z=round(float(z[i]), 2)) for i in top]
 
 
-@tool("keywords", KeywordsArgs, needs_data=True)
+@tool("keywords", KeywordsArgs, scope="dataset", updates={"label"}, needs_data=True)
 def keywords(ctx: ToolContext, args: KeywordsArgs) -> KeywordsResult:
     """Most frequent and most distinctive words (log-odds with an informative prior) of the
     current subset against the rest; a statistic of the data, not of the model."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import torch
 
     from .target.base import Target
+    from .target.causal_lm import HFCausalLM
 
 TOP = 5
 
@@ -128,11 +129,11 @@ def _final_norm(model: Any) -> Any:
     return None
 
 
-def _lm_layers(target: Target, text: str) -> tuple[Any, Any]:
+def _lm_layers(target: HFCausalLM, text: str) -> tuple[Any, Any]:
     """Per-layer next-token probabilities [layers+1, vocab] at the last prompt position."""
     import torch
 
-    wt = target.prompt_words(text)  # type: ignore[attr-defined]
+    wt = target.prompt_words(text)
     ids = torch.tensor([wt.input_ids])
     model = target.model
     norm, lm_head = _final_norm(model), model.get_output_embeddings()
@@ -158,7 +159,7 @@ def _classifier_rows(ctx: ToolContext, text: str, label: str | None) -> dict[str
     head, per_layer, final_p = ctx.memo(("layers", text), lambda: _classifier_layers(target, text))
     labels = target.labels
     final_i = int(final_p.argmax())
-    follow = final_i if label is None else target.label_index(label)  # type: ignore[attr-defined]
+    follow = final_i if label is None else target.label_index(label)
     rows = [_row(layer, p, follow, labels[int(p.argmax())],
                  {n: round(float(v), 4) for n, v in zip(labels, p, strict=True)})
             for layer, p in enumerate(per_layer)]
@@ -166,20 +167,20 @@ def _classifier_rows(ctx: ToolContext, text: str, label: str | None) -> dict[str
             "followed": labels[follow], "rows": rows, "truncated": target.words(text).truncated}
 
 
-def _token(target: Target, token: str) -> int:
+def _token(target: HFCausalLM, token: str) -> int:
     """The vocabulary entry for `token`: itself or with a leading space if either is one token,
     else its first token (shown as `followed`, so the user sees what was tracked)."""
     for form in (token, " " + token.lstrip()):
         ids = target.tokenizer(form, add_special_tokens=False)["input_ids"]
         if len(ids) == 1:
             return int(ids[0])
-    return target.token_id(token)  # type: ignore[attr-defined]
+    return target.token_id(token)
 
 
 def _lm_rows(ctx: ToolContext, text: str, token: str | None) -> dict[str, Any]:
     import numpy as np
 
-    target = ctx.target
+    target = ctx.lm
     wt, per_layer = ctx.memo(("lens", text), lambda: _lm_layers(target, text))
     final_i = int(per_layer[-1].argmax())
     follow = final_i if token is None else _token(target, token)
@@ -197,7 +198,7 @@ def _lm_rows(ctx: ToolContext, text: str, token: str | None) -> dict[str, Any]:
             "followed": name(follow), "rows": rows, "truncated": wt.truncated}
 
 
-@tool("layer_predictions", LayerPredictionsArgs)
+@tool("layer_predictions", LayerPredictionsArgs, scope="input", updates={"focus", "label"})
 def layer_predictions(ctx: ToolContext, args: LayerPredictionsArgs) -> LayerPredictionsResult:
     """What the model would predict after each layer (logit lens), and the layer at which its
     final prediction forms: classifier labels via its own head, causal LM next tokens via the

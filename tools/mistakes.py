@@ -77,7 +77,7 @@ def _line(m: Mistake) -> str:
     return f"- #{m.id}: gold {m.gold}, predicted {m.predicted} ({m.confidence:.2f}): \"{m.text}\""
 
 
-@tool("mistakes", MistakesArgs, kinds={"classifier"}, needs_data=True)
+@tool("mistakes", MistakesArgs, scope="dataset", kinds={"classifier"}, needs_data=True)
 def mistakes(ctx: ToolContext, args: MistakesArgs) -> MistakesResult:
     """Count the misclassified items in the current subset (held-out split by default), show a
     seeded random sample of them and the most confident errors."""

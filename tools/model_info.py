@@ -1,7 +1,8 @@
 """`model_info` (what the target is) and `capabilities` (what one can ask, with examples).
 
-The example questions live in `prompts/capabilities.md`, so they can be edited without code; only
-the sections whose tools are registered and fit the loaded model and data are shown.
+The capabilities are the catalogue itself: each tool's title and showcase questions
+(`examples/<tool>.yaml`), for the tools that fit the loaded model and data, with the questions'
+placeholders filled from that model and data (`showcase.py`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from pydantic import BaseModel, Field
 
 from .context import ToolContext
 from .registry import Result, ToolArgs, tool
-
-CAPABILITIES = "capabilities.md"
 
 
 class NoArgs(ToolArgs):
@@ -52,7 +51,7 @@ class ModelInfoResult(Result):
         return " ".join(out)
 
 
-@tool("model_info", NoArgs)
+@tool("model_info", NoArgs, scope="model")
 def model_info(ctx: ToolContext, args: NoArgs) -> ModelInfoResult:
     """What the model is: architecture, size, labels, what it was trained on when known, and its
     held-out accuracy when measured."""
@@ -91,46 +90,21 @@ class CapabilitiesResult(Result):
         return "\n".join(lines)
 
 
-def load_capabilities() -> list[dict[str, Any]]:
-    """Parse prompts/capabilities.md into sections: title, tools, kinds, needs data, examples."""
-    from importlib.resources import files
-
-    text = files("saywhy.prompts").joinpath(CAPABILITIES).read_text(encoding="utf-8")
-    sections: list[dict[str, Any]] = []
-    for block in text.split("\n## ")[1:]:
-        lines = [ln.strip() for ln in block.strip().splitlines() if ln.strip()]
-        sec: dict[str, Any] = {"title": lines[0], "tools": [], "kinds": None, "data": False,
-                               "examples": []}
-        for ln in lines[1:]:
-            if ln.startswith("- "):
-                sec["examples"].append(ln[2:])
-            elif ln.startswith("tools:"):
-                sec["tools"] = [t.strip() for t in ln[6:].split(",") if t.strip()]
-            elif ln.startswith("kinds:"):
-                sec["kinds"] = {t.strip() for t in ln[6:].split(",") if t.strip()}
-            elif ln.startswith("data:"):
-                sec["data"] = ln[5:].strip().lower() in ("yes", "true")
-        sections.append(sec)
-    return sections
-
-
-@tool("capabilities", NoArgs)
+@tool("capabilities", NoArgs, scope="model")
 def capabilities(ctx: ToolContext, args: NoArgs) -> CapabilitiesResult:
     """What one can ask saywhy about the loaded model and data, with example questions."""
     from . import registry
+    from .showcase import fill, values
 
-    known = {t.name: t for t in registry.all_tools()}
+    known = values(ctx)
     shown, hidden = [], []
-    for sec in load_capabilities():
-        tools = [known[n] for n in sec["tools"] if n in known]
-        if not tools:
+    for t in registry.all_tools():
+        if not t.text.showcase:
             continue
-        fits = (any(ctx.target.kind in t.kinds for t in tools)
-                and (sec["kinds"] is None or ctx.target.kind in sec["kinds"])
-                and not (sec["data"] and ctx.data is None))
-        if fits:
-            shown.append(Capability(title=sec["title"], tools=[t.name for t in tools],
-                                    examples=sec["examples"]))
-        else:
-            hidden.append(sec["title"])
-    return CapabilitiesResult(sections=shown, hidden=hidden)
+        if not t.fits(ctx):
+            hidden.append(t.text.title)
+            continue
+        examples = fill(known, t.text.showcase)
+        if examples:
+            shown.append(Capability(title=t.text.title, tools=[t.name], examples=examples))
+    return CapabilitiesResult(sections=shown, hidden=list(dict.fromkeys(hidden)))

@@ -142,7 +142,7 @@ def scoped_rows(ctx: ToolContext,
     return what, out
 
 
-@tool("performance", PerformanceArgs, kinds={"classifier"}, needs_data=True)
+@tool("performance", PerformanceArgs, scope="dataset", kinds={"classifier"}, needs_data=True)
 def performance(ctx: ToolContext, args: PerformanceArgs) -> PerformanceResult:
     """Accuracy (with a 95% interval), per-label precision, recall and F1, and the confusion
     matrix on the current subset (or all data); held-out items first when there is a split."""

@@ -29,6 +29,10 @@ class PredictResult(Result):
     generation: dict[str, Any] | None = None
     truncated: bool = False
 
+    def remembered(self) -> dict[str, str]:
+        text = (self.generation or {}).get("text")
+        return {"generation": str(text)} if text is not None else {}
+
     def summary(self) -> str:
         if self.kind == "causal_lm" and self.generation is not None:
             toks = self.generation.get("tokens", [])
@@ -47,15 +51,16 @@ class PredictResult(Result):
                 f"{ranked[0][1]:.2f} ({others}){gold}.{trunc}")
 
 
-@tool("predict", PredictArgs)
+@tool("predict", PredictArgs, scope="input", updates={"focus"})
 def predict(ctx: ToolContext, args: PredictArgs) -> PredictResult:
     """Predict the label and class probabilities (classifier) or generate the answer with
     per-token probabilities (causal LM) for a dataset item `id` or a free `text`."""
     ref = ctx.resolve(args.id, args.text)
     target = ctx.target
     if target.kind == "causal_lm":
+        lm = ctx.lm
         gen = ctx.memo(("gen", ref.text, args.max_new_tokens),
-                       lambda: target.generate(ref.text, args.max_new_tokens))  # type: ignore[attr-defined]
+                       lambda: lm.generate(ref.text, args.max_new_tokens))
         return PredictResult(referent=ref.referent, id=ref.id, text=ref.text, kind=target.kind,
                              generation=gen.to_dict(),
                              truncated=bool(gen.prompt_words and gen.prompt_words.truncated))

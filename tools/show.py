@@ -87,7 +87,7 @@ def _items(ctx: ToolContext, ids: list[int]) -> list[ShownItem]:
     return out
 
 
-@tool("show", ShowArgs, needs_data=True)
+@tool("show", ShowArgs, scope="dataset", updates={"focus"}, needs_data=True)
 def show(ctx: ToolContext, args: ShowArgs) -> ShowResult:
     """Show the text, gold label, prediction and id of one item, of several ids or a range, or
     of the current subset, paginated."""

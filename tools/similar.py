@@ -67,7 +67,7 @@ def _gold(ctx: ToolContext, item: int) -> str | None:
     return None if pd.isna(value) else str(value)
 
 
-@tool("similar", SimilarArgs, needs_data=True)
+@tool("similar", SimilarArgs, scope="input", updates={"focus"}, needs_data=True)
 def similar(ctx: ToolContext, args: SimilarArgs) -> SimilarResult:
     """The k dataset items most similar to an input in the model's own representation (cosine of
     mean-pooled last-layer states), with their gold labels and the model's predictions."""

@@ -114,7 +114,7 @@ def _conditions(ctx: ToolContext, args: FilterArgs) -> tuple[pd.Series, list[str
     if args.predicted is not None or args.correct is not None:
         predictions.require_classifier(ctx)
         if args.predicted is not None:
-            label = ctx.target.labels[ctx.target.label_index(args.predicted)]  # type: ignore[attr-defined]
+            label = ctx.target.labels[ctx.target.label_index(args.predicted)]
         if args.correct is not None:
             predictions.check_comparable(ctx)
         pred = predictions.frame(ctx)
@@ -170,7 +170,7 @@ def _conditions(ctx: ToolContext, args: FilterArgs) -> tuple[pd.Series, list[str
     return mask.astype(bool), clauses, crit
 
 
-@tool("filter", FilterArgs, needs_data=True)
+@tool("filter", FilterArgs, scope="dataset", updates={"subset"}, needs_data=True)
 def filter_items(ctx: ToolContext, args: FilterArgs) -> FilterResult:
     """Set the conversation's current subset (by ids, gold label, predicted label, correctness,
     word or phrase, length, similarity, split or column; and/or/not) and report its size."""

@@ -131,7 +131,7 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[str]]:
     return out, said
 
 
-@tool("what_if", WhatIfArgs)
+@tool("what_if", WhatIfArgs, scope="input", updates={"focus"})
 def what_if(ctx: ToolContext, args: WhatIfArgs) -> WhatIfResult:
     """Re-predict an edited version of an input (replace, delete or insert words, or a whole new
     text) and show how the probabilities (classifier) or the answer (causal LM) change."""
@@ -149,8 +149,9 @@ def what_if(ctx: ToolContext, args: WhatIfArgs) -> WhatIfResult:
     base: dict[str, Any] = {"referent": ref.referent, "id": ref.id, "kind": target.kind,
                             "original": ref.text, "edited": edited, "changes": changes}
     if target.kind == "causal_lm":
-        before = ctx.memo(("gen", ref.text, 32), lambda: target.generate(ref.text, 32))  # type: ignore[attr-defined]
-        after = ctx.memo(("gen", edited, 32), lambda: target.generate(edited, 32))  # type: ignore[attr-defined]
+        lm = ctx.lm
+        before = ctx.memo(("gen", ref.text, 32), lambda: lm.generate(ref.text, 32))
+        after = ctx.memo(("gen", edited, 32), lambda: lm.generate(edited, 32))
         return WhatIfResult(**base, generation_before=before.to_dict(),
                             generation_after=after.to_dict())
     probs = ctx.probs([ref.text, edited])

@@ -1,8 +1,9 @@
 """Intent classifier: MiniLM sentence embeddings + logistic regression over the example bank.
 
-The bank (prompts/examples.yaml) is embedded once; the embeddings and the fitted weights are
-cached under SAYWHY_HOME keyed by the bank's hash and the encoder's version, so later starts only
-load two small arrays (no pickle). Prediction is a softmax over `X @ W.T + b`.
+The bank (the tools' example questions and prompts/examples.yaml) is embedded once; the
+embeddings and the fitted weights are cached under SAYWHY_HOME keyed by the bank's hash and the
+encoder's version, so later starts only load two small arrays (no pickle). Prediction is a
+softmax over `X @ W.T + b`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ C = 8.0
 
 
 def load_bank(path: Path | None = None) -> dict[str, list[str]]:
+    """The planner's own intents (prompts/examples.yaml, or `path`) and, unless a `path` is
+    given, every catalogue tool's example questions under the tool's name."""
     import yaml
+
+    from saywhy.tools import registry
 
     if path is not None:
         text = Path(path).read_text(encoding="utf-8")
@@ -40,6 +45,10 @@ def load_bank(path: Path | None = None) -> dict[str, list[str]]:
             if not isinstance(ex, str):  # e.g. an unquoted "a: b" became a mapping
                 raise ValueError(f"example bank: {intent!r} has a non-text entry {ex!r}; quote it")
             bank.setdefault(str(intent), []).append(ex)
+    if path is None:
+        for t in registry.all_tools():
+            if t.text.questions:
+                bank.setdefault(t.name, []).extend(t.text.questions)
     return bank
 
 

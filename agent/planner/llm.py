@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import logging
 import string
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from saywhy.tools import registry
-from saywhy.tools.context import check_limits
 from saywhy.tools.errors import CancelledByUser, SaywhyError, ToolArgsError, ToolTimeout
 
 from .base import Plan, Planner, ToolCall
@@ -91,8 +91,9 @@ class LLMPlanner:
     def __init__(self, client: ChatClient, *, labels: list[str], kind: str, n_items: int = 0,
                  fallback: Planner | None = None, max_rounds: int = 3, model_name: str = "",
                  data_description: str = "", has_data: bool | None = None,
-                 max_feedback: int = 1) -> None:
+                 max_feedback: int = 1, check: Callable[[], None] | None = None) -> None:
         self.client = client
+        self.check = check or (lambda: None)  # the turn's limits: ToolContext.check
         self.labels, self.kind, self.n_items = list(labels), kind, n_items
         self.fallback = fallback
         self.max_rounds = max(1, max_rounds)
@@ -149,7 +150,7 @@ class LLMPlanner:
         try:
             schemas = self.schemas()
             for _ in range(rounds):
-                check_limits()  # a cancelled or timed-out turn stops between LLM rounds
+                self.check()  # a cancelled or timed-out turn stops between LLM rounds
                 reply = self.client.complete(messages, schemas)
                 if not reply.tool_calls:
                     return self._text_plan(reply.text, text, state)

@@ -5,18 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from saywhy.tools.registry import Result
+
 from ..planner.base import ToolCall
 from ..state import DialogueState
-
-# Tools whose results are about the current subset (or the whole dataset when there is none).
-SUBSET_TOOLS = {"performance", "mistakes", "global_importance", "keywords", "describe_data", "show"}
 
 
 @dataclass
 class WriteRequest:
     question: str
     calls: list[ToolCall]
-    results: list[dict[str, Any]]  # Result.to_json() of each call that ran, in order
+    results: list[Result]  # the result of each call that ran, in order
     state: DialogueState  # already updated with this turn's calls
     turn: int = 0
     error: str | None = None  # a plain sentence when a call failed on the user's input

@@ -1,20 +1,22 @@
 """The embedded writer: the answer composed from the tools' own sentences, with no LLM.
 
 It builds on each `Result.summary()` (the tools own every number), and adds what the summaries
-cannot know: the referent first ("Looking at review #42, ..."), the subset and its size ("Among the
-312 reviews that mention 'acting', ..."), connectors between several results, and a seeded choice
-of phrasing per turn so a conversation does not read like one template. Fields it relies on
-(`summary`, `referent`, `tool`) are optional; it degrades to the summary alone.
+cannot know: the referent first ("Looking at item #42, ..."), the subset and its size ("Among the
+312 items that mention 'price', ..."), connectors between several results, and a seeded choice
+of phrasing per turn so a conversation does not read like one template. Whether a result is about
+the current subset comes from its tool's scope in the catalogue.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from typing import Any
+
+from saywhy.tools import registry
+from saywhy.tools.registry import Result
 
 from ..planner.base import ToolCall
-from .base import SUBSET_TOOLS, WriteRequest, Written, subset_phrase
+from .base import WriteRequest, Written, subset_phrase
 
 FIRST = ("For ", "Looking at ", "In ")
 AGAIN = ("Still on ", "For ", "Again for ")
@@ -40,17 +42,11 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?\"')" else text + "."
 
 
-def _said_already(call: ToolCall, result: dict[str, Any],
-                  earlier: list[tuple[ToolCall, dict[str, Any]]]) -> bool:
-    """A plain `faithfulness` result repeats the ERASER figures an earlier `attribute` of the
-    same input, method and label already reported ("which words mattered, and can I trust
-    that?"): its table is still shown, its sentence is not said twice."""
-    if (result.get("tool") or call.tool) != "faithfulness" or result.get("compare"):
-        return False
-    return any((r.get("tool") or c.tool) == "attribute" and r.get("faithfulness")
-               and r.get("referent") == result.get("referent")
-               and r.get("method") == result.get("method") and r.get("label") == result.get("label")
-               for c, r in earlier)
+def _said_already(result: Result, earlier: list[Result]) -> bool:
+    """A result whose words an earlier result of the turn already said (a plain faithfulness
+    check after an attribution of the same input that reported it, say: `Result.said_by`):
+    its views are still shown, its sentence is not said twice."""
+    return any(result.said_by(e) for e in earlier)
 
 
 class EmbeddedWriter:
@@ -67,7 +63,7 @@ class EmbeddedWriter:
         seen: set[str] = set()
         pairs = list(zip(request.calls, request.results, strict=False))
         for index, (call, result) in enumerate(pairs):
-            if _said_already(call, result, pairs[:index]):
+            if _said_already(result, request.results[:index]):
                 continue
             part = self._one(call, result, request, rng, index, seen)
             if part:
@@ -80,11 +76,11 @@ class EmbeddedWriter:
         return Written(" ".join(_sentence(p) for p in parts), self.name)
 
     # ---- one result ------------------------------------------------------------------------
-    def _one(self, call: ToolCall, result: dict[str, Any], request: WriteRequest,
+    def _one(self, call: ToolCall, result: Result, request: WriteRequest,
              rng: random.Random, index: int, seen: set[str]) -> str:
-        summary = str(result.get("summary") or "").strip()
-        referent = result.get("referent")
-        tool = result.get("tool") or call.tool
+        summary = result.summary().strip()
+        referent = getattr(result, "referent", None)
+        tool = result.tool or call.tool
         if not summary:
             summary = self._fallback(tool, result, request)
         if referent:
@@ -118,7 +114,10 @@ class EmbeddedWriter:
 
     def _with_scope(self, tool: str, call: ToolCall, summary: str, request: WriteRequest,
                     rng: random.Random) -> str:
-        if tool not in SUBSET_TOOLS or call.args.get("ids") or call.args.get("id") is not None:
+        found = registry.find(tool)
+        about_subset = (found is not None and found.scope == "dataset"
+                        and "subset" not in found.updates)
+        if not about_subset or call.args.get("ids") or call.args.get("id") is not None:
             return summary
         phrase = subset_phrase(request.state)
         low = summary.lower()
@@ -133,14 +132,16 @@ class EmbeddedWriter:
         return rng.choice(WHOLE) + _decap(summary)
 
     @staticmethod
-    def _fallback(tool: str, result: dict[str, Any], request: WriteRequest) -> str:
-        if tool == "filter" and request.state.subset is not None:
-            phrase = subset_phrase(request.state) or "the selected items"
-            return f"I selected {phrase}; the next questions are about them"
-        if tool == "filter":
+    def _fallback(tool: str, result: Result, request: WriteRequest) -> str:
+        found = registry.find(tool)
+        if found is not None and "subset" in found.updates:
+            if request.state.subset is not None:
+                phrase = subset_phrase(request.state) or "the selected items"
+                return f"I selected {phrase}; the next questions are about them"
             return "The selection is cleared; the next questions are about the whole dataset"
-        shown = {k: v for k, v in result.items() if isinstance(v, str | int | float)
-                 and not isinstance(v, bool) and k not in {"tool", "seconds", "summary"}}
+        shown = {k: v for k, v in result.model_dump(mode="json").items()
+                 if isinstance(v, str | int | float) and not isinstance(v, bool)
+                 and k not in {"tool", "seconds"}}
         if shown:
             facts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in list(shown.items())[:4])
             return f"{tool.replace('_', ' ').capitalize()} gives {facts}"

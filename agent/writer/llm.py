@@ -10,6 +10,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from saywhy.tools.errors import SaywhyError
+from saywhy.tools.registry import Result
 
 from ..planner.llm import prompt_section, render
 from .base import WriteRequest, Written, subset_phrase
@@ -40,6 +41,11 @@ def compact(obj: Any, *, max_list: int = 25, max_str: int = 600, depth: int = 0)
     return obj
 
 
+def facts(result: Result) -> dict[str, Any]:
+    """A result as the LLM reads it: its JSON without the views (the same numbers, drawn)."""
+    return {k: v for k, v in result.to_json().items() if k != "views"}
+
+
 class LLMWriter:
     """Asks the chat model to write the answer; falls back to the embedded writer."""
 
@@ -57,7 +63,7 @@ class LLMWriter:
             "question": request.question,
             "subset": subset_phrase(request.state),
             "calls": [c.model_dump() for c in request.calls],
-            "results": [compact(r) for r in request.results],
+            "results": [compact(facts(r)) for r in request.results],
             "error": request.error,
             "draft": draft.text,
         }
@@ -74,7 +80,8 @@ class LLMWriter:
         if not text or reply.tool_calls:
             return Written(draft.text, "embedded (llm gave no text)")
         # Not the question: "is it 97% sure?" must not let an unsupported 97% through.
-        report = check(text, Sources(request.results, [c.args for c in request.calls],
+        report = check(text, Sources([facts(r) for r in request.results],
+                                     [c.args for c in request.calls],
                                      payload["subset"] or ""))
         if not report.ok:
             log.info("LLM answer not grounded (%s); using the embedded answer", report)

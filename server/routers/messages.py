@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from saywhy.agent.answer import Answer
 from saywhy.tools.errors import NotFoundError, SaywhyError, http_status
+from saywhy.tools.turn import ProgressEvent
 
 from ..dependencies import GUARDS, ServicesDep, SessionsDep
 from ..errors import PayloadTooLarge, error_body, jsonable
@@ -51,7 +52,14 @@ def sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(jsonable(data), ensure_ascii=False)}\n\n"
 
 
-async def _events(task: asyncio.Task[Answer], queue: asyncio.Queue[tuple[str, str]]
+def _progress(event: ProgressEvent) -> dict[str, Any]:
+    out: dict[str, Any] = {"stage": event.stage, "message": event.message}
+    if event.total is not None:
+        out |= {"done": event.done, "total": event.total}
+    return out
+
+
+async def _events(task: asyncio.Task[Answer], queue: asyncio.Queue[ProgressEvent]
                   ) -> AsyncIterator[str]:
     yield sse("progress", {"stage": "queued", "message": "queued"})
     while not task.done():
@@ -59,15 +67,13 @@ async def _events(task: asyncio.Task[Answer], queue: asyncio.Queue[tuple[str, st
         done, _ = await asyncio.wait({task, getter}, timeout=KEEPALIVE,
                                      return_when=asyncio.FIRST_COMPLETED)
         if getter in done:
-            stage, message = getter.result()
-            yield sse("progress", {"stage": stage, "message": message})
+            yield sse("progress", _progress(getter.result()))
         else:
             getter.cancel()
             if not done:
                 yield ": keep-alive\n\n"
     while not queue.empty():
-        stage, message = queue.get_nowait()
-        yield sse("progress", {"stage": stage, "message": message})
+        yield sse("progress", _progress(queue.get_nowait()))
     try:
         answer = task.result()
     except SaywhyError as exc:
@@ -97,12 +103,13 @@ async def stream_message(conversation_id: str, body: MessageIn, sessions: Sessio
     await run_in_threadpool(sessions.require, conversation_id)
     ticket = sessions.work.admit()
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+    queue: asyncio.Queue[ProgressEvent] = asyncio.Queue()
 
-    def emit(stage: str, message: str) -> None:
-        loop.call_soon_threadsafe(queue.put_nowait, (stage, message))
+    def report(event: ProgressEvent) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, event)
 
-    task = asyncio.create_task(sessions.ask(conversation_id, body.text, ticket=ticket, emit=emit))
+    task = asyncio.create_task(sessions.ask(conversation_id, body.text, ticket=ticket,
+                                            on_progress=report))
     _background.add(task)
     task.add_done_callback(_background.discard)
     return StreamingResponse(_events(task, queue), media_type="text/event-stream",

@@ -36,6 +36,7 @@ from fastapi.responses import StreamingResponse
 
 from saywhy.agent.answer import Answer
 from saywhy.tools.errors import NotFoundError, SaywhyError, UserError
+from saywhy.tools.turn import ProgressEvent
 
 from ..dependencies import GUARDS, CredentialDep, ServicesDep, SessionsDep
 from ..errors import PayloadTooLarge, error_body, jsonable
@@ -178,10 +179,10 @@ async def chat_completions(body: ChatRequest, sessions: SessionsDep,
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[str] = asyncio.Queue()
 
-    def emit(stage: str, message: str) -> None:
-        loop.call_soon_threadsafe(queue.put_nowait, message)
+    def report(event: ProgressEvent) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, event.message)
 
-    task = asyncio.create_task(sessions.ask(cid, question, ticket=ticket, emit=emit))
+    task = asyncio.create_task(sessions.ask(cid, question, ticket=ticket, on_progress=report))
     _background.add(task)
     task.add_done_callback(_background.discard)
     return StreamingResponse(_chunks(task, queue, ident, created, cid, finish),

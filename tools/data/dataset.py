@@ -25,6 +25,7 @@ class Dataset:
     name: str = "dataset"
     source: str = ""
     description: str = ""
+    item_name: str = "item"  # what one row is called in answers: "review", "ticket", "case"
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -93,7 +94,8 @@ def _guess(columns: list[str], wanted: str | None, candidates: tuple[str, ...], 
 
 
 def from_frame(df: pd.DataFrame, *, text_column: str | None = None, label_column: str | None = None,
-               id_column: str | None = None, name: str = "dataset", source: str = "") -> Dataset:
+               id_column: str | None = None, name: str = "dataset", source: str = "",
+               item_name: str = "item") -> Dataset:
     """Normalise a DataFrame into a Dataset, guessing column names when not given."""
     import pandas as pd
 
@@ -121,7 +123,7 @@ def from_frame(df: pd.DataFrame, *, text_column: str | None = None, label_column
     extra = [c for c in columns if c not in {text_col, label_col, id_col, "split"}]
     for col in extra:
         out[col] = df[col].to_numpy()
-    return Dataset(frame=out, name=name, source=source)
+    return Dataset(frame=out, name=name, source=source, item_name=item_name)
 
 
 def load_dataset(path: str | Path, **kwargs: str | None) -> Dataset:

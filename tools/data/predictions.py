@@ -10,13 +10,10 @@ work is dropped: only a complete set is stored).
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..context import check_limits
 from ..errors import UserError
 from ..home import cache_dir
 
@@ -45,34 +42,21 @@ def sorted_chunks(texts: list[str], size: int = CHUNK) -> list[list[int]]:
     return [order[i:i + size] for i in range(0, len(order), size)]
 
 
-@contextmanager
-def progress(description: str, total: int) -> Iterator[Callable[..., None]]:
-    """A rich progress bar on stderr, shown only on a terminal and for long jobs; yields
-    `advance(n=1)`."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    show = sys.stderr.isatty() and total > 1
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed:,}/{task.total:,}"), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True, disable=not show) as bar:
-        task = bar.add_task(description, total=total)
-        yield lambda n=1: bar.advance(task, n)
-
-
-def run_with_progress(description: str, texts: list[str],
-                      compute: Callable[[list[str]], np.ndarray], width: int,
-                      check: Callable[[], None] = check_limits) -> np.ndarray:
-    """Apply `compute` to length-sorted chunks of texts, with a progress bar; `check()` before
-    each chunk (default: this thread's turn limits) stops it when the turn is cancelled."""
+def run_in_chunks(description: str, texts: list[str],
+                  compute: Callable[[list[str]], np.ndarray], width: int,
+                  ctx: ToolContext) -> np.ndarray:
+    """Apply `compute` to length-sorted chunks of texts; before each chunk `ctx.check()` (a
+    cancelled turn stops here) and `ctx.progress()` (whoever asked sees how far it is)."""
     import numpy as np
 
     out = np.zeros((len(texts), width), dtype=np.float32)
-    with progress(description, len(texts) if len(texts) > CHUNK else 0) as advance:
-        for idx in sorted_chunks(texts):
-            check()
-            out[idx] = compute([texts[i] for i in idx])
-            advance(len(idx))
+    done = 0
+    for idx in sorted_chunks(texts):
+        ctx.check()
+        ctx.progress(done, len(texts), description)
+        out[idx] = compute([texts[i] for i in idx])
+        done += len(idx)
+    ctx.progress(done, len(texts), description)
     return out
 
 
@@ -88,6 +72,7 @@ def _compute(ctx: ToolContext) -> Predictions:
 
     assert ctx.data is not None
     data, target = ctx.data, ctx.target
+    classifier = ctx.classifier
     labels = tuple(target.labels)
     path = cache_dir("predictions") / f"{target.fingerprint}-{data.fingerprint()}.npz"
     ids = np.asarray(data.ids, dtype=np.int64)
@@ -100,9 +85,9 @@ def _compute(ctx: ToolContext) -> Predictions:
         except (OSError, ValueError, KeyError):
             pass  # unreadable cache file: compute afresh and overwrite it
     texts = data.frame["text"].astype(str).tolist()
-    probs = run_with_progress(f"Predicting {len(texts):,} texts with {target.name} (once)", texts,
-                              lambda batch: target.predict_proba(batch, batch_size=32),  # type: ignore[attr-defined]
-                              len(labels), check=ctx.check)
+    probs = run_in_chunks(f"Predicting {len(texts):,} texts with {target.name} (once)", texts,
+                              lambda batch: classifier.predict_proba(batch, batch_size=32),
+                              len(labels), ctx)
     tmp = path.with_name(path.stem + ".tmp.npz")
     np.savez(tmp, ids=ids, probs=probs, labels=np.array(labels, dtype=str))
     tmp.replace(path)

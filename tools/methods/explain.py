@@ -27,7 +27,7 @@ def resolve_label(ctx: ToolContext, ref: InputRef, label: int | str | None) -> i
     """The label index to explain: the given one (by name or number) or the predicted one."""
     if label is None or (isinstance(label, str) and not label.strip()):
         return int(ctx.probs([ref.text])[0].argmax())
-    return int(ctx.target.label_index(label))  # type: ignore[attr-defined]
+    return int(ctx.target.label_index(label))
 
 
 def build_objective(ctx: ToolContext, ref: InputRef, label: int | str | None = None,
@@ -51,7 +51,7 @@ def build_objective(ctx: ToolContext, ref: InputRef, label: int | str | None = N
     index = resolve_label(ctx, ref, label)
     other = None
     if contrast is not None and str(contrast).strip() != "":
-        other = int(target.label_index(contrast))  # type: ignore[attr-defined]
+        other = int(target.label_index(contrast))
         if other == index:
             raise UserError(f"The contrast label must differ from the explained label "
                             f"({target.labels[index]}).")

@@ -105,7 +105,7 @@ def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,
                          contrast: int | None) -> Objective:
     import torch
 
-    target = ctx.target
+    target = classifier = ctx.classifier
     labels = target.labels
     wt, total = seen_words(target, ref.text)
 
@@ -116,7 +116,7 @@ def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,
 
     def forward(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         ctx.check()
-        logits = target.logits(input_ids=input_ids, attention_mask=attention_mask)  # type: ignore[attr-defined]
+        logits = classifier.logits(input_ids=input_ids, attention_mask=attention_mask)
         probs = torch.softmax(logits.float(), dim=-1)
         out = probs[:, label]
         return out - probs[:, contrast] if contrast is not None else out

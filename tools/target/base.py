@@ -52,6 +52,21 @@ class Target:
     def labels(self) -> list[str]:
         return []
 
+    def label_index(self, label: str | int) -> int:
+        """Index of a label by name (case-insensitive) or number, with a clear error otherwise
+        (a language model has no labels: every label is unknown to it)."""
+        names = self.labels
+        if isinstance(label, int) or (isinstance(label, str) and label.strip().isdigit()):
+            idx = int(label)
+            if 0 <= idx < len(names):
+                return idx
+        else:
+            lowered = [n.lower() for n in names]
+            key = str(label).strip().lower()
+            if key in lowered:
+                return lowered.index(key)
+        raise UserError(f"Unknown label {label!r}; this model's labels are: {', '.join(names)}.")
+
     @property
     def n_parameters(self) -> int:
         return sum(p.numel() for p in self.model.parameters())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from ..errors import UserError
 from .base import Target
 
 if TYPE_CHECKING:
@@ -20,20 +19,6 @@ class HFClassifier(Target):
         id2label = getattr(self.config, "id2label", None) or {}
         n = int(getattr(self.config, "num_labels", len(id2label)) or len(id2label))
         return [str(id2label.get(i, id2label.get(str(i), f"LABEL_{i}"))) for i in range(n)]
-
-    def label_index(self, label: str | int) -> int:
-        """Index of a label by name (case-insensitive) or number, with a clear error otherwise."""
-        names = self.labels
-        if isinstance(label, int) or (isinstance(label, str) and label.strip().isdigit()):
-            idx = int(label)
-            if 0 <= idx < len(names):
-                return idx
-        else:
-            lowered = [n.lower() for n in names]
-            key = str(label).strip().lower()
-            if key in lowered:
-                return lowered.index(key)
-        raise UserError(f"Unknown label {label!r}; this model's labels are: {', '.join(names)}.")
 
     def logits(self, input_ids: torch.Tensor | None = None,
                attention_mask: torch.Tensor | None = None,

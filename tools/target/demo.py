@@ -15,6 +15,7 @@ from typing import Any
 
 from ..assets import require
 from ..home import saywhy_home
+from ..turn import OnProgress, ProgressEvent
 
 SEED = 13
 EPOCHS = 1
@@ -29,22 +30,15 @@ def demo_dir() -> Path:
     return saywhy_home() / "models" / "demo-sentiment"
 
 
-def ensure_demo_sentiment(progress: bool = True) -> tuple[Path, dict[str, Any]]:
+def ensure_demo_sentiment(on_progress: OnProgress | None = None) -> tuple[Path, dict[str, Any]]:
     out = demo_dir()
     if not (out / META).is_file():
-        build_demo_sentiment(out, progress=progress)
+        build_demo_sentiment(out, on_progress=on_progress)
     return out, json.loads((out / META).read_text())
 
 
-def _progress(enabled: bool) -> Any:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(),
-                    TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
-                    disable=not enabled, transient=False)
-
-
-def build_demo_sentiment(out: Path, progress: bool = True) -> dict[str, Any]:
+def build_demo_sentiment(out: Path, on_progress: OnProgress | None = None) -> dict[str, Any]:
+    """Fine-tune the demo once; `on_progress` hears of every training step."""
     import numpy as np
     import torch
     from transformers import (
@@ -74,30 +68,33 @@ def build_demo_sentiment(out: Path, progress: bool = True) -> dict[str, Any]:
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
     sched = get_linear_schedule_with_warmup(opt, int(0.06 * steps), steps)
     model.train()
-    with _progress(progress) as bar:
-        task = bar.add_task("Training demo-sentiment (once)", total=steps)
-        for _ in range(EPOCHS):
-            for i in range(0, len(order), BATCH):
-                idx = order[i:i + BATCH]
-                batch = tokenizer([texts[j] for j in idx], padding=True, truncation=True,
-                                  max_length=MAX_LEN, return_tensors="pt")
-                loss = model(**batch, labels=y[idx]).loss
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                opt.step()
-                sched.step()
-                opt.zero_grad()
-                bar.advance(task)
+    done = 0
+    for _ in range(EPOCHS):
+        for i in range(0, len(order), BATCH):
+            idx = order[i:i + BATCH]
+            batch = tokenizer([texts[j] for j in idx], padding=True, truncation=True,
+                              max_length=MAX_LEN, return_tensors="pt")
+            loss = model(**batch, labels=y[idx]).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            done += 1
+            if on_progress is not None:
+                on_progress(ProgressEvent("build", "Training demo-sentiment (once)", done, steps))
     model.eval()
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
     # held-out accuracy on the test split, measured with the saved model's own adapter
+    from .classifier import HFClassifier
     from .loading import load_hf
 
     target = load_hf(str(tmp), name="demo-sentiment")
-    probs = target.predict_proba(test["text"].tolist(), batch_size=64)  # type: ignore[attr-defined]
+    assert isinstance(target, HFClassifier)
+    probs = target.predict_proba(test["text"].tolist(), batch_size=64)
     acc = float((np.array(LABELS)[probs.argmax(1)] == test["label"].to_numpy()).mean())
     meta = {
         "trained_on": f"{ds.name}: {len(train):,} train snippets (Rotten Tomatoes critics, "

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import NotFoundError, TargetError, UserError
 from ..home import cache_dir
+from ..turn import OnProgress
 from .base import Target
 
 DEMO_MODELS: dict[str, str] = {
@@ -163,15 +164,17 @@ def convert_gguf(gguf: Path) -> Path:
 
 
 def load_target(spec: str | None = None, *, allow_pickle: bool = False,
-                trust_remote_code: bool = False, progress: bool = True) -> Target:
-    """Load a target by demo name, local directory, GGUF file or hub id."""
+                trust_remote_code: bool = False,
+                on_progress: OnProgress | None = None) -> Target:
+    """Load a target by demo name, local directory, GGUF file or hub id; `on_progress` hears
+    of the demo's one-time build."""
     from ..assets import require
 
     spec = (spec or "demo-sentiment").strip()
     if spec == "demo-sentiment":
         from .demo import ensure_demo_sentiment
 
-        path, meta = ensure_demo_sentiment(progress=progress)
+        path, meta = ensure_demo_sentiment(on_progress=on_progress)
         return load_hf(str(path), name="demo-sentiment", info=meta)
     if spec == "demo-lm":
         path = convert_gguf(require("smollm2"))

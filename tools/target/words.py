@@ -7,7 +7,9 @@ that aligns the two (tokenizers give token offsets, we give word spans and sum o
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 
@@ -45,9 +47,9 @@ class WordTokens:
                 groups[w].append(t)
         return groups
 
-    def aggregate(self, token_scores: list[float] | object) -> list[float]:
+    def aggregate(self, token_scores: Iterable[float]) -> list[float]:
         """Sum token scores into word scores (special tokens are left out), conserving the sum."""
-        scores = [float(s) for s in token_scores]  # type: ignore[union-attr]
+        scores = [float(s) for s in token_scores]
         out = [0.0] * len(self.words)
         for t, w in enumerate(self.token_to_word):
             if w is not None:
@@ -69,13 +71,14 @@ class WordTokens:
         return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
-def align(text: str, encoding: object, tokenizer: object, truncated: bool) -> WordTokens:
+def align(text: str, encoding: Mapping[str, Any], tokenizer: Any,
+          truncated: bool) -> WordTokens:
     """Build WordTokens from a fast tokenizer's single-text encoding with offsets."""
     words, spans = split_words(text)
-    ids = list(encoding["input_ids"])  # type: ignore[index]
-    offsets = [tuple(o) for o in encoding["offset_mapping"]]  # type: ignore[index]
-    special_mask = encoding.get("special_tokens_mask") if hasattr(encoding, "get") else None
-    tokens = tokenizer.convert_ids_to_tokens(ids)  # type: ignore[attr-defined]
+    ids = list(encoding["input_ids"])
+    offsets = [tuple(o) for o in encoding["offset_mapping"]]
+    special_mask = encoding.get("special_tokens_mask")
+    tokens = tokenizer.convert_ids_to_tokens(ids)
     special = [bool(s) for s in special_mask] if special_mask is not None else [False] * len(ids)
     token_to_word: list[int | None] = []
     starts = [s for s, _ in spans]

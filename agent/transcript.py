@@ -1,0 +1,28 @@
+"""A conversation's transcript for people: Markdown with every turn's calls and results."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .conversation import Conversation
+
+
+def markdown(conv: Conversation) -> str:
+    """The transcript with each turn's tool calls and results, for sharing or a report."""
+    target = conv.ctx.target
+    lines = ["# saywhy conversation", "",
+             f"Model: {getattr(target, 'name', '?')} ({getattr(target, 'kind', '?')})."]
+    if conv.ctx.data is not None:
+        lines[-1] += f" Data: {conv.ctx.data.name}, {len(conv.ctx.data):,} items."
+    for n, turn in enumerate(conv.state.history, 1):
+        lines += ["", f"## {n}. {turn.question.strip()[:80] or '(empty)'}", "",
+                  f"**You:** {turn.question.strip()}", "", f"**saywhy:** {turn.answer}", ""]
+        for call in turn.calls:
+            lines.append(f"- `{call.tool} {json.dumps(call.args, ensure_ascii=False)}`")
+        if turn.results:
+            body = json.dumps(turn.results, indent=2, ensure_ascii=False, default=str)
+            lines += ["", "<details><summary>Results</summary>", "", "```json", body, "```",
+                      "", "</details>"]
+    return "\n".join(lines) + "\n"
