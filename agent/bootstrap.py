@@ -1,23 +1,62 @@
-"""Load a target and its dataset into a ToolContext: shared by the CLI, the REPL and the server."""
+"""Load a target and its dataset into a ToolContext: shared by the terminal, the server, MCP.
+
+The data's columns are named by the user or guessed, and its gold labels are reconciled with the
+model's labels here, once, where model and data meet (`saywhy.tools.data.labels`); what was
+guessed or matched is kept in `ctx.data.notes` for the caller to say once.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from saywhy.tools.context import ToolContext
 from saywhy.tools.turn import OnProgress
 
+if TYPE_CHECKING:
+    from saywhy.tools.data.dataset import Dataset
 
-def load_context(model: str = "demo-sentiment", data: str | None = None, *,
+
+@dataclass(frozen=True)
+class DataSpec:
+    """How to read the user's data file: which column is which, and what an item is called."""
+
+    path: str | None = None
+    text_column: str | None = None
+    label_column: str | None = None
+    id_column: str | None = None
+    item_name: str | None = None
+
+
+def load_data(spec: DataSpec, labels: list[str]) -> Dataset | None:
+    """The dataset of `spec` with its gold labels in the model's spelling (None without a path)."""
+    from saywhy.tools.data import load_dataset
+    from saywhy.tools.data.labels import reconcile
+
+    if not spec.path:
+        return None
+    dataset = load_dataset(spec.path, text_column=spec.text_column,
+                           label_column=spec.label_column, id_column=spec.id_column,
+                           item_name=(spec.item_name or "item").strip() or "item")
+    reconcile(dataset, labels)
+    return dataset
+
+
+def load_context(model: str = "demo-sentiment", data: str | DataSpec | None = None, *,
                  allow_pickle: bool = False, on_progress: OnProgress | None = None) -> ToolContext:
     """The demos come with the Rotten Tomatoes corpus; other models take `data` or none."""
-    from saywhy.tools.data import load_dataset
     from saywhy.tools.data.demo import demo_dataset
     from saywhy.tools.target import DEMO_MODELS, load_target
 
+    spec = data if isinstance(data, DataSpec) else DataSpec(path=data)
     target = load_target(model, allow_pickle=allow_pickle, on_progress=on_progress)
-    if data:
-        dataset = load_dataset(data)
+    dataset: Dataset | None
+    if spec.path:
+        dataset = load_data(spec, list(target.labels))
     elif model in DEMO_MODELS:
         dataset = demo_dataset()
+        if spec.item_name:
+            dataset.item_name = spec.item_name
     else:
         dataset = None
     return ToolContext(target=target, data=dataset)

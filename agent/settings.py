@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,9 +34,9 @@ class EnvSettings(BaseSettings):
     def load(cls, **overrides: object) -> Self:
         """The section from the environment plus explicit overrides (CLI flags; None = unset);
         an invalid value is one UserError sentence naming each `SAYWHY_*` variable at fault."""
-        values = {k: v for k, v in overrides.items() if v is not None}
+        values: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
         try:
-            return cls(**values)  # type: ignore[arg-type]
+            return cls(**values)
         except ValidationError as exc:
             problems = "; ".join(
                 f"SAYWHY_{str(e['loc'][0]).upper() if e['loc'] else '?'}: {e['msg']}"
@@ -52,6 +52,14 @@ class Settings(EnvSettings):
     model: str = Field(default="demo-sentiment",
                        description="demo-sentiment, demo-lm, a model directory, .gguf or hub id.")
     data: str | None = Field(default=None, description="CSV, JSONL or Parquet file to explain on.")
+    text_column: str | None = Field(default=None, description="The data's text column "
+                                    "(default: guessed from text, sentence, body, message ...).")
+    label_column: str | None = Field(default=None, description="The data's gold label column "
+                                     "(default: guessed from label, class, category, topic ...).")
+    id_column: str | None = Field(default=None, description="The data's id column, integers or "
+                                  "strings (default: guessed from id, idx, uid, *_id ...).")
+    item_name: str | None = Field(default=None, description="What one item is called in answers "
+                                  "(ticket, case ...; default: item, or review for the demo).")
     llm: str | None = Field(
         default=None,
         description="Chat model for planning and writing; None = the offline planner. Forms: "

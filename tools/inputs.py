@@ -6,7 +6,7 @@ from pydantic import Field, model_validator
 
 from .registry import ToolArgs
 
-ID_FIELD = Field(default=None, ge=0, description="Id of a dataset item (e.g. 12 for review #12).")
+ID_FIELD = Field(default=None, ge=0, description="Id of a dataset item (12 for item #12).")
 TEXT_FIELD = Field(default=None, max_length=100_000,
                    description="A free text to work on instead of a dataset item.")
 

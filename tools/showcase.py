@@ -14,20 +14,14 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .data.views import plural
+
 if TYPE_CHECKING:
     from .context import ToolContext
 
 LM_PROMPT = "Write one sentence about the sea."
 SAMPLE = 2000  # texts read to find a frequent word
 _FIELDS = re.compile(r"{(\w+)}")
-
-
-def plural(noun: str) -> str:
-    if noun.endswith(("s", "x", "ch", "sh")):
-        return noun + "es"
-    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
-        return noun[:-1] + "ies"
-    return noun + "s"
 
 
 def frequent_word(texts: Sequence[str]) -> str | None:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import NotFoundError, UserError
+from .columns import choose
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TEXT_NAMES = ("text", "sentence", "review", "content", "document", "body", "utterance", "snippet")
-LABEL_NAMES = ("label", "labels", "category", "class", "target", "sentiment", "y", "gold")
-ID_NAMES = ("id", "idx", "index", "item_id", "uid")
 
 
 @dataclass
@@ -26,6 +24,7 @@ class Dataset:
     source: str = ""
     description: str = ""
     item_name: str = "item"  # what one row is called in answers: "review", "ticket", "case"
+    notes: list[str] = field(default_factory=list)  # said once at load: guessed columns, labels
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -71,28 +70,6 @@ class Dataset:
         return digest.hexdigest()[:16]
 
 
-def _guess(columns: list[str], wanted: str | None, candidates: tuple[str, ...], what: str,
-           required: bool) -> str | None:
-    lowered = {c.lower(): c for c in columns}
-    if wanted:
-        if wanted in columns:
-            return wanted
-        if wanted.lower() in lowered:
-            return lowered[wanted.lower()]
-        raise UserError(f"There is no {what} column named {wanted!r}; the columns are: "
-                        f"{', '.join(map(str, columns))}.")
-    for name in candidates:
-        if name in lowered:
-            return lowered[name]
-    if required:
-        raise UserError(
-            f"Could not find a {what} column; the columns found are: "
-            f"{', '.join(map(str, columns))}. "
-            f"Name it with --text-column (or call it one of: {', '.join(candidates)})."
-        )
-    return None
-
-
 def from_frame(df: pd.DataFrame, *, text_column: str | None = None, label_column: str | None = None,
                id_column: str | None = None, name: str = "dataset", source: str = "",
                item_name: str = "item") -> Dataset:
@@ -104,9 +81,8 @@ def from_frame(df: pd.DataFrame, *, text_column: str | None = None, label_column
     columns = [str(c) for c in df.columns]
     df = df.copy()
     df.columns = columns
-    text_col = _guess(columns, text_column, TEXT_NAMES, "text", True)
-    label_col = _guess(columns, label_column, LABEL_NAMES, "label", False)
-    id_col = _guess(columns, id_column, ID_NAMES, "id", False)
+    roles = choose(columns, text=text_column, label=label_column, id=id_column)
+    text_col, label_col, id_col = roles.text, roles.label, roles.id
     out = pd.DataFrame({"text": df[text_col].fillna("").astype(str)})
     if label_col is not None:
         out["label"] = df[label_col].astype(str).where(df[label_col].notna(), None)
@@ -115,7 +91,9 @@ def from_frame(df: pd.DataFrame, *, text_column: str | None = None, label_column
     if id_col is not None:
         ids = pd.to_numeric(df[id_col], errors="coerce")
         if ids.isna().any() or (ids % 1 != 0).any() or ids.duplicated().any():
-            raise UserError(f"The id column {id_col!r} must hold unique whole numbers.")
+            raise UserError(f"The id column {id_col!r} must hold unique whole numbers"
+                            + (" (it was guessed from its name: name another with --id-column)"
+                               if "id" in roles.guessed else "") + ".")
         out.index = ids.astype(int).to_numpy()
     else:
         out.index = range(len(out))
@@ -123,7 +101,9 @@ def from_frame(df: pd.DataFrame, *, text_column: str | None = None, label_column
     extra = [c for c in columns if c not in {text_col, label_col, id_col, "split"}]
     for col in extra:
         out[col] = df[col].to_numpy()
-    return Dataset(frame=out, name=name, source=source, item_name=item_name)
+    note = roles.note()
+    return Dataset(frame=out, name=name, source=source, item_name=item_name,
+                   notes=[note] if note else [])
 
 
 def load_dataset(path: str | Path, **kwargs: str | None) -> Dataset:

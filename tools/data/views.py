@@ -23,15 +23,23 @@ RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|\.\.|to)\s*(\d+)\s*$")
 MAX_IDS = 100_000
 
 
+def plural(noun: str) -> str:
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
 def noun(data: Dataset | None, n: int | None = None) -> str:
-    """How to call the items: "reviews" for review corpora, else "items" (singular when n == 1)."""
-    about = f"{getattr(data, 'name', '')} {getattr(data, 'description', '')}".lower()
-    word = "review" if ("review" in about or "critic" in about) else "item"
-    return word if n == 1 else word + "s"
+    """What the items are called (the data's `item_name`: "ticket", "review", default "item"),
+    plural unless n == 1."""
+    word = getattr(data, "item_name", None) or "item"
+    return word if n == 1 else plural(word)
 
 
 def count(n: int, data: Dataset | None) -> str:
-    """'1 review', '2,562 reviews'."""
+    """'1 ticket', '2,562 tickets'."""
     return f"{n:,} {noun(data, n)}"
 
 
