@@ -250,7 +250,7 @@ def test_injection_is_treated_as_data(planner) -> None:  # type: ignore[no-untyp
 
 def test_eval_sets_are_big_enough_valid_and_held_out() -> None:
     """≥ 400 questions and ≥ 40 dialogues; expected calls fit the registry; the bank is disjoint."""
-    from saywhy.agent.planner.intents import load_bank
+    from saywhy.agent.planner.intent.classifier import load_bank
     from saywhy.tools import registry
 
     def norm(s: str) -> str:

@@ -13,8 +13,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .base import ToolCall
-from .build import ACCEPTS, INPUT_TOOLS, SPLIT_ARG, Clause
-from .toolargs import filter_calls
+from .slots.args import filter_calls
+from .slots.clause import ACCEPTS, INPUT_TOOLS, SPLIT_ARG, Clause
 
 if TYPE_CHECKING:
     from ..state import DialogueState
@@ -26,21 +26,6 @@ def _set_input(args: dict[str, Any], inp: dict[str, Any]) -> None:
     args.pop("id", None)
     args.pop("text", None)
     args.update(inp)
-
-
-def recent_methods(state: DialogueState) -> list[str]:
-    """Methods the user named, most recent first (from the calls of earlier turns)."""
-    seen: list[str] = []
-    batches = [state.last_calls] + [t.calls for t in reversed(state.history)]
-    for calls in batches:
-        for call in reversed(calls):
-            m = call.args.get("method")
-            if isinstance(m, str) and m not in seen:
-                seen.append(m)
-            m = call.args.get("compare")
-            if isinstance(m, str) and m not in seen:
-                seen.append(m)
-    return seen
 
 
 def last_filter(state: DialogueState) -> dict[str, Any] | None:

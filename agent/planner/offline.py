@@ -15,24 +15,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .assemble import assemble, clarify
 from .base import Plan, ToolCall
-from .build import TOOL_INTENTS, Clause, has_slots, read_clause
-from .checks import problem, validated
-from .cues import CUES, boost, fix_typos
-from .decide import CLAUSE_CONF, MIN_CONF, clause_groups, extra_slots, retarget
 from .followups import complement, next_page, repeat
-from .intents import IntentClassifier, Prediction, classifier_text
-from .meta import (
-    define_reply,
-    english_enough,
-    greeting_reply,
-    help_text,
-    out_of_scope_text,
-    unusable_reply,
-)
-from .slots import SlotReader
-from .text import Masked, clauses, mask, tidy
+from .intent.classifier import IntentClassifier, Prediction, classifier_text
+from .intent.cues import CUES, boost
+from .intent.decide import CLAUSE_CONF, MIN_CONF, clause_groups, extra_slots, retarget
+from .read.clauses import clauses, tidy
+from .read.guards import english_enough, unusable_reply
+from .read.masking import Masked, mask
+from .read.replies import define_reply, greeting_reply, help_text, out_of_scope_text
+from .read.typos import fix_typos
+from .slots.calls import assemble, clarify
+from .slots.clause import TOOL_INTENTS, Clause, has_slots, read_clause
+from .slots.reader import SlotReader
+from .validate import problem, validated
 
 if TYPE_CHECKING:
     from ..state import DialogueState

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .slots import Slots, _consume
-from .text import quote_index
+from ..read.masking import quote_index
+from .reader import Slots, consume
 
 _T = r"(«[A-Z]»|[A-Za-z][\w'-]*)"
 _BAD_BARE = {
@@ -129,6 +129,6 @@ def read_edits(s: Slots, quotes: list[str]) -> tuple[list[dict[str, Any]], str |
                 )
             if not any(e[1] == edit for e in edits):
                 edits.append((m.start(), edit))
-            w = _consume(w, m)
+            w = consume(w, m)
     s.work = w
     return [e for _, e in sorted(edits, key=lambda x: x[0])], new_text, used

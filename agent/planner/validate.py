@@ -11,8 +11,8 @@ import logging
 from collections.abc import Sequence
 
 from .base import Plan
-from .build import DATASET_TOOLS, INPUT_TOOLS, Clause
-from .meta import help_text
+from .read.replies import help_text
+from .slots.clause import DATASET_TOOLS, INPUT_TOOLS, Clause
 
 log = logging.getLogger(__name__)
 

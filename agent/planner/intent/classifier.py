@@ -21,7 +21,7 @@ import numpy as np
 
 from saywhy.tools.home import cache_dir
 
-from .text import PLACEHOLDER, mask
+from ..read.masking import PLACEHOLDER, mask
 
 BANK_FILE = "examples.yaml"
 C = 8.0

@@ -5,27 +5,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .base import Plan, ToolCall
-from .build import ACCEPTS, DATASET_TOOLS, INPUT_TOOLS, Clause
+from ..base import Plan, ToolCall
+from .args import filter_calls, subset_criteria, tool_args
+from .clause import ACCEPTS, DATASET_TOOLS, INPUT_TOOLS, Clause
 from .criteria import Criteria
-from .followups import recent_methods
-from .slots import METHODS
-from .toolargs import filter_calls, subset_criteria, tool_args
+from .methods import COMPARE, methods_from_context
 
 if TYPE_CHECKING:
-    from ..state import DialogueState
+    from ...state import DialogueState
 
-COMPARE = re.compile(
-    r"\b(?:compare|compared|comparison|agree\w*|versus|vs\.?|against|match"
-    r"|consistent"
-    r"|same ranking|differ\w*)\b",
-    re.I,
-)
-_THAT_METHOD = re.compile(
-    r"\b(?:that|this|the same) (?:method|technique|one)\b|\b(?:use|run|apply"
-    r"|try) it\b",
-    re.I,
-)
 _POINTING = re.compile(r"\b(?:it|that|this)\b", re.I)
 
 
@@ -75,40 +63,6 @@ def _dataset(
             if x.args.get("split") in ("train", "test", "all"):
                 args["split"] = x.args["split"]
     return ToolCall(tool=tool, args=args)
-
-
-def methods_from_context(
-    tool: str, c: Clause, args: dict[str, Any], state: DialogueState, all_methods: list[str]
-) -> None:
-    """Methods the clause does not name: shared in the question, "that method", the last one."""
-    if tool not in ("attribute", "faithfulness"):
-        return
-    named = c.slots.methods
-    if not named and len(all_methods) == 1:
-        args["method"] = all_methods[0]
-        named = all_methods
-    recent = recent_methods(state)
-    if tool == "faithfulness":
-        compare = COMPARE.search(c.text) is not None
-        if len(named) == 1 and compare:
-            prev = next((m for m in recent if m != named[0]), None)
-            if prev:
-                args["method"], args["compare"] = prev, named[0]
-        elif not named and compare and len(recent) >= 2:
-            args["method"], args["compare"] = recent[0], recent[1]
-        elif not named and c.anaphora:
-            for x in state.last_calls:
-                if x.tool == "attribute" and x.args.get("method"):
-                    args["method"] = x.args["method"]
-    if not named and "method" not in args and _THAT_METHOD.search(c.text):
-        m = recent[0] if recent else state.last_method
-        if not m and state.history:
-            from .meta import defined_methods
-
-            found = defined_methods(state.history[-1].question)
-            m = found[0] if found else None
-        if m in METHODS:
-            args["method"] = m
 
 
 def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..read.masking import LETTER, Masked, words
 from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_split
 from .edits import read_edits
-from .slots import SlotReader, Slots
-from .text import LETTER, Masked, words
+from .reader import SlotReader, Slots
 
 INPUT_TOOLS = {
     "predict",

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .slots import Slots, _consume
-from .text import quote_index
+from ..read.masking import quote_index
+from .reader import Slots, consume
 
 _NOT = re.compile(
     r"\b(?:don'?t|do not|doesn'?t|does not|didn'?t|did not|never|not|no|exclud\w*"
@@ -206,7 +206,7 @@ def read_split(s: Slots) -> str | None:
     for name, rx in _SPLITS:
         m = rx.search(s.work)
         if m:
-            s.work = _consume(s.work, m)
+            s.work = consume(s.work, m)
             return name
     return None
 
@@ -227,7 +227,7 @@ def read_length(s: Slots, crit: dict[str, Any]) -> None:
             crit["max_words"] = max(nums[0] - 1, 0)
         else:
             crit["max_words"] = nums[0]
-        s.work = _consume(s.work, m)
+        s.work = consume(s.work, m)
 
 
 def read_criteria(

@@ -7,13 +7,14 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .build import DATASET_TOOLS, FILLER, INPUT_TOOLS, TOOL_INTENTS, Clause
-from .meta import define_reply
-from .text import PLACEHOLDER, tidy, words
+from ..read.clauses import tidy
+from ..read.masking import PLACEHOLDER, words
+from ..read.replies import define_reply
+from ..slots.clause import DATASET_TOOLS, FILLER, INPUT_TOOLS, TOOL_INTENTS, Clause
 
 if TYPE_CHECKING:
-    from ..state import DialogueState
-    from .intents import Prediction
+    from ...state import DialogueState
+    from .classifier import Prediction
 
 MIN_CONF = 0.30  # below: ask back (unless the clause names an input)
 CLAUSE_CONF = 0.45  # a bare "review 14" below this confidence shows its prediction

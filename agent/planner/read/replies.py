@@ -1,5 +1,5 @@
-"""Replies that need no tool: definitions (prompts/definitions.md), greetings, and polite
-answers to unusable input (empty, emoji-only, gibberish, non-English, far too long)."""
+"""Replies that need no tool: definitions (prompts/definitions.md), greetings, the help line and
+the answer to a request outside the tools."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-_ENGLISH = set(
-    """the a an is are was were what why how which who of for to in on and or you your me my
-it its this that these those do does did can could would will should with show explain predict
-tell give find list about model review reviews words word text data accuracy if not no yes please
-i we be been have has top most much many any some all mistakes similar attention layer help
-hi hello thanks thank ok okay hey""".split()
-)
-_KNOWN = re.compile(
-    r"\b(?:shap|lime|occlusion|ig|logit|counterfactual|rollout|keywords?|filter"
-    r"|reset"
-    r"|predict\w*|classif\w*|accura\w*|attribut\w*|explain\w*|faithful\w*|review"
-    r"|item|id)\b",
-    re.I,
-)
 HELP = (
     'You can ask, for example: "what does the model predict for review 12?", "why?", '
     '"explain it with integrated gradients", "what would make it positive?", "how accurate '
@@ -30,41 +16,6 @@ HELP = (
 
 def help_text() -> str:
     return HELP
-
-
-def unusable_reply(text: str, max_chars: int) -> str | None:
-    """A polite answer for input no planner can use, else None."""
-    if text is None or not str(text).strip():
-        return "Ask me something about the model. " + HELP
-    if len(text) > max_chars:
-        return (
-            f"That message is {len(text):,} characters long; I can read at most {max_chars:,}. "
-            "To analyse a long text, send a shorter excerpt, e.g. `predict: <text>`."
-        )
-    if not re.search(r"[^\W_]", text):
-        return "I can only read words, not emoji or symbols on their own. " + HELP
-    letters = re.findall(r"[^\W\d_]", text)
-    if letters and sum(1 for ch in letters if ord(ch) > 0x24F) / len(letters) > 0.5:
-        return "I only understand questions in English so far. " + HELP
-    return None
-
-
-_FOREIGN = set(
-    """el la los las es por qué que porque está son una un del con para como pero der die das ist
-und nicht warum wie was ein eine ich sie es bitte mit für auf le les est une des pourquoi
-quoi avec pour dans sur il elle très il lo gli è perché che di per non sono questo o não é
-um uma""".split()
-)
-
-
-def english_enough(normalised: str) -> bool:
-    """False when a message reads as another language (foreign function words, no English)."""
-    toks = re.findall(r"[^\W\d_]+(?:'[a-z]+)?", re.sub(r"'text'", " ", normalised))
-    english = sum(1 for t in toks if t in _ENGLISH or t.split("'")[0] in _ENGLISH)
-    foreign = sum(1 for t in toks if t in _FOREIGN)
-    if english or _KNOWN.search(normalised):
-        return foreign <= english + 1
-    return foreign == 0
 
 
 def greeting_reply(text: str) -> str:
@@ -128,9 +79,3 @@ def define_reply(text: str) -> str | None:
         return None
     bodies = {key: body for key, _, body in definitions()}
     return "\n\n".join(bodies[k] for k in keys)
-
-
-def defined_methods(text: str) -> list[str]:
-    from .slots import METHODS
-
-    return [k for k in find_terms(text) if k in METHODS]

@@ -12,36 +12,6 @@ import re
 
 BOOST = 0.2
 STRONG_BOOST = 1.0
-TYPOS = {
-    "wy": "why",
-    "wat": "what",
-    "wht": "what",
-    "u": "you",
-    "ur": "your",
-    "pls": "please",
-    "plz": "please",
-    "modle": "model",
-    "moddel": "model",
-    "teh": "the",
-    "thx": "thanks",
-    "prediciton": "prediction",
-    "predicton": "prediction",
-    "expalin": "explain",
-    "explian": "explain",
-    "reveiw": "review",
-    "reviw": "review",
-    "accuarcy": "accuracy",
-    "acuracy": "accuracy",
-    "simmilar": "similar",
-    "similiar": "similar",
-    "attenion": "attention",
-    "shw": "show",
-    "r": "are",
-    "y": "why",
-    "dont": "don't",
-    "doesnt": "doesn't",
-    "whats": "what's",
-}
 
 # The planner's own intents (not tools) and their vocabulary; the tools' cue words come from the
 # catalogue (tools/examples/<tool>.yaml), so a new tool brings its own.
@@ -72,10 +42,6 @@ def _tool_cues(strength: str) -> dict[str, str]:
 
 STRONG = {intent: re.compile(rx, re.I) for intent, rx in (_tool_cues("strong") | _STRONG).items()}
 CUES = {intent: re.compile(rx, re.I) for intent, rx in (_tool_cues("weak") | _WEAK).items()}
-
-
-def fix_typos(text: str) -> str:
-    return re.sub(r"[A-Za-z]+", lambda m: TYPOS.get(m.group(0).lower(), m.group(0)), text)
 
 
 def boost(probs: dict[str, float], text: str) -> dict[str, float]:

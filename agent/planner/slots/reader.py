@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import PLACEHOLDER, to_letters
+from ..read.masking import PLACEHOLDER, to_letters
 
 METHODS = ("shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion")
 _METHOD_PATTERNS = [
@@ -77,7 +77,7 @@ _K_PATTERNS = [
 ]
 
 
-def _consume(work: str, m: re.Match[str]) -> str:
+def consume(work: str, m: re.Match[str]) -> str:
     return work[: m.start()] + " " * (m.end() - m.start()) + work[m.end() :]
 
 
@@ -185,29 +185,29 @@ class SlotReader:
             m = re.search(pat, w, re.I)
             if m:
                 setattr(s, attr, int(next(g for g in m.groups() if g)))
-                w = _consume(w, m)
+                w = consume(w, m)
         if intent == "global_importance":
             m = re.search(
                 r"\bsampl(?:e|ing)\s+(?:of\s+)?(\d+)|\b(\d+)\s+(?:sampled|random)\b", w, re.I
             )
             if m:
                 s.sample_size = int(next(g for g in m.groups() if g))
-                w = _consume(w, m)
+                w = consume(w, m)
         for rx in (_BETWEEN_IDS, _RANGE):
             m = rx.search(w)
             if m:
                 lo, hi = sorted((int(m.group(1)), int(m.group(2))))
                 s.ids = f"{lo}-{hi}"
-                w = _consume(w, m)
+                w = consume(w, m)
                 break
         m = _LIST.search(w)
         if m and s.ids is None:
             s.ids = [int(x.lstrip("#")) for x in m.group(1).split(",")]
-            w = _consume(w, m)
+            w = consume(w, m)
         m = _ID.search(w)
         if m:
             s.id = int(m.group(1))
-            w = _consume(w, m)
+            w = consume(w, m)
         for pat in _K_PATTERNS:
             m = re.search(pat, w, re.I)
             if m:
@@ -226,7 +226,7 @@ class SlotReader:
         for name, pat in _METHOD_PATTERNS:
             for m in re.finditer(pat, w, re.I):
                 found.append((m.start(), name))
-                w = _consume(w, m)
+                w = consume(w, m)
         s.methods = list(dict.fromkeys(name for _, name in sorted(found)))
         unknown = UNKNOWN_METHODS.search(w)
         if unknown:

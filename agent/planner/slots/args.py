@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .build import SPLIT_ARG, Clause
+from .clause import SPLIT_ARG, Clause
 from .criteria import Criteria
 
 

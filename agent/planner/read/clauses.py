@@ -1,0 +1,75 @@
+"""A masked question split into clauses that may each ask for one tool.
+
+Lists and ranges ("3, 7 and 9", "between 10 and 20", "shap and lime") are glued first so that
+splitting on "and" / "then" does not break them, and unglued inside each clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+# method / label / metric words that are often joined by "and" without starting a new request
+_PAIR_WORDS = (
+    r"shap|lime|occlusion|ig|integrated[ -]gradients?|gradient[s]? ?(?:x|times"
+    r"|\*) ?input"
+    r"|positive|negative|pos|neg|precision|recall|comprehensiveness|sufficiency"
+    r"|layer \d+"
+    r"|head \d+|train(?:ing)?|test|words?|tokens?"
+)
+_PAIR = re.compile(rf"\b({_PAIR_WORDS})\s+(and|or|&|vs\.?|versus|with)\s+({_PAIR_WORDS})\b", re.I)
+_NUMLIST = re.compile(r"(?<![\w.])#?\d+(?:\s*,\s*#?\d+)*(?:\s*,?\s*(?:and|&)\s*#?\d+)(?![\w.])")
+_NUMLIST_COMMA = re.compile(
+    r"(?<![\w.])#?\d+(?:\s*,\s*#?\d+)+(?![\w.])"
+    r"(?!\s*(?:most\s+)?(?:words?|tokens?|examples?|reviews?|mistakes?"
+    r"|features?))"
+)
+_BETWEEN = re.compile(r"\bbetween\s+(\d+)\s+and\s+(\d+)", re.I)
+_SPLIT = re.compile(
+    r"\s*(?:,?\s+and\s+then\s+|,?\s+then\s+|;\s*|,?\s+and\s+also\s+|,?\s+and\s+|,?\s+plus\s+"
+    r"|,?\s+&\s+|\?\s+(?=\w)|,\s*(?=(?:and\s+)?(?:predict|show|explain|classify|find|give|tell|what"
+    r"|why|how|is|are|does|do|list|check|run|compare|describe|which|who)\b))",
+    re.I,
+)
+
+
+_SCOPE = re.compile(
+    r"(?:and\s+)?(?:among|of|within|from|out of|in)\s+(?:those|these|them|this subset)", re.I
+)
+
+
+
+
+def _glue(s: str) -> str:
+    s = _BETWEEN.sub(lambda m: f"between {m.group(1)}~{m.group(2)}", s)
+    s = _NUMLIST.sub(lambda m: re.sub(r"\s*(?:,|and|&)\s*", ",", m.group(0)), s)
+    s = _NUMLIST_COMMA.sub(lambda m: re.sub(r"\s*,\s*", ",", m.group(0)), s)
+    for _ in range(2):
+        s = _PAIR.sub(lambda m: f"{m.group(1)}_{m.group(2)}_{m.group(3)}", s)
+    return s
+
+
+def unglue(s: str) -> str:
+    """Undo `_glue` inside one clause (lists stay comma-joined; the extractors read that form)."""
+    s = re.sub(r"(\S)_(and|or|&|vs\.?|versus|with)_(\S)", r"\1 \2 \3", s)
+    s = re.sub(r"(\S)_(and|or|&|vs\.?|versus|with)_(\S)", r"\1 \2 \3", s)
+    return s.replace("~", " and ")
+
+
+def tidy(question: str) -> str:
+    """The question with number lists normalised ("3, 7 and 9" -> "3,7,9"), as clauses see it."""
+    return unglue(_glue(question))
+
+
+def clauses(question: str) -> list[str]:
+    """Split a (masked) question into clauses that may each ask for one tool."""
+    parts = [p.strip(" ,;") for p in _SPLIT.split(_glue(question))]
+    parts = [p for p in parts if p and re.search(r"\w", p)]
+    merged: list[str] = []
+    for part in parts:  # "among those, which mention X" is one request
+        if merged and _SCOPE.fullmatch(merged[-1]):
+            merged[-1] += ", " + part
+        else:
+            merged.append(part)
+    return [unglue(p) for p in merged]
+
+

@@ -1,0 +1,1 @@
+"""agent/planner/slots."""
