@@ -17,6 +17,7 @@ from .context import ToolContext
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
+from .views import Bars, Matrix, View, WordScores, find_spans
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,6 +68,37 @@ class AttentionResult(Result):
     special_tokens: list[dict[str, float | str]] = Field(default_factory=list)
     truncated: bool = False
     notes: list[str] = Field(default_factory=list)
+
+    def _where(self) -> str:
+        where = ("rollout" if self.mode == "rollout" else "averaged over layers"
+                 if self.layer is None else f"layer {self.layer}")
+        if self.mode == "rollout" and self.layer is not None:
+            where += f" to layer {self.layer}"
+        return where + ("" if self.head is None else f", head {self.head}")
+
+    def views(self) -> list[View]:
+        """The top words' weights inside the text and as bars, and the word-by-word heat map."""
+        where = self._where()
+        shown: list[View] = []
+        weights = {w.position: w.weight for w in self.top}
+        if self.words and weights and max(weights) < len(self.words):
+            shown.append(WordScores(
+                title=f"where the {self.query} looked ({where})", text=self.text,
+                words=self.words, spans=find_spans(self.text, self.words),
+                scores=[weights.get(i) for i in range(len(self.words))], signed=False,
+                high="attended to", low="", marked=sorted(weights), digits=3,
+                note=f"the top {len(weights)} words; special tokens left out"))
+        if self.top:
+            shown.append(Bars(title=f"top words by attention from the {self.query} ({where})",
+                              names=[w.word for w in self.top],
+                              values=[w.weight for w in self.top], digits=3))
+        n = len(self.words)
+        if n and len(self.matrix) == n and all(len(r) == n for r in self.matrix):
+            shown.append(Matrix(
+                title=f"attention between words ({where}; row = from, column = to)",
+                rows=self.words, columns=self.words, values=[list(r) for r in self.matrix],
+                row_title="from", column_title="to", show_values=False, digits=3))
+        return shown
 
     def summary(self) -> str:
         if self.mode == "rollout":

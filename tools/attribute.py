@@ -39,9 +39,10 @@ from pydantic import Field
 
 from .context import ToolContext
 from .errors import UserError
-from .faithfulness import eraser, faithfulness_sentence, value_phrase
+from .faithfulness import eraser, eraser_table, faithfulness_sentence, value_phrase
 from .inputs import InputArgs
 from .registry import Result, tool
+from .views import Bars, View, WordScores, usable_spans
 
 MAX_K = 100
 
@@ -96,6 +97,36 @@ class AttributeResult(Result):
         picked = [w for w in self.top if w["score"] * sign > 0]
         return (", ".join(f"\"{w['word']}\" ({w['score']:+.2f})" for w in picked)
                 or f"none in the top {len(self.top)}")
+
+    def views(self) -> list[View]:
+        """Every word highlighted inside the text by its signed score (the top k marked), the
+        top words as signed bars, and the ERASER figures when they were computed."""
+        if self.kind == "causal_lm":
+            high, low = "raises the answer's log-probability", "lowers it"
+        else:
+            high = f"towards {self.label}" + (f" over {self.contrast}" if self.contrast else "")
+            low = f"towards {self.contrast}" if self.contrast else f"away from {self.label}"
+        spans = usable_spans(self.text, [(w["start"], w["end"]) for w in self.words
+                                         if isinstance(w.get("start"), int)
+                                         and isinstance(w.get("end"), int)], len(self.words))
+        marked = [i for i, w in enumerate(self.words) if w in self.top]
+        note = (f"Only the first {self.n_words_seen} of {self.n_words_total} words fit in the "
+                "model's window; the rest were never seen." if self.truncated else "")
+        shown: list[View] = [WordScores(
+            title=f"word importance for {self.referent} ({self.method}, {self.unit} points)",
+            text=self.text, words=[str(w["word"]) for w in self.words],
+            spans=spans,
+            scores=[w.get("score") for w in self.words], high=high, low=low, marked=marked,
+            note=note)]
+        if self.top:
+            shown.append(Bars(title=f"top words ({self.method}, {self.unit} points)",
+                              names=[str(w["word"]) for w in self.top],
+                              values=[float(w["score"]) for w in self.top], signed=True,
+                              format="signed", digits=3))
+        if self.faithfulness:
+            shown.append(eraser_table([self.faithfulness],
+                                      title="can these words be trusted? ERASER faithfulness"))
+        return shown
 
     def remembered(self) -> dict[str, str]:
         return {"label": str(self.label), "method": self.method}

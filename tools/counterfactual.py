@@ -20,6 +20,7 @@ from .context import InputRef, ToolContext
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
+from .views import TextPair, TextPairs, View
 
 if TYPE_CHECKING:
     import numpy as np
@@ -74,6 +75,19 @@ class CounterfactualResult(Result):
 
     def remembered(self) -> dict[str, str]:
         return {"label": self.label}
+
+    def views(self) -> list[View]:
+        """Each counterfactual (or the closest try) as the text before and after its edits."""
+        found = self.counterfactuals or ([self.closest] if self.closest else [])
+        if not found:
+            return []
+        title = ("counterfactuals: the fewest edits that flip the prediction" if
+                 self.counterfactuals else "the closest try (it does not flip the prediction)")
+        return [TextPairs(title=title, pairs=[TextPair(
+            before=self.text, after=c.text, note=_describe(c.edits),
+            before_label=self.label, before_value=self.prob,
+            after_label=c.label, after_value=c.probs.get(c.label, c.target_prob))
+            for c in found])]
 
     def summary(self) -> str:
         goal = self.wanted or "another label"

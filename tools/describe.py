@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from .context import ToolContext
 from .data.views import nothing, noun, scope, split_ids, word_counts
 from .registry import Result, ToolArgs, tool
+from .views import Bars, View
 
 
 class DescribeArgs(ToolArgs):
@@ -37,6 +38,15 @@ class DescribeResult(Result):
     source: str = ""
     description: str = ""
     noun: str = "items"
+
+    def views(self) -> list[View]:
+        """The gold labels and the splits, counted, as bars."""
+        shown: list[View] = []
+        for title, counts in (("gold labels", self.labels), ("splits", self.splits)):
+            if counts:
+                shown.append(Bars(title=f"{title} of {self.what}", names=list(counts),
+                                  values=list(counts.values()), format="count"))
+        return shown
 
     def summary(self) -> str:
         if self.size == 0:

@@ -21,6 +21,7 @@ from .context import ToolContext
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
+from .views import Column, Table, View
 
 if TYPE_CHECKING:
     from .context import InputRef
@@ -117,6 +118,23 @@ def faithfulness_sentence(f: dict[str, Any]) -> str:
             f"{f['sufficiency']:.2f}, random: {f['random_sufficiency']:.2f}; lower is better).")
 
 
+def eraser_table(figures: list[dict[str, Any]], title: str = "") -> Table:
+    """ERASER figures of one or more methods (`eraser()` dicts) as one table, with whether each
+    beats random words (the same table for `attribute` and `faithfulness`)."""
+    rows: list[list[Any]] = [[f["method"], f["comprehensiveness"], f["random_comprehensiveness"],
+                              f["sufficiency"], f["random_sufficiency"]] for f in figures]
+    beats = [f"{f['method']} " + ("beats" if f["comprehensiveness"]
+                                  > f["random_comprehensiveness"] else "does not beat")
+             + " random words" for f in figures]
+    n_random = figures[0].get("n_random", "a few") if figures else "a few"
+    return Table(
+        title=title or "ERASER faithfulness (higher comprehensiveness, lower sufficiency = "
+                       "more faithful)",
+        columns=[Column(name="method")] + [Column(name=n, type="float", digits=3) for n in (
+            "comprehensiveness", "random", "sufficiency", "random")],
+        rows=rows, note=f"{'; '.join(beats)} (random: the mean of {n_random} random rankings).")
+
+
 class FaithfulnessArgs(InputArgs):
     """How faithful an attribution is (ERASER comprehensiveness/sufficiency vs random words),
     and optionally how much two methods agree."""
@@ -149,6 +167,19 @@ class FaithfulnessResult(Result):
         return (self.compare is None and bool(getattr(earlier, "faithfulness", None))
                 and (getattr(earlier, "referent", None), getattr(earlier, "method", None),
                      getattr(earlier, "label", None)) == (self.referent, self.method, self.label))
+
+    def views(self) -> list[View]:
+        """The ERASER figures (and a compared method's) as one table."""
+        shown = [self.eraser] + ([self.compare_eraser] if self.compare_eraser else [])
+        table = eraser_table(shown, title=f"ERASER faithfulness for {self.referent}, explaining "
+                             f"{self.label} (higher comprehensiveness, lower sufficiency = more "
+                             "faithful)")
+        if self.agreement is not None:
+            rho = self.agreement.get("spearman")
+            table.note += (f" Rank agreement: Spearman {'n/a' if rho is None else f'{rho:.2f}'}, "
+                           f"{self.agreement.get('top_k_overlap')} of the top "
+                           f"{self.agreement.get('k')} words shared.")
+        return [table]
 
     def summary(self) -> str:
         parts = [f"For {self.referent} (explaining {self.label}):",

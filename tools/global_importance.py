@@ -28,6 +28,7 @@ from .data.views import nothing, noun, scope
 from .errors import UserError
 from .home import cache_dir
 from .registry import Result, ToolArgs, tool
+from .views import Bars, View
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -84,6 +85,23 @@ class GlobalImportanceResult(Result):
 
     def remembered(self) -> dict[str, str]:
         return {"method": self.method}
+
+    def views(self) -> list[View]:
+        """Per label, its top words as bars of their mean push per text (in ranking order),
+        with how many sampled texts contain each word."""
+        shown: list[View] = []
+        for lab in self.labels:
+            if not lab.towards:
+                continue
+            stab = "" if lab.stability is None else f", stability {lab.stability:.2f}"
+            shown.append(Bars(
+                title=f"towards {lab.label} (mean push per text; {self.method}{stab})",
+                names=[w.word for w in lab.towards], values=[w.mean for w in lab.towards],
+                format="signed",
+                notes=[f"in {w.texts} text{'s' * (w.texts != 1)}" for w in lab.towards],
+                note=f"over a sample of {self.sample_size:,} {self.noun}; ranked with a "
+                     "discount for words seen in few texts"))
+        return shown
 
     def summary(self) -> str:
         if self.population == 0:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from .context import ToolContext
 from .data.views import gold_label, nothing, noun, scope
 from .registry import Result, ToolArgs, tool
+from .views import Bars, View
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,6 +50,24 @@ class KeywordsResult(Result):
     distinctive: dict[str, list[Word]] = Field(default_factory=dict)
     contrast: str = ""
     noun: str = "items"
+
+    def views(self) -> list[View]:
+        """The distinctive words of each group (log-odds z-scores) and the most frequent words
+        (share of items using them) as bars."""
+        shown: list[View] = []
+        for group, words in self.distinctive.items():
+            scored = [w for w in words if w.z is not None]
+            if scored:
+                shown.append(Bars(
+                    title=f"distinctive of {group} against {self.contrast} (z-score)",
+                    names=[w.word for w in scored], values=[float(w.z or 0.0) for w in scored],
+                    digits=1, notes=[f"used in {w.items:,}" for w in scored]))
+        if self.frequent:
+            shown.append(Bars(title=f"most frequent in {self.what} (share of {self.noun})",
+                              names=[w.word for w in self.frequent],
+                              values=[w.share for w in self.frequent], scale=1.0,
+                              format="percent", note="a statistic of the data, not the model"))
+        return shown
 
     def summary(self) -> str:
         if self.size == 0:

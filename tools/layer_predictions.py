@@ -17,6 +17,7 @@ from .context import ToolContext
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
+from .views import Bars, Matrix, View
 
 if TYPE_CHECKING:
     import torch
@@ -56,6 +57,28 @@ class LayerPredictionsResult(Result):
     layers: list[LayerRow] = Field(default_factory=list)
     head: str = Field(description="How the hidden states were read out.")
     truncated: bool = False
+
+    def views(self) -> list[View]:
+        """p(followed) layer by layer as bars (with each layer's top prediction), and each
+        layer's probabilities (a classifier's labels; an LM's top tokens) as a grid."""
+        if not self.layers:
+            return []
+        shown: list[View] = [Bars(
+            title=f"p({self.followed}) layer by layer (decides at layer {self.decision_layer})",
+            names=[f"layer {r.layer}" for r in self.layers], values=[r.prob for r in self.layers],
+            scale=1.0, notes=[f"top: {r.top}" for r in self.layers],
+            note="layer 0 = the embeddings; earlier layers were not trained to be read this way")]
+        # an LM's top tokens differ by layer: the last layers' first, at most TOP * 2 of them
+        columns = list(dict.fromkeys(k for r in reversed(self.layers) for k in r.probs))
+        columns = columns if self.kind == "classifier" else columns[:TOP * 2]
+        if columns:
+            lm = "" if self.kind == "classifier" else " (top tokens; blank: not in its top)"
+            shown.append(Matrix(
+                title="what each layer predicts" + lm,
+                rows=[f"layer {r.layer}" for r in self.layers], columns=columns,
+                values=[[r.probs.get(c) for c in columns] for r in self.layers],
+                row_title="layer", column_title="label" if self.kind == "classifier" else "token"))
+        return shown
 
     def summary(self) -> str:
         what = "label" if self.kind == "classifier" else "next token"

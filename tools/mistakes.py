@@ -12,6 +12,7 @@ from .data import predictions
 from .data.views import nothing, noun
 from .performance import SplitPart, labelled, scoped_rows
 from .registry import Result, ToolArgs, tool
+from .views import Bars, Column, Table, View
 
 
 class MistakesArgs(ToolArgs):
@@ -44,6 +45,28 @@ class MistakesResult(Result):
     seed: int = 0
     noun: str = "items"
     sample_split: str = "all"
+
+    def views(self) -> list[View]:
+        """Per split, the kinds of mistake as bars; then the sample of mistakes as a table (all
+        of them, most confident first, when the sample is every mistake)."""
+        shown: list[View] = []
+        for c in self.counts:
+            if c.n and c.kinds:
+                kinds = sorted(c.kinds.items(), key=lambda kv: -kv[1])
+                shown.append(Bars(title=f"{c.phrase}: {c.wrong:,} of {c.n:,} wrong",
+                                  names=[k for k, _ in kinds], values=[v for _, v in kinds],
+                                  format="count"))
+        if self.sample:
+            every = {m.id for m in self.sample} == {m.id for m in self.most_confident}
+            listed = self.most_confident if every else self.sample
+            title = ("the mistakes, most confident first" if every
+                     else f"a random sample of the mistakes (seed {self.seed})")
+            shown.append(Table(
+                title=title,
+                columns=[Column(name="id"), Column(name="gold"), Column(name="predicted"),
+                         Column(name="conf", type="float"), Column(name="text", type="text")],
+                rows=[[m.id, m.gold, m.predicted, m.confidence, m.text] for m in listed]))
+        return shown
 
     def summary(self) -> str:
         if not any(c.n for c in self.counts):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from .context import ToolContext
 from .registry import Result, ToolArgs, tool
+from .views import Column, Table, View
 
 
 class NoArgs(ToolArgs):
@@ -32,6 +33,18 @@ class ModelInfoResult(Result):
     held_out_accuracy: float | None = None
     held_out_size: int | None = None
     info: dict[str, Any] = Field(default_factory=dict)
+
+    def views(self) -> list[View]:
+        """What the model is, as a two-column table of the known facts."""
+        rows: list[list[str | int | float | None]] = [
+            ["name", self.name], ["kind", self.kind.replace("_", " ")],
+            ["architecture", self.architecture], ["parameters", self.parameters],
+            ["labels", ", ".join(self.labels) or None], ["max length (tokens)", self.max_length],
+            ["trained on", self.trained_on], ["base model", self.base_model],
+            ["held-out accuracy", self.held_out_accuracy], ["held-out items", self.held_out_size]]
+        return [Table(title="the model", columns=[Column(name="", type="auto"),
+                                                  Column(name="", type="auto", digits=3)],
+                      rows=[r for r in rows if r[1] not in (None, "")])]
 
     def summary(self) -> str:
         kind = "text classifier" if self.kind == "classifier" else "causal language model"

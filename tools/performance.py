@@ -15,6 +15,7 @@ from .context import ToolContext
 from .data import predictions
 from .data.views import default_splits, nothing, noun, scope, split_ids, split_phrase
 from .registry import Result, ToolArgs, tool
+from .views import Column, Matrix, Table, View
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,6 +64,40 @@ class PerformanceResult(Result):
     what: str
     scores: list[SplitScore] = Field(default_factory=list)
     noun: str = "items"
+
+    def views(self) -> list[View]:
+        """Accuracy per split with its 95% interval; for the first split with items (held-out
+        when there is one), precision/recall/F1 per label and the confusion matrix."""
+        scored = [s for s in self.scores if s.n]
+        if not scored:
+            return []
+        shown: list[View] = [Table(
+            title=f"accuracy on {self.what}",
+            columns=[Column(name="split"), Column(name="n", type="count"),
+                     Column(name="right", type="count"),
+                     Column(name="accuracy", type="float", digits=3),
+                     Column(name="95% low", type="float", digits=3),
+                     Column(name="95% high", type="float", digits=3)],
+            rows=[[s.split, s.n, s.correct, s.accuracy, s.ci_low, s.ci_high] for s in scored],
+            note="" if all(s.n >= SMALL for s in scored) else
+            f"under {SMALL} {self.noun} a figure means little")]
+        first = scored[0]
+        if first.per_label:
+            shown.append(Table(
+                title=f"per label, {first.phrase}",
+                columns=[Column(name="label"), Column(name="precision", type="float", digits=3),
+                         Column(name="recall", type="float", digits=3),
+                         Column(name="F1", type="float", digits=3),
+                         Column(name="gold", type="count")],
+                rows=[[lab, v.precision, v.recall, v.f1, v.support]
+                      for lab, v in first.per_label.items()]))
+        if first.confusion:
+            names = list(first.confusion)
+            shown.append(Matrix(
+                title=f"confusion matrix, {first.phrase}", rows=names, columns=names,
+                values=[[first.confusion[g].get(p) for p in names] for g in names],
+                row_title="gold", column_title="predicted", format="count", diagonal=True))
+        return shown
 
     def summary(self) -> str:
         if not any(s.n for s in self.scores) and not any(s.unlabelled for s in self.scores):

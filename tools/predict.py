@@ -9,6 +9,7 @@ from pydantic import Field
 from .context import ToolContext
 from .inputs import InputArgs
 from .registry import Result, tool
+from .views import Bars, View, WordScores
 
 
 class PredictArgs(InputArgs):
@@ -28,6 +29,31 @@ class PredictResult(Result):
     probs: dict[str, float] = Field(default_factory=dict)
     generation: dict[str, Any] | None = None
     truncated: bool = False
+
+    def views(self) -> list[View]:
+        """Classifier: the probability of each label as bars. Causal LM: the answer's tokens
+        shaded by the probability each was chosen with, the unsure ones (< 0.5) marked."""
+        if self.kind == "causal_lm":
+            tokens = (self.generation or {}).get("tokens") or []
+            if not tokens:
+                return []
+            words = [str(t["token"]) for t in tokens]
+            probs: list[float | None] = [float(t["prob"]) for t in tokens]
+            spans, pos = [], 0
+            for w in words:
+                spans.append((pos, pos + len(w)))
+                pos += len(w)
+            return [WordScores(
+                title=f"the answer to {self.referent}, token by token", text="".join(words),
+                words=words, spans=spans, scores=probs, signed=False, scale=1.0,
+                high="chosen with high probability", low="chosen with low probability",
+                marked=[i for i, t in enumerate(tokens) if float(t["prob"]) < 0.5],
+                note="marked: tokens chosen with probability < 0.5")]
+        if not self.probs:
+            return []
+        ranked = sorted(self.probs.items(), key=lambda kv: -kv[1])
+        return [Bars(title=f"p(label) for {self.referent}", names=[k for k, _ in ranked],
+                     values=[v for _, v in ranked], scale=1.0)]
 
     def remembered(self) -> dict[str, str]:
         text = (self.generation or {}).get("text")

@@ -11,6 +11,7 @@ from .data import predictions
 from .data.views import check_ids, count, nothing, noun, parse_ids, scope
 from .errors import UserError
 from .registry import Result, ToolArgs, tool
+from .views import Column, Table, View
 
 
 class ShowArgs(ToolArgs):
@@ -40,6 +41,22 @@ class ShowResult(Result):
     pages: int
     items: list[ShownItem] = Field(default_factory=list)
     noun: str = "items"
+
+    def views(self) -> list[View]:
+        """The page of items as a table (the columns the data has)."""
+        if not self.items:
+            return []
+        pages = f" — page {self.page} of {self.pages}" if self.pages > 1 else ""
+        names = {"id": Column(name="id"), "gold": Column(name="gold"),
+                 "predicted": Column(name="predicted"),
+                 "confidence": Column(name="conf", type="float"),
+                 "correct": Column(name="ok", type="bool"), "split": Column(name="split"),
+                 "text": Column(name="text", type="text")}
+        items = [it.model_dump() for it in self.items]
+        keep = [k for k in names if any(it[k] not in (None, "") for it in items)]
+        return [Table(title=f"{self.what} ({self.total:,}){pages}",
+                      columns=[names[k] for k in keep],
+                      rows=[[it[k] for k in keep] for it in items])]
 
     def summary(self) -> str:
         if self.total == 0:

@@ -14,6 +14,7 @@ from .data.embeddings import dataset_embeddings, text_embedding
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
+from .views import Column, Table, View
 
 
 class SimilarArgs(InputArgs):
@@ -39,6 +40,19 @@ class SimilarResult(Result):
     searched: int = Field(description="How many items were searched.")
     scope: str = Field(description="'the dataset' or the current subset's description.")
     items: list[Neighbour] = Field(default_factory=list)
+
+    def views(self) -> list[View]:
+        """The neighbours as a table: id, similarity, gold, prediction, text."""
+        if not self.items:
+            return []
+        return [Table(
+            title=f"most similar to {self.referent} in {self.scope}",
+            columns=[Column(name="id"), Column(name="sim", type="float"), Column(name="gold"),
+                     Column(name="predicted"), Column(name="conf", type="float"),
+                     Column(name="text", type="text")],
+            rows=[[n.id, n.similarity, n.gold, n.predicted, n.probability, n.text]
+                  for n in self.items],
+            note="similarity: cosine of the model's own last-layer representations")]
 
     def summary(self) -> str:
         if not self.items:

@@ -18,6 +18,7 @@ from .data import predictions
 from .data.views import check_ids, gold_label, nothing, noun, parse_ids, split_ids, word_counts
 from .errors import NotFoundError, UserError
 from .registry import Result, ToolArgs, tool
+from .views import Bars, View
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +59,15 @@ class FilterResult(Result):
     reset: bool = False
     preview: list[int] = Field(default_factory=list)
     noun: str = "items"
+
+    def views(self) -> list[View]:
+        """The subset's size against all items, as one bar."""
+        if not self.total:
+            return []
+        first = f"first ids: {', '.join(map(str, self.preview))}" if self.preview else ""
+        return [Bars(title=f"subset: {self.description}", names=[self.noun],
+                     values=[self.size], scale=self.total, format="count",
+                     notes=[f"of {self.total:,}"], note=first)]
 
     def summary(self) -> str:
         if self.reset and not self.criteria:

@@ -16,6 +16,7 @@ from .context import ToolContext
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
+from .views import Column, Table, TextPair, TextPairs, View
 
 
 class Edit(BaseModel):
@@ -55,6 +56,36 @@ class WhatIfResult(Result):
     delta: dict[str, float] = Field(default_factory=dict)
     generation_before: dict[str, Any] | None = None
     generation_after: dict[str, Any] | None = None
+
+    def views(self) -> list[View]:
+        """The text before and after the edits with the prediction (or the answer) for each, and
+        a classifier's probabilities before and after as a table."""
+        what = "; ".join(self.changes) if self.changes else "the text rewritten"
+        changed = self.original != self.edited
+        if self.kind == "causal_lm":
+            old = (self.generation_before or {}).get("text")
+            new = (self.generation_after or {}).get("text")
+            pairs = [TextPair(before=self.original, after=self.edited, note=f"prompt: {what}",
+                              changed=changed)]
+            if old is not None and new is not None:
+                pairs.append(TextPair(before=str(old), after=str(new), note="the answer",
+                                      changed=old != new))
+            return [TextPairs(title=f"what if: {self.referent}", pairs=pairs)]
+        before, after = self.label_before, self.label_after
+        shown: list[View] = [TextPairs(title=f"what if: {self.referent}", pairs=[TextPair(
+            before=self.original, after=self.edited, note=what, changed=changed,
+            before_label=before, after_label=after,
+            before_value=self.probs_before.get(before) if before else None,
+            after_value=self.probs_after.get(after) if after else None)])]
+        if self.probs_before:
+            shown.append(Table(
+                title="probabilities before and after the edits",
+                columns=[Column(name="label"), Column(name="before", type="float"),
+                         Column(name="after", type="float"),
+                         Column(name="change", type="signed")],
+                rows=[[lab, p, self.probs_after.get(lab), self.delta.get(lab)]
+                      for lab, p in self.probs_before.items()]))
+        return shown
 
     def summary(self) -> str:
         what = "; ".join(self.changes) if self.changes else "the text rewritten"
