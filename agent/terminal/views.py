@@ -1,0 +1,321 @@
+"""The terminal's drawing of the generic views (`saywhy.tools.views`): one function per kind.
+
+Tools describe what to show (word scores, bars, a table, a matrix, text pairs) and this module
+draws each kind once, so no tool needs terminal code and nothing here knows a tool's name.
+Colour: a colour-blind-safe diverging scale, blue (away, below zero) to orange (towards, above
+zero), from the ColorBrewer RdBu and PuOr families, always with a legend; unsigned scores use the
+orange half, heat maps the blue half. `plain` (stdout not a terminal, or NO_COLOR) draws no
+colour at all and gives colour-only cues a textual stand-in: singled-out words are written
+«word +0.31», changed words [-old-] {+new+}, so piped output stays readable.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import TypeAdapter
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from saywhy.tools.views import Bars, Matrix, Table, TextPairs, View, WordScores
+
+# strongest blue ... weakest blue | weakest orange ... strongest orange
+BLUES = ("#2166ac", "#4393c3", "#92c5de", "#d1e5f0")
+ORANGES = ("#fee0b6", "#fdb863", "#e08214", "#b35806")
+DARK = {"#2166ac", "#4393c3", "#e08214", "#b35806"}  # swatches that need white text
+BLOCKS = " ▏▎▍▌▋▊▉█"
+SHADES = " ░▒▓█"  # a heat map without colour
+NEUTRAL_BELOW = 0.1  # |score| / scale under this gets no colour
+HEAT_MAX = 40  # a heat map wider than this shows its first HEAT_MAX rows and columns
+
+_VIEW: TypeAdapter[Any] = TypeAdapter(View)
+
+
+# ---- colour scale, bars, numbers -------------------------------------------------------------
+def _level(value: float, scale: float) -> int | None:
+    """0..3 (weak..strong) for |value| / scale, None below the neutral threshold."""
+    if scale <= 0 or not math.isfinite(value):
+        return None
+    r = min(1.0, abs(value) / scale)
+    return None if r < NEUTRAL_BELOW else min(3, int(r * 4 - 1e-9))
+
+
+def swatch(score: float, scale: float, *, signed: bool = True) -> str | None:
+    """The background colour for a score (None = neutral): orange above zero, blue below; an
+    unsigned score only on the orange half."""
+    level = _level(score, scale)
+    if level is None:
+        return None
+    return ORANGES[level] if score > 0 or not signed else BLUES[3 - level]
+
+
+def heat(value: float, scale: float) -> str | None:
+    """A heat-map cell's colour on the blue half, light to dark."""
+    level = _level(value, scale)
+    return None if level is None else BLUES[3 - level]
+
+
+def swatch_style(colour: str | None) -> str:
+    if colour is None:
+        return ""
+    return f"{'white' if colour in DARK else 'black'} on {colour}"
+
+
+def legend(low: str, high: str, *, signed: bool = True) -> Text:
+    """`low ■■■■ · ■■■■ high`, the key to `highlight()` (only the orange half when unsigned)."""
+    text = Text("  ")
+    if signed:
+        text.append(f"{low} ", style="dim")
+        for c in BLUES:
+            text.append("  ", style=f"on {c}")
+        text.append(" · ", style="dim")
+    elif low:
+        text.append(f"{low} ", style="dim")
+    for c in ORANGES:
+        text.append("  ", style=f"on {c}")
+    text.append(f" {high}", style="dim")
+    return text
+
+
+def bar(value: float, scale: float, width: int = 18) -> str:
+    """A horizontal bar of block characters, `width` cells for `scale`."""
+    if scale <= 0 or not math.isfinite(value):
+        return ""
+    cells = max(0.0, min(1.0, abs(value) / scale)) * width
+    full = int(cells)
+    part = BLOCKS[int((cells - full) * 8)] if full < width else ""
+    return ("█" * full + part.strip()) or ("▏" if value else "")
+
+
+def number(value: float | None, fmt: str = "fixed", digits: int = 2) -> str:
+    """A number as a view asks for it: fixed, signed, percent or a count."""
+    if value is None or isinstance(value, bool) or not math.isfinite(value):
+        return "" if value is None else str(value)
+    if fmt == "signed":
+        return f"{value:+.{digits}f}"
+    if fmt == "percent":
+        return f"{value * 100:.{max(0, digits - 2)}f}%"
+    if fmt == "count":
+        return f"{value:,.0f}"
+    return f"{value:.{digits}f}"
+
+
+def clip(text: Any, n: int = 70) -> str:
+    s = " ".join(str(text or "").split())
+    return s if len(s) <= n else s[:n - 1] + "…"
+
+
+def _titled(title: str, body: RenderableType, note: str = "") -> RenderableType:
+    """A bold title line above the body (a rich Table's own title wraps at its width)."""
+    parts: list[RenderableType] = [Text(title, style="bold")] if title else []
+    parts.append(body)
+    if note:
+        parts.append(Text(note, style="dim"))
+    return Group(*parts) if len(parts) > 1 else body
+
+
+# ---- word scores -----------------------------------------------------------------------------
+def highlight(view: WordScores, *, plain: bool) -> Text:
+    """The text with each word's background coloured by its score; in plain mode the marked
+    words are written «word +0.31» instead. Words without spans are joined with spaces."""
+    scores = [s if s is not None and math.isfinite(s) else None for s in view.scores]
+    scale = view.scale or max((abs(s) for s in scores if s is not None), default=0.0)
+    marked = set(view.marked)
+    sign = "+" if view.signed else ""
+    out, pos = Text(), 0
+    for i, (word, s) in enumerate(zip(view.words, scores, strict=True)):
+        if view.spans is not None:
+            start, end = view.spans[i]
+            out.append(view.text[pos:start])
+            word, pos = view.text[start:end], end
+        elif i:
+            out.append(" ")
+        if plain:
+            out.append(f"«{word} {s:{sign}.{view.digits}f}»" if i in marked and s is not None
+                       else word)
+        else:
+            style = swatch_style(None if s is None else swatch(s, scale, signed=view.signed))
+            out.append(word, style=style + (" underline" if i in marked and style else ""))
+    if view.spans is not None:
+        out.append(view.text[pos:])
+    return out
+
+
+def word_scores(view: WordScores, plain: bool) -> RenderableType:
+    parts: list[RenderableType] = [highlight(view, plain=plain)]
+    if plain:
+        if view.signed:
+            ends = [f"{sign} {what}" for sign, what in (("+", view.high), ("-", view.low)) if what]
+            key = "; ".join(["«word +x» marks the top words", ", ".join(ends)] if ends else
+                            ["«word +x» marks the top words"])
+        else:
+            key = "«word x» marks the words singled out"
+        parts.append(Text(key + ".", style="dim"))
+    else:
+        parts.append(legend(view.low, view.high, signed=view.signed))
+    return _titled(view.title, Group(*parts), view.note)
+
+
+# ---- bars ------------------------------------------------------------------------------------
+def bars(view: Bars, plain: bool) -> RenderableType:
+    scale = view.scale or max((abs(v) for v in view.values), default=0.0)
+    table = RichTable(box=None, show_header=False, pad_edge=False)
+    table.add_column(justify="right")
+    table.add_column(justify="right", style="dim")
+    table.add_column()
+    if view.notes is not None:
+        table.add_column(style="dim")
+    for i, (name, value) in enumerate(zip(view.names, view.values, strict=True)):
+        colour = BLUES[1] if view.signed and value < 0 else ORANGES[2]
+        row: list[RenderableType] = [name, number(value, view.format, view.digits),
+                                     Text(bar(value, scale), style="" if plain else colour)]
+        if view.notes is not None:
+            row.append(view.notes[i])
+        table.add_row(*row)
+    return _titled(view.title, table, view.note)
+
+
+# ---- tables ----------------------------------------------------------------------------------
+def _cell(value: Any, kind: str, digits: int, plain: bool) -> RenderableType:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or kind == "bool":
+        ok = bool(value)
+        return Text("yes" if ok else "no", style="" if plain else ("green" if ok else "red"))
+    if isinstance(value, int | float):
+        if kind == "signed":
+            colour = "" if plain or abs(value) < 0.01 else (ORANGES[2] if value > 0 else BLUES[1])
+            return Text(number(value, "signed", digits), style=colour)
+        if kind in ("percent", "count"):
+            return number(value, kind, digits)
+        if isinstance(value, int) and kind != "float":
+            return f"{value:,}"
+        return number(value, "fixed", digits)
+    return clip(value, 200) if kind == "text" else str(value)
+
+
+def table(view: Table, plain: bool) -> RenderableType | None:
+    if not view.rows:
+        return None
+    out = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                    show_header=any(c.name for c in view.columns))
+    for i, c in enumerate(view.columns):
+        if c.type == "text":  # one line per item, cut with an ellipsis at the screen's edge
+            out.add_column(c.name, no_wrap=True, overflow="ellipsis")
+        else:
+            numeric = all(isinstance(r[i], int | float) and not isinstance(r[i], bool)
+                          for r in view.rows if r[i] is not None)
+            out.add_column(c.name, justify="right" if numeric else "left")
+    for row in view.rows:
+        out.add_row(*(_cell(v, c.type, c.digits, plain)
+                      for v, c in zip(row, view.columns, strict=True)))
+    return _titled(view.title, out, view.note)
+
+
+# ---- matrices --------------------------------------------------------------------------------
+def matrix(view: Matrix, plain: bool) -> RenderableType | None:
+    if not view.rows or not view.columns:
+        return None
+    n_rows, n_cols = min(len(view.rows), HEAT_MAX), min(len(view.columns), HEAT_MAX)
+    if view.show_values:
+        n_rows, n_cols = len(view.rows), len(view.columns)
+    values = [list(row[:n_cols]) for row in view.values[:n_rows]]
+    scale = max((abs(v) for row in values for v in row if v is not None), default=0.0)
+    corner = " \\ ".join(x for x in (view.row_title, view.column_title) if x)
+    out = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                    padding=(0, 1) if view.show_values else (0, 0))
+    out.add_column(corner if view.show_values else corner + " ")
+    if view.show_values:
+        for name in view.columns:
+            out.add_column(name, justify="right")
+    else:  # a heat map: columns by number, rows by number and name
+        for j in range(n_cols):
+            out.add_column(f"{(j + 1) % 100:>2}", justify="center", min_width=2)
+    for i, row in enumerate(values):
+        name = view.rows[i] if view.show_values else f"{i + 1:>2} {clip(view.rows[i], 14)} "
+        cells: list[RenderableType] = []
+        for j, v in enumerate(row):
+            strong = view.diagonal and view.rows[i] == view.columns[j]
+            if view.show_values:
+                colour = None if plain or v is None else heat(v, scale)
+                style = swatch_style(colour) + (" bold" if strong and not plain else "")
+                cells.append(Text(number(v, view.format, view.digits), style=style.strip()))
+            elif plain or v is None:
+                level = 0 if v is None or scale <= 0 else round(4 * max(0.0, v) / scale)
+                cells.append(SHADES[level] * 2)
+            else:
+                cells.append(Text("  ", style=f"on {heat(v, scale) or 'default'}"))
+        out.add_row(name, *cells)
+    note = view.note
+    if not view.show_values:
+        cut = (f"the first {HEAT_MAX} of {len(view.rows)}; " if len(view.rows) > n_rows else "")
+        note = " ".join(x for x in (note, f"({cut}darker = more, up to "
+                                    f"{number(scale, view.format, view.digits)})") if x)
+    return _titled(view.title, out, note)
+
+
+# ---- text pairs ------------------------------------------------------------------------------
+def diff(before: str, after: str, *, plain: bool) -> Text:
+    """`after`, with words not in `before` marked and words dropped from it shown struck."""
+    old, new = before.split(), after.split()
+    out = Text()
+    for op, a, b, c, d in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        pieces: list[tuple[str, str]] = []
+        if op == "equal":
+            pieces.append((" ".join(new[c:d]), ""))
+        if op in ("delete", "replace"):
+            gone = " ".join(old[a:b])
+            pieces.append((f"[-{gone}-]", "") if plain else (gone, f"strike {BLUES[1]}"))
+        if op in ("insert", "replace"):
+            came = " ".join(new[c:d])
+            pieces.append((f"{{+{came}+}}", "") if plain else (came, f"bold {ORANGES[2]}"))
+        for text, style in pieces:
+            if len(out):
+                out.append(" ")
+            out.append(text, style=style)
+    return out
+
+
+def text_pairs(view: TextPairs, plain: bool) -> RenderableType | None:
+    if not view.pairs:
+        return None
+    parts: list[RenderableType] = []
+    for p in view.pairs:
+        def said(label: str | None, value: float | None) -> str:
+            if label is None and value is None:
+                return ""
+            return "  → " + " ".join(x for x in (label, number(value, "fixed", view.digits)) if x)
+
+        if p.note:
+            parts.append(Text(p.note, style="italic"))
+        parts.append(Text("  before: ", style="dim") + Text(clip(p.before, 300))
+                     + Text(said(p.before_label, p.before_value), style="bold"))
+        after = diff(p.before, p.after, plain=plain) if p.changed else Text(clip(p.after, 300))
+        parts.append(Text("  after:  ", style="dim") + after
+                     + Text(said(p.after_label, p.after_value), style="bold"))
+    return _titled(view.title, Group(*parts), view.note)
+
+
+# ---- dispatch --------------------------------------------------------------------------------
+DRAW: dict[str, Callable[[Any, bool], RenderableType | None]] = {
+    "word_scores": word_scores, "bars": bars, "table": table, "matrix": matrix,
+    "text_pairs": text_pairs,
+}
+
+
+def render_view(view: View | dict[str, Any], *, plain: bool) -> RenderableType | None:
+    """One view as a rich renderable (None when it has nothing to show). A view given as JSON
+    (a stored turn) is validated first."""
+    shown = _VIEW.validate_python(view) if isinstance(view, dict) else view
+    return DRAW[shown.kind](shown, plain)
+
+
+def render_views(views: Sequence[View | dict[str, Any]], *, plain: bool) -> list[RenderableType]:
+    """Every view of a result that has something to show, in order."""
+    drawn = (render_view(v, plain=plain) for v in views)
+    return [d for d in drawn if d is not None]
