@@ -97,153 +97,209 @@ function renderList() {
   }
 }
 
-// ---- visualisations ---------------------------------------------------------------------------
-function highlighted(r) {
-  const words = r.words || [];
-  const max = Math.max(1e-9, ...words.map((w) => Math.abs(w.score || 0)));
-  const box = el("div", { class: "highlighted" });
-  const text = r.text || "";
-  let pos = 0;
-  const hasSpans = words.length && words.every((w) => Number.isInteger(w.start) && w.end > w.start);
-  for (const w of words) {
-    if (hasSpans && w.start > pos) box.append(text.slice(pos, w.start));
-    else if (!hasSpans && pos > 0) box.append(" ");
-    const strength = Math.min(1, Math.abs(w.score) / max);
-    const towards = w.score >= 0;
-    const label = `${w.word}: ${signed(w.score)} ${towards ? "towards" : "away from"} ${r.label}`;
-    const span = el("span", { class: "hl" + (strength > 0.6 ? " strong" : ""), tabindex: 0,
-                              title: label, "aria-label": label, "data-score": w.score,
-                              text: hasSpans ? text.slice(w.start, w.end) : w.word });
-    span.style.backgroundColor = rgba(towards ? TOWARDS : AWAY, 0.08 + 0.82 * strength);
-    box.append(span);
-    pos = hasSpans ? w.end : pos + 1;
-  }
-  if (hasSpans && pos < text.length) box.append(text.slice(pos));
-  return box;
+// ---- visualisations: one renderer per generic view kind (tools/views.py) ----------------------
+// A result carries `views`; each is drawn by its `kind`, whatever tool made it. Every number
+// shown is a number of the view, which is a number of the result.
+function number(x, format = "fixed", digits = 2) {
+  if (typeof x !== "number" || !isFinite(x)) return x === null || x === undefined ? "" : String(x);
+  if (format === "signed") return signed(x, digits);
+  if (format === "percent") return (x * 100).toFixed(Math.max(0, digits - 2)) + "%";
+  if (format === "count") return Math.round(x).toLocaleString("en");
+  return x.toFixed(digits);
 }
 
-function legend(label, contrast) {
+function section(v, ...nodes) {
+  return el("div", { class: "viz", "data-kind": v.kind },
+            v.title ? el("h3", { text: v.title }) : null, ...nodes,
+            v.note ? el("p", { class: "note", text: v.note }) : null);
+}
+
+function legend(low, high, isSigned) {
   return el("div", { class: "legend" },
-    el("span", { class: "swatch towards" }), `towards ${label}`,
-    el("span", { class: "swatch away" }), contrast ? `towards ${contrast}` : `away from ${label}`,
+    isSigned ? el("span", { class: "swatch away" }) : null, isSigned ? low : null,
+    el("span", { class: "swatch towards" }), high,
     el("span", { text: " · hover a word for its score" }));
 }
 
-function barChart(items, { signedBars = false, max = null, digits = 2 } = {}) {
-  const rowH = 20, labelW = 130, width = 420, valueW = 52;
-  const barW = width - labelW - valueW;
-  const top = max || Math.max(1e-9, ...items.map((i) => Math.abs(i.value)));
-  const height = items.length * rowH + 4;
-  const chart = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, width, height,
-                             role: "img" });
-  items.forEach((item, i) => {
-    const y = i * rowH + 2;
-    const g = svg("g");
-    g.append(svg("title", {}, `${item.label}: ${fmt(item.value, 3)}`));
-    const name = item.label.length > 20 ? item.label.slice(0, 19) + "…" : item.label;
-    g.append(svg("text", { x: labelW - 6, y: y + 13, "text-anchor": "end" }, name));
-    const share = Math.min(1, Math.abs(item.value) / top);
-    let x = labelW, w = share * barW;
-    if (signedBars) { w = share * barW / 2; x = item.value >= 0 ? labelW + barW / 2 : labelW + barW / 2 - w; }
-    const colour = signedBars && item.value < 0 ? AWAY : (signedBars ? TOWARDS : [31, 95, 168]);
-    g.append(svg("rect", { x, y: y + 2, width: Math.max(1, w), height: rowH - 6, rx: 2,
-                           fill: rgba(colour, 0.85) }));
-    g.append(svg("text", { x: labelW + barW + 4, y: y + 13 },
-                 signedBars ? signed(item.value, digits) : fmt(item.value, digits)));
-    chart.append(g);
+function wordScores(v) {
+  const scores = v.scores.map((s) => (typeof s === "number" && isFinite(s) ? s : null));
+  const max = v.scale || Math.max(1e-9, ...scores.map((s) => Math.abs(s || 0)));
+  const marked = new Set(v.marked || []);
+  const box = el("div", { class: "highlighted" });
+  const spans = v.spans || null;
+  let pos = 0;
+  v.words.forEach((word, i) => {
+    if (spans) { box.append(v.text.slice(pos, spans[i][0])); pos = spans[i][1]; }
+    else if (i) box.append(" ");
+    const shown = spans ? v.text.slice(spans[i][0], spans[i][1]) : word;
+    const s = scores[i];
+    if (s === null) { box.append(shown); return; }
+    const strength = Math.min(1, Math.abs(s) / max);
+    const towards = !v.signed || s >= 0;
+    const meaning = v.signed ? (s >= 0 ? v.high : v.low) : v.high;
+    const label = `${word}: ${v.signed ? signed(s, 3) : fmt(s, 3)}${meaning ? " " + meaning : ""}`;
+    const span = el("span", { class: "hl" + (strength > 0.6 ? " strong" : "") +
+                                    (marked.has(i) ? " marked" : ""),
+                              tabindex: 0, title: label, "aria-label": label, "data-score": s,
+                              text: shown });
+    span.style.backgroundColor = rgba(towards ? TOWARDS : AWAY, 0.08 + 0.82 * strength);
+    box.append(span);
   });
-  if (signedBars) chart.append(svg("line", { x1: labelW + barW / 2, x2: labelW + barW / 2, y1: 0,
-                                             y2: items.length * rowH + 4, stroke: "#999" }));
-  return chart;
+  if (spans) box.append(v.text.slice(pos));
+  return section(v, box, legend(v.low, v.high, v.signed));
 }
 
-function heatmap(words, matrix) {
-  const n = Math.min(words.length, 30);
-  const cell = Math.max(10, Math.min(22, Math.floor(420 / Math.max(1, n))));
+function bars(v) {
+  const longest = Math.max(4, ...v.names.map((n) => Math.min(32, n.length)));
+  const rowH = 20, labelW = Math.min(220, 12 + 6.5 * longest), valueW = v.notes ? 150 : 60;
+  const barW = 240;
+  const width = labelW + barW + valueW;
+  const top = v.scale || Math.max(1e-9, ...v.values.map((x) => Math.abs(x)));
+  const height = v.names.length * rowH + 4;
+  const chart = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, width, height,
+                             role: "img" });
+  v.names.forEach((name, i) => {
+    const value = v.values[i], y = i * rowH + 2;
+    const shown = number(value, v.format, v.digits) + (v.notes ? `  ${v.notes[i]}` : "");
+    const g = svg("g");
+    g.append(svg("title", {}, `${name}: ${shown}`));
+    g.append(svg("text", { x: labelW - 6, y: y + 13, "text-anchor": "end" },
+                 name.length > 32 ? name.slice(0, 31) + "…" : name));
+    const share = Math.min(1, Math.abs(value) / top);
+    let x = labelW, w = share * barW;
+    if (v.signed) { w = share * barW / 2; x = value >= 0 ? labelW + barW / 2 : labelW + barW / 2 - w; }
+    const colour = v.signed && value < 0 ? AWAY : TOWARDS;
+    g.append(svg("rect", { x, y: y + 2, width: Math.max(1, w), height: rowH - 6, rx: 2,
+                           fill: rgba(colour, 0.85) }));
+    g.append(svg("text", { x: labelW + barW + 4, y: y + 13 }, shown));
+    chart.append(g);
+  });
+  if (v.signed) chart.append(svg("line", { x1: labelW + barW / 2, x2: labelW + barW / 2, y1: 0,
+                                           y2: height, stroke: "#999" }));
+  return section(v, chart);
+}
+
+function cell(value, column) {
+  const td = el("td");
+  if (value === null || value === undefined) return td;
+  if (typeof value === "boolean" || column.type === "bool") {
+    td.textContent = value ? "yes" : "no";
+    td.className = value ? "yes" : "no";
+  } else if (typeof value === "number") {
+    const format = { signed: "signed", percent: "percent", count: "count" }[column.type] ||
+      (column.type === "auto" && Number.isInteger(value) ? "count" : "fixed");
+    td.textContent = number(value, format, column.digits);
+    td.className = "num" + (column.type === "signed" && Math.abs(value) >= 0.01
+                            ? (value > 0 ? " up" : " down") : "");
+  } else {
+    td.textContent = String(value);
+    if (column.type === "text") { td.className = "long"; td.title = String(value); }
+  }
+  return td;
+}
+
+function table(v) {
+  if (!v.rows.length) return null;
+  const t = el("table", { class: "grid" });
+  if (v.columns.some((c) => c.name)) {
+    t.append(el("tr", {}, ...v.columns.map((c) => el("th", { text: c.name }))));
+  }
+  for (const row of v.rows) t.append(el("tr", {}, ...row.map((x, i) => cell(x, v.columns[i]))));
+  return section(v, el("div", { class: "scroll" }, t));
+}
+
+function heatmap(v) {
+  const n = Math.min(v.rows.length, 30), m = Math.min(v.columns.length, 30);
+  const cellSize = Math.max(10, Math.min(22, Math.floor(420 / Math.max(1, m))));
   const pad = 90;
-  const size = pad + n * cell;
   let max = 1e-9;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) max = Math.max(max, matrix[i][j] || 0);
-  const chart = svg("svg", { class: "chart heat", viewBox: `0 0 ${size} ${size}`, width: size,
-                             height: size, role: "img" });
-  for (let i = 0; i < n; i++) {
-    const short = (w) => (w.length > 12 ? w.slice(0, 11) + "…" : w);
-    chart.append(svg("text", { x: pad - 4, y: pad + i * cell + cell * 0.7, "text-anchor": "end" },
-                     short(words[i])));
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) max = Math.max(max, v.values[i][j] || 0);
+  const w = pad + m * cellSize, h = pad + n * cellSize;
+  const chart = svg("svg", { class: "chart heat", viewBox: `0 0 ${w} ${h}`, width: w, height: h,
+                             role: "img" });
+  const short = (s) => (s.length > 12 ? s.slice(0, 11) + "…" : s);
+  for (let j = 0; j < m; j++) {
     chart.append(svg("text", { x: 0, y: 0, "text-anchor": "start",
-                               transform: `translate(${pad + i * cell + cell * 0.7}, ${pad - 4}) rotate(-60)` },
-                     short(words[i])));
-    for (let j = 0; j < n; j++) {
-      const v = matrix[i][j] || 0;
-      const rect = svg("rect", { x: pad + j * cell, y: pad + i * cell, width: cell - 1,
-                                 height: cell - 1, fill: rgba(AWAY, 0.04 + 0.96 * (v / max)) });
-      rect.append(svg("title", {}, `${words[i]} → ${words[j]}: ${fmt(v, 3)}`));
+                               transform: `translate(${pad + j * cellSize + cellSize * 0.7}, ${pad - 4}) rotate(-60)` },
+                     short(v.columns[j])));
+  }
+  for (let i = 0; i < n; i++) {
+    chart.append(svg("text", { x: pad - 4, y: pad + i * cellSize + cellSize * 0.7, "text-anchor": "end" },
+                     short(v.rows[i])));
+    for (let j = 0; j < m; j++) {
+      const x = v.values[i][j];
+      const rect = svg("rect", { x: pad + j * cellSize, y: pad + i * cellSize, width: cellSize - 1,
+                                 height: cellSize - 1,
+                                 fill: rgba(AWAY, x === null ? 0 : 0.04 + 0.96 * (x / max)) });
+      rect.append(svg("title", {}, `${v.rows[i]} → ${v.columns[j]}: ${number(x, v.format, v.digits)}`));
       chart.append(rect);
     }
   }
-  return chart;
+  return section(v, chart);
 }
 
-function confusion(matrix) {
-  const labels = Object.keys(matrix);
-  const cols = [...new Set(labels.flatMap((g) => Object.keys(matrix[g])))];
-  const table = el("table", { class: "confusion" });
-  table.append(el("tr", {}, el("th", { text: "gold \\ predicted" }),
-                  ...cols.map((c) => el("th", { text: c }))));
-  for (const g of labels) {
-    table.append(el("tr", {}, el("th", { text: g }),
-                    ...cols.map((c) => el("td", { text: String(matrix[g][c] ?? 0) }))));
+function matrix(v) {
+  if (!v.rows.length || !v.columns.length) return null;
+  if (!v.show_values) return heatmap(v);
+  let max = 1e-9;
+  for (const row of v.values) for (const x of row) if (typeof x === "number") max = Math.max(max, Math.abs(x));
+  const corner = [v.row_title, v.column_title].filter(Boolean).join(" \\ ");
+  const t = el("table", { class: "grid matrix" });
+  t.append(el("tr", {}, el("th", { text: corner }), ...v.columns.map((c) => el("th", { text: c }))));
+  v.rows.forEach((name, i) => {
+    const cells = v.columns.map((c, j) => {
+      const x = v.values[i][j];
+      const td = el("td", { class: "num" + (v.diagonal && name === c ? " diag" : ""),
+                            text: number(x, v.format, v.digits) });
+      if (typeof x === "number") td.style.backgroundColor = rgba(AWAY, 0.5 * Math.abs(x) / max);
+      return td;
+    });
+    t.append(el("tr", {}, el("th", { text: name }), ...cells));
+  });
+  return section(v, el("div", { class: "scroll" }, t));
+}
+
+function diffWords(before, after) {
+  // the after text, words not in `before` inserted (<ins>), words dropped shown struck (<del>)
+  const a = before.split(/\s+/).filter(Boolean), b = after.split(/\s+/).filter(Boolean);
+  const lcs = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) {
+    lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   }
-  return table;
-}
-
-function section(title, ...nodes) {
-  return el("div", { class: "viz" }, el("h3", { text: title }), ...nodes);
-}
-
-function renderResult(r) {
-  switch (r.tool) {
-    case "attribute": {
-      const top = (r.top || []).map((w) => ({ label: w.word, value: w.score }));
-      return el("div", {},
-        section(`Word importance (${r.method}, ${r.unit || "score"} towards ${r.label})`,
-                highlighted(r), legend(r.label, r.contrast)),
-        top.length ? section("Top words", barChart(top, { signedBars: true, digits: 3 })) : null);
-    }
-    case "attention":
-      if (!r.words || !r.matrix || !r.matrix.length) return null;
-      return section(`Attention (${r.mode}; row = from, column = to)`, heatmap(r.words, r.matrix));
-    case "performance": {
-      const out = [];
-      for (const s of r.scores || []) {
-        const bars = [];
-        if (typeof s.accuracy === "number") bars.push({ label: "accuracy", value: s.accuracy });
-        for (const [label, sc] of Object.entries(s.per_label || {})) {
-          if (typeof sc.precision === "number") bars.push({ label: `${label} precision`, value: sc.precision });
-          if (typeof sc.recall === "number") bars.push({ label: `${label} recall`, value: sc.recall });
-        }
-        if (bars.length) out.push(section(`Performance: ${s.phrase || s.split} (${s.n} items)`,
-                                          barChart(bars, { max: 1 })));
-        if (s.confusion && Object.keys(s.confusion).length) out.push(confusion(s.confusion));
-      }
-      return out.length ? el("div", {}, ...out) : null;
-    }
-    case "global_importance":
-      return el("div", {}, ...(r.labels || []).filter((l) => (l.towards || []).length).map((l) =>
-        section(`Words pushing towards ${l.label} (${r.method}, ${r.sample_size} items)`,
-                barChart(l.towards.map((w) => ({ label: w.word, value: w.total })), { digits: 2 }))));
-    case "keywords":
-      return el("div", {}, ...Object.entries(r.distinctive || {}).filter(([, ws]) => ws.length)
-        .map(([label, ws]) => section(`Words typical of ${label} (share of items)`,
-          barChart(ws.map((w) => ({ label: w.word, value: w.share }))))));
-    case "layer_predictions":
-      if (!(r.layers || []).length) return null;
-      return section(`Probability of ${r.followed} layer by layer`,
-        barChart(r.layers.map((l) => ({ label: `layer ${l.layer}: ${l.top}`, value: l.prob })),
-                 { max: 1 }));
-    default:
-      return null;
+  const out = el("span");
+  const put = (node) => { if (out.childNodes.length) out.append(" "); out.append(node); };
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) { put(b[j]); i++; j++; }
+    else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) put(el("del", { text: a[i++] }));
+    else put(el("ins", { text: b[j++] }));
   }
+  return out;
+}
+
+function textPairs(v) {
+  const said = (label, value) => (label === null && value === null ? null
+    : el("span", { class: "said", text: [label, number(value, "fixed", v.digits)].filter(Boolean).join(" ") }));
+  return section(v, ...v.pairs.map((p) => el("div", { class: "pair" },
+    p.note ? el("p", { class: "pair-note", text: p.note }) : null,
+    el("div", { class: "before" }, el("span", { class: "tag", text: "before" }), p.before,
+       said(p.before_label ?? null, p.before_value ?? null)),
+    el("div", { class: "after" }, el("span", { class: "tag", text: "after" }),
+       p.changed ? diffWords(p.before, p.after) : p.after,
+       said(p.after_label ?? null, p.after_value ?? null)))));
+}
+
+const VIEWS = { word_scores: wordScores, bars, table, matrix, text_pairs: textPairs };
+
+function renderViews(r) {
+  const drawn = [];
+  for (const v of r.views || []) {
+    const draw = VIEWS[v.kind];
+    if (!draw) continue;  // a kind this page does not know yet: the answer's words still say it
+    try { const node = draw(v); if (node) drawn.push(node); }
+    catch (e) { console.warn("could not draw a view", v.kind, e); }
+  }
+  return drawn.length ? el("div", { class: "views" }, ...drawn) : null;
 }
 
 function callsDetails(answer) {
@@ -285,8 +341,8 @@ function renderAnswer(answer, feedback) {
                              "data-turn": answer.turn || "" });
   bubble.append(el("p", { text: answer.text }));
   for (const r of answer.results || []) {
-    try { const viz = renderResult(r); if (viz) bubble.append(viz); }
-    catch (e) { console.warn("could not draw", r.tool, e); }
+    const viz = renderViews(r);
+    if (viz) bubble.append(viz);
   }
   const details = callsDetails(answer);
   if (details) bubble.append(details);
