@@ -1,19 +1,18 @@
-"""The one module that imports langchain: chat models from a spec, one bounded call, a fake model.
+"""The one module that imports langchain (besides its test double, `testing.py`): chat models
+from a spec, and one bounded call.
 
 Everything else in the agent talks to `ChatClient.complete(messages, tools) -> LLMReply` with plain
 dicts, so the planner and writer stay testable and the provider stays swappable (any langchain
 chat model via `init_chat_model`, or an OpenAI-compatible server through `ChatOpenAI`).
-`FakeToolChatModel` is part of the product: a scripted chat model whose `bind_tools` works, for
-tests and demos (langchain's own fakes raise NotImplementedError on `bind_tools`).
+A scripted chat model for tests and demos lives in `testing.py` (`FakeToolChatModel`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import logging
-import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +24,7 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
-from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import Field
 
 from saywhy.tools.errors import SystemFailure
 
@@ -242,84 +239,3 @@ def _reply(message: AIMessage) -> LLMReply:
 
 def _new_id() -> str:
     return "call_" + uuid.uuid4().hex[:12]
-
-
-# ---- a scripted chat model for tests and demos -----------------------------------------------
-Scripted = (AIMessage | str | dict[str, Any] | list[dict[str, Any]] | BaseException
-            | Callable[..., Any])
-
-
-def tool_call(name: str, args: dict[str, Any] | None = None, *, id: str | None = None,
-              content: str = "") -> AIMessage:
-    """An AIMessage calling one tool; for scripting `FakeToolChatModel`."""
-    return AIMessage(content=content, tool_calls=[{"name": name, "args": args or {},
-                                                   "id": id or _new_id(), "type": "tool_call"}])
-
-
-def _as_message(item: Scripted) -> AIMessage | BaseException | Callable[..., Any]:
-    if isinstance(item, AIMessage | BaseException):
-        return item
-    if isinstance(item, str):
-        return AIMessage(content=item)
-    if isinstance(item, dict):
-        return tool_call(item["name"], item.get("args"), id=item.get("id"))
-    if isinstance(item, list):
-        return AIMessage(content="", tool_calls=[
-            {"name": c["name"], "args": c.get("args") or {}, "id": c.get("id") or _new_id(),
-             "type": "tool_call"} for c in item])
-    if callable(item):
-        return item
-    raise TypeError(f"cannot script {type(item).__name__}")
-
-
-class FakeToolChatModel(BaseChatModel):
-    """Replays a queue of responses; records every call in `history` (messages and bound tools).
-
-    `enqueue()` takes AIMessages, strings (a text reply), `{"name", "args"}` dicts (a tool call),
-    lists of them (parallel calls), exceptions (raised, to test failures) or callables
-    `f(messages) -> AIMessage`. With the queue empty it answers `default`, or raises.
-    """
-
-    queue: list[Any] = Field(default_factory=list)
-    history: list[dict[str, Any]] = Field(default_factory=list)
-    default: str | None = None
-    delay: float = 0.0
-
-    @property
-    def _llm_type(self) -> str:
-        return "saywhy-fake-tool-chat"
-
-    def enqueue(self, *responses: Scripted) -> FakeToolChatModel:
-        self.queue.extend(_as_message(r) for r in responses)
-        return self
-
-    def bind_tools(self, tools: Sequence[Any], *, tool_choice: str | None = None,
-                   **kwargs: Any) -> Any:
-        formatted = [convert_to_openai_tool(t) for t in tools]
-        if tool_choice is not None:
-            kwargs["tool_choice"] = tool_choice
-        return self.bind(tools=formatted, **kwargs)
-
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
-        self.history.append({"messages": list(messages), "tools": kwargs.get("tools") or []})
-        if self.delay:
-            time.sleep(self.delay)
-        if not self.queue:
-            if self.default is None:
-                raise RuntimeError("FakeToolChatModel has no scripted responses left")
-            item: Any = AIMessage(content=self.default)
-        else:
-            item = self.queue.pop(0)
-        if isinstance(item, BaseException):
-            raise item
-        if callable(item) and not isinstance(item, AIMessage):
-            item = _as_message(item(messages))
-        return ChatResult(generations=[ChatGeneration(message=item)])
-
-    @property
-    def last_tools(self) -> list[str]:
-        """Names of the tools bound on the most recent call."""
-        if not self.history:
-            return []
-        return [t["function"]["name"] for t in self.history[-1]["tools"]]

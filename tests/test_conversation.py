@@ -14,11 +14,12 @@ import pytest
 from saywhy.agent.answer import Answer
 from saywhy.agent.compose import build_conversation
 from saywhy.agent.conversation import Conversation
-from saywhy.agent.llm import ChatClient, FakeToolChatModel, LLMUnavailable, tool_call
+from saywhy.agent.llm import ChatClient, LLMUnavailable
 from saywhy.agent.planner.base import Plan, ToolCall
 from saywhy.agent.planner.llm import LLMPlanner
 from saywhy.agent.settings import Settings, get_settings, load_settings
 from saywhy.agent.state import DialogueState
+from saywhy.agent.testing import FakeToolChatModel, tool_call
 from saywhy.agent.writer.llm import LLMWriter
 from saywhy.tools import registry
 from saywhy.tools.context import Subset, ToolContext

@@ -11,17 +11,16 @@ import pytest
 
 from saywhy.agent.llm import (
     ChatClient,
-    FakeToolChatModel,
     LLMUnavailable,
     make_chat_model,
     parse_llm_spec,
-    tool_call,
 )
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.planner.llm import NOTICE, LLMPlanner
 from saywhy.agent.state import DialogueState
-from saywhy.tools.turn import Limits
+from saywhy.agent.testing import FakeToolChatModel, tool_call
 from saywhy.tools.errors import CancelledByUser, ToolArgsError
+from saywhy.tools.turn import Limits
 
 
 class FixedPlanner:

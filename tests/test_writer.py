@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from pydantic import ConfigDict, Field
 
-from saywhy.agent.llm import ChatClient, FakeToolChatModel
+from saywhy.agent.llm import ChatClient
 from saywhy.agent.planner.base import ToolCall
 from saywhy.agent.state import DialogueState
+from saywhy.agent.testing import FakeToolChatModel
 from saywhy.agent.writer.base import WriteRequest, subset_phrase
 from saywhy.agent.writer.embedded import EmbeddedWriter
 from saywhy.agent.writer.grounding import Sources, check, numbers_in, quotes_in
