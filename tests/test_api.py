@@ -265,8 +265,8 @@ def test_timeout_is_504_and_the_conversation_stays_usable(tiny_ctx: ToolContext,
 
 def test_a_timed_out_turn_stops_at_its_next_check_and_frees_its_worker(
         tiny_ctx: ToolContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from saywhy.agent.cli_worker import install_test_delay
     from saywhy.tools.registry import Tool
+    from tests.slow_tools import slowed
 
     need_planner()
     app = make_app(tiny_ctx, tmp_path, request_timeout=60.0)
@@ -275,10 +275,8 @@ def test_a_timed_out_turn_stops_at_its_next_check_and_frees_its_worker(
         cid = new(c)
         ask(c, new(c), PREDICT)  # warm the planner up under the generous budget
         fast = Tool.run
-        monkeypatch.setattr(Tool, "run", fast)  # undone after the test
-        monkeypatch.setenv("SAYWHY_TEST_SLOW_TOOL_SECONDS", "120")  # with a check every 50 ms
-        monkeypatch.setenv("SAYWHY_TEST_SLOW_TOOL", "predict")
-        install_test_delay()
+        # undone after the test; a check every 50 ms
+        monkeypatch.setattr(Tool, "run", slowed(fast, 120, {"predict"}))
         work.timeout = 0.5
         is_error(c.post(f"/api/v1/conversations/{cid}/messages", json={"text": PREDICT}),
                  504, "tool_timeout")

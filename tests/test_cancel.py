@@ -18,16 +18,17 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from saywhy.agent import cli_worker
 from saywhy.agent.conversation import Conversation
 from saywhy.agent.planner.base import Plan, ToolCall
 from saywhy.agent.state import DialogueState
+from saywhy.agent.terminal import worker
 from saywhy.server.limits import WorkQueue
 from saywhy.tools import counterfactual, registry
 from saywhy.tools.context import ToolContext
-from saywhy.tools.turn import Limits
 from saywhy.tools.errors import CancelledByUser, ToolTimeout, http_status
 from saywhy.tools.registry import Result, Tool, ToolArgs
+from saywhy.tools.turn import Limits
+from tests.slow_tools import slowed
 
 SLOW_STEPS = 2000  # the slow tool's length in 10 ms steps: 20 s if nothing stops it
 
@@ -194,26 +195,19 @@ def test_ctrl_c_in_the_repl_stops_the_turn_at_its_next_check(tiny_ctx: ToolConte
                                                              slow_tool: SlowTool,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
-    interrupts: list[Any] = []
-
-    def no_interrupt(*args: Any) -> bool:  # record the fallback instead of using it
-        interrupts.append(args)
-        return False
-
     def press_ctrl_c() -> None:  # a moment after the tool started, as a person would
         time.sleep(0.2)
         _thread.interrupt_main()
 
-    monkeypatch.setattr(cli_worker, "interrupt", no_interrupt)
     conv = Conversation(ctx=tiny_ctx, planner=Planner(
         [("predict", {"id": 3})], [("t_slow", {})], [("predict", {"id": 1})]))
     conv.ask("review 3?")
     before = conv.state.model_dump()
     out = io.StringIO()
-    runner = cli_worker.TurnRunner(Console(file=out))
+    runner = worker.TurnRunner(Console(file=out))
     when(slow_tool.started, press_ctrl_c)
     assert runner.ask(conv, "slowly") is None
-    assert interrupts == []  # the event stopped it: no async exception was needed
+    assert not hasattr(worker, "interrupt")  # the event stopped it: there is no other way
     assert slow_tool.steps < SLOW_STEPS and "Cancelled" in out.getvalue()
     assert conv.state.model_dump() == before
     assert runner.ask(conv, "review 1?").kind == "answer"
@@ -221,10 +215,7 @@ def test_ctrl_c_in_the_repl_stops_the_turn_at_its_next_check(tiny_ctx: ToolConte
 
 def test_the_slow_tool_hook_checks_the_turn(tiny_ctx: ToolContext,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Tool, "run", Tool.run)  # undone after the test
-    monkeypatch.setenv(cli_worker.SLOW_ENV, "30")
-    monkeypatch.setenv(cli_worker.SLOW_TOOLS_ENV, "model_info")
-    cli_worker.install_test_delay()
+    monkeypatch.setattr(Tool, "run", slowed(Tool.run, 30, {"model_info"}))  # undone after
     naps: list[float] = []
     real_sleep = time.sleep
 

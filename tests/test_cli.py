@@ -11,8 +11,8 @@ import pytest
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from typer.testing import CliRunner
 
-from saywhy.agent import cli_parse
-from saywhy.agent.cli import app
+from saywhy.agent.terminal import parse as cli_parse
+from saywhy.agent.terminal.app import app
 from tests.conftest import REAL_HOME
 
 ESC = re.compile(r"\x1b\[")
@@ -85,7 +85,7 @@ def test_usage_errors_exit_non_zero(tmp_path: Path) -> None:
 def test_eval_of_a_missing_module_says_so() -> None:
     from typer import Exit
 
-    from saywhy.agent.cli_misc import run_module
+    from saywhy.agent.terminal.evals import run_module
 
     with pytest.raises(Exit):
         run_module("saywhy.evals.no_such_eval", [])

@@ -1,104 +1,261 @@
-"""The REPL: Ctrl-C cancellation of a running turn (unit, with a fake conversation), and the real
+"""The REPL: Ctrl-C stopping a running turn through its cancel event (unit, on the tiny model
+with scripted plans and real SIGINTs), progress drawn from `on_progress`, and the real
 `saywhy chat` on demo-sentiment driven in a pseudo-terminal (integration): two questions with a
 follow-up, /state, Ctrl-C during a slow tool, /export, Ctrl-D."""
 
 from __future__ import annotations
 
-import _thread
 import io
 import os
 import re
-import shutil
+import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.console import Console
 
-from saywhy.agent.cli_worker import Cancelled, TurnRunner, install_test_delay, interrupt
+from saywhy.agent.conversation import Conversation
+from saywhy.agent.planner.base import Plan, ToolCall
 from saywhy.agent.state import DialogueState, Turn
+from saywhy.agent.terminal.progress import ProgressBoard
+from saywhy.agent.terminal.repl import ctrl_c_interrupts
+from saywhy.agent.terminal.worker import TurnRunner
+from saywhy.tools import registry
+from saywhy.tools.context import ToolContext
+from saywhy.tools.registry import Result, Tool, ToolArgs
+from saywhy.tools.turn import ProgressEvent
 from tests.conftest import REAL_HOME
+from tests.slow_tools import slowed
+
+REPO = Path(__file__).resolve().parents[1]
 
 
-class BusyConversation:
-    """Stands in for Conversation: ask() changes the state, then spins in a Python loop."""
+class QuickConversation:
+    """Stands in for Conversation: ask() changes the state and answers at once."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self) -> None:
         self.state = DialogueState()
-        self.ctx = type("Ctx", (), {"subset": None})()
-        self.seconds = seconds
-        self.finished = False
-        self.started = threading.Event()
 
-    def ask(self, text: str, *, cancel: threading.Event | None = None) -> str:
-        # ignores `cancel` on purpose: a loop without checks needs the async-exception fallback
+    def ask(self, text: str, **turn: Any) -> str:
         self.state.focus_id = 99
         self.state.history.append(Turn(question=text, answer=""))
-        self.started.set()
-        end = time.monotonic() + self.seconds
-        while time.monotonic() < end:
-            pass
-        self.finished = True
         return f"answer to {text}"
 
 
-def _press_ctrl_c_after(conv: BusyConversation, delay: float) -> None:
-    def press() -> None:
-        conv.started.wait(5)
-        time.sleep(delay)
-        _thread.interrupt_main()
-
-    threading.Thread(target=press, daemon=True).start()
-
-
 def test_turn_runner_returns_the_answer() -> None:
-    conv = BusyConversation(0.0)
+    conv: Any = QuickConversation()
     assert TurnRunner(Console(file=io.StringIO())).ask(conv, "hi") == "answer to hi"
     assert conv.state.focus_id == 99 and len(conv.state.history) == 1
 
 
-def test_ctrl_c_cancels_the_running_turn_and_restores_the_state() -> None:
-    conv = BusyConversation(30.0)
-    conv.state.focus_id = 7
-    out = io.StringIO()
-    runner = TurnRunner(Console(file=out))
-    _press_ctrl_c_after(conv, 0.2)
-    assert runner.ask(conv, "slow") is None
-    runner.wait_idle()
-    assert not conv.finished  # the loop was interrupted, not run to its end
-    assert conv.state.focus_id == 7 and conv.state.history == []
-    assert "Cancelled" in out.getvalue()
-    assert runner.ask(BusyConversation(0.0), "next") == "answer to next"  # still usable
-
-
 def test_errors_from_the_turn_reach_the_caller() -> None:
-    class Failing(BusyConversation):
-        def ask(self, text: str, *, cancel: threading.Event | None = None) -> str:
+    class Failing(QuickConversation):
+        def ask(self, text: str, **turn: Any) -> str:
             raise ValueError("boom")
 
+    failing: Any = Failing()
     with pytest.raises(ValueError, match="boom"):
-        TurnRunner(Console(file=io.StringIO())).ask(Failing(0), "x")
+        TurnRunner(Console(file=io.StringIO())).ask(failing, "x")
 
 
-def test_interrupt_is_held_back_while_a_thread_is_not_alive() -> None:
-    t = threading.Thread(target=lambda: None)
-    assert interrupt(t, Cancelled) is False
+# ---- Ctrl-C on a real conversation turn ------------------------------------------------------
+class Planner:
+    """Returns the given plans in order."""
+
+    name = "scripted"
+
+    def __init__(self, *plans: list[tuple[str, dict[str, Any]]]) -> None:
+        self.plans = [Plan(calls=[ToolCall(tool=t, args=a) for t, a in p]) for p in plans]
+
+    def plan(self, text: str, state: DialogueState) -> Plan:
+        return self.plans.pop(0)
 
 
-def test_slow_tool_hook_is_off_by_default_and_filters_by_name(monkeypatch: pytest.MonkeyPatch,
-                                                              tiny_ctx: Any) -> None:
-    from saywhy.tools import registry
-    from saywhy.tools.registry import Tool
+class NoArgs(ToolArgs):
+    pass
 
-    monkeypatch.delenv("SAYWHY_TEST_SLOW_TOOL_SECONDS", raising=False)
-    assert install_test_delay() == 0.0
-    monkeypatch.setattr(Tool, "run", Tool.run)  # undone after the test
-    monkeypatch.setenv("SAYWHY_TEST_SLOW_TOOL_SECONDS", "0.3")
-    monkeypatch.setenv("SAYWHY_TEST_SLOW_TOOL", "model_info")
-    assert install_test_delay() == 0.3
+
+class Done(Result):
+    def summary(self) -> str:
+        return "The test tool finished."
+
+
+class Checking:
+    """Works in 10 ms steps with a `ctx.check()` before each (2,000 of them: 20 s)."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.cancelled_during = 0  # steps during which the turn's cancel event was set
+        self.started = threading.Event()
+
+    def __call__(self, ctx: ToolContext, args: NoArgs) -> Done:
+        for _ in range(2000):
+            ctx.check()
+            self.started.set()
+            time.sleep(0.01)
+            self.steps += 1
+            self.cancelled_during += ctx.limits.cancelled
+        return Done()
+
+
+class Uncheckable:
+    """One long step without checks (a long forward pass), then done."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.started = threading.Event()
+        self.finished = threading.Event()
+
+    def __call__(self, ctx: ToolContext, args: NoArgs) -> Done:
+        self.started.set()
+        time.sleep(self.seconds)
+        self.finished.set()
+        return Done()
+
+
+class Counting:
+    """Reports its progress over 20 steps of 30 ms."""
+
+    def __call__(self, ctx: ToolContext, args: NoArgs) -> Done:
+        for i in range(20):
+            ctx.progress(i, 20, "Counting 20 things (once)")
+            time.sleep(0.03)
+        ctx.progress(20, 20, "Counting 20 things (once)")
+        return Done()
+
+
+def _register(monkeypatch: pytest.MonkeyPatch, name: str, fn: Any) -> Any:
+    registry.names()  # load the real tools first
+    monkeypatch.setitem(registry._REGISTRY, name, Tool(name=name, args_model=NoArgs, fn=fn))
+    return fn
+
+
+@pytest.fixture
+def sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored, as a process started in the background by a non-interactive shell
+    inherits it: the runner must take Ctrl-C over by itself, and a stray press does nothing."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def press_ctrl_c(when: threading.Event, *delays: float) -> threading.Thread:
+    """From another thread, once `when` is set: a real SIGINT after each delay."""
+    def press() -> None:
+        when.wait(10)
+        for delay in delays:
+            time.sleep(delay)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=press, daemon=True)
+    thread.start()
+    return thread
+
+
+def _conversation(tiny_ctx: ToolContext, *plans: list[tuple[str, dict[str, Any]]]
+                  ) -> tuple[Conversation, dict[str, Any]]:
+    """A conversation that has answered "review 3?", and its state as it is then."""
+    conv = Conversation(ctx=tiny_ctx, planner=Planner([("predict", {"id": 3})], *plans))
+    conv.ask("review 3?")
+    return conv, conv.state.model_dump()
+
+
+def test_ctrl_c_stops_a_turn_whose_tool_checks_within_one_check(
+        tiny_ctx: ToolContext, monkeypatch: pytest.MonkeyPatch, sigint_ignored: None) -> None:
+    tool = _register(monkeypatch, "t_checking", Checking())
+    conv, before = _conversation(tiny_ctx, [("predict", {"id": 5}), ("t_checking", {})],
+                                 [("predict", {"id": 1})])
+    out = io.StringIO()
+    runner = TurnRunner(Console(file=out))
+    press_ctrl_c(tool.started, 0.2)
+    started = time.monotonic()
+    assert runner.ask(conv, "review 5, slowly") is None
+    assert time.monotonic() - started < 5 and tool.steps < 2000
+    assert tool.cancelled_during <= 1  # the first check after Ctrl-C stopped it
+    assert "Cancelled" in out.getvalue()
+    assert conv.state.model_dump() == before  # restored by Conversation.ask itself
+    assert runner.ask(conv, "review 1?").kind == "answer"  # the next turn is not poisoned
+
+
+def _abandon(tiny_ctx: ToolContext, monkeypatch: pytest.MonkeyPatch, out: io.StringIO
+             ) -> tuple[TurnRunner, Conversation, dict[str, Any], Uncheckable]:
+    """A turn stuck in a long step without checks; Ctrl-C twice: the runner stops waiting."""
+    tool = _register(monkeypatch, "t_long", Uncheckable(3.0))
+    conv, before = _conversation(tiny_ctx, [("predict", {"id": 5}), ("t_long", {})],
+                                 [("predict", {"id": 1})])
+    runner = TurnRunner(Console(file=out, force_terminal=True, width=100), spinner_after=0.0)
+    press_ctrl_c(tool.started, 0.2, 0.3)
+    started = time.monotonic()
+    assert runner.ask(conv, "review 5, slowly") is None
+    assert time.monotonic() - started < 2.5 and not tool.finished.is_set()  # did not wait
+    assert "Cancelling" in out.getvalue() and "Stopped waiting" in out.getvalue()
+    return runner, conv, before, tool
+
+
+def test_a_second_ctrl_c_stops_waiting_and_the_answer_is_dropped(
+        tiny_ctx: ToolContext, monkeypatch: pytest.MonkeyPatch, sigint_ignored: None) -> None:
+    runner, conv, before, tool = _abandon(tiny_ctx, monkeypatch, io.StringIO())
+    assert not runner.idle()
+    assert tool.finished.wait(10)
+    assert runner.wait_idle() and runner.idle()
+    assert conv.state.model_dump() == before  # its answer dropped, the state as it was
+
+
+def test_the_next_turn_waits_for_an_abandoned_one(
+        tiny_ctx: ToolContext, monkeypatch: pytest.MonkeyPatch, sigint_ignored: None) -> None:
+    out = io.StringIO()
+    runner, conv, before, tool = _abandon(tiny_ctx, monkeypatch, out)
+    answer = runner.ask(conv, "review 1?")  # at once: the abandoned turn is still running
+    assert tool.finished.is_set()
+    assert "Waiting for the cancelled question to finish" in out.getvalue()
+    assert answer is not None and answer.kind == "answer" and conv.state.focus == {"id": 1}
+    assert [t.question for t in conv.state.history] == ["review 3?", "review 1?"]
+
+
+def test_the_repl_turns_ctrl_c_into_keyboard_interrupt_whatever_it_inherited(
+        sigint_ignored: None) -> None:
+    with pytest.raises(KeyboardInterrupt), ctrl_c_interrupts():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1.0)  # the handler runs in this thread, at its next bytecode
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # given back afterwards
+
+
+# ---- progress ------------------------------------------------------------------------------
+def test_the_board_shows_the_stage_and_a_bar_per_long_loop() -> None:
+    board = ProgressBoard("Thinking", "(Ctrl-C cancels)")
+    board.report(ProgressEvent("running", "running predict, performance"))
+    board.report(ProgressEvent("tool", "Predicting 12,808 texts (once)", 2560, 12808))
+    console = Console(record=True, width=120, color_system=None)
+    console.print(board)
+    shown = console.export_text()
+    assert "Running predict, performance" in shown and "(Ctrl-C cancels)" in shown
+    assert "Predicting 12,808 texts (once)" in shown and "2,560/12,808" in shown
+    board.report(ProgressEvent("writing", "writing the answer"))  # a new stage: loops are over
+    console.print(board)
+    shown = console.export_text()
+    assert "Writing the answer" in shown and "Predicting" not in shown
+
+
+def test_a_turn_draws_its_progress_from_on_progress(tiny_ctx: ToolContext,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _register(monkeypatch, "t_counting", Counting())
+    conv = Conversation(ctx=tiny_ctx, planner=Planner([("t_counting", {})]))
+    out = io.StringIO()
+    runner = TurnRunner(Console(file=out, force_terminal=True, width=100), spinner_after=0.0)
+    assert runner.ask(conv, "count") is not None
+    assert "Counting 20 things (once)" in out.getvalue() and "/20" in out.getvalue()
+
+
+def test_slow_tools_nap_briefly_and_only_the_named_ones(monkeypatch: pytest.MonkeyPatch,
+                                                        tiny_ctx: Any) -> None:
+    monkeypatch.setattr(Tool, "run", slowed(Tool.run, 0.3, {"model_info"}))  # undone after
     naps: list[float] = []
     real_sleep = time.sleep
 
@@ -124,9 +281,10 @@ def _need_chat_assets() -> None:
         pytest.skip("the demo corpus is missing; run `make setup`")
 
 
-def _saywhy() -> str:
-    exe = Path(sys.executable).with_name("saywhy")
-    return str(exe) if exe.exists() else shutil.which("saywhy") or "saywhy"
+def _default_sigint() -> None:
+    """In the child: Ctrl-C as a terminal user gets it, even when the tests were started from
+    a shell that ignores SIGINT (the child would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.mark.integration
@@ -134,11 +292,11 @@ def test_chat_session_in_a_terminal(_saywhy_home: Path, tmp_path: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     _need_chat_assets()
     env = {**os.environ, "SAYWHY_HOME": str(_saywhy_home), "PROMPT_TOOLKIT_NO_CPR": "1",
-           "SAYWHY_TEST_SLOW_TOOL_SECONDS": "60", "SAYWHY_TEST_SLOW_TOOL": "model_info",
            "TERM": "xterm", "COLUMNS": "120", "LINES": "40"}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(_saywhy(), ["chat"], env=env, encoding="utf-8", timeout=180,
-                          dimensions=(40, 120))
+    child = pexpect.spawn(sys.executable, ["-m", "tests.slow_tools", "model_info=60", "chat"],
+                          env=env, cwd=str(REPO), encoding="utf-8", timeout=180,
+                          dimensions=(40, 120), preexec_fn=_default_sigint)
     screen = io.StringIO()
     child.logfile_read = screen
     try:
@@ -164,7 +322,7 @@ def test_chat_session_in_a_terminal(_saywhy_home: Path, tmp_path: Path) -> None:
         child.expect(PROMPT)
 
         child.sendline("what model is this?")  # model_info sleeps 60 s: cancel it
-        child.expect("Thinking")
+        child.expect("Running model_info")
         child.sendintr()
         child.expect("Cancelled", timeout=30)
         child.expect(PROMPT)
@@ -201,7 +359,7 @@ def test_chat_reads_plain_lines_from_a_pipe(tmp_path: Path) -> None:
         pytest.skip("the MiniLM asset (offline planner) is missing; run `make setup`")
     from typer.testing import CliRunner
 
-    from saywhy.agent.cli import app
+    from saywhy.agent.terminal.app import app
     from tests.tiny import tiny_classifier_parts, tiny_frame
 
     model, tokenizer = tiny_classifier_parts()

@@ -1,5 +1,6 @@
 """The REPL's slash commands. Each handler takes the Repl and the rest of the line; returning
-"quit" ends the session."""
+"quit" ends the session. A command that reads or replaces the conversation first lets a
+cancelled question that is still finishing end (Ctrl-C skips the command instead)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,18 @@ from saywhy.tools.errors import UserError
 if TYPE_CHECKING:
     from .repl import Repl
 
+COMMANDS = {
+    "/help": "this list",
+    "/examples": "example questions for this model and data",
+    "/state": "what the conversation is about: focus, subset, model, planner",
+    "/reset": "forget the focus and the subset (the history stays)",
+    "/model [NAME]": "show the model, or load another one (a new conversation)",
+    "/data [PATH]": "show the data, or load another file (a new conversation)",
+    "/export FILE.md": "save the transcript with every result as Markdown",
+    "/quit": "leave (or Ctrl-D)",
+}
+WORDS = [c.split()[0] for c in COMMANDS] + ["/exit"]  # what the prompt completes
+
 Handler = Callable[["Repl", str], "str | None"]
 HANDLERS: dict[str, Handler] = {}
 
@@ -27,10 +40,16 @@ def command(*names: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
+def _settled(repl: Repl) -> bool:
+    """The conversation is not being changed by a cancelled question still finishing."""
+    if repl.runner.wait_idle():
+        return True
+    repl.console.print("[yellow]Skipped:[/yellow] the cancelled question is still finishing.")
+    return False
+
+
 @command("/help", "/?")
 def help_(repl: Repl, arg: str) -> None:
-    from .repl import COMMANDS
-
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="cyan")
     table.add_column()
@@ -45,8 +64,7 @@ def help_(repl: Repl, arg: str) -> None:
 def examples(repl: Repl, arg: str) -> None:
     from saywhy.tools import registry
 
-    assert repl.ctx is not None
-    result = registry.get("capabilities").run(repl.ctx, {})
+    result = registry.get("capabilities").run(repl.loaded, {})
     for sec in result.sections:
         repl.console.print(f"[bold]{escape(sec.title)}[/bold]")
         for q in sec.examples:
@@ -57,55 +75,54 @@ def examples(repl: Repl, arg: str) -> None:
 
 @command("/state")
 def state(repl: Repl, arg: str) -> None:
-    from .cli_common import state_lines
+    from .describe import state_lines
 
-    assert repl.conv is not None
-    repl.runner.wait_idle()
-    for line in state_lines(repl.conv, repl.model, repl.data, repl.planner_name()):
-        repl.console.print(escape(line))
+    if _settled(repl):
+        for line in state_lines(repl.conv, repl.model, repl.data, repl.planner_name()):
+            repl.console.print(escape(line))
 
 
 @command("/reset")
 def reset(repl: Repl, arg: str) -> None:
-    assert repl.conv is not None
-    repl.runner.wait_idle()
-    repl.conv.reset()
-    repl.console.print("Forgot the focus and the subset; the history stays (/export saves it).")
+    if _settled(repl):
+        repl.conv.reset()
+        repl.console.print("Forgot the focus and the subset; the history stays (/export saves "
+                           "it).")
 
 
 @command("/model")
 def model(repl: Repl, arg: str) -> None:
-    from .cli_common import describe_context
+    from .describe import describe_context
 
-    assert repl.ctx is not None
     if arg:
-        repl.runner.wait_idle()
+        if not _settled(repl):
+            return
         repl.load(arg, repl.data)  # --data stays; a demo brings its corpus
         repl.console.print("New conversation.")
-    repl.console.print(describe_context(repl.ctx))
+    repl.console.print(describe_context(repl.loaded))
 
 
 @command("/data")
 def data(repl: Repl, arg: str) -> None:
-    from .cli_common import describe_data
+    from .describe import describe_data
 
-    assert repl.ctx is not None
     if arg:
-        repl.runner.wait_idle()
+        if not _settled(repl):
+            return
         repl.use_data(arg)
         repl.console.print("New conversation.")
-    repl.console.print(describe_data(repl.ctx))
+    repl.console.print(describe_data(repl.loaded))
 
 
 @command("/export")
 def export(repl: Repl, arg: str) -> None:
-    assert repl.conv is not None
     if not arg:
         raise UserError("Give a file name: /export FILE.md")
     path = Path(arg).expanduser()
     if path.suffix == "":
         path = path.with_suffix(".md")
-    repl.runner.wait_idle()
+    if not _settled(repl):
+        return
     try:
         path.write_text(repl.conv.export_markdown(), encoding="utf-8")
     except OSError as exc:

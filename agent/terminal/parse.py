@@ -36,6 +36,10 @@ class PlanningContext:
     subset: Any = None
     seed: int = 0
 
+    def check(self) -> None:
+        """Nothing runs on a planning context, so nothing needs stopping (the LLM planner
+        checks its turn between rounds)."""
+
 
 def _from_config(path: Path, name: str) -> LabelsOnly | None:
     from saywhy.tools.target.loading import _kind_of
@@ -73,7 +77,7 @@ def planning_context(model: str, data: str | None, allow_pickle: bool = False) -
     """A context for the planner: labels/kind read cheaply when possible, the data loaded."""
     target = cheap_target(model)
     if target is None:
-        from .bootstrap import load_context
+        from saywhy.agent.bootstrap import load_context
 
         return load_context(model, data, allow_pickle=allow_pickle)
     from saywhy.tools.target.loading import quiet_transformers
@@ -106,7 +110,7 @@ def plan_turn(conv: Any, question: str) -> dict[str, Any]:
 def parse_questions(conv: Any, questions: list[str], *, fresh: bool) -> list[dict[str, Any]]:
     """Plan each question: all in one conversation, or (`fresh`) each from an empty state (the
     planner is reused: building one may train its intent classifier)."""
-    from .state import DialogueState
+    from saywhy.agent.state import DialogueState
 
     out = []
     for q in questions:

@@ -1,21 +1,18 @@
-"""`saywhy tool`, `assets`, `models` and `eval ...`: the commands around the conversation."""
+"""The commands around the conversation: `saywhy tool` (one explanation tool, directly),
+`assets` (the registry-fetched weights and data) and `models` (the demo targets)."""
 
 from __future__ import annotations
 
 import json
-import runpy
-import sys
-from importlib.util import find_spec
 from typing import Annotated
 
 import typer
 
 from saywhy.tools.errors import SaywhyError
 
-from .cli import DataOpt, JsonOpt, ModelOpt, PickleOpt, app, fail, load_context, log_to_file
+from .options import DataOpt, JsonOpt, ModelOpt, PickleOpt, fail, load_context, log_to_file
 
 
-@app.command()
 def assets(
     fetch: Annotated[bool, typer.Option("--fetch", help="Fetch missing assets now.")] = False,
     as_json: JsonOpt = False,
@@ -46,7 +43,6 @@ def assets(
         typer.echo(f"{'':<10} {row['path']}")
 
 
-@app.command()
 def models(
     as_json: JsonOpt = False,
     prepare: Annotated[bool, typer.Option("--prepare", help="Build demo-sentiment and convert "
@@ -65,12 +61,15 @@ def models(
     if prepare:
         from saywhy.tools.target import load_target
 
-        from .cli_common import progress_printer
+        from .progress import live_progress
+        from .render import make_console
 
+        status = make_console(stderr=True)
         try:
             for name in DEMO_MODELS:
                 typer.echo(f"preparing {name} ...", err=True)
-                load_target(name, on_progress=progress_printer())
+                with live_progress(status, f"Preparing {name}") as report:
+                    load_target(name, on_progress=report)
         except SaywhyError as exc:
             fail(exc)
     if as_json:
@@ -83,7 +82,6 @@ def models(
                "(when online).")
 
 
-@app.command()
 def tool(
     name: Annotated[str, typer.Argument(help="Tool name; `saywhy tool list` shows them.")],
     args: Annotated[str, typer.Option("--args", help="Tool arguments as JSON.")] = "{}",
@@ -104,7 +102,7 @@ def tool(
     """
     from saywhy.tools import registry
 
-    from .cli_common import settings_for
+    from .loading import settings_for
 
     log_to_file()
     try:
@@ -125,54 +123,3 @@ def tool(
     except SaywhyError as exc:
         fail(exc)
     typer.echo(json.dumps(result.to_json(), indent=2) if as_json else result.summary())
-
-
-# ---- evaluations ---------------------------------------------------------------------------
-eval_app = typer.Typer(help="Run the measured evaluations (each takes its own --help).\n\n"
-                            "Examples:\n\n  saywhy eval parse\n\n  saywhy eval bench\n\n"
-                            "  saywhy eval accuracy", no_args_is_help=True,
-                       rich_markup_mode="markdown")
-app.add_typer(eval_app, name="eval")
-EVALS = {
-    "parse": ("saywhy.evals.parse.run", "Planner accuracy on the held-out question set."),
-    "bench": ("saywhy.evals.bench", "The benchmark suite (what `make bench` runs)."),
-    "accuracy": ("saywhy.evals.accuracy", "Held-out accuracy of demo-sentiment vs a yardstick."),
-    "faithfulness": ("saywhy.evals.faithfulness", "Faithfulness of the attribution methods."),
-    "cli": ("saywhy.evals.bench_cli", "Time to first prompt, time to answer, REPL memory."),
-    "targets": ("saywhy.evals.bench_targets", "Loading and inference speed of the demo targets."),
-}
-PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True,
-                "help_option_names": []}
-
-
-def run_module(module: str, argv: list[str]) -> None:
-    """Run `python -m module argv...` in this process (exit code preserved)."""
-    try:
-        found = find_spec(module) is not None
-    except ModuleNotFoundError:
-        found = False
-    if not found:
-        typer.secho(f"saywhy: this installation has no {module} evaluation yet.", err=True,
-                    fg=typer.colors.RED)
-        raise typer.Exit(2)
-    saved = sys.argv
-    sys.argv = [module, *argv]
-    try:
-        runpy.run_module(module, run_name="__main__", alter_sys=True)
-    except SaywhyError as exc:
-        fail(exc)
-    finally:
-        sys.argv = saved
-
-
-def _eval_command(name: str, module: str, doc: str) -> None:
-    def command(ctx: typer.Context) -> None:
-        run_module(module, list(ctx.args))
-
-    command.__doc__ = f"{doc}\n\nRuns `python -m {module}`; arguments are passed on " \
-                      f"(`saywhy eval {name} --help` shows them)."
-    eval_app.command(name, context_settings=PASS_THROUGH)(command)
-
-
-for _name, (_module, _doc) in EVALS.items():
-    _eval_command(_name, _module, _doc)
