@@ -1,9 +1,10 @@
 """Follow-ups resolved against the dialogue state: "and with IG?", "what about 12?", "the others?".
 
 A follow-up repeats the previous turn's calls with what the new message changes (an input, a
-method, a label, k, a split, subset conditions, attention settings, a page); a message that
-changes something no previous call takes gets the natural tool for it (a method -> attribute on
-the focus, a layer -> attention, a split -> performance ...).
+method, a label, k, a split, subset conditions, attention settings, a page): each change goes to
+the earlier calls whose tools take that argument (their args models say so); a change no earlier
+call takes goes to the natural taker of the argument (see `catalogue.py`: a method or a label to
+the explainer on the focus, a layer to the tool taking layers, a page to the lister ...).
 """
 
 from __future__ import annotations
@@ -13,13 +14,22 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .base import ToolCall
+from .catalogue import catalogue
 from .slots.args import filter_calls
-from .slots.clause import ACCEPTS, INPUT_TOOLS, SPLIT_ARG, Clause
+from .slots.clause import Clause
 
 if TYPE_CHECKING:
     from ..state import DialogueState
 
-FILTER_KEYS = ACCEPTS["filter"] - {"negate", "combine", "reset", "min_similarity"}
+# the selector's arguments that are not conditions on the items
+NOT_CONDITIONS = frozenset({"negate", "combine", "reset", "min_similarity"})
+ATTENTION_SETTINGS = ("layer", "head", "mode")
+
+
+def conditions() -> frozenset[str]:
+    """The selector's arguments that are conditions on the items (label, contains, ids ...)."""
+    cat = catalogue()
+    return frozenset(cat.fields[cat.selector]) - NOT_CONDITIONS
 
 
 def _set_input(args: dict[str, Any], inp: dict[str, Any]) -> None:
@@ -29,47 +39,47 @@ def _set_input(args: dict[str, Any], inp: dict[str, Any]) -> None:
 
 
 def last_filter(state: DialogueState) -> dict[str, Any] | None:
-    """The conditions of the subset now in use, as flat filter arguments, if they are flat."""
+    """The conditions of the subset now in use, as flat selector arguments, if they are flat."""
+    selector, keys = catalogue().selector, conditions()
     batches = [state.last_calls] + [t.calls for t in reversed(state.history)]
     for calls in batches:
         for call in reversed(calls):
-            if call.tool == "filter":
+            if call.tool == selector:
                 if call.args.get("reset"):
                     return None
                 if call.args.get("combine") in ("and", "or"):
                     return None
-                return {k: v for k, v in call.args.items() if k in FILTER_KEYS | {"negate"}}
+                return {k: v for k, v in call.args.items() if k in keys | {"negate"}}
     crit = state.subset.criteria if state.subset is not None else {}
-    if crit and set(crit) <= FILTER_KEYS:
+    if crit and set(crit) <= keys:
         return dict(crit)
-    if (
-        crit
-        and set(crit) == {"not"}
-        and isinstance(crit["not"], dict)
-        and set(crit["not"]) <= FILTER_KEYS
-    ):
+    if crit and set(crit) == {"not"} and isinstance(crit["not"], dict) and set(crit["not"]) <= keys:
         return {**crit["not"], "negate": True}
     return None
 
 
 def complement(state: DialogueState) -> list[ToolCall] | None:
+    """"The others": the last selection negated (or un-negated), then the rest of the last turn."""
+    selector = catalogue().selector
     flt = last_filter(state)
     if not flt:
         return None
     args = {k: v for k, v in flt.items() if k != "negate"}
     if not flt.get("negate"):
         args["negate"] = True
-    rest = [copy.deepcopy(c) for c in state.last_calls if c.tool != "filter"]
-    return [ToolCall(tool="filter", args=args), *rest]
+    rest = [copy.deepcopy(c) for c in state.last_calls if c.tool != selector]
+    return [ToolCall(tool=selector, args=args), *rest]
 
 
 def next_page(state: DialogueState) -> list[ToolCall]:
+    """The last paged call with the page after its own; the lister's page 2 when none was."""
+    cat = catalogue()
     for call in reversed(state.last_calls):
-        if call.tool == "show":
+        if cat.takes(call.tool, "page"):
             args = dict(call.args)
             args["page"] = int(args.get("page", 1)) + 1
-            return [ToolCall(tool="show", args=args)]
-    return [ToolCall(tool="show", args={"page": 2})]
+            return [ToolCall(tool=call.tool, args=args)]
+    return [ToolCall(tool=cat.lister, args={"page": 2})]
 
 
 def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolCall] | None:
@@ -78,123 +88,103 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
     s = c.slots
     changed = False
     target_input = c.input or focus
+    cat = catalogue()
 
-    def takers(key: str, tools: set[str] | None = None) -> list[ToolCall]:
-        return [
-            x
-            for x in calls
-            if key in ACCEPTS.get(x.tool, set()) and (tools is None or x.tool in tools)
-        ]
+    def takers(key: str) -> list[ToolCall]:
+        return [x for x in calls if x.tool != cat.selector and cat.takes(x.tool, key)]
 
     if c.input:
         took = [
             x
             for x in calls
-            if x.tool in INPUT_TOOLS
-            or (x.tool == "show" and "id" in c.input and "ids" not in x.args)
+            if x.tool in cat.inputs
+            or (cat.takes(x.tool, "id") and "id" in c.input and "ids" not in x.args)
         ]
         for x in took:
             _set_input(x.args, c.input)
         if not took:
-            calls = [ToolCall(tool="predict", args=dict(c.input))]
+            calls = [ToolCall(tool=cat.predictor, args=dict(c.input))]
         changed = True
     if s.methods:
-        ms = takers("method", {"attribute", "faithfulness", "global_importance"})
+        ms = takers("method")
         if not ms:
             if not target_input:
                 return None
-            calls = [ToolCall(tool="attribute", args={**target_input, "method": s.methods[0]})]
+            args = {**target_input, "method": s.methods[0]}
+            calls = [ToolCall(tool=cat.explainer, args=args)]
         for x in ms:
             x.args["method"] = s.methods[0]
-            if x.tool == "faithfulness" and len(s.methods) > 1:
+            if cat.takes(x.tool, "compare") and len(s.methods) > 1:
                 x.args["compare"] = s.methods[1]
         changed = True
-    ls = takers(
-        "label",
-        {
-            "attribute",
-            "counterfactual",
-            "layer_predictions",
-            "faithfulness",
-            "keywords",
-            "global_importance",
-        },
-    )
+    ls = takers("label")
     if s.label and ls and not c.criteria.positive.get("predicted"):
         c.criteria.positive.pop("label", None)
     label_crit = c.criteria.positive.get("label") or c.criteria.positive.get("predicted")
     if s.label and not label_crit:
         for x in ls:
             x.args["label"] = s.label
-            if x.tool == "attribute":
+            if cat.takes(x.tool, "contrast"):
                 x.args.pop("contrast", None)
                 if s.contrast:
                     x.args["contrast"] = s.contrast
         if not ls:
-            if any(x.tool == "filter" or x.tool not in INPUT_TOOLS for x in calls):
+            if any(x.tool not in cat.inputs for x in calls):
                 c.criteria.positive["label"] = s.label
             elif target_input:
-                calls = [ToolCall(tool="attribute", args={**target_input, "label": s.label})]
+                calls = [ToolCall(tool=cat.explainer, args={**target_input, "label": s.label})]
         changed = True
     if s.k:
         ks = takers("k") or takers("page_size")
         for x in ks:
-            x.args["k" if "k" in ACCEPTS[x.tool] else "page_size"] = s.k
+            x.args["k" if cat.takes(x.tool, "k") else "page_size"] = s.k
         changed = changed or bool(ks)
     if any(v is not None for v in (s.layer, s.head)) or s.rollout:
-        att = [x for x in calls if x.tool == "attention"]
+        said = {"layer": s.layer, "head": s.head, "mode": "rollout" if s.rollout else None}
+        att = [x for x in calls if any(cat.takes(x.tool, a) for a in ATTENTION_SETTINGS)]
         if not att:
             if not target_input:
                 return None
-            calls = [ToolCall(tool="attention", args=dict(target_input))]
+            calls = [ToolCall(tool=cat.natural("layer"), args=dict(target_input))]
             att = calls
         for x in att:
-            if s.layer is not None:
-                x.args["layer"] = s.layer
-            if s.head is not None:
-                x.args["head"] = s.head
-            if s.rollout:
-                x.args["mode"] = "rollout"
+            for name, value in said.items():
+                if value is not None and cat.takes(x.tool, name):
+                    x.args[name] = value
         changed = True
     if s.page:
-        calls = [x for x in calls if x.tool == "show"] or [ToolCall(tool="show", args={})]
+        paged = [x for x in calls if cat.takes(x.tool, "page")]
+        calls = paged or [ToolCall(tool=cat.lister, args={})]
         calls[0].args["page"] = s.page
         changed = True
     if c.edits or c.new_text:
-        calls = [
-            ToolCall(
-                tool="what_if",
-                args={
-                    **target_input,
-                    **({"edits": c.edits} if c.edits else {"new_text": c.new_text}),
-                },
-            )
-        ]
+        edit = {"edits": c.edits} if c.edits else {"new_text": c.new_text}
+        calls = [ToolCall(tool=cat.natural("edits"), args={**target_input, **edit})]
         changed = True
     if c.span:
         for x in takers("span"):
             x.args["span"] = c.span
         changed = True
     if c.split:
-        sp = [x for x in calls if x.tool in SPLIT_ARG and c.split in SPLIT_ARG[x.tool]]
+        sp = [x for x in takers("split") if cat.allows(x.tool, "split", c.split)]
         for x in sp:
             x.args["split"] = c.split
         if not sp and c.split != "all":
             c.criteria.positive["split"] = c.split
         changed = True
     if c.criteria:
-        flt = [x for x in calls if x.tool == "filter" and not x.args.get("reset")]
-        rest = [x for x in calls if x.tool != "filter"]
+        flt = [x for x in calls if x.tool == cat.selector and not x.args.get("reset")]
+        rest = [x for x in calls if x.tool != cat.selector]
         if flt:
-            base = {k: v for k, v in flt[0].args.items() if k in FILTER_KEYS}
+            base = {k: v for k, v in flt[0].args.items() if k in conditions()}
             if c.criteria.positive.get("label") or c.criteria.positive.get("predicted"):
                 base.pop("label", None)
                 base.pop("predicted", None)
             base.update(c.criteria.positive)
             c.criteria.positive = base
-        new = [ToolCall(tool="filter", args=a) for a in filter_calls(c.criteria)]
+        new = [ToolCall(tool=cat.selector, args=a) for a in filter_calls(c.criteria)]
         if not rest and re.search(r"\b(?:show|list|which)\b", c.text, re.I):
-            rest = [ToolCall(tool="show", args={})]
+            rest = [ToolCall(tool=cat.lister, args={})]
         calls = new + rest
         changed = True
     return calls if changed else None

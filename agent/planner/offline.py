@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .base import Plan, ToolCall
+from .catalogue import catalogue
 from .followups import complement, next_page, repeat
 from .intent.classifier import IntentClassifier, Prediction, classifier_text
 from .intent.cues import CUES, boost
@@ -26,7 +27,7 @@ from .read.masking import Masked, mask
 from .read.replies import define_reply, greeting_reply, help_text, out_of_scope_text
 from .read.typos import fix_typos
 from .slots.calls import assemble, clarify
-from .slots.clause import TOOL_INTENTS, Clause, has_slots, read_clause
+from .slots.clause import Clause, has_slots, read_clause
 from .slots.reader import SlotReader
 from .validate import problem, validated
 
@@ -144,6 +145,7 @@ class OfflinePlanner:
         problem = self._problem(c)
         if problem:
             return clarify(problem, c)
+        cat = catalogue()
         c = retarget(c, lambda x, i: self._reread(x, masked, i), state, ranked)
         intent, conf = c.intent, c.prob
         fragment = has_slots(c) and not c.content
@@ -154,7 +156,7 @@ class OfflinePlanner:
             and not extra_slots(c)
             and conf < CLAUSE_CONF
         ):  # a bare "review 14": show its prediction
-            return assemble([self._reread(c, masked, "predict")], state, self.kind)
+            return assemble([self._reread(c, masked, cat.predictor)], state, self.kind)
         if fragment and state.last_calls:
             calls = repeat(state, c, state.focus)
             if calls:
@@ -168,7 +170,7 @@ class OfflinePlanner:
             and state.last_calls
             and re.search(r"\b(?:that|it|this|them|they)\b", c.text, re.I)
         ):
-            nxt = next((i for i, _ in ranked[1:] if i in TOOL_INTENTS), None)
+            nxt = next((i for i, _ in ranked[1:] if i in cat.names), None)
             if nxt:  # "how does that compare with IG?" is about the last answer, not a definition
                 c = self._reread(c, masked, nxt)
                 intent = nxt
@@ -184,7 +186,7 @@ class OfflinePlanner:
             )
         if intent == "reset":
             return Plan(
-                calls=[ToolCall(tool="filter", args={"reset": True})],
+                calls=[ToolCall(tool=cat.selector, args={"reset": True})],
                 intent=intent,
                 confidence=conf,
             )
@@ -204,14 +206,14 @@ class OfflinePlanner:
             if calls:
                 return Plan(calls=calls, intent="repeat", confidence=conf)
             if intent == "repeat":
-                nxt = next((i for i, _ in ranked[1:] if i in TOOL_INTENTS), None)
+                nxt = next((i for i, _ in ranked[1:] if i in cat.names), None)
                 if nxt:
                     c = self._reread(c, masked, nxt)
                     intent = nxt
         if intent in ("review_text", "out_of_scope"):
             if self.kind == "causal_lm" or (intent == "review_text" and conf >= MIN_CONF):
                 return Plan(
-                    calls=[ToolCall(tool="predict", args={"text": masked.raw.strip()})],
+                    calls=[ToolCall(tool=cat.predictor, args={"text": masked.raw.strip()})],
                     intent=intent,
                     confidence=conf,
                 )
@@ -219,7 +221,7 @@ class OfflinePlanner:
         if intent == "repeat":
             if not c.input:
                 return clarify("What should I do it for? " + help_text(), c)
-            c = self._reread(c, masked, "attribute" if c.slots.methods else "predict")
+            c = self._reread(c, masked, cat.explainer if c.slots.methods else cat.predictor)
         if conf < MIN_CONF and not c.input:
             return clarify("I am not sure what you would like to know. " + help_text(), c)
         return assemble([c], state, self.kind)

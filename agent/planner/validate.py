@@ -11,8 +11,9 @@ import logging
 from collections.abc import Sequence
 
 from .base import Plan
+from .catalogue import catalogue
 from .read.replies import help_text
-from .slots.clause import DATASET_TOOLS, INPUT_TOOLS, Clause
+from .slots.clause import Clause
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ def problem(
     c: Clause, *, labels: Sequence[str], id_range: tuple[int, int] | None, has_data: bool
 ) -> str | None:
     """A clarifying question when the clause names something that does not exist."""
+    cat = catalogue()
     s = c.slots
     ids = [s.id] if s.id is not None else []
     ids += [i for i in (c.input.get("id"),) if i is not None]
@@ -34,9 +36,10 @@ def problem(
             f"There is no item {bad}: ids run from {id_range[0]} to {id_range[1]}. "
             f"Which one did you mean?"
         )
-    if ids and not has_data and c.intent in INPUT_TOOLS | {"show", "filter"}:
+    if ids and not has_data and (cat.takes(c.intent, "id") or cat.takes(c.intent, "ids")):
         return "There is no dataset loaded, so ids mean nothing here; quote a text instead."
-    if s.foreign_label and c.intent in INPUT_TOOLS | DATASET_TOOLS | {"filter", "show", "repeat"}:
+    about_items = cat.scope.get(c.intent) in ("input", "dataset") or c.intent == "repeat"
+    if s.foreign_label and about_items:
         return (
             f'The model has no label "{s.foreign_label}"; its labels are '
             f"{', '.join(labels)}. Which did you mean?"

@@ -7,10 +7,11 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..catalogue import catalogue
 from ..read.clauses import tidy
 from ..read.masking import PLACEHOLDER, words
 from ..read.replies import define_reply
-from ..slots.clause import DATASET_TOOLS, FILLER, INPUT_TOOLS, TOOL_INTENTS, Clause
+from ..slots.clause import FILLER, Clause
 
 if TYPE_CHECKING:
     from ...state import DialogueState
@@ -32,13 +33,14 @@ def clause_groups(parts: list[str], preds: list[Prediction]) -> list[tuple[str, 
 
     Returns [] when fewer than two distinct requests remain (the question is then read whole).
     """
+    tools = catalogue().names
     groups: list[list[Any]] = []
     for part, p in zip(parts, preds, strict=True):
         wordy = any(
             w not in FILLER and w not in MODIFIERS and not w.isdigit()
             for w in words(PLACEHOLDER.sub(" ", part))
         )
-        strong = p.intent in TOOL_INTENTS and p.prob >= CLAUSE_MIN and wordy
+        strong = p.intent in tools and p.prob >= CLAUSE_MIN and wordy
         if groups and (not strong or groups[-1][1] == p.intent or not groups[-1][3]):
             if strong and not groups[-1][3]:
                 groups[-1][1:4] = [p.intent, p.prob, True]
@@ -75,36 +77,35 @@ def retarget(
     ranked: list[tuple[str, float]],
 ) -> Clause:
     """Second thoughts when the top intent does not fit the slots the clause has."""
+    cat = catalogue()
     intent = c.intent
     has_input = bool(c.input)
-    if intent in ("global_importance", "keywords") and c.slots.id is not None:
-        return reread(c, "attribute")  # "word importances for 2222" is about one item
-    if intent in INPUT_TOOLS and not has_input and c.criteria_like and _PLURAL.search(c.text):
-        best = next((i for i, _ in ranked if i in DATASET_TOOLS | {"filter", "show"}), "filter")
-        return reread(c, best)
-    if intent == "attribute" and not has_input and not state.focus and _GLOBAL.search(c.text):
-        return reread(c, "global_importance")
-    if (
-        intent in INPUT_TOOLS - {"what_if"}
-        and (c.edits or c.new_text)
-        and (has_input or state.focus)
+    inputs, by_id = cat.inputs, set(cat.takers("id"))
+    on_data = cat.dataset | cat.subset_tools
+    edits = cat.natural("edits")
+    if intent in cat.dataset and cat.takes(intent, "label") and c.slots.id is not None:
+        return reread(c, cat.explainer)  # "word importances for 2222" is about one item
+    if intent in inputs and not has_input and c.criteria_like and _PLURAL.search(c.text):
+        return reread(c, next((i for i, _ in ranked if i in on_data), cat.selector))
+    if intent == cat.explainer and not has_input and not state.focus and _GLOBAL.search(c.text):
+        return reread(c, cat.natural("method", "dataset"))  # the explainer across the data
+    if intent in inputs and not cat.takes(intent, "edits") and (c.edits or c.new_text) and (
+        has_input or state.focus
     ):
-        return reread(c, "what_if")
-    if intent in INPUT_TOOLS and not has_input and not state.focus:
-        if intent == "attribute" and define_reply(c.text.lower()):
+        return reread(c, edits)
+    if intent in inputs and not has_input and not state.focus:
+        if intent == cat.explainer and define_reply(c.text.lower()):
             return reread(c, "define")  # "explain lime to me"
         other = next(
-            (i for i, p in ranked if i not in INPUT_TOOLS and i in TOOL_INTENTS and p >= 0.15),
-            None,
+            (i for i, p in ranked if i not in inputs and i in cat.names and p >= 0.15), None
         )
         if other:
             return reread(c, other)
-    if intent == "what_if" and not (c.edits or c.new_text):
-        return reread(
-            c, next((i for i, _ in ranked[1:] if i in INPUT_TOOLS - {"what_if"}), "predict")
-        )
-    stray_text = intent in DATASET_TOOLS | {"filter", "show"} and c.input.get("text") is not None
+    if cat.takes(intent, "edits") and not (c.edits or c.new_text):
+        plain = inputs - set(cat.takers("edits"))
+        return reread(c, next((i for i, _ in ranked[1:] if i in plain), cat.predictor))
+    stray_text = intent in on_data and c.input.get("text") is not None
     unsure = c.prob < MIN_CONF or intent in ("out_of_scope", "greeting", "define")
-    if has_input and (stray_text or (unsure and intent not in INPUT_TOOLS | {"show"})):
-        return reread(c, next((i for i, _ in ranked if i in INPUT_TOOLS | {"show"}), "predict"))
+    if has_input and (stray_text or (unsure and intent not in by_id)):
+        return reread(c, next((i for i, _ in ranked if i in by_id), cat.predictor))
     return c

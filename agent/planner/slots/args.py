@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .clause import SPLIT_ARG, Clause
+from ..catalogue import catalogue
+from .clause import Clause
 from .criteria import Criteria
 
 
@@ -31,25 +32,6 @@ def filter_calls(
     return calls
 
 
-# The arguments each tool takes from a clause, in the order they are written.
-TOOL_ARGS: dict[str, tuple[str, ...]] = {
-    "predict": ("max_new_tokens",),
-    "attribute": ("method", "label", "contrast", "k", "span"),
-    "attention": ("layer", "head", "mode", "k"),
-    "counterfactual": ("label", "k"),
-    "what_if": ("edits", "new_text"),
-    "similar": ("k",),
-    "faithfulness": ("method", "compare", "label"),
-    "layer_predictions": ("label",),
-    "show": ("ids", "page", "page_size"),
-    "performance": ("split",),
-    "mistakes": ("split", "k"),
-    "describe_data": ("split",),
-    "global_importance": ("k", "label", "method", "sample_size"),
-    "keywords": ("k", "label"),
-}
-
-
 def said(c: Clause, tool: str) -> dict[str, Any]:
     """Every argument value the clause states, None where it states none (0, "" and [] are
     unstated, except that a layer, head or ids given as 0 or [] count)."""
@@ -71,23 +53,31 @@ def said(c: Clause, tool: str) -> dict[str, Any]:
         "sample_size": s.sample_size or None,
         "edits": c.edits or None,
         "new_text": None if c.edits else c.new_text or None,  # edits, when given, say it all
-        "split": c.split if c.split in SPLIT_ARG.get(tool, ()) else None,
+        "split": c.split if c.split and catalogue().allows(tool, "split", c.split) else None,
     }
 
 
 def tool_args(tool: str, c: Clause) -> dict[str, Any]:
-    """Arguments a clause gives a tool, input excluded."""
+    """Arguments a clause gives a tool: those of its settings (its arguments besides the input,
+    from its args model) that the clause states. The selector's arguments are conditions: see
+    `subset_criteria`."""
+    cat = catalogue()
+    if tool == cat.selector:
+        return {}
     values = said(c, tool)
-    return {name: values[name] for name in TOOL_ARGS.get(tool, ()) if values[name] is not None}
+    return {n: values[n] for n in cat.settings(tool) if values.get(n) is not None}
 
 
-def subset_criteria(c: Clause, tool: str) -> Criteria:
-    """The clause's subset conditions that are not arguments of `tool` itself."""
+def subset_criteria(c: Clause, tool: str | None = None) -> Criteria:
+    """The clause's subset conditions that are not arguments of `tool` itself; with no tool, all
+    of them, as the selector takes them (with the ids and the text to be similar to)."""
+    cat = catalogue()
     crit = Criteria(dict(c.criteria.positive), dict(c.criteria.negative), c.criteria.combine)
-    if c.split and (tool not in SPLIT_ARG or c.split not in SPLIT_ARG[tool]) and c.split != "all":
+    own_split = tool is not None and cat.allows(tool, "split", c.split or "")
+    if c.split and not own_split and c.split != "all":
         crit.positive["split"] = c.split
-    if tool == "filter":
-        if c.slots.ids is not None and (c.intent == "filter" or crit):
+    if tool is None:
+        if c.slots.ids is not None and (c.intent == cat.selector or crit):
             crit.positive["ids"] = c.slots.ids
         if c.similar_to:
             crit.positive["similar_to"] = c.similar_to

@@ -1,4 +1,10 @@
-"""Clauses -> the ordered list of calls for one question (filters first, inputs shared)."""
+"""Clauses -> the ordered list of calls for one question (filters first, inputs shared).
+
+Which branch a clause takes depends on the part its tool plays in the catalogue (see
+`catalogue.py`): subset tools turn conditions into selector calls (and list them), dataset tools
+get the conditions that are not their own arguments as selector calls before them, input tools
+get the input of the clause, of the question or of the dialogue's focus.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..base import Plan, ToolCall
+from ..catalogue import catalogue
 from .args import filter_calls, subset_criteria, tool_args
-from .clause import ACCEPTS, DATASET_TOOLS, INPUT_TOOLS, Clause
-from .criteria import Criteria
+from .clause import Clause
 from .methods import COMPARE, methods_from_context
 
 if TYPE_CHECKING:
@@ -24,7 +30,8 @@ def clarify(text: str, c: Clause) -> Plan:
 def _show(
     c: Clause, infos: list[Clause], shared: dict[str, Any], state: DialogueState
 ) -> ToolCall | Plan:
-    args = tool_args("show", c)
+    lister = catalogue().lister
+    args = tool_args(lister, c)
     if c.slots.id is not None:
         args["id"] = c.slots.id
     elif c.input.get("id") is not None and not args.get("ids"):
@@ -35,7 +42,7 @@ def _show(
         if state.focus_id is None:
             return clarify('Which review should I show? Give an id, e.g. "show review 12".', c)
         args["id"] = state.focus_id
-    return ToolCall(tool="show", args=args)
+    return ToolCall(tool=lister, args=args)
 
 
 def _dataset(
@@ -46,39 +53,40 @@ def _dataset(
     state: DialogueState,
     filters: list[dict[str, Any]],
 ) -> ToolCall:
-    crit = Criteria() if tool == "describe_data" else subset_criteria(c, tool)
+    cat = catalogue()
+    crit = subset_criteria(c, tool)
     filters += filter_calls(crit, combine=crit.combine)
     args = tool_args(tool, c)
-    if n > 0 and c.anaphora and not c.split and tool in ("performance", "mistakes"):
+    if n > 0 and c.anaphora and not c.split:  # "... on the test set, and the mistakes there?"
         prev = infos[n - 1]
-        if prev.split in ("train", "test", "all"):
+        if prev.split and cat.allows(tool, "split", prev.split):
             args["split"] = prev.split
-    if (
-        not c.split
-        and tool == "performance"
-        and len(infos) == 1
-        and re.search(r"\bthere\b", c.text, re.I)
-    ):
+    # "how accurate are you there?": to a grader "there" is the split asked about last (in "how
+    # many are there?" it is no place at all)
+    there = re.search(r"\bthere\b", c.text, re.I) is not None
+    if not c.split and len(infos) == 1 and tool in cat.graders and there:
         for x in state.last_calls:
-            if x.args.get("split") in ("train", "test", "all"):
+            if cat.allows(tool, "split", str(x.args.get("split"))):
                 args["split"] = x.args["split"]
     return ToolCall(tool=tool, args=args)
 
 
 def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
+    cat = catalogue()
     shared = next((c.input for c in infos if c.input), {})
     all_methods = list(dict.fromkeys(m for c in infos for m in c.slots.methods))
     filters: list[dict[str, Any]] = []
     calls: list[ToolCall] = []
     for n, c in enumerate(infos):
         tool = c.intent
-        if tool in ("filter", "show"):
-            crit = subset_criteria(c, "filter")
+        if tool in cat.subset_tools:
+            crit = subset_criteria(c)
             only_ids = set(crit.positive) == {"ids"} and not crit.negative and c.show_verb
-            if (crit and not only_ids) or (tool == "filter" and not c.slots.id and not only_ids):
+            selects = tool == cat.selector and not c.slots.id
+            if (crit and not only_ids) or (selects and not only_ids):
                 if not crit:
-                    if c.count_q:
-                        calls.append(ToolCall(tool="describe_data", args={}))
+                    if c.count_q:  # "how many are there?": the data's own size
+                        calls.append(ToolCall(tool=cat.describer, args={}))
                         continue
                     return clarify(
                         'Which reviews should I keep? For example: "negative reviews", '
@@ -88,21 +96,20 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                     )
                 filters += filter_calls(crit, combine=crit.combine)
                 if c.show_verb and not c.count_q:
-                    calls.append(
-                        ToolCall(tool="show", args={"page_size": c.slots.k} if c.slots.k else {})
-                    )
+                    size = {"page_size": c.slots.k} if c.slots.k else {}
+                    calls.append(ToolCall(tool=cat.lister, args=size))
                 continue
             shown = _show(c, infos, shared, state)
             if isinstance(shown, Plan):
                 return shown
             calls.append(shown)
             continue
-        if tool in DATASET_TOOLS:
-            wrong = "correct" in c.criteria.positive or tool == "mistakes"
-            if c.count_q and tool in ("performance", "mistakes") and wrong:
-                crit = subset_criteria(c, "filter")
+        if tool in cat.dataset:
+            judged = tool in cat.mistake_listers or "correct" in c.criteria.positive
+            if c.count_q and tool in cat.graders and judged:  # "how many did you get wrong?"
+                crit = subset_criteria(c)
                 crit.positive.setdefault("correct", False)
-                if c.split in ("train", "test"):
+                if c.split and cat.allows(cat.selector, "split", c.split):
                     crit.positive["split"] = c.split
                 # "how many did you get wrong?" while a subset is selected: within it
                 combine = crit.combine or (
@@ -112,9 +119,10 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 continue
             calls.append(_dataset(c, tool, n, infos, state, filters))
             continue
-        if tool == "predict" and not c.input and any(x.intent == "what_if" for x in infos[:n]):
-            continue  # "if I change X to Y, what do you predict?": what_if reports it
-        if tool in INPUT_TOOLS:
+        edited = any(cat.takes(x.intent, "edits") for x in infos[:n])
+        if tool == cat.predictor and not c.input and edited:
+            continue  # "if I change X to Y, what do you predict?": the tool of the edit says it
+        if tool in cat.inputs:
             inp = c.input or shared or state.focus
             if not inp:
                 what = "prompt" if kind == "causal_lm" else "review"
@@ -125,10 +133,10 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 )
             args = {**inp, **tool_args(tool, c)}
             methods_from_context(tool, c, args, state, all_methods)
-            if tool == "attribute" and len(c.slots.methods) > 1 and not COMPARE.search(c.text):
+            if tool in cat.explainers and len(c.slots.methods) > 1 and not COMPARE.search(c.text):
                 calls += [ToolCall(tool=tool, args={**args, "method": m}) for m in c.slots.methods]
                 continue
-            if tool == "what_if" and not (c.edits or c.new_text):
+            if cat.takes(tool, "edits") and not (c.edits or c.new_text):
                 return clarify(
                     "What should I change? For example: \"what if I replace 'dull' with "
                     "'gripping'?\" or \"what if it said 'a fine film'?\"",
@@ -136,10 +144,10 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 )
             calls.append(ToolCall(tool=tool, args=args))
             continue
-        if tool in ACCEPTS:
-            calls.append(ToolCall(tool=tool, args={}))
+        if tool in cat.names:
+            calls.append(ToolCall(tool=tool, args=tool_args(tool, c)))
     unique: list[ToolCall] = []
-    for call in [ToolCall(tool="filter", args=a) for a in filters] + calls:
+    for call in [ToolCall(tool=cat.selector, args=a) for a in filters] + calls:
         if call not in unique:
             unique.append(call)
     return Plan(calls=unique, intent=infos[0].intent, confidence=min(c.prob for c in infos))

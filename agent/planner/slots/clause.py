@@ -12,63 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..catalogue import catalogue
 from ..read.masking import LETTER, Masked, words
-from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_split
+from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_length, read_split
 from .edits import read_edits
 from .reader import SlotReader, Slots
 
-INPUT_TOOLS = {
-    "predict",
-    "attribute",
-    "attention",
-    "counterfactual",
-    "what_if",
-    "similar",
-    "faithfulness",
-    "layer_predictions",
-}
-DATASET_TOOLS = {"performance", "mistakes", "global_importance", "keywords", "describe_data"}
-SUBSET_TOOLS = {"filter", "show"}
-NO_ARG_TOOLS = {"model_info", "capabilities"}
-TOOL_INTENTS = INPUT_TOOLS | DATASET_TOOLS | SUBSET_TOOLS | NO_ARG_TOOLS
-ACCEPTS: dict[str, set[str]] = {
-    "predict": {"id", "text", "max_new_tokens"},
-    "attribute": {"id", "text", "method", "label", "contrast", "k", "span", "faithfulness"},
-    "attention": {"id", "text", "layer", "head", "mode", "k"},
-    "counterfactual": {"id", "text", "label", "k"},
-    "what_if": {"id", "text", "edits", "new_text"},
-    "similar": {"id", "text", "k"},
-    "faithfulness": {"id", "text", "method", "label", "compare"},
-    "layer_predictions": {"id", "text", "label"},
-    "show": {"id", "ids", "page", "page_size"},
-    "filter": {
-        "ids",
-        "label",
-        "predicted",
-        "correct",
-        "contains",
-        "min_words",
-        "max_words",
-        "similar_to",
-        "min_similarity",
-        "split",
-        "negate",
-        "combine",
-        "reset",
-    },
-    "describe_data": {"split"},
-    "performance": {"split"},
-    "mistakes": {"k", "split"},
-    "global_importance": {"k", "label", "sample_size", "method"},
-    "keywords": {"k", "label"},
-    "model_info": set(),
-    "capabilities": set(),
-}
-SPLIT_ARG = {
-    "performance": {"train", "test", "all"},
-    "mistakes": {"train", "test", "all"},
-    "describe_data": {"train", "test", "all"},
-}
 ANAPHORA = re.compile(
     r"\b(?:it|its|that|this|them|those|these|there|the same|that one|this one)\b", re.I
 )
@@ -117,40 +66,40 @@ def read_clause(
     reader: SlotReader, masked: Masked, clause: str, intent: str, prob: float, kind: str
 ) -> Clause:
     """All slots of one clause, read in an order that lets each span be used once."""
+    cat = catalogue()
+    on_data = cat.scope.get(intent) == "dataset" or intent in ("repeat", "complement")
     s = reader.read(clause, intent)
     c = Clause(text=clause, intent=intent, prob=prob, slots=s)
     quotes = masked.quotes
     used: set[int] = set()
-    if intent in INPUT_TOOLS | {"repeat"}:
+    if intent in cat.inputs or intent == "repeat":
         c.edits, c.new_text, used = read_edits(s, quotes)
-    from .criteria import read_length
-
     length: dict[str, Any] = {}
-    if intent in DATASET_TOOLS | SUBSET_TOOLS | {"repeat", "complement"}:
+    if on_data:
         read_length(s, length)
     c.split = read_split(s)
-    reader.numbers(s, intent)
+    reader.numbers(s, sample=cat.takes(intent, "sample_size"))
     reader.find_labels(s)
     reader.label_roles(s)
     c.anaphora = ANAPHORA.search(s.work) is not None
     c.show_verb = SHOW_VERBS.search(s.work) is not None
     c.count_q = COUNT.search(s.work) is not None
-    if intent in DATASET_TOOLS | SUBSET_TOOLS | {"repeat", "complement"}:
+    if on_data:
         m = _SIMILAR_TO.search(s.work)
-        if m and intent == "filter":
+        if m and intent == cat.selector:
             qi = ord(m.group(1)[1]) - 65
             c.similar_to, used = quotes[qi], used | {qi}
-        label_args = intent in ("keywords", "global_importance")
         c.criteria = read_criteria(
             s,
             quotes,
-            loose=intent in SUBSET_TOOLS | {"repeat"},
-            correct_needs_noun=intent != "filter",
-            labels_are_args=label_args,
+            loose=intent in cat.subset_tools or intent == "repeat",
+            correct_needs_noun=intent != cat.selector,
+            # a dataset tool taking a label reads one as its own argument, not as a condition
+            labels_are_args=intent in cat.dataset and cat.takes(intent, "label"),
             clause=clause,
         )
         c.criteria.positive.update(length)
-        if intent == "mistakes":
+        if intent in cat.mistake_listers:  # "wrong" is what it lists, not a condition
             c.criteria.positive.pop("correct", None)
         for crit in (c.criteria.positive, c.criteria.negative):
             if crit.get("contains"):
@@ -177,7 +126,7 @@ def read_clause(
     if masked.colon_index is not None and masked.colon_index in free:
         free.remove(masked.colon_index)
         free.insert(0, masked.colon_index)
-    if kind == "causal_lm" and intent in ("attribute", "repeat"):
+    if kind == "causal_lm" and (cat.takes(intent, "span") or intent == "repeat"):
         for m in LETTER.finditer(s.work):
             qi = ord(m.group(1)) - 65
             if qi in free and _SPAN_CUE.search(s.work[: m.start()]):
@@ -188,7 +137,7 @@ def read_clause(
         c.input = {"id": s.id}
     elif free:
         c.input = {"text": quotes[free[0]]}
-    elif s.bare_numbers and intent in INPUT_TOOLS | {"show", "repeat", "review_text"}:
+    elif s.bare_numbers and (cat.takes(intent, "id") or intent in ("repeat", "review_text")):
         c.input = {"id": s.bare_numbers[0]}
     label_words = {w for lm in s.labels for w in words(s.work[lm.start : lm.end])}
     values = set()

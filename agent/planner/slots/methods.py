@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..catalogue import catalogue
 from ..read.replies import find_terms
 from .clause import Clause
 from .reader import METHODS
@@ -50,14 +51,15 @@ def methods_from_context(
     tool: str, c: Clause, args: dict[str, Any], state: DialogueState, all_methods: list[str]
 ) -> None:
     """Methods the clause does not name: shared in the question, "that method", the last one."""
-    if tool not in ("attribute", "faithfulness"):
+    cat = catalogue()
+    if tool not in cat.inputs or not cat.takes(tool, "method"):
         return
     named = c.slots.methods
     if not named and len(all_methods) == 1:
         args["method"] = all_methods[0]
         named = all_methods
     recent = recent_methods(state)
-    if tool == "faithfulness":
+    if cat.takes(tool, "compare"):  # a check of one method, or of two against each other
         compare = COMPARE.search(c.text) is not None
         if len(named) == 1 and compare:
             prev = next((m for m in recent if m != named[0]), None)
@@ -67,7 +69,7 @@ def methods_from_context(
             args["method"], args["compare"] = recent[0], recent[1]
         elif not named and c.anaphora:
             for x in state.last_calls:
-                if x.tool == "attribute" and x.args.get("method"):
+                if x.tool in cat.explainers and x.args.get("method"):
                     args["method"] = x.args["method"]
     if not named and "method" not in args and _THAT_METHOD.search(c.text):
         m = recent[0] if recent else state.last_method

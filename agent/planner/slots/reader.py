@@ -169,7 +169,8 @@ class SlotReader:
         self.vocab.sort(key=lambda x: -len(x[0]))
 
     # ---- numbers and inputs --------------------------------------------------------------
-    def numbers(self, s: Slots, intent: str) -> None:
+    def numbers(self, s: Slots, *, sample: bool = False) -> None:
+        """Layer, head, page, ids, an id, k and bare numbers; a sample size when `sample`."""
         w = s.work
         for pat, attr in (
             (r"\blayer\s*#?(\d+)\b", "layer"),
@@ -186,7 +187,7 @@ class SlotReader:
             if m:
                 setattr(s, attr, int(next(g for g in m.groups() if g)))
                 w = consume(w, m)
-        if intent == "global_importance":
+        if sample:
             m = re.search(
                 r"\bsampl(?:e|ing)\s+(?:of\s+)?(\d+)|\b(\d+)\s+(?:sampled|random)\b", w, re.I
             )
