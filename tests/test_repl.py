@@ -296,6 +296,7 @@ def test_chat_session_in_a_terminal(_saywhy_home: Path, tmp_path: Path) -> None:
     env.pop("NO_COLOR", None)
     child = pexpect.spawn(sys.executable, ["-m", "tests.slow_tools", "model_info=60", "chat"],
                           env=env, cwd=str(REPO), encoding="utf-8", timeout=180,
+                          codec_errors="replace",  # Ctrl-C flushes output mid-character
                           dimensions=(40, 120), preexec_fn=_default_sigint)
     screen = io.StringIO()
     child.logfile_read = screen
