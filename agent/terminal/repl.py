@@ -169,8 +169,11 @@ class Repl:
             if not line:
                 continue
             if line.startswith("/"):
-                if self.command(line) == "quit":
-                    return
+                try:
+                    if self.command(line) == "quit":
+                        return
+                except KeyboardInterrupt:  # e.g. /model loading: the old one stays
+                    self.console.print("[yellow]Stopped.[/yellow]")
                 continue
             self.ask(line)
 

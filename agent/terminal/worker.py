@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -104,7 +105,7 @@ class TurnRunner:
         """Until the turn is done or the user stopped waiting; the board appears after
         `spinner_after` seconds and says "Cancelling…" once Ctrl-C was pressed."""
         shown = LiveBoard(self.console, board)
-        waited = 0.0
+        show_at = time.monotonic() + self.spinner_after
         cancelling = False
         try:
             while not turn.done.is_set() and not turn.abandoned.is_set():
@@ -113,11 +114,10 @@ class TurnRunner:
                         break
                 except KeyboardInterrupt:  # SIGINT reached Python's own handler after all
                     turn.press()
-                waited += POLL
                 if turn.cancel.is_set() and not cancelling:
                     cancelling = True
                     board.set_headline(*CANCELLING)
-                if waited >= self.spinner_after or cancelling:
+                if cancelling or time.monotonic() >= show_at:
                     shown.show()
         finally:
             shown.close()
