@@ -1,28 +1,57 @@
-"""Checks before a plan leaves the planner: things that do not exist, and registry validation.
+"""The last stage: questions back for what does not exist or does not fit, before a plan leaves.
 
-A clause naming an id outside the data, a label the target does not have or a method saywhy does
-not run gets a clarifying question; every planned call must be a registry tool whose arguments
-validate, for the target's kind. A failure becomes a question back, never a crash.
+A clause naming an id outside the data (or any id with no data), a label the target does not
+have or an attribution method saywhy does not run gets a clarifying question; so does a call of
+a tool that does not work on the target's kind (the catalogue says which kinds each tool fits).
+The arguments themselves are validated once, where the calls run (`Conversation._run`, against
+each tool's args model): a `ToolArgsError` there becomes a question back, not a crash.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .base import Plan
 from .catalogue import catalogue
 from .read.replies import help_text
-from .slots.clause import Clause
-
-log = logging.getLogger(__name__)
+from .slots.clause import Clause, clarify
 
 
-def problem(
-    c: Clause, *, labels: Sequence[str], id_range: tuple[int, int] | None, has_data: bool
-) -> str | None:
+@dataclass(frozen=True)
+class Known:
+    """What exists for the loaded target and data."""
+
+    labels: Sequence[str]
+    kind: str
+    id_range: tuple[int, int] | None
+    has_data: bool
+
+
+def validate(plan: Plan, clauses: list[Clause], known: Known) -> Plan:
+    """`plan`, or a question back about the first clause naming something that does not exist,
+    or about the first call whose tool does not fit the target's kind."""
+    for c in clauses:
+        found = problem(c, known)
+        if found:
+            return clarify(found, c)
+    cat = catalogue()
+    for call in plan.calls:
+        if not cat.fits(call.tool, known.kind):
+            kinds = " or ".join(k.replace("_", " ") for k in sorted(cat.kinds[call.tool]))
+            return Plan(
+                clarify=f"{call.tool.replace('_', ' ')} works on {kinds} models, and this one "
+                f"is a {known.kind.replace('_', ' ')}. " + help_text(),
+                intent=plan.intent,
+                confidence=plan.confidence,
+            )
+    return plan
+
+
+def problem(c: Clause, known: Known) -> str | None:
     """A clarifying question when the clause names something that does not exist."""
     cat = catalogue()
+    labels, id_range, has_data = known.labels, known.id_range, known.has_data
     s = c.slots
     ids = [s.id] if s.id is not None else []
     ids += [i for i in (c.input.get("id"),) if i is not None]
@@ -50,35 +79,3 @@ def problem(
             f"integrated gradients, gradient x input, LIME and occlusion. Which one should I use?"
         )
     return None
-
-
-def validated(plan: Plan, kind: str) -> Plan:
-    """Every call must be a registry tool with valid arguments (when the tool is registered)."""
-    from saywhy.tools import registry
-    from saywhy.tools.errors import SaywhyError
-
-    for call in plan.calls:
-        try:
-            tool = registry.get(call.tool)
-        except SaywhyError:
-            continue  # not registered in this build: the conversation reports it
-        if kind not in tool.kinds:
-            kinds = " or ".join(k.replace("_", " ") for k in sorted(tool.kinds))
-            return Plan(
-                clarify=f"{call.tool.replace('_', ' ')} works on {kinds} models, and this one "
-                f"is a {kind.replace('_', ' ')}. " + help_text(),
-                intent=plan.intent,
-                confidence=plan.confidence,
-            )
-        try:
-            tool.validate(call.args)
-        except SaywhyError as exc:
-            log.warning("offline planner produced bad arguments: %s", exc)
-            return Plan(
-                clarify="I could not put that request together correctly; could you rephrase "
-                "it? " + help_text(),
-                intent=plan.intent,
-                confidence=plan.confidence,
-                notes=[str(exc)],
-            )
-    return plan

@@ -1,56 +1,25 @@
-"""Decisions on the classifier's output: which clauses are requests of their own, and second
-thoughts when the top intent does not fit the slots a clause has."""
+"""Second thoughts on the classifier's intent when it does not fit the slots a clause has: an id
+asked of a dataset tool, conditions on many items asked of an input tool, edits asked of a tool
+that takes none, an input for a tool that takes none ... The clause is then read again for the
+intent that fits (`reread`), the classifier's ranking breaking ties."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..catalogue import catalogue
-from ..read.clauses import tidy
-from ..read.masking import PLACEHOLDER, words
 from ..read.replies import define_reply
-from ..slots.clause import FILLER, Clause
+from ..slots.clause import Clause
 
 if TYPE_CHECKING:
     from ...state import DialogueState
-    from .classifier import Prediction
 
 MIN_CONF = 0.30  # below: ask back (unless the clause names an input)
 CLAUSE_CONF = 0.45  # a bare "review 14" below this confidence shows its prediction
-CLAUSE_MIN = 0.3  # a clause needs this much to count as a request of its own
-MODIFIERS = set(
-    "overall globally generally general please too again instead also thanks ok okay so "
-    "then now in".split()
-)
 _GLOBAL = re.compile(r"\b(?:overall|in general|generally|across|globally|global|the model)\b", re.I)
 _PLURAL = re.compile(r"\b(?:reviews|ones|examples|items|texts)\b", re.I)
-
-
-def clause_groups(parts: list[str], preds: list[Prediction]) -> list[tuple[str, str, float]]:
-    """Clauses with a confident tool intent of their own; the rest join their neighbour.
-
-    Returns [] when fewer than two distinct requests remain (the question is then read whole).
-    """
-    tools = catalogue().names
-    groups: list[list[Any]] = []
-    for part, p in zip(parts, preds, strict=True):
-        wordy = any(
-            w not in FILLER and w not in MODIFIERS and not w.isdigit()
-            for w in words(PLACEHOLDER.sub(" ", part))
-        )
-        strong = p.intent in tools and p.prob >= CLAUSE_MIN and wordy
-        if groups and (not strong or groups[-1][1] == p.intent or not groups[-1][3]):
-            if strong and not groups[-1][3]:
-                groups[-1][1:4] = [p.intent, p.prob, True]
-            groups[-1][0] += " and " + part
-            continue
-        groups.append([part, p.intent, p.prob, strong])
-    confident = [g for g in groups if g[3]]
-    if len(confident) < 2 or len({g[1] for g in confident}) < 2:
-        return []
-    return [(tidy(g[0]), g[1], g[2]) for g in groups]
 
 
 def extra_slots(c: Clause) -> bool:
@@ -70,9 +39,12 @@ def extra_slots(c: Clause) -> bool:
     )
 
 
+Reread = Callable[[Clause, str], Clause]  # a clause read again for another intent
+
+
 def retarget(
     c: Clause,
-    reread: Callable[[Clause, str], Clause],
+    reread: Reread,
     state: DialogueState,
     ranked: list[tuple[str, float]],
 ) -> Clause:

@@ -12,7 +12,7 @@ from .criteria import Criteria
 def filter_calls(
     crit: Criteria, *, combine: str | None = None, extra: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """One filter call for the positive conditions, one more (negated, ANDed) for the others."""
+    """One selector call for the positive conditions, one more (negated, ANDed) for the others."""
     pos = dict(crit.positive)
     pos.update(extra or {})
     calls = []

@@ -14,17 +14,13 @@ from typing import TYPE_CHECKING, Any
 from ..base import Plan, ToolCall
 from ..catalogue import catalogue
 from .args import filter_calls, subset_criteria, tool_args
-from .clause import Clause
+from .clause import Clause, clarify
 from .methods import COMPARE, methods_from_context
 
 if TYPE_CHECKING:
     from ...state import DialogueState
 
 _POINTING = re.compile(r"\b(?:it|that|this)\b", re.I)
-
-
-def clarify(text: str, c: Clause) -> Plan:
-    return Plan(clarify=text, intent=c.intent, confidence=c.prob)
 
 
 def _show(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..base import Plan
 from ..catalogue import catalogue
 from ..read.masking import LETTER, Masked, words
 from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_length, read_split
@@ -68,7 +69,7 @@ def read_clause(
     """All slots of one clause, read in an order that lets each span be used once."""
     cat = catalogue()
     on_data = cat.scope.get(intent) == "dataset" or intent in ("repeat", "complement")
-    s = reader.read(clause, intent)
+    s = reader.read(clause)
     c = Clause(text=clause, intent=intent, prob=prob, slots=s)
     quotes = masked.quotes
     used: set[int] = set()
@@ -159,3 +160,8 @@ def read_clause(
 
 def has_slots(c: Clause) -> bool:
     return bool(c.slots.has_any() or c.criteria or c.split or c.edits or c.new_text or c.span)
+
+
+def clarify(text: str, c: Clause) -> Plan:
+    """A question back about clause `c`."""
+    return Plan(clarify=text, intent=c.intent, confidence=c.prob)

@@ -1,9 +1,9 @@
-"""Subset criteria, splits and what-if edits read from one clause.
+"""Subset criteria and splits read from one clause.
 
-Criteria become `filter` arguments: gold label vs predicted label ("labelled positive" vs "you
-predicted positive"), right or wrong predictions, a word or phrase ("that mention the acting"),
-length in words, split, ids. A condition stated negatively ("that don't mention 'plot'") is kept
-apart, because `negate` applies to a whole filter call.
+Criteria become the selector's arguments (see catalogue.py): gold label vs predicted label
+("labelled positive" vs "you predicted positive"), right or wrong predictions, a word or phrase
+("that mention the acting"), length in words, split, ids. A condition stated negatively ("that
+don't mention 'plot'") is kept apart, because `negate` applies to a whole selector call.
 """
 
 from __future__ import annotations
@@ -21,64 +21,11 @@ _NOT = re.compile(
     r"|without|other than|minus)\b[^,.;]*$",
     re.I,
 )
-_STOP = {
-    "it",
-    "them",
-    "this",
-    "that",
-    "those",
-    "these",
-    "the",
-    "a",
-    "an",
-    "what",
-    "which",
-    "you",
-    "me",
-    "words",
-    "word",
-    "reviews",
-    "review",
-    "ones",
-    "one",
-    "any",
-    "some",
-    "and",
-    "or",
-    "is",
-    "are",
-    "they",
-    "model",
-    "in",
-    "on",
-    "of",
-    "to",
-    "i",
-    "my",
-    "we",
-    "data",
-    "dataset",
-    "there",
-    "for",
-    "with",
-    "at",
-    "by",
-    "from",
-    "as",
-    "if",
-    "so",
-    "all",
-    "each",
-    "every",
-    "both",
-    "short",
-    "long",
-    "longer",
-    "shorter",
-    "others",
-    "rest",
-    "other",
-}
+_STOP = set(
+    """it them this that those these the a an what which you me words word reviews review ones one
+any some and or is are they model in on of to i my we data dataset there for with at by from
+as if so all each every both short long longer shorter others rest other""".split()
+)
 _WORD = r"(?:«[A-Z]»|[A-Za-z][\w'&-]*(?:\s+[A-Z][\w'-]*)*)"
 _CONTAINS = re.compile(
     r"\b(?P<cue>mention(?:s|ed|ing)?(?:\s+of)?|contain(?:s|ed|ing)?|includ(?:e|es|ed|ing)"

@@ -39,7 +39,8 @@ def _val(tok: str, quotes: list[str]) -> str | None:
 
 
 def read_edits(s: Slots, quotes: list[str]) -> tuple[list[dict[str, Any]], str | None, set[int]]:
-    """Edits and/or a whole new text for what_if; returns the quote indexes they used."""
+    """Edits and/or a whole new text (for the tool taking `edits`); returns the quote indexes
+    they used."""
     w = s.work
     edits: list[tuple[int, dict[str, Any]]] = []
     used: set[int] = set()

@@ -279,7 +279,8 @@ class SlotReader:
             return  # "positive or negative", "positive vs negative": no single label meant
         s.label = s.labels[0].label
 
-    def read(self, clause: str, intent: str) -> Slots:
+    def read(self, clause: str) -> Slots:
+        """The clause with its quotes as letters and its methods read (numbers and labels next)."""
         s = Slots(work=clause)
         s.quotes_here = [int(i) for i in PLACEHOLDER.findall(clause)]
         s.work = to_letters(clause)

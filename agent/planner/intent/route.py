@@ -1,0 +1,138 @@
+"""Where the requests of a question go: a reply, a question back, a follow-up of the last turn, the
+planner's own intents (greeting, define, reset, complement, next page, repeat, a pasted review,
+out of scope), or the tool clauses to build calls from.
+
+Several requests go to the builder as they are. A single one gets second thoughts first
+(`decide.retarget`), and may be a fragment of a follow-up ("and with IG?", "what about 13?")
+or a bare input ("review 14"). The planner's own intents are listed in prompts/examples.yaml;
+the tools they lead to come from the catalogue (the selector resets, the predictor reads a
+pasted text, the explainer takes a method).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..base import Plan, ToolCall
+from ..catalogue import catalogue
+from ..followups import complement, next_page, repeat
+from ..read.replies import define_reply, greeting_reply, help_text, out_of_scope_text
+from ..slots.clause import Clause, clarify, has_slots
+from .cues import CUES
+from .decide import CLAUSE_CONF, MIN_CONF, Reread, extra_slots, retarget
+
+if TYPE_CHECKING:
+    from ...state import DialogueState
+    from ..read.question import Question
+
+_POINTING = re.compile(r"\b(?:that|it|this|them|they)\b", re.I)
+_DEFINABLE = (
+    "Which method should I explain? I can define SHAP, integrated gradients, gradient x input, "
+    "LIME, occlusion, attention, attention rollout, counterfactuals, comprehensiveness/"
+    "sufficiency and the logit lens."
+)
+
+
+def defined_outright(question: Question) -> Plan | None:
+    """"What is SHAP?" with no quoted data and no number: the definition, before any tool."""
+    text = question.text
+    if CUES["define"].search(text) and not question.masked.quotes and not re.search(r"\d", text):
+        reply = define_reply(text)
+        if reply:
+            return Plan(reply=reply, intent="define", confidence=1.0)
+    return None
+
+
+def route(
+    clauses: list[Clause],
+    question: Question,
+    state: DialogueState,
+    ranked: list[tuple[str, float]],
+    reread: Reread,
+    kind: str,
+) -> Plan | list[Clause]:
+    """A finished plan (reply, question back, follow-up calls), or the clauses to build."""
+    if len(clauses) > 1:
+        return clauses
+    return _single(clauses[0], question, state, ranked, reread, kind)
+
+
+def _next_tool(ranked: list[tuple[str, float]]) -> str | None:
+    """The classifier's best tool after its first choice."""
+    names = catalogue().names
+    return next((i for i, _ in ranked[1:] if i in names), None)
+
+
+def _single(
+    c: Clause,
+    question: Question,
+    state: DialogueState,
+    ranked: list[tuple[str, float]],
+    reread: Reread,
+    kind: str,
+) -> Plan | list[Clause]:
+    cat = catalogue()
+    c = retarget(c, reread, state, ranked)
+    intent, conf = c.intent, c.prob
+    fragment = has_slots(c) and not c.content
+    if (
+        fragment
+        and not state.last_calls
+        and set(c.input) == {"id"}
+        and not extra_slots(c)
+        and conf < CLAUSE_CONF
+    ):  # a bare "review 14": show its prediction
+        return [reread(c, cat.predictor)]
+    if fragment and state.last_calls:
+        calls = repeat(state, c, state.focus)
+        if calls:
+            return Plan(calls=calls, intent="repeat", confidence=conf)
+    if intent == "greeting":
+        if conf < 0.5:
+            return clarify("I am not sure what you mean. " + help_text(), c)
+        return Plan(reply=greeting_reply(question.masked.raw), intent=intent, confidence=conf)
+    if intent == "define" and state.last_calls and _POINTING.search(c.text):
+        nxt = _next_tool(ranked)
+        if nxt:  # "how does that compare with IG?" is about the last answer, not a definition
+            c = reread(c, nxt)
+            intent = nxt
+    if intent == "define":
+        reply = define_reply(question.text)
+        if reply:
+            return Plan(reply=reply, intent=intent, confidence=conf)
+        return clarify(_DEFINABLE, c)
+    if intent == "reset":
+        reset = ToolCall(tool=cat.selector, args={"reset": True})
+        return Plan(calls=[reset], intent=intent, confidence=conf)
+    if intent == "complement":
+        calls = complement(state)
+        if calls is None:
+            return clarify(
+                "The others compared to what? First select some reviews, e.g. "
+                '"reviews that mention the acting".',
+                c,
+            )
+        return Plan(calls=calls, intent=intent, confidence=conf)
+    if intent == "next_page":
+        return Plan(calls=next_page(state), intent=intent, confidence=conf)
+    if intent == "repeat" and state.last_calls:
+        calls = repeat(state, c, state.focus)
+        if calls:
+            return Plan(calls=calls, intent="repeat", confidence=conf)
+        nxt = _next_tool(ranked)
+        if nxt:
+            c = reread(c, nxt)
+            intent = nxt
+    if intent in ("review_text", "out_of_scope"):
+        if kind == "causal_lm" or (intent == "review_text" and conf >= MIN_CONF):
+            text = ToolCall(tool=cat.predictor, args={"text": question.masked.raw.strip()})
+            return Plan(calls=[text], intent=intent, confidence=conf)
+        return clarify(out_of_scope_text(), c)
+    if intent == "repeat":
+        if not c.input:
+            return clarify("What should I do it for? " + help_text(), c)
+        c = reread(c, cat.explainer if c.slots.methods else cat.predictor)
+    if conf < MIN_CONF and not c.input:
+        return clarify("I am not sure what you would like to know. " + help_text(), c)
+    return [c]

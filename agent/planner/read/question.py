@@ -1,0 +1,44 @@
+"""The read stage: a raw message in, a question with its data cut out and split into clauses
+out, or a polite answer when the message cannot be a question (empty, emoji, gibberish, far too
+long, not English). Nothing later in the planner looks at the raw text again except as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..base import Plan
+from .clauses import clauses
+from .guards import english_enough, unusable_reply
+from .masking import Masked, mask
+from .replies import help_text
+from .typos import fix_typos
+
+
+@dataclass
+class Question:
+    """A message read as a question: `masked` holds it with placeholders for the user's data,
+    `parts` its clauses (one when it is a single request)."""
+
+    masked: Masked
+    parts: list[str]
+
+    @property
+    def text(self) -> str:
+        """The question as the classifier and the definition lookup read it (quotes as 'text')."""
+        return self.masked.for_classifier()
+
+
+def read_question(text: str, max_chars: int) -> Question | Plan:
+    """The message as a question, or the answer to give instead of planning."""
+    bad = unusable_reply(text, max_chars)
+    if bad is not None:
+        return Plan(clarify=bad, intent="unusable", confidence=0.0)
+    masked = mask(text.strip())
+    masked.question = fix_typos(masked.question)
+    if not english_enough(masked.for_classifier()):
+        return Plan(
+            clarify="I only understand questions in English so far. " + help_text(),
+            intent="non_english",
+            confidence=0.0,
+        )
+    return Question(masked=masked, parts=clauses(masked.question) or [masked.question])
