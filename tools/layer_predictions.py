@@ -64,9 +64,11 @@ class LayerPredictionsResult(Result):
         if not self.layers:
             return []
         shown: list[View] = [Bars(
-            title=f"p({self.followed}) layer by layer (decides at layer {self.decision_layer})",
+            title=f"p({self.followed if self.kind == 'classifier' else repr(self.followed)}) "
+                  f"layer by layer (decides at layer {self.decision_layer})",
             names=[f"layer {r.layer}" for r in self.layers], values=[r.prob for r in self.layers],
-            scale=1.0, notes=[f"top: {r.top}" for r in self.layers],
+            scale=1.0, notes=[f"top: {r.top if self.kind == 'classifier' else repr(r.top)}"
+                              for r in self.layers],
             note="layer 0 = the embeddings; earlier layers were not trained to be read this way")]
         # an LM's top tokens differ by layer: the last layers' first, at most TOP * 2 of them
         columns = list(dict.fromkeys(k for r in reversed(self.layers) for k in r.probs))

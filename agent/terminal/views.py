@@ -110,6 +110,17 @@ def clip(text: Any, n: int = 70) -> str:
     return s if len(s) <= n else s[:n - 1] + "…"
 
 
+def visible(label: str) -> str:
+    """A short label (a name, a row, a column) with its whitespace made visible: an LM's
+    tokens differ by a leading space ("I" and " I") or are a line break."""
+    shown = label.replace("\n", "⏎").replace("\t", "⇥")
+    core = shown.strip(" ")
+    if not core:
+        return "␣" * len(shown)
+    start = shown.index(core)
+    return "␣" * start + core + "␣" * (len(shown) - start - len(core))
+
+
 def _titled(title: str, body: RenderableType, note: str = "") -> RenderableType:
     """A bold title line above the body (a rich Table's own title wraps at its width)."""
     parts: list[RenderableType] = [Text(title, style="bold")] if title else []
@@ -172,10 +183,10 @@ def bars(view: Bars, plain: bool) -> RenderableType:
         table.add_column(style="dim")
     for i, (name, value) in enumerate(zip(view.names, view.values, strict=True)):
         colour = BLUES[1] if view.signed and value < 0 else ORANGES[2]
-        row: list[RenderableType] = [name, number(value, view.format, view.digits),
+        row: list[RenderableType] = [visible(name), number(value, view.format, view.digits),
                                      Text(bar(value, scale), style="" if plain else colour)]
         if view.notes is not None:
-            row.append(view.notes[i])
+            row.append(visible(view.notes[i]))
         table.add_row(*row)
     return _titled(view.title, table, view.note)
 
@@ -232,12 +243,13 @@ def matrix(view: Matrix, plain: bool) -> RenderableType | None:
     out.add_column(corner if view.show_values else corner + " ")
     if view.show_values:
         for name in view.columns:
-            out.add_column(name, justify="right")
+            out.add_column(visible(name), justify="right")
     else:  # a heat map: columns by number, rows by number and name
         for j in range(n_cols):
             out.add_column(f"{(j + 1) % 100:>2}", justify="center", min_width=2)
     for i, row in enumerate(values):
-        name = view.rows[i] if view.show_values else f"{i + 1:>2} {clip(view.rows[i], 14)} "
+        name = (visible(view.rows[i]) if view.show_values
+                else f"{i + 1:>2} {clip(visible(view.rows[i]), 14)} ")
         cells: list[RenderableType] = []
         for j, v in enumerate(row):
             strong = view.diagonal and view.rows[i] == view.columns[j]

@@ -108,6 +108,12 @@ function number(x, format = "fixed", digits = 2) {
   return x.toFixed(digits);
 }
 
+// a short label with its whitespace made visible: an LM's tokens differ by a leading space
+function visible(label) {
+  const shown = String(label).replace(/\n/g, "⏎").replace(/\t/g, "⇥");
+  return shown.replace(/^ +| +$/g, (m) => "␣".repeat(m.length));
+}
+
 function section(v, ...nodes) {
   return el("div", { class: "viz", "data-kind": v.kind },
             v.title ? el("h3", { text: v.title }) : null, ...nodes,
@@ -158,9 +164,9 @@ function bars(v) {
   const height = v.names.length * rowH + 4;
   const chart = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, width, height,
                              role: "img" });
-  v.names.forEach((name, i) => {
-    const value = v.values[i], y = i * rowH + 2;
-    const shown = number(value, v.format, v.digits) + (v.notes ? `  ${v.notes[i]}` : "");
+  v.names.forEach((raw, i) => {
+    const name = visible(raw), value = v.values[i], y = i * rowH + 2;
+    const shown = number(value, v.format, v.digits) + (v.notes ? `  ${visible(v.notes[i])}` : "");
     const g = svg("g");
     g.append(svg("title", {}, `${name}: ${shown}`));
     g.append(svg("text", { x: labelW - 6, y: y + 13, "text-anchor": "end" },
@@ -221,11 +227,11 @@ function heatmap(v) {
   for (let j = 0; j < m; j++) {
     chart.append(svg("text", { x: 0, y: 0, "text-anchor": "start",
                                transform: `translate(${pad + j * cellSize + cellSize * 0.7}, ${pad - 4}) rotate(-60)` },
-                     short(v.columns[j])));
+                     short(visible(v.columns[j]))));
   }
   for (let i = 0; i < n; i++) {
     chart.append(svg("text", { x: pad - 4, y: pad + i * cellSize + cellSize * 0.7, "text-anchor": "end" },
-                     short(v.rows[i])));
+                     short(visible(v.rows[i]))));
     for (let j = 0; j < m; j++) {
       const x = v.values[i][j];
       const rect = svg("rect", { x: pad + j * cellSize, y: pad + i * cellSize, width: cellSize - 1,
@@ -245,7 +251,8 @@ function matrix(v) {
   for (const row of v.values) for (const x of row) if (typeof x === "number") max = Math.max(max, Math.abs(x));
   const corner = [v.row_title, v.column_title].filter(Boolean).join(" \\ ");
   const t = el("table", { class: "grid matrix" });
-  t.append(el("tr", {}, el("th", { text: corner }), ...v.columns.map((c) => el("th", { text: c }))));
+  t.append(el("tr", {}, el("th", { text: corner }),
+                  ...v.columns.map((c) => el("th", { text: visible(c) }))));
   v.rows.forEach((name, i) => {
     const cells = v.columns.map((c, j) => {
       const x = v.values[i][j];
@@ -254,7 +261,7 @@ function matrix(v) {
       if (typeof x === "number") td.style.backgroundColor = rgba(AWAY, 0.5 * Math.abs(x) / max);
       return td;
     });
-    t.append(el("tr", {}, el("th", { text: name }), ...cells));
+    t.append(el("tr", {}, el("th", { text: visible(name) }), ...cells));
   });
   return section(v, el("div", { class: "scroll" }, t));
 }
