@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
+from ..target.words import count_words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -92,13 +93,15 @@ def _baseline(ids: list[int], token_to_word: list[int | None], neutral: int) -> 
 
 # ---- classifier ------------------------------------------------------------------------------
 def seen_words(target: Target, text: str) -> tuple[WordTokens, int]:
-    """The words the model actually sees (the truncation window) and the text's full word count."""
+    """The whole words the model sees (the truncation window, cut at a word boundary) and the
+    text's full word count. The tokeniser only ever sees the window, however long the text."""
     full = target.words(text)
     wt, kept = full, full.n_words_kept
     while wt.truncated and kept > 0:
-        wt = target.words(text[:full.spans[kept - 1][1]])
+        wt = target.words(full.text[:full.spans[kept - 1][1]])
         kept -= 1
-    return wt, len(full.words)
+    total = len(full.words) if not full.truncated else count_words(text)
+    return wt, total
 
 
 def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,

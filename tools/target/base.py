@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     import torch
 
 
+CHARS_PER_TOKEN = 8  # a first guess of how much text fills the window; grown when it does not
+
+
 class Target:
     """Base adapter. Subclasses set `kind` and implement the kind-specific calls."""
 
@@ -87,19 +90,40 @@ class Target:
             raise UserError("The text is empty; give me a sentence to work on.")
         return str(text)
 
+    def visible(self, text: str, *, add_special_tokens: bool = True) -> tuple[str, bool]:
+        """The part of `text` the model can see (a prefix ending with the last token inside
+        its window) and whether anything was cut. Only a bounded prefix is tokenised, so a
+        megabyte cell costs what the window costs, not what the cell costs."""
+        budget = CHARS_PER_TOKEN * self.max_length
+        while True:
+            head = text[:budget]
+            enc = self.tokenizer(head, truncation=True, max_length=self.max_length,
+                                 return_offsets_mapping=True, add_special_tokens=add_special_tokens)
+            n = len(self.tokenizer(head, add_special_tokens=add_special_tokens,
+                                   truncation=False)["input_ids"])
+            if n > len(enc["input_ids"]):  # the window ends inside `head`
+                end = max((e for s, e in enc["offset_mapping"] if e > s), default=0)
+                return text[:end], True
+            if len(head) >= len(text):
+                return text, False
+            budget *= 4
+
     def words(self, text: str, *, add_special_tokens: bool = True) -> WordTokens:
-        """Tokenise one text with offsets and the word<->token map; truncation is reported."""
+        """Tokenise one text with offsets and the word<->token map, over the part the model
+        sees (`visible`); `truncated` says whether the text went on beyond it."""
         text = self.check_text(text)
-        enc = self.tokenizer(text, truncation=True, max_length=self.max_length,
+        seen, truncated = self.visible(text, add_special_tokens=add_special_tokens)
+        enc = self.tokenizer(seen, truncation=True, max_length=self.max_length,
                              return_offsets_mapping=True, return_special_tokens_mask=True,
                              add_special_tokens=add_special_tokens,
                              return_overflowing_tokens=False)
-        full = len(self.tokenizer(text, add_special_tokens=add_special_tokens,
-                                  truncation=False)["input_ids"])
-        return align(text, enc, self.tokenizer, truncated=full > len(enc["input_ids"]))
+        return align(seen, enc, self.tokenizer, truncated=truncated)
 
     def encode(self, texts: list[str], **kwargs: Any) -> Any:
-        """A padded, truncated batch of pt tensors."""
+        """A padded, truncated batch of pt tensors (very long texts cut to what the model sees
+        first, so tokenising them costs no more than the window)."""
+        limit = CHARS_PER_TOKEN * self.max_length
+        texts = [self.visible(t)[0] if len(t) > limit else t for t in texts]
         return self.tokenizer(list(texts), padding=True, truncation=True,
                               max_length=self.max_length, return_tensors="pt", **kwargs)
 

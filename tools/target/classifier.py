@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     import torch
 
 
+TOKENS_PER_BATCH = 8192  # tokens in one forward batch: bounds the activations' memory
+
+
 class HFClassifier(Target):
     kind: ClassVar[Literal["classifier", "causal_lm"]] = "classifier"
 
@@ -27,7 +30,9 @@ class HFClassifier(Target):
                             inputs_embeds=inputs_embeds, **kwargs).logits
 
     def predict_proba(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """Class probabilities [n, labels]; texts are sorted by length so batches pad little."""
+        """Class probabilities [n, labels]; texts are sorted by length so batches pad little,
+        and a batch holds at most `TOKENS_PER_BATCH` tokens, so long texts come in smaller
+        batches (memory is bounded by the budget, not by the batch size asked for)."""
         import numpy as np
         import torch
 
@@ -37,11 +42,18 @@ class HFClassifier(Target):
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         with self.lock, torch.inference_mode():
-            for i in range(0, len(order), batch_size):
-                idx = order[i:i + batch_size]
+            start = 0
+            while start < len(order):
+                longest = min(self.max_length, len(texts[order[start]]) // 2 + 2)
+                size = max(1, min(batch_size, TOKENS_PER_BATCH // max(1, longest)))
+                idx = order[start:start + size]
                 batch = self.encode([texts[j] for j in idx])
+                while batch["input_ids"].numel() > TOKENS_PER_BATCH and len(idx) > 1:
+                    idx = idx[:max(1, len(idx) // 2)]  # longer than guessed: halve the batch
+                    batch = self.encode([texts[j] for j in idx])
                 probs = torch.softmax(self.logits(**batch).float(), dim=-1).numpy()
                 out[idx] = probs
+                start += len(idx)
         return out
 
     def predict(self, text: str) -> dict[str, Any]:

@@ -20,6 +20,11 @@ def split_words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return [m.group() for m in matches], [(m.start(), m.end()) for m in matches]
 
 
+def count_words(text: str) -> int:
+    """How many words and punctuation marks `split_words` would find, without keeping them."""
+    return sum(1 for _ in WORD_RE.finditer(text))
+
+
 @dataclass
 class WordTokens:
     """One text seen both as words and as the model's tokens (special tokens included)."""
