@@ -1,0 +1,360 @@
+"""Faithfulness of a word ranking, measured once for every caller (tools, answers, evals).
+
+An explanation is only worth showing if its top words matter to the model more than chance
+words do, and a figure about that has to be able to come out "no". For one input and ranking:
+
+- ERASER (DeYoung et al., 2020) at k in {1, 5, 10, 20, 50} % of the words (at least one):
+  comprehensiveness = f(x) - f(x with the top k% erased) (higher is better) and sufficiency =
+  f(x) - f(only the top k% kept) (lower is better), each averaged over k. f is the attribution's
+  own objective (p(label) for a classifier, log p(span) for a causal LM).
+- Two ways to erase a word. `deletion` drops it: the edit occlusion, shap and lime make while
+  explaining, so it flatters them. `replacement` puts the tokenizer's mask token there ([MASK],
+  else its unknown, else its padding token), one per subword token, so the text keeps its length
+  and no method sees its own edit graded.
+- A random-ranking distribution: `n_random` (>= 20) seeded permutations. The verdict says
+  "beats chance" only when the method's comprehensiveness is above the distribution's 95th
+  percentile, "not distinguishable from chance" otherwise; a mean of a few draws cannot say no.
+- NAOPC (Edin et al., 2024): AOPC = (1/n) sum_{k=1..n} [f(x) - f(x with the first k words of
+  the ranking erased)] over every prefix size, as in the paper, normalised as
+  (AOPC - AOPC_min) / (AOPC_max - AOPC_min) by the best and worst orderings for this input, so
+  texts of different length and confidence compare. Bounds, as in the paper: exact for inputs
+  of <= `exact_max` words (all 2^n - 1 erased subsets scored in one batch, best and worst
+  orderings by dynamic programming over subsets, O(2^n n)); otherwise its beam search, a
+  descending beam for the maximum and an ascending one for the minimum, each extended by every
+  remaining word per step (equal subsets merged, keeping the best sum, which the paper's beam
+  does not do and can only tighten the bounds): about beam_size * n * (n + 1) scored texts,
+  e.g. 1,710 for an 18-word sentence at beam 5, one batched call per step. The bounds are
+  memoised per input, objective and erasure, so every method of an input shares them.
+
+Every distinct ERASER and AOPC text of an input goes to the model in one batched
+`obj.score(..., cached=True)` call (random rankings repeat edits; a memo per objective shares
+them across methods); the bounds use one call per beam step; `ctx.check()` runs between calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel
+
+from .errors import UserError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .context import InputRef, ToolContext
+    from .methods import WordAttribution
+    from .methods.objective import Objective
+
+Erasure = Literal["deletion", "replacement"]
+ERASURES: tuple[Erasure, ...] = ("deletion", "replacement")
+K_PERCENTS = (1, 5, 10, 20, 50)
+N_RANDOM = 20
+TOP_N = 3  # "removing the top 3 words changes p(label) from ... to ..."
+BEAM_SIZE = 5  # the aopc package's default beam
+EXACT_MAX = 8  # 255 subsets: cheaper than the beam from here down
+
+
+class AtK(BaseModel):
+    """ERASER figures at one k: the method's and the random rankings' mean."""
+
+    k_percent: int
+    n_words: int
+    comprehensiveness: float
+    sufficiency: float | None
+    random_comprehensiveness: float
+    random_sufficiency: float | None
+
+
+class RandomBaseline(BaseModel):
+    """ERASER figures (averaged over k) of `n` seeded random rankings, one value per ranking."""
+
+    seed: int
+    comprehensiveness: list[float]
+    sufficiency: list[float] | None
+    mean_comprehensiveness: float
+    p95_comprehensiveness: float
+    mean_sufficiency: float | None
+    naopc: float | None = None  # of the first random ranking: where chance lands on 0..1
+
+
+class Removal(BaseModel):
+    """f after erasing the top `n_words` words, and after erasing as many random words."""
+
+    n_words: int
+    without_top: float
+    without_random: float
+
+
+class AopcBounds(BaseModel):
+    """The lowest and highest AOPC any ranking of this input's words reaches."""
+
+    lower: float
+    upper: float
+    lower_order: list[int]
+    upper_order: list[int]
+    exact: bool
+    beam_size: int | None
+    n_scored: int
+
+
+class Naopc(BaseModel):
+    aopc: float
+    bounds: AopcBounds
+    value: float | None  # None when every ordering scores the same (upper == lower)
+
+
+class ErasureTest(BaseModel):
+    """One erasure's figures for one ranking, with the verdict against chance."""
+
+    erasure: Erasure
+    replacement: str | None
+    comprehensiveness: float
+    sufficiency: float | None
+    per_k: list[AtK]
+    random: RandomBaseline
+    beats_chance: bool
+    verdict: Literal["beats chance", "not distinguishable from chance"]
+    share_of_random_below: float
+    removal: Removal
+    naopc: Naopc | None = None
+
+
+class Faithfulness(BaseModel):
+    method: str
+    unit: str
+    label: str
+    contrast: str | None
+    full: float
+    n_words: int
+    k_percents: list[int]
+    tests: list[ErasureTest]
+
+    def test(self, erasure: Erasure) -> ErasureTest:
+        return next(t for t in self.tests if t.erasure == erasure)
+
+
+def sizes(n_words: int, k_percents: Sequence[int] = K_PERCENTS) -> list[int]:
+    """Words erased at each k%: rounded, at least one, at most all."""
+    return [min(n_words, max(1, round(k / 100 * n_words))) for k in k_percents]
+
+
+def replacement_token(tokenizer: Any) -> str:
+    """The token a `replacement` edit writes: [MASK], else unknown, else padding, else EOS."""
+    for name in ("mask_token", "unk_token", "pad_token", "eos_token"):
+        value = getattr(tokenizer, name, None)
+        if isinstance(value, str) and value:
+            return value
+    raise ValueError("The tokenizer has no mask, unknown, padding or end token to replace with.")
+
+
+def edited_text(obj: Objective, keep: Sequence[bool], erasure: Erasure) -> str:
+    """The input with the words where keep is False erased: dropped (deletion), or each subword
+    token replaced by the mask token (replacement), the other words left as they are."""
+    if erasure == "deletion":
+        return obj.text_keeping(list(keep))
+    mask = replacement_token(obj.target.tokenizer)
+    words = obj.words
+    pieces, last = [], 0
+    for (start, end), tokens, kept in zip(words.spans, words.word_to_tokens(), keep, strict=True):
+        pieces.append(words.text[last:start])
+        pieces.append(words.text[start:end] if kept else " ".join([mask] * max(1, len(tokens))))
+        last = end
+    pieces.append(words.text[last:])
+    return " ".join("".join(pieces).split())
+
+
+def _scorer(ctx: ToolContext, obj: Objective) -> Callable[[list[str]], np.ndarray]:
+    """f on texts, each distinct text scored once per objective (shared by every method)."""
+    import numpy as np
+
+    known: dict[str, float] = ctx.memo(("eraser-scores", *_identity(obj)), dict)
+
+    def score(texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            ctx.check()
+            known.update(zip(missing, (float(v) for v in obj.score(missing, cached=True)),
+                             strict=True))
+        return np.array([known[t] for t in texts], dtype=np.float64)
+
+    return score
+
+
+def _identity(obj: Objective) -> tuple[Any, ...]:
+    """What makes two objectives the same question about the same input (memo keys)."""
+    return (obj.words.text, obj.unit, obj.label_index, obj.contrast_index, obj.span,
+            obj.contrast_name, round(float(obj.value), 9))
+
+
+def _keep(n: int, erased: Sequence[int]) -> list[bool]:
+    gone = set(erased)
+    return [i not in gone for i in range(n)]
+
+
+def measure(ctx: ToolContext, ref: InputRef, attribution: WordAttribution,
+            erasures: Sequence[Erasure] = ERASURES, **options: Any) -> Faithfulness:
+    """How faithful `attribution`'s ranking is to the objective it explained (see the module
+    docstring); `options` go to `measure_ranking`."""
+    from .methods import objective_of
+
+    return measure_ranking(ctx, objective_of(ctx, ref, attribution), attribution.ranking(),
+                           method=attribution.method, erasures=erasures, **options)
+
+
+def measure_ranking(ctx: ToolContext, obj: Objective, ranking: Sequence[int], *,
+                    method: str = "ranking", erasures: Sequence[Erasure] = ERASURES,
+                    k_percents: Sequence[int] = K_PERCENTS, n_random: int = N_RANDOM,
+                    seed: int | None = None, sufficiency: bool = True, naopc: bool = True,
+                    beam_size: int = BEAM_SIZE, exact_max: int = EXACT_MAX) -> Faithfulness:
+    """ERASER, random distribution, verdict and (optionally) NAOPC of any ranking of `obj`'s
+    words (most important first), under each erasure. `sufficiency=False` skips the keep-only
+    texts (half the model calls) when only comprehensiveness is wanted."""
+    import numpy as np
+
+    n = obj.n_words
+    if n == 0:
+        raise UserError("The input has no words, so no ranking of them can be evaluated.")
+    order = [int(i) for i in ranking]
+    if sorted(order) != list(range(n)):
+        raise ValueError(f"The ranking must order the input's {n} words exactly once.")
+    rng = np.random.default_rng(ctx.seed if seed is None else seed)
+    rankings = [order] + [rng.permutation(n).tolist() for _ in range(max(n_random, 1))]
+    cuts = [*sizes(n, k_percents), min(TOP_N, n)]
+    score = _scorer(ctx, obj)
+    full = float(obj.value)
+    texts = {e: _texts(obj, rankings, cuts, e, sufficiency, naopc) for e in erasures}
+    # one batched call for every distinct text of every erasure
+    score([t for parts in texts.values() for rows in parts for row in rows for t in row])
+    tests = []
+    for erasure, (comp_texts, suff_texts, curves) in texts.items():
+        comp = full - np.array([score(row) for row in comp_texts])  # [rankings, cuts]
+        suff = full - np.array([score(row) for row in suff_texts]) if sufficiency else None
+        rand_comp = comp[1:, :-1].mean(axis=1)
+        rand_suff = None if suff is None else suff[1:].mean(axis=1)
+        method_comp = float(comp[0, :-1].mean())
+        p95 = float(np.percentile(rand_comp, 95))
+        naopc_fig = random_naopc = None
+        if naopc:
+            bounds = aopc_bounds(ctx, obj, erasure, beam_size=beam_size, exact_max=exact_max)
+            aopcs = [float((full - score(c)).mean()) for c in curves]
+            naopc_fig = Naopc(aopc=aopcs[0], bounds=bounds, value=_normalise(aopcs[0], bounds))
+            random_naopc = _normalise(aopcs[1], bounds)
+        beats = method_comp > p95
+        tests.append(ErasureTest(
+            erasure=erasure,
+            replacement=None if erasure == "deletion" else replacement_token(obj.target.tokenizer),
+            comprehensiveness=method_comp,
+            sufficiency=None if suff is None else float(suff[0].mean()),
+            per_k=[AtK(k_percent=k, n_words=s, comprehensiveness=float(comp[0, j]),
+                       sufficiency=None if suff is None else float(suff[0, j]),
+                       random_comprehensiveness=float(comp[1:, j].mean()),
+                       random_sufficiency=None if suff is None else float(suff[1:, j].mean()))
+                   for j, (k, s) in enumerate(zip(k_percents, cuts[:-1], strict=True))],
+            random=RandomBaseline(
+                seed=ctx.seed if seed is None else seed, comprehensiveness=rand_comp.tolist(),
+                sufficiency=None if rand_suff is None else rand_suff.tolist(),
+                mean_comprehensiveness=float(rand_comp.mean()), p95_comprehensiveness=p95,
+                mean_sufficiency=None if rand_suff is None else float(rand_suff.mean()),
+                naopc=random_naopc),
+            beats_chance=beats,
+            verdict="beats chance" if beats else "not distinguishable from chance",
+            share_of_random_below=float((rand_comp < method_comp).mean()),
+            removal=Removal(n_words=cuts[-1], without_top=full - float(comp[0, -1]),
+                            without_random=full - float(comp[1:, -1].mean())),
+            naopc=naopc_fig))
+    return Faithfulness(method=method, unit=obj.unit, label=obj.label_name,
+                        contrast=obj.contrast_name, full=full, n_words=n,
+                        k_percents=list(k_percents), tests=tests)
+
+
+def _texts(obj: Objective, rankings: list[list[int]], cuts: list[int], erasure: Erasure,
+           sufficiency: bool, curves: bool) -> tuple[list[list[str]], ...]:
+    """Per ranking: the texts without its top words at each cut (the last cut is TOP_N), with
+    only them (k% cuts), and (method and first random ranking) without each prefix."""
+    n = obj.n_words
+    without = [[edited_text(obj, _keep(n, r[:s]), erasure) for s in cuts] for r in rankings]
+    only = [[edited_text(obj, [not k for k in _keep(n, r[:s])], erasure) for s in cuts[:-1]]
+            for r in rankings] if sufficiency else []
+    prefixes = [[edited_text(obj, _keep(n, r[:s]), erasure) for s in range(1, n + 1)]
+                for r in rankings[:2]] if curves else []
+    return without, only, prefixes
+
+
+def _normalise(aopc: float, bounds: AopcBounds) -> float | None:
+    span = bounds.upper - bounds.lower
+    return None if span <= 1e-12 else (aopc - bounds.lower) / span
+
+
+def aopc_bounds(ctx: ToolContext, obj: Objective, erasure: Erasure, *,
+                beam_size: int = BEAM_SIZE, exact_max: int = EXACT_MAX) -> AopcBounds:
+    """The lowest and highest AOPC over orderings of `obj`'s words (memoised): exact up to
+    `exact_max` words, else the paper's beam search (see the module docstring for the cost)."""
+    key = ("aopc-bounds", *_identity(obj), erasure,
+           beam_size if obj.n_words > exact_max else None)
+    if obj.n_words <= exact_max:
+        return ctx.memo(key, lambda: _exact_bounds(ctx, obj, erasure))
+    return ctx.memo(key, lambda: _beam_bounds(ctx, obj, erasure, beam_size))
+
+
+def _gains(ctx: ToolContext, obj: Objective, erasure: Erasure,
+           masks: list[int]) -> dict[int, float]:
+    """f(x) - f(x with the words in each bit mask erased), scored in one batched call."""
+    n = obj.n_words
+    texts = [edited_text(obj, [not (m >> i) & 1 for i in range(n)], erasure) for m in masks]
+    unique = list(dict.fromkeys(texts))
+    ctx.check()
+    values = dict(zip(unique, (float(v) for v in obj.score(unique, cached=False)), strict=True))
+    return {m: float(obj.value) - values[t] for m, t in zip(masks, texts, strict=True)}
+
+
+def _exact_bounds(ctx: ToolContext, obj: Objective, erasure: Erasure) -> AopcBounds:
+    """Dynamic programming over all 2^n subsets: best[S] = g(S) + best over the last word."""
+    n = obj.n_words
+    full_mask = (1 << n) - 1
+    gain = _gains(ctx, obj, erasure, list(range(1, full_mask + 1)))
+    gain[0] = 0.0
+    found = {}
+    for sign in (1.0, -1.0):  # maximise sign * sum
+        best = {0: 0.0}
+        last: dict[int, int] = {}
+        for m in range(1, full_mask + 1):
+            i = max((i for i in range(n) if (m >> i) & 1),
+                    key=lambda i: (sign * best[m ^ (1 << i)], -i))
+            best[m], last[m] = best[m ^ (1 << i)] + gain[m], i
+        order, m = [], full_mask
+        while m:
+            order.append(last[m])
+            m ^= 1 << last[m]
+        found[sign] = (best[full_mask] / n, order[::-1])
+    return AopcBounds(lower=found[-1.0][0], upper=found[1.0][0], lower_order=found[-1.0][1],
+                      upper_order=found[1.0][1], exact=True, beam_size=None, n_scored=full_mask)
+
+
+def _beam_bounds(ctx: ToolContext, obj: Objective, erasure: Erasure,
+                 beam_size: int) -> AopcBounds:
+    """Edin et al.'s beam search: per step, extend each kept ordering by every remaining word,
+    score the new erased sets together, keep the `beam_size` best (and worst) sums."""
+    n = obj.n_words
+    beams: dict[float, list[tuple[int, float, list[int]]]] = {1.0: [(0, 0.0, [])],
+                                                              -1.0: [(0, 0.0, [])]}
+    scored = 0
+    for _ in range(n):
+        wanted = {m | (1 << i) for beam in beams.values() for m, _, _ in beam
+                  for i in range(n) if not (m >> i) & 1}
+        gain = _gains(ctx, obj, erasure, sorted(wanted))
+        scored += len(gain)
+        for sign, beam in beams.items():
+            merged: dict[int, tuple[int, float, list[int]]] = {}
+            for m, total, order in beam:
+                for i in range(n):
+                    if (m >> i) & 1:
+                        continue
+                    new = (m | (1 << i), total + gain[m | (1 << i)], [*order, i])
+                    if new[0] not in merged or sign * new[1] > sign * merged[new[0]][1]:
+                        merged[new[0]] = new
+            beams[sign] = sorted(merged.values(), key=lambda b: -sign * b[1])[:max(beam_size, 1)]
+    (_, high, up), (_, low, down) = beams[1.0][0], beams[-1.0][0]
+    return AopcBounds(lower=low / n, upper=high / n, lower_order=down, upper_order=up,
+                      exact=False, beam_size=beam_size, n_scored=scored)
