@@ -13,7 +13,7 @@ from saywhy.tools.context import ToolContext
 from saywhy.tools.errors import SystemFailure
 
 from .conversation import Conversation
-from .planner.base import Planner
+from .planner.protocol import Planner
 from .writer.embedded import EmbeddedWriter
 
 if TYPE_CHECKING:

@@ -29,9 +29,11 @@ from saywhy.tools.registry import Result
 from saywhy.tools.turn import Limits, OnProgress
 
 from .answer import Answer, AnswerError, AnswerKind
-from .planner.base import Plan, Planner, ToolCall
+from .planner.base import Plan, ToolCall
 from .planner.llm import NOTICE
+from .planner.protocol import Planner
 from .state import DialogueState, Turn
+from .transcript import markdown
 from .writer.base import Writer, WriteRequest, subset_phrase
 from .writer.embedded import EmbeddedWriter
 from .writer.llm import compact
@@ -102,8 +104,13 @@ class Conversation:
             try:
                 plan = (self.planner.plan(question, self.state) if question
                         else Plan(clarify="(empty question)"))
+                for call in plan.calls:  # the one validation `_run` would do, without running
+                    found = registry.find(call.tool)
+                    if found is None:
+                        raise ToolArgsError(f"Unknown tool {call.tool!r}.")
+                    found.validate(call.args)
             except ToolArgsError as exc:
-                plan = Plan(clarify=exc.message)
+                plan = Plan(clarify=_clarify(exc))
             for call in plan.calls:
                 self._update(call, None)
             self.state.last_calls = list(plan.calls)
@@ -229,6 +236,8 @@ class Conversation:
         kept = result.remembered() if result is not None else {}
         if "focus" in moves:
             s.set_focus(call.args)
+            if kept.get("focus") is not None:  # an item the tool chose itself (a random draw)
+                s.set_focus({"id": int(kept["focus"])})
         if kept.get("generation") is not None:
             s.last_generation = kept["generation"]
         s.subset = self.ctx.subset
@@ -293,9 +302,7 @@ class Conversation:
 
     def export_markdown(self) -> str:
         """The transcript with each turn's tool calls and results, for sharing or a report."""
-        from .transcript import markdown
-
-        return markdown(self)
+        return markdown(self.state, self.ctx)
 
 
 # ---- helpers ---------------------------------------------------------------------------------

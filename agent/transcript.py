@@ -6,17 +6,19 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .conversation import Conversation
+    from saywhy.tools.context import ToolContext
+
+    from .state import DialogueState
 
 
-def markdown(conv: Conversation) -> str:
+def markdown(state: DialogueState, ctx: ToolContext) -> str:
     """The transcript with each turn's tool calls and results, for sharing or a report."""
-    target = conv.ctx.target
+    target = ctx.target
     lines = ["# saywhy conversation", "",
              f"Model: {getattr(target, 'name', '?')} ({getattr(target, 'kind', '?')})."]
-    if conv.ctx.data is not None:
-        lines[-1] += f" Data: {conv.ctx.data.name}, {len(conv.ctx.data):,} items."
-    for n, turn in enumerate(conv.state.history, 1):
+    if ctx.data is not None:
+        lines[-1] += f" Data: {ctx.data.name}, {len(ctx.data):,} items."
+    for n, turn in enumerate(state.history, 1):
         lines += ["", f"## {n}. {turn.question.strip()[:80] or '(empty)'}", "",
                   f"**You:** {turn.question.strip()}", "", f"**saywhy:** {turn.answer}", ""]
         for call in turn.calls:

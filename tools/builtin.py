@@ -19,4 +19,5 @@ from . import keywords  # noqa: F401
 from . import describe  # noqa: F401
 from . import show  # noqa: F401
 from . import subset_filter  # noqa: F401
+from . import sample  # noqa: F401
 from . import model_info  # noqa: F401

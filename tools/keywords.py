@@ -91,11 +91,12 @@ def _matrix(ctx: ToolContext) -> tuple[sp.csr_matrix, np.ndarray]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     assert ctx.data is not None
+    data = ctx.data
 
     def build() -> tuple[sp.csr_matrix, np.ndarray]:
         stop = sorted(set(ENGLISH_STOP_WORDS) - KEEP)
         vec = CountVectorizer(lowercase=True, token_pattern=TOKENS, stop_words=stop, binary=True)
-        x = vec.fit_transform(ctx.data.frame["text"].astype(str))  # type: ignore[union-attr]
+        x = vec.fit_transform(data.frame["text"].astype(str))
         return x.tocsr(), vec.get_feature_names_out()
 
     return ctx.memo(("keywords_matrix", ctx.data.fingerprint()), build)

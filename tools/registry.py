@@ -63,7 +63,8 @@ class Result(BaseModel):
         return []
 
     def remembered(self) -> dict[str, str]:
-        """What the dialogue state keeps from this result: "label", "method", "generation"."""
+        """What the dialogue state keeps from this result: "label", "method", "generation", or
+        "focus" (the id of an item the tool chose itself)."""
         return {}
 
     def said_by(self, earlier: Result) -> bool:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel, Field
-
-if TYPE_CHECKING:
-    from ..state import DialogueState
 
 
 class ToolCall(BaseModel):
@@ -31,9 +28,3 @@ class Plan(BaseModel):
     confidence: float = 1.0
     planner: str = ""
     notes: list[str] = Field(default_factory=list)
-
-
-class Planner(Protocol):
-    name: str
-
-    def plan(self, text: str, state: DialogueState) -> Plan: ...

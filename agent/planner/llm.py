@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from saywhy.tools import registry
 from saywhy.tools.errors import CancelledByUser, SaywhyError, ToolArgsError, ToolTimeout
 
-from .base import Plan, Planner, ToolCall
+from .base import Plan, ToolCall
+from .protocol import Planner
 
 if TYPE_CHECKING:
     from ..llm import ChatClient, LLMToolCall
