@@ -1,11 +1,18 @@
-"""Parse eval: exact-match accuracy of a planner on questions.jsonl and dialogues.jsonl.
+"""Parse eval: exact-match accuracy of a planner, in-sample and hold-out reported apart.
 
-    python -m saywhy.evals.parse.run [--planner offline|llm] [--verbose] [--json FILE]
+    python -m saywhy.evals.parse.run [--planner offline|llm] [--set ...] [--verbose] [--json FILE]
+
+Sets (see README.md): `main` (questions.jsonl + dialogues.jsonl: the planner was tuned on them,
+in-sample), `holdout` (written after that tuning; partly overlapping its phrasings), `fresh-dev`
+and `fresh-holdout` (evals/parse/fresh/: written fresh by template group; dev may be tuned on,
+hold-out never — the split is fixed by a hash of the group id). Fresh rows name a target: the
+demo sentiment classifier, a user's 3-class ticket classifier, or a causal LM without data.
 
 Exact match compares tool names and key arguments in the canonical form of README.md (order of
 calls included). Dialogue turns are teacher-forced: the state before a turn is built from the
 *expected* calls of the earlier turns, as the conversation would set it (focus, subset, last
-method/label/tool/calls, history), so one miss does not cascade. No tool runs.
+method/label/tool/calls, history), so one miss does not cascade. No tool runs. A planner that
+crashes or returns an `intent="error"` plan scores a miss, even where a question back was right.
 """
 
 from __future__ import annotations
@@ -26,6 +33,15 @@ HERE = Path(__file__).resolve().parent
 LABELS = ["negative", "positive"]
 N_ITEMS = 12808
 VERBATIM = {"text", "new_text", "similar_to", "span"}
+# The targets a row may name: the model's labels and kind, the data's id range (None: no data).
+TARGETS: dict[str, dict[str, Any]] = {
+    "demo": {"labels": LABELS, "kind": "classifier", "ids": (0, N_ITEMS - 1)},
+    "topic": {"labels": ["billing", "technical issue", "account access"], "kind": "classifier",
+              "ids": (1001, 1400)},
+    "lm": {"labels": [], "kind": "causal_lm", "ids": None},
+    # the older sets' causal-LM rows: the demo LM with the demo corpus loaded
+    "demo-lm": {"labels": LABELS, "kind": "causal_lm", "ids": (0, N_ITEMS - 1)},
+}
 
 
 # ---- loading -----------------------------------------------------------------------------------
@@ -116,12 +132,23 @@ def apply_expected(state: DialogueState, question: str, expect: dict[str, Any]) 
 
 
 # ---- planners ----------------------------------------------------------------------------------
-def make_planner(name: str, kind: str) -> Any:
+def target_of(row: dict[str, Any]) -> str:
+    """The row's target: named by the fresh sets, or by `kind` in the older ones."""
+    if row.get("target"):
+        return str(row["target"])
+    return "demo-lm" if row.get("kind") == "causal_lm" else "demo"
+
+
+def make_planner(name: str, target: str) -> Any:
     """Any object with `.plan(text, state)`: the offline planner, or the LLM one when configured."""
+    spec = TARGETS[target]
+    kind, labels, ids = spec["kind"], spec["labels"], spec["ids"]
+    n_items = ids[1] - ids[0] + 1 if ids else 0
     if name == "offline":
         from saywhy.agent.planner.offline import OfflinePlanner
 
-        return OfflinePlanner(labels=LABELS, kind=kind, n_items=N_ITEMS)
+        return OfflinePlanner(labels=labels, kind=kind, n_items=n_items or None, id_range=ids,
+                              has_data=ids is not None)
     if name == "llm":
         from saywhy.agent.llm import client_from_settings
         from saywhy.agent.planner.llm import LLMPlanner
@@ -135,9 +162,9 @@ def make_planner(name: str, kind: str) -> Any:
             )
         return LLMPlanner(
             client,
-            labels=LABELS,
+            labels=labels,
             kind=kind,
-            n_items=N_ITEMS,
+            n_items=n_items,
             fallback=None,
             model_name=settings.model,
         )
@@ -159,10 +186,13 @@ def evaluate(
         planner: Any, q: str, state: DialogueState, expect: dict[str, Any], **meta: Any
     ) -> None:
         t0, c0 = time.perf_counter(), time.thread_time()
-        plan = planner.plan(q, state)
+        try:
+            plan = planner.plan(q, state)
+        except Exception as exc:  # noqa: BLE001 - a crash is a miss, not the end of the eval
+            plan = Plan(clarify=f"(crashed: {type(exc).__name__})", intent="error")
         latencies.append(time.perf_counter() - t0)
         cpu.append(time.thread_time() - c0)
-        ok = matches(plan, expect)
+        ok = plan.intent != "error" and matches(plan, expect)
         rows.append(
             {
                 "q": q[:120],
@@ -180,22 +210,23 @@ def evaluate(
             )
 
     for row in questions:
-        kind = row.get("kind", "classifier")
         state = DialogueState()
         if row.get("after"):
             apply_expected(state, "(earlier question)", {"calls": row["after"]})
         run(
-            planner_for(kind),
+            planner_for(target_of(row)),
             question_text(row),
             state,
             row["expect"],
-            tag=row.get("tag"),
+            tag=row.get("tag") or row.get("group"),
             followup=bool(row.get("after")),
             source="questions",
+            target=target_of(row),
+            style=row.get("style", []),
         )
     for d in dialogues:
         state = DialogueState()
-        planner = planner_for(d.get("kind", "classifier"))
+        planner = planner_for(target_of(d))
         for n, turn in enumerate(d["turns"]):
             run(
                 planner,
@@ -205,6 +236,8 @@ def evaluate(
                 dialogue=d["id"],
                 followup=n > 0,
                 source="dialogues",
+                target=target_of(d),
+                style=[],
             )
             apply_expected(state, turn["q"], turn["expect"])
     return summarise(rows, latencies, cpu)
@@ -232,6 +265,10 @@ def summarise(
         "dialogue_turns": _acc([r for r in rows if r["source"] == "dialogues"]),
         "followups": _acc([r for r in rows if r["followup"]]),
         "multi_call": _acc([r for r in rows if len(r["tools"]) > 1]),
+        "per_target": {t: _acc([r for r in rows if r["target"] == t])
+                       for t in sorted({r["target"] for r in rows})},
+        "per_style": {s: _acc([r for r in rows if s in r["style"]])
+                      for s in sorted({s for r in rows for s in r["style"]})},
         "per_tool": {t: _acc(rs) for t, rs in sorted(per_tool.items())},
         "latency_ms": {
             "p50": _pct(latencies, 0.5),
@@ -251,6 +288,11 @@ def print_report(res: dict[str, Any], name: str) -> None:
     print(f"Parse eval, planner={name}: exact match (tool names + key arguments)")
     for key in ("overall", "questions", "dialogue_turns", "followups", "multi_call"):
         print(line(key, res[key]))
+    for group in ("per_target", "per_style"):
+        if len(res[group]) > 1 or group == "per_style" and res[group]:
+            print(f"  {group.replace('_', ' ')}:")
+            for key, acc in res[group].items():
+                print("  " + line(key, acc))
     print("  per tool (questions whose expected calls include it):")
     for tool, acc in res["per_tool"].items():
         print("  " + line(tool, acc))
@@ -261,6 +303,23 @@ def print_report(res: dict[str, Any], name: str) -> None:
     )
 
 
+def load_sets() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Every set by name, in the order they are reported (in-sample first)."""
+    from .fresh.split import is_holdout
+
+    fresh_q = load_jsonl(HERE / "fresh" / "questions.jsonl")
+    fresh_d = load_jsonl(HERE / "fresh" / "dialogues.jsonl")
+    return {
+        "main": (load_jsonl(HERE / "questions.jsonl"), load_jsonl(HERE / "dialogues.jsonl")),
+        "holdout": (load_jsonl(HERE / "holdout_questions.jsonl"),
+                    load_jsonl(HERE / "holdout_dialogues.jsonl")),
+        "fresh-dev": ([r for r in fresh_q if not is_holdout(r["group"])],
+                      [d for d in fresh_d if not is_holdout(d["group"])]),
+        "fresh-holdout": ([r for r in fresh_q if is_holdout(r["group"])],
+                          [d for d in fresh_d if is_holdout(d["group"])]),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--planner", default="offline", choices=["offline", "llm"])
@@ -268,31 +327,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the full results here")
     ap.add_argument(
         "--set",
-        default="both",
-        choices=["main", "holdout", "both"],
-        help="main: questions/dialogues.jsonl; holdout: the never-tuned-on set",
+        default="all",
+        choices=["main", "holdout", "fresh-dev", "fresh-holdout", "fresh", "all"],
+        help="main: in-sample; holdout: the older hold-out; fresh-dev / fresh-holdout: the "
+        "fresh sets split by template group (fresh: both); all: every set",
     )
     args = ap.parse_args(argv)
     cache: dict[str, Any] = {}
 
-    def planner_for(kind: str) -> Any:
-        if kind not in cache:
-            cache[kind] = make_planner(args.planner, kind)
-        return cache[kind]
+    def planner_for(target: str) -> Any:
+        if target not in cache:
+            cache[target] = make_planner(args.planner, target)
+        return cache[target]
 
     if args.planner == "offline":
-        planner_for("classifier").warm_up()  # fit/load the classifier outside the timings
+        planner_for("demo").warm_up()  # fit/load the classifier outside the timings
     results = {}
-    sets = {
-        "main": ("questions.jsonl", "dialogues.jsonl"),
-        "holdout": ("holdout_questions.jsonl", "holdout_dialogues.jsonl"),
-    }
-    for name, (qfile, dfile) in sets.items():
-        if args.set not in (name, "both"):
+    for name, (questions, dialogues) in load_sets().items():
+        wanted = {"all": True, "fresh": name.startswith("fresh")}.get(args.set, args.set == name)
+        if not wanted:
             continue
-        res = evaluate(
-            planner_for, load_jsonl(HERE / qfile), load_jsonl(HERE / dfile), verbose=args.verbose
-        )
+        res = evaluate(planner_for, questions, dialogues, verbose=args.verbose)
         print_report(res, f"{args.planner}, set={name}")
         results[name] = res
     if args.json:
