@@ -373,5 +373,5 @@ def test_chat_reads_plain_lines_from_a_pipe(tmp_path: Path) -> None:
                              input=f"what do you predict for review 2?\n/state\n/export {out}\n")
     assert res.exit_code == 0, res.output
     assert "you › what do you predict for review 2?" in res.stdout
-    assert "review #2" in res.stdout and re.search(r"focus\s+review #2", res.stdout)
+    assert "item #2" in res.stdout and re.search(r"focus\s+item #2", res.stdout)
     assert "\x1b[" not in res.stdout and out.is_file() and "Bye." in res.stdout
