@@ -42,6 +42,9 @@ class Answer(BaseModel):
     writer: str = ""
     notices: list[str] = Field(default_factory=list,
                                description="Told to the user, e.g. that the LLM fell back.")
+    choices: list[str] = Field(default_factory=list, description="When the question was "
+                               "unclear: the likeliest readings; answering with a number (1, 2 "
+                               "...) or the reading's words picks one.")
     error: AnswerError | None = None
     turn: int = 0
 

@@ -18,6 +18,7 @@ dialogue state as it was before the question. `plan(text)` is the planner-only t
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ from saywhy.tools.registry import Result
 from saywhy.tools.turn import Limits, OnProgress
 
 from .answer import Answer, AnswerError, AnswerKind
-from .planner.base import Plan, ToolCall
+from .planner.base import Choice, Plan, ToolCall
 from .planner.llm import NOTICE
 from .planner.protocol import Planner
 from .state import DialogueState, Turn
@@ -128,8 +129,11 @@ class Conversation:
             return Answer(text=EMPTY, kind="clarify")
         t0 = time.perf_counter()
         self.ctx.stage("planning", "planning")
+        chosen = pick(text, self.state.choices)
+        self.state.choices = []
         try:
-            plan = self.planner.plan(text, self.state)
+            plan = (Plan(calls=list(chosen.calls), intent="choice") if chosen is not None
+                    else self.planner.plan(text, self.state))
         except ToolArgsError as exc:
             plan = Plan(clarify=_clarify(exc))
         except Exception as exc:
@@ -143,8 +147,14 @@ class Conversation:
                           planner=planner_name, notices=list(notices), **fields)
 
         if plan.reply or plan.clarify or not plan.calls:
-            return done(plan.reply or plan.clarify or f"I am not sure what you would like to "
-                        f"know. {EMPTY}", "reply" if plan.reply else "clarify")
+            self.state.choices = list(plan.choices)
+            words = (plan.reply or plan.clarify
+                     or f"I am not sure what you would like to know. {EMPTY}")
+            if plan.choices:
+                words += " " + " ".join(f"({n}) {c.text};" for n, c in
+                                        enumerate(plan.choices, 1)).rstrip(";") + "."
+            return done(words, "reply" if plan.reply else "clarify",
+                        choices=[c.text for c in plan.choices])
 
         previous_focus = dict(self.state.focus)
         snapshot = self.state.model_copy(deep=True)
@@ -309,6 +319,25 @@ class Conversation:
 def _clarify(exc: ToolArgsError) -> str:
     return (f"I could not run that as I understood it ({exc.message.rstrip('.')}). Could you say "
             "it another way, for example naming the item by its id or quoting the text?")
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "one": 1, "two": 2, "three": 3}
+_PICK = re.compile(r"^\s*(?:(?:the|option|choice|number|no\.?|#)\s*)*(\d|first|second|third|one"
+                   r"|two|three)\b\s*(?:one|option|please|pls)?\s*[.!)]?\s*$", re.I)
+
+
+def pick(text: str, choices: list[Choice]) -> Choice | None:
+    """The reading `text` picks among the offered `choices`: by number ("2", "#2", "the second
+    one") or by its words; None when it picks none (then it is a new question)."""
+    if not choices:
+        return None
+    m = _PICK.match(text)
+    if m:
+        raw = m.group(1).lower()
+        n = int(raw) if raw.isdigit() else _ORDINALS[raw]
+        return choices[n - 1] if 1 <= n <= len(choices) else None
+    said = " ".join(text.lower().split()).strip(" .!?")
+    return next((c for c in choices if " ".join(c.text.lower().split()) == said), None)
 
 
 def _with_notices(text: str, notices: list[str]) -> str:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from saywhy.tools.context import Subset
 
-from .planner.base import ToolCall
+from .planner.base import Choice, ToolCall
 
 
 class Turn(BaseModel):
@@ -34,6 +34,8 @@ class DialogueState(BaseModel):
     last_method: str | None = None
     last_label: str | None = None
     last_tool: str | None = None
+    choices: list[Choice] = Field(default_factory=list,
+                                  description="Readings offered by the last answer, by number.")
     history: list[Turn] = Field(default_factory=list)
 
     @property

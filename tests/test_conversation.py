@@ -339,3 +339,37 @@ def test_private_contexts_share_the_cache_not_the_subset(tiny_ctx: ToolContext,
     one.ask("acting only")
     assert one.ctx.cache is two.ctx.cache is tiny_ctx.cache
     assert "on 12 items" in two.ask("accuracy?").text and two.state.subset is None
+
+
+def test_clarifying_choices_are_offered_and_a_number_picks_one(tiny_ctx: ToolContext) -> None:
+    """An unclear question answered with numbered readings: "2" runs the second reading's calls;
+    anything else is a new question and the offer is forgotten."""
+    from saywhy.agent.planner.base import Choice, Plan
+
+    class Unsure:
+        name = "unsure"
+
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def plan(self, text: str, state: Any) -> Plan:
+            self.asked.append(text)
+            if text != "3?":
+                return Plan(calls=[ToolCall(tool="predict", args={"id": 4})])
+            return Plan(clarify="Did you mean:", choices=[
+                Choice(text="predict item 3", calls=[ToolCall(tool="predict", args={"id": 3})]),
+                Choice(text="explain item 3", calls=[ToolCall(tool="attribute", args={"id": 3})]),
+            ])
+
+    planner = Unsure()
+    c = conv(tiny_ctx, planner)
+    first = c.ask("3?")
+    assert first.kind == "clarify" and first.choices == ["predict item 3", "explain item 3"]
+    assert "(1) predict item 3" in first.text and "(2) explain item 3" in first.text
+    second = c.ask("2")
+    assert [x.tool for x in second.calls] == ["attribute"] and planner.asked == ["3?"]
+    again = c.ask("3?")
+    assert again.choices and c.ask("the first one").calls[0].tool == "predict"
+    c.ask("3?")
+    c.ask("something else entirely")  # a new question: planned, and the offer is gone
+    assert planner.asked[-1] == "something else entirely" and c.state.choices == []

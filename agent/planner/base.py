@@ -14,15 +14,24 @@ class ToolCall(BaseModel):
     args: dict[str, Any] = Field(default_factory=dict)
 
 
+class Choice(BaseModel):
+    """One reading of an unclear question, offered back to the user: its words and its calls."""
+
+    text: str = Field(description="The reading in plain words, e.g. \"explain item 12\".")
+    calls: list[ToolCall] = Field(default_factory=list)
+
+
 class Plan(BaseModel):
     """The planner's decision for one user turn.
 
-    Exactly one of: `calls` to run; `clarify`, a short question when the planner is unsure;
+    Exactly one of: `calls` to run; `clarify`, a short question when the planner is unsure
+    (with `choices` when it can name the likeliest readings: the user picks one by number);
     `reply`, a direct answer needing no tool (greetings, definitions of SHAP and the like).
     """
 
     calls: list[ToolCall] = Field(default_factory=list)
     clarify: str | None = None
+    choices: list[Choice] = Field(default_factory=list)
     reply: str | None = None
     intent: str | None = None
     confidence: float = 1.0
