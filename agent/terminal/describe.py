@@ -1,9 +1,11 @@
-"""The one-line descriptions the REPL prints: the model and data (banner, /model, /data),
-example questions that fit them, and what /state shows."""
+"""The one-line descriptions the REPL prints: the model and data (banner, /model, /data), what
+was guessed when the data was read, example questions that fit them, and what /state shows.
+
+Everything here speaks the loaded model's and data's words (its labels, its item noun, its
+showcase questions); nothing falls back to the demo's "review" or "positive"."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -11,8 +13,13 @@ from rich.markup import escape
 if TYPE_CHECKING:
     from saywhy.agent.conversation import Conversation
     from saywhy.tools.context import ToolContext
+    from saywhy.tools.data.dataset import Dataset
 
-FALLBACK_EXAMPLES = ["What do you predict for review 12?", "Why?", "What can I ask you?"]
+FALLBACK_EXAMPLES = ["What can I ask you?"]
+# the capabilities a first question is best taken from, in the banner's order; the questions
+# themselves are the catalogue's showcase, filled from the loaded model and data
+PREFERRED = ("attribute", "counterfactual", "performance", "predict", "what_if", "similar",
+             "attention", "model_info")
 
 
 def describe_context(ctx: ToolContext) -> str:
@@ -30,34 +37,48 @@ def describe_context(ctx: ToolContext) -> str:
 
 
 def describe_data(ctx: ToolContext) -> str:
+    """`data NAME (N tickets, train/test split)`, counted in the data's own noun."""
+    from saywhy.tools.data.views import count
+
     d = ctx.data
     if d is None:
-        return "no data (free texts only; start with --data FILE to add some)"
+        return "no data (free texts only; load a file with /data FILE or --data FILE)"
     extra = ", train/test split" if getattr(d, "has_split", False) else ""
-    return f"data [bold]{escape(d.name)}[/bold] ({len(d):,} items{extra})"
+    labelled = "" if getattr(d, "has_labels", False) else ", no gold labels"
+    return f"data [bold]{escape(d.name)}[/bold] ({escape(count(len(d), d))}{labelled}{extra})"
 
 
-def example_questions(ctx: ToolContext, preferred: Sequence[str], n: int) -> list[str]:
-    """`n` example questions from the capabilities that fit this model and data, picked from
-    sections answered by the `preferred` tools first."""
+def notes_of(data: Dataset | None) -> list[str]:
+    """What was guessed or matched when the data was read (`Dataset.notes`), as sentences."""
+    return [n[:1].upper() + n[1:] for n in (getattr(data, "notes", None) or []) if n.strip()]
+
+
+def example_questions(ctx: ToolContext, n: int) -> list[str]:
+    """`n` example questions that fit this model and data, in its own words: the first showcase
+    question of each capability, the `PREFERRED` ones first (a question that stands alone, not a
+    follow-up such as "how faithful is that explanation?"), then in catalogue order."""
     from saywhy.tools import registry
 
     try:
         sections = registry.get("capabilities").run(ctx, {}).sections
     except Exception:  # noqa: BLE001 - the banner must not fail on a missing tool
         return list(FALLBACK_EXAMPLES)
-    rank = {name: i for i, name in enumerate(preferred)}
+    rank = {name: i for i, name in enumerate(PREFERRED)}
     ordered = sorted(sections, key=lambda s: min(rank.get(t, len(rank)) for t in s.tools))
-    return [s.examples[0] for s in ordered if s.examples][:n]
+    return [s.examples[0] for s in ordered if s.examples][:n] or list(FALLBACK_EXAMPLES)
 
 
 def state_lines(conv: Conversation, model: str, data: str | None, planner: str) -> list[str]:
     """What /state prints: focus, subset, last method/label/tool, model, data, planner."""
+    from saywhy.tools.data.views import count
+    from saywhy.tools.data.views import noun as noun_of
+
     s = conv.state
-    focus = (f"review #{s.focus_id}" if s.focus_id is not None else
+    noun = conv.ctx.data.item_name if conv.ctx.data is not None else "item"
+    focus = (f"{noun} #{s.focus_id}" if s.focus_id is not None else
              f'"{s.focus_text[:70]}"' if s.focus_text else "nothing yet")
-    subset = (f"{s.subset.description} ({len(s.subset.ids):,} items)" if s.subset is not None
-              else "none (all items)")
+    subset = (f"{s.subset.description} ({count(len(s.subset.ids), conv.ctx.data)})"
+              if s.subset is not None else f"none (all {noun_of(conv.ctx.data)})")
     rows = [("focus", focus), ("subset", subset),
             ("last tool", s.last_tool or "—"), ("last method", s.last_method or "—"),
             ("last label", s.last_label or "—"), ("turns", str(len(s.history))),

@@ -3,6 +3,9 @@ spinner (with a bar while the demo builds itself the first time), and new conver
 
 A loaded context holds the target, the data and the memo cache; each conversation gets its own
 context from it with `ToolContext.for_conversation()` (its own subset and turn, the shared cache).
+The data travels as a `DataSpec` (file, columns, item noun) so that `--data`, the column flags,
+`SAYWHY_TEXT_COLUMN` ... and `/data PATH text=...` all load through `bootstrap.load_data`, where
+gold labels are reconciled with the model's.
 """
 
 from __future__ import annotations
@@ -15,16 +18,29 @@ from rich.markup import escape
 from .progress import live_progress
 
 if TYPE_CHECKING:
+    from saywhy.agent.bootstrap import DataSpec
     from saywhy.agent.conversation import Conversation
     from saywhy.agent.settings import Settings
     from saywhy.tools.context import ToolContext
 
 
-def settings_for(model: str | None, data: str | None) -> Settings:
+def settings_for(model: str | None, data: str | None, *, text_column: str | None = None,
+                 label_column: str | None = None, id_column: str | None = None,
+                 item_name: str | None = None) -> Settings:
     """Environment settings (SAYWHY_*) with the command-line flags on top; errors as UserError."""
     from saywhy.agent.settings import load_settings
 
-    return load_settings(model=model, data=data)
+    return load_settings(model=model, data=data, text_column=text_column,
+                         label_column=label_column, id_column=id_column, item_name=item_name)
+
+
+def data_spec(settings: Settings) -> DataSpec:
+    """How to read the data the settings name: the file, which column is which, the item noun."""
+    from saywhy.agent.bootstrap import DataSpec
+
+    return DataSpec(path=settings.data, text_column=settings.text_column,
+                    label_column=settings.label_column, id_column=settings.id_column,
+                    item_name=settings.item_name)
 
 
 def demo_needs_building(model: str) -> bool:
@@ -35,26 +51,33 @@ def demo_needs_building(model: str) -> bool:
     return not (demo_dir() / META).is_file()
 
 
-def load_with_status(console: Console, model: str, data: str | None, *,
+def load_with_status(console: Console, model: str, data: DataSpec, *,
                      allow_pickle: bool = False) -> ToolContext:
     """Load target and data behind a spinner; the first time, the demo's build draws a bar."""
     from saywhy.agent.bootstrap import load_context
 
     if demo_needs_building(model):
         console.print("Building demo-sentiment once (about 5 minutes on 2 cores)…")
-    what = f"Loading {model}" + (f" and {data}" if data else "")
+    what = f"Loading {model}" + (f" and {data.path}" if data.path else "")
     with live_progress(console, what) as report:
         return load_context(model, data, allow_pickle=allow_pickle, on_progress=report)
 
 
-def with_data(loaded: ToolContext, console: Console, path: str) -> ToolContext:
-    """The loaded context for another data file over the same target (`/data PATH`)."""
-    from saywhy.tools.context import ToolContext
-    from saywhy.tools.data import load_dataset
+def with_data(loaded: ToolContext, console: Console, spec: DataSpec) -> ToolContext:
+    """The loaded context for another data file over the same target (`/data PATH ...`).
 
-    with console.status(f"Loading {escape(path)}…"):
-        dataset = load_dataset(path)
-    return ToolContext(target=loaded.target, data=dataset, seed=loaded.seed)
+    The data goes through `bootstrap.load_data`, so its gold labels are reconciled with this
+    model's. The new loaded context is made by the old one's `for_conversation()`: it shares the
+    target, the memo cache and the cache's lock (a forward pass depends only on the target and
+    the text; whatever depends on the data is keyed by the data's fingerprint), and only its
+    data differs."""
+    from saywhy.agent.bootstrap import load_data
+
+    with console.status(f"Loading {escape(spec.path or '')}…"):
+        dataset = load_data(spec, [str(x) for x in loaded.target.labels])
+    fresh = loaded.for_conversation()
+    fresh.data = dataset
+    return fresh
 
 
 def new_conversation(loaded: ToolContext, llm: str | None) -> Conversation:

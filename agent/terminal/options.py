@@ -1,6 +1,10 @@
 """What the commands share: their common options, how an error reaches the user (one plain
 sentence, never a stack trace), where log records go, and loading a context on stderr's screen.
 
+The data options (`--data` and the four that say how to read it) travel together as one
+`DataOpts`, so every command that takes `--data` takes all of them and reads them one way: flags
+first, then `SAYWHY_TEXT_COLUMN` ... (`agent.settings`), then guessing (`tools.data.columns`).
+
 Only typer and the error tree are imported at module level, so `saywhy --help` stays instant.
 """
 
@@ -13,7 +17,9 @@ import typer
 from saywhy.tools.errors import SaywhyError
 
 if TYPE_CHECKING:
+    from saywhy.agent.bootstrap import DataSpec
     from saywhy.tools.context import ToolContext
+    from saywhy.tools.data.dataset import Dataset
 
 ModelOpt = Annotated[str | None, typer.Option(
     "--model", "-m", help="demo-sentiment (default), demo-lm, a model directory, a .gguf file or "
@@ -21,6 +27,22 @@ ModelOpt = Annotated[str | None, typer.Option(
 DataOpt = Annotated[str | None, typer.Option(
     "--data", "-d", help="CSV, JSONL or Parquet file (default: the demo corpus for the demo "
     "models).")]
+TextColumnOpt = Annotated[str | None, typer.Option(
+    "--text-column", help="The data's column holding the text, e.g. --text-column complaint. "
+    "Default: $SAYWHY_TEXT_COLUMN, else guessed (text, sentence, body, message, content, "
+    "review ...).", show_default=False)]
+LabelColumnOpt = Annotated[str | None, typer.Option(
+    "--label-column", help="The data's gold label column (integers 0, 1, 2 are read through the "
+    "model's id2label), e.g. --label-column dept. Default: $SAYWHY_LABEL_COLUMN, else guessed "
+    "(label, class, category, topic ...).", show_default=False)]
+IdColumnOpt = Annotated[str | None, typer.Option(
+    "--id-column", help="The data's id column, so answers use your ids, e.g. --id-column ref. "
+    "Default: $SAYWHY_ID_COLUMN, else guessed (id, idx, uid, *_id ...), else row numbers from "
+    "0.", show_default=False)]
+ItemNameOpt = Annotated[str | None, typer.Option(
+    "--item-name", help="What one row is called in answers, e.g. --item-name ticket "
+    "(\"ticket #5001\"). Default: $SAYWHY_ITEM_NAME, else item (review for the demo).",
+    show_default=False)]
 LlmOpt = Annotated[str | None, typer.Option(
     "--llm", help="Chat model that plans and writes, e.g. openai:gpt-4o-mini, ollama:qwen2.5, "
     "openai-compatible:MODEL@http://host:port/v1; 'offline' forces the offline planner. "
@@ -59,10 +81,21 @@ def log_to_file() -> None:
     logging.captureWarnings(True)
 
 
-def load_context(model: str, data: str | None, allow_pickle: bool = False) -> ToolContext:
+def load_context(model: str, data: DataSpec, allow_pickle: bool = False) -> ToolContext:
     """Load for a one-shot command: a spinner (and the demo's build bar) on stderr when it is a
-    terminal, nothing on stdout."""
+    terminal, nothing on stdout; then what was guessed about the data, once, on stderr."""
     from .loading import load_with_status
     from .render import make_console
 
-    return load_with_status(make_console(stderr=True), model, data, allow_pickle=allow_pickle)
+    ctx = load_with_status(make_console(stderr=True), model, data, allow_pickle=allow_pickle)
+    say_notes(ctx.data)
+    return ctx
+
+
+def say_notes(data: Dataset | None) -> None:
+    """What was guessed or matched when the data was read (columns, labels), one line each on
+    stderr: stdout may be JSON that a program reads, and a wrong guess must still be seen."""
+    from .describe import notes_of
+
+    for note in notes_of(data):
+        typer.secho(f"saywhy: {note}", err=True, dim=True)

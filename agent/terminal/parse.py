@@ -12,9 +12,12 @@ unset.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from saywhy.agent.bootstrap import DataSpec
 
 
 @dataclass
@@ -73,25 +76,29 @@ def cheap_target(model: str) -> LabelsOnly | None:
     return None
 
 
-def planning_context(model: str, data: str | None, allow_pickle: bool = False) -> Any:
-    """A context for the planner: labels/kind read cheaply when possible, the data loaded."""
+def planning_context(model: str, data: str | DataSpec | None,
+                     allow_pickle: bool = False) -> Any:
+    """A context for the planner: labels/kind read cheaply when possible, the data loaded as for
+    answering (the same columns, item noun and reconciled gold labels, `bootstrap.load_data`),
+    so the planner sees the ids and labels the tools would."""
+    from saywhy.agent.bootstrap import DataSpec, load_data
+
+    spec = data if isinstance(data, DataSpec) else DataSpec(path=data)
     target = cheap_target(model)
     if target is None:
         from saywhy.agent.bootstrap import load_context
 
-        return load_context(model, data, allow_pickle=allow_pickle)
+        return load_context(model, spec, allow_pickle=allow_pickle)
     from saywhy.tools.target.loading import quiet_transformers
 
     quiet_transformers()  # the planner's sentence encoder would otherwise draw a loading bar
-    dataset = None
-    if data:
-        from saywhy.tools.data import load_dataset
-
-        dataset = load_dataset(data)
-    elif model in ("demo-sentiment", "demo-lm"):
+    dataset = load_data(spec, target.labels)
+    if dataset is None and model in ("demo-sentiment", "demo-lm"):
         from saywhy.tools.data.demo import demo_dataset
 
         dataset = demo_dataset()
+        if spec.item_name:  # a copy: the demo corpus is shared by the whole process
+            dataset = replace(dataset, item_name=spec.item_name)
     return PlanningContext(target=target, data=dataset)
 
 

@@ -31,12 +31,11 @@ from .slash import HANDLERS, WORDS
 from .worker import TurnRunner
 
 if TYPE_CHECKING:
+    from saywhy.agent.bootstrap import DataSpec
     from saywhy.agent.conversation import Conversation
     from saywhy.tools.context import ToolContext
 
 log = logging.getLogger(__name__)
-PREFERRED = ("attribute", "counterfactual", "performance", "what_if", "predict", "similar",
-             "attention", "model_info")
 
 
 def history_path() -> Path:
@@ -46,9 +45,12 @@ def history_path() -> Path:
 
 
 class Repl:
-    """One terminal session: the loaded target and data, its conversation, and the prompt."""
+    """One terminal session: the loaded target and data, its conversation, and the prompt.
 
-    def __init__(self, console: Console, model: str, data: str | None, llm: str | None,
+    `data` says how the data is read (file, columns, item noun); `/model` keeps it, `/data`
+    replaces it."""
+
+    def __init__(self, console: Console, model: str, data: DataSpec, llm: str | None,
                  allow_pickle: bool = False) -> None:
         self.console = console
         self.model, self.data, self.llm, self.allow_pickle = model, data, llm, allow_pickle
@@ -71,7 +73,7 @@ class Repl:
         return self._conv
 
     # ---- loading ----------------------------------------------------------------------------
-    def load(self, model: str, data: str | None) -> None:
+    def load(self, model: str, data: DataSpec) -> None:
         """Load a target (and data) and start a new conversation; on failure keep the old one."""
         from .loading import load_with_status, new_conversation
 
@@ -79,23 +81,34 @@ class Repl:
         conv = new_conversation(loaded, self.llm)
         self._loaded, self._conv, self.model, self.data = loaded, conv, model, data
 
-    def use_data(self, path: str) -> None:
+    def use_data(self, spec: DataSpec) -> None:
+        """Load another data file over the same model and start a new conversation on it; on
+        failure (a missing file, a column that is not there) keep the old data and conversation."""
         from .loading import new_conversation, with_data
 
-        loaded = with_data(self.loaded, self.console, path)
-        self._loaded, self._conv, self.data = loaded, new_conversation(loaded, self.llm), path
+        loaded = with_data(self.loaded, self.console, spec)
+        self._loaded, self._conv, self.data = loaded, new_conversation(loaded, self.llm), spec
 
     # ---- what the user sees -------------------------------------------------------------------
     def banner(self) -> None:
         from .describe import describe_context, example_questions
 
         self.console.print(f"[bold]saywhy[/bold] — {describe_context(self.loaded)}")
+        self.say_notes()
         self.console.print(f"[dim]planner: {escape(self.planner_name())}[/dim]")
         self.console.print("Try, for example:")
-        for q in example_questions(self.loaded, PREFERRED, 3):
+        for q in example_questions(self.loaded, 3):
             self.console.print(f"  [cyan]{escape(q)}[/cyan]")
         self.console.print("[dim]/help for commands · Ctrl-C cancels a running question · "
                            "Ctrl-D quits[/dim]\n")
+
+    def say_notes(self) -> None:
+        """What was guessed or matched when the data was read, dim, one line each (a wrong guess
+        is seen before the first question)."""
+        from .describe import notes_of
+
+        for note in notes_of(self.loaded.data):
+            self.console.print(f"[dim]{escape(note)}[/dim]")
 
     def planner_name(self) -> str:
         planner = self.conv.planner
@@ -114,7 +127,7 @@ class Repl:
         try:
             planner = self.conv.planner
             if getattr(planner, "name", "") == "offline":
-                planner.plan("what do you predict for review 1?", DialogueState())
+                planner.plan("what do you predict for item 1?", DialogueState())
             if self.loaded.target.kind == "classifier":  # an LM would generate first: too slow
                 registry.get("attribute").run(self.loaded.for_conversation(),
                                               {"text": "a good film", "faithfulness": False})
@@ -202,6 +215,10 @@ class Repl:
             return handler(self, arg.strip())
         except SaywhyError as exc:
             self.console.print(f"[red]{escape(exc.user_text())}[/red]")
+        except Exception:  # noqa: BLE001 - never a traceback; the log has it
+            log.exception("the command %s failed", name)
+            self.console.print(f"[red]Sorry, {escape(name)} failed; the session goes on as it "
+                               "was.[/red]")
         return None
 
 
@@ -219,7 +236,7 @@ def ctrl_c_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def run_chat(console: Console, model: str, data: str | None, llm: str | None,
+def run_chat(console: Console, model: str, data: DataSpec, llm: str | None,
              allow_pickle: bool = False) -> int:
     """Run the session. If a warm-up or an abandoned turn is still inside torch when the user
     leaves, exit at once (os._exit, after flushing): finalising the interpreter under a running

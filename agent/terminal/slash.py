@@ -1,9 +1,14 @@
 """The REPL's slash commands. Each handler takes the Repl and the rest of the line; returning
 "quit" ends the session. A command that reads or replaces the conversation first lets a
-cancelled question that is still finishing end (Ctrl-C skips the command instead)."""
+cancelled question that is still finishing end (Ctrl-C skips the command instead).
+
+`/data PATH [text=COL] [label=COL] [id=COL] [item=NAME]` is the REPL's spelling of `--data` and
+the column flags: the same `DataSpec`, loaded the same way (`bootstrap.load_data`).
+"""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +19,8 @@ from rich.table import Table
 from saywhy.tools.errors import UserError
 
 if TYPE_CHECKING:
+    from saywhy.agent.bootstrap import DataSpec
+
     from .repl import Repl
 
 COMMANDS = {
@@ -22,11 +29,19 @@ COMMANDS = {
     "/state": "what the conversation is about: focus, subset, model, planner",
     "/reset": "forget the focus and the subset (the history stays)",
     "/model [NAME]": "show the model, or load another one (a new conversation)",
-    "/data [PATH]": "show the data, or load another file (a new conversation)",
+    "/data [PATH ...]": "show the data, or load another file over the same model (a new "
+                        "conversation): text=, label=, id= name its columns, item= its rows",
     "/export FILE.md": "save the transcript with every result as Markdown",
     "/quit": "leave (or Ctrl-D)",
 }
 WORDS = [c.split()[0] for c in COMMANDS] + ["/exit"]  # what the prompt completes
+DATA_USAGE = "/data PATH [text=COL] [label=COL] [id=COL] [item=NAME]"
+DATA_EXAMPLE = "/data tickets.csv text=complaint label=dept id=ref item=ticket"
+DATA_KEYS = {"text": "text_column", "label": "label_column", "id": "id_column",
+             "item": "item_name"}
+# the flags a data error names, in the words of /data (the same settings, spelled for the REPL)
+REPL_WORDS = {"--text-column NAME": "text=NAME", "--text-column": "text=",
+              "--label-column": "label=", "--id-column": "id=", "--item-name": "item="}
 
 Handler = Callable[["Repl", str], "str | None"]
 HANDLERS: dict[str, Handler] = {}
@@ -54,8 +69,11 @@ def help_(repl: Repl, arg: str) -> None:
     table.add_column(style="cyan")
     table.add_column()
     for name, what in COMMANDS.items():
-        table.add_row(name, what)
+        table.add_row(escape(name), escape(what))  # "[text=COL]" is not a style
     repl.console.print(table)
+    repl.console.print(f"[dim]{escape(DATA_USAGE)}, e.g. {escape(DATA_EXAMPLE)} (quote a name "
+                       "with spaces: item=\"support case\"); a column not named is guessed, and "
+                       "the guess is said.[/dim]")
     repl.console.print("[dim]Anything else is a question for the model. Follow-ups such as "
                        "\"why?\" or \"and with shap?\" refer to the last answer.[/dim]")
 
@@ -78,7 +96,7 @@ def state(repl: Repl, arg: str) -> None:
     from .describe import state_lines
 
     if _settled(repl):
-        for line in state_lines(repl.conv, repl.model, repl.data, repl.planner_name()):
+        for line in state_lines(repl.conv, repl.model, repl.data.path, repl.planner_name()):
             repl.console.print(escape(line))
 
 
@@ -107,11 +125,50 @@ def data(repl: Repl, arg: str) -> None:
     from .describe import describe_data
 
     if arg:
+        spec = data_spec(arg)
         if not _settled(repl):
             return
-        repl.use_data(arg)
+        try:
+            repl.use_data(spec)
+        except UserError as exc:
+            raise type(exc)(in_repl_words(exc.message), hint=exc.hint) from None
         repl.console.print("New conversation.")
     repl.console.print(describe_data(repl.loaded))
+    repl.say_notes()
+
+
+def data_spec(arg: str) -> DataSpec:
+    """`PATH [text=COL] [label=COL] [id=COL] [item=NAME]` as a DataSpec (quotes keep spaces)."""
+    from saywhy.agent.bootstrap import DataSpec
+
+    usage = f"Use {DATA_USAGE}, e.g. {DATA_EXAMPLE}"
+    try:
+        words = shlex.split(arg)
+    except ValueError:
+        raise UserError(f"A quote is not closed. {usage}.") from None
+    path: str | None = None
+    named: dict[str, str] = {}
+    for word in words:
+        key, eq, value = word.partition("=")
+        if eq and key.lower() in DATA_KEYS:
+            if not value.strip():
+                raise UserError(f"{key}= needs a name after it. {usage}.")
+            named[DATA_KEYS[key.lower()]] = value.strip()
+        elif path is None:
+            path = word
+        else:
+            raise UserError(f"I do not know what {word!r} is; the names it takes are "
+                            f"{', '.join(k + '=' for k in DATA_KEYS)}. {usage}.")
+    if path is None:
+        raise UserError(f"Name the file first. {usage}.")
+    return DataSpec(path=path, **named)
+
+
+def in_repl_words(message: str) -> str:
+    """A data error that names a command-line flag, naming /data's word for it instead."""
+    for flag, word in REPL_WORDS.items():
+        message = message.replace(flag, word)
+    return message
 
 
 @command("/export")

@@ -16,18 +16,25 @@ from saywhy.tools.errors import SaywhyError
 from .options import (
     INTERRUPTED,
     DataOpt,
+    IdColumnOpt,
+    ItemNameOpt,
     JsonOpt,
+    LabelColumnOpt,
     LlmOpt,
     ModelOpt,
     PickleOpt,
+    TextColumnOpt,
     fail,
     interrupted,
     load_context,
     log_to_file,
+    say_notes,
 )
 
 
-def chat(model: ModelOpt = None, data: DataOpt = None, llm: LlmOpt = None,
+def chat(model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
+         label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
+         item_name: ItemNameOpt = None, llm: LlmOpt = None,
          allow_pickle: PickleOpt = False) -> None:
     """Chat with the model: ask in plain words, follow up with "why?", "and with shap?".
 
@@ -40,16 +47,20 @@ def chat(model: ModelOpt = None, data: DataOpt = None, llm: LlmOpt = None,
 
       saywhy chat --model demo-lm
 
+      saywhy chat --model path/to/model_dir --data tickets.csv --text-column complaint
+      --label-column dept --id-column ref --item-name ticket
+
       saywhy chat --model path/to/model_dir --data reviews.csv --llm ollama:qwen2.5
     """
-    from .loading import settings_for
+    from .loading import data_spec, settings_for
     from .render import make_console
     from .repl import run_chat
 
     log_to_file()
     try:
-        settings = settings_for(model, data)
-        code = run_chat(make_console(), settings.model, settings.data, llm, allow_pickle)
+        settings = settings_for(model, data, text_column=text_column, label_column=label_column,
+                                id_column=id_column, item_name=item_name)
+        code = run_chat(make_console(), settings.model, data_spec(settings), llm, allow_pickle)
     except SaywhyError as exc:
         fail(exc)
     except KeyboardInterrupt:  # Ctrl-C while loading, before the first prompt
@@ -61,7 +72,9 @@ def ask(
     questions: Annotated[list[str], typer.Argument(
         help="One or more questions; each is one turn of the same conversation.",
         show_default=False)],
-    model: ModelOpt = None, data: DataOpt = None, llm: LlmOpt = None, as_json: JsonOpt = False,
+    model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
+    label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
+    item_name: ItemNameOpt = None, llm: LlmOpt = None, as_json: JsonOpt = False,
     allow_pickle: PickleOpt = False,
 ) -> None:
     """Ask one or more questions (one conversation) and print the answers.
@@ -75,8 +88,11 @@ def ask(
       saywhy ask "what do you predict for review 12?" "why?"
 
       saywhy ask --json "how accurate are you on the held-out reviews?"
+
+      saywhy ask --model path/to/model_dir --data tickets.csv --text-column complaint
+      --id-column ref --item-name ticket "what do you predict for ticket 5001?"
     """
-    from .loading import new_conversation, settings_for
+    from .loading import data_spec, new_conversation, settings_for
     from .render import make_console, print_answer
     from .worker import TurnRunner
 
@@ -85,8 +101,10 @@ def ask(
     runner = TurnRunner(make_console(stderr=True))  # progress and "Cancelled." on stderr
     turns = []
     try:
-        settings = settings_for(model, data)
-        conv = new_conversation(load_context(settings.model, settings.data, allow_pickle), llm)
+        settings = settings_for(model, data, text_column=text_column, label_column=label_column,
+                                id_column=id_column, item_name=item_name)
+        conv = new_conversation(load_context(settings.model, data_spec(settings), allow_pickle),
+                                llm)
         for i, question in enumerate(questions):
             answer = runner.ask(conv, question)
             if answer is None:  # Ctrl-C stopped it
@@ -113,7 +131,9 @@ def parse(
         help="Questions; each is one turn of the same conversation.", show_default=False)] = None,
     batch: Annotated[str | None, typer.Option(
         "--batch", help="A file with one question per line, each in a fresh conversation.")] = None,
-    model: ModelOpt = None, data: DataOpt = None, llm: LlmOpt = None, as_json: JsonOpt = False,
+    model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
+    label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
+    item_name: ItemNameOpt = None, llm: LlmOpt = None, as_json: JsonOpt = False,
     allow_pickle: PickleOpt = False,
 ) -> None:
     """Show the tool calls the planner would make, without running any tool.
@@ -130,7 +150,7 @@ def parse(
 
       saywhy parse --batch questions.txt --json > calls.jsonl
     """
-    from .loading import planning_conversation, settings_for
+    from .loading import data_spec, planning_conversation, settings_for
     from .parse import parse_questions, planning_context
 
     if bool(questions) == bool(batch):
@@ -145,8 +165,10 @@ def parse(
                 raise typer.BadParameter(f"cannot read {batch}: {exc.strerror}") from None
         else:
             asked = list(questions or [])
-        settings = settings_for(model, data)
-        ctx = planning_context(settings.model, settings.data, allow_pickle)
+        settings = settings_for(model, data, text_column=text_column, label_column=label_column,
+                                id_column=id_column, item_name=item_name)
+        ctx = planning_context(settings.model, data_spec(settings), allow_pickle)
+        say_notes(ctx.data)
         turns = parse_questions(planning_conversation(ctx, llm), asked, fresh=bool(batch))
     except SaywhyError as exc:
         fail(exc)
@@ -174,29 +196,37 @@ def _print_calls(turns: list[dict[str, Any]]) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    model: ModelOpt = None, data: DataOpt = None, llm: LlmOpt = None,
+    model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
+    label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
+    item_name: ItemNameOpt = None, llm: LlmOpt = None,
 ) -> None:
     """Serve the web app and the JSON API.
+
+    What was guessed about the data is logged at start-up and reported by GET /api/v1/ready.
 
     Examples:
 
       saywhy serve
 
       saywhy serve --host 0.0.0.0 --port 8080 --model demo-lm
+
+      saywhy serve --model path/to/model_dir --data tickets.csv --text-column complaint
+      --id-column ref --item-name ticket
     """
     from importlib.util import find_spec
 
-    from .loading import settings_for
+    from .loading import data_spec, settings_for
 
     log_to_file()
     try:
-        settings = settings_for(model, data)
+        settings = settings_for(model, data, text_column=text_column, label_column=label_column,
+                                id_column=id_column, item_name=item_name)
         if find_spec("saywhy.server.app") is None:
             typer.secho("saywhy: the web server is not part of this installation.", err=True,
                         fg=typer.colors.RED)
             raise typer.Exit(1)
         from saywhy.server.app import run
 
-        run(host, port, settings.model, settings.data, llm)
+        run(host, port, settings.model, data_spec(settings), llm)
     except SaywhyError as exc:
         fail(exc)

@@ -10,7 +10,19 @@ import typer
 
 from saywhy.tools.errors import SaywhyError
 
-from .options import DataOpt, JsonOpt, ModelOpt, PickleOpt, fail, load_context, log_to_file
+from .options import (
+    DataOpt,
+    IdColumnOpt,
+    ItemNameOpt,
+    JsonOpt,
+    LabelColumnOpt,
+    ModelOpt,
+    PickleOpt,
+    TextColumnOpt,
+    fail,
+    load_context,
+    log_to_file,
+)
 
 
 def assets(
@@ -87,6 +99,10 @@ def tool(
     args: Annotated[str, typer.Option("--args", help="Tool arguments as JSON.")] = "{}",
     model: ModelOpt = None,
     data: DataOpt = None,
+    text_column: TextColumnOpt = None,
+    label_column: LabelColumnOpt = None,
+    id_column: IdColumnOpt = None,
+    item_name: ItemNameOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the structured result.")] = False,
     allow_pickle: PickleOpt = False,
 ) -> None:
@@ -99,10 +115,13 @@ def tool(
       saywhy tool predict --args '{"id": 12}'
 
       saywhy tool attribute --args '{"id": 12, "method": "integrated_gradients"}'
+
+      saywhy tool predict --model path/to/model_dir --data tickets.csv --text-column complaint
+      --id-column ref --item-name ticket --args '{"id": 5001}'
     """
     from saywhy.tools import registry
 
-    from .loading import settings_for
+    from .loading import data_spec, settings_for
 
     log_to_file()
     try:
@@ -117,8 +136,9 @@ def tool(
             raise typer.BadParameter(f"--args is not valid JSON: {exc.msg}") from None
         if not isinstance(parsed, dict):
             raise typer.BadParameter("--args must be a JSON object")
-        settings = settings_for(model, data)
-        ctx = load_context(settings.model, settings.data, allow_pickle)
+        settings = settings_for(model, data, text_column=text_column, label_column=label_column,
+                                id_column=id_column, item_name=item_name)
+        ctx = load_context(settings.model, data_spec(settings), allow_pickle)
         result = spec.run(ctx, parsed)
     except SaywhyError as exc:
         fail(exc)
