@@ -3,6 +3,11 @@
 `create_app(settings, ctx)` wires the routers, the error handlers, the limits and the store;
 `run(...)` is `saywhy serve`: load the model once, check a conversation can be built (so a
 missing LLM package fails now, with what to install), then serve with uvicorn.
+
+The data is read as the settings say (`SAYWHY_DATA`, `SAYWHY_TEXT_COLUMN`, `SAYWHY_LABEL_COLUMN`,
+`SAYWHY_ID_COLUMN`, `SAYWHY_ITEM_NAME`, or `saywhy serve`'s flags), through the same `DataSpec`
+and `bootstrap.load_context` as the terminal; what was guessed is logged at start-up and
+reported by `GET /api/v1/ready`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from saywhy.agent.bootstrap import DataSpec
 from saywhy.agent.compose import build_conversation
 from saywhy.agent.conversation import Conversation
 from saywhy.agent.settings import Settings, get_settings
@@ -47,8 +53,8 @@ PAGE_HEADERS = {
 DESCRIPTION = """Ask a text classifier or language model, in plain words, what it does and why.
 
 **Flow**: `POST /api/v1/conversations` → an unguessable `id`; `POST
-/api/v1/conversations/{id}/messages` with `{"text": "why is review 12 negative?"}` → the Answer
-(text, tool calls, structured results, timings); `.../messages/stream` streams progress as
+/api/v1/conversations/{id}/messages` with `{"text": "why did you say that for item 12?"}` → the
+Answer (text, tool calls, structured results, timings); `.../messages/stream` streams progress as
 server-sent events first. `GET /api/v1/conversations/{id}` is the transcript.
 
 **Auth**: when `SAYWHY_API_TOKEN` is set, every `/api/v1` and `/v1` route needs
@@ -83,12 +89,26 @@ def default_factory(settings: Settings, llm: str | None = None) -> Factory:
     return make
 
 
+def data_spec(settings: Settings) -> DataSpec:
+    """How to read the data the settings name: the file, which column is which, the item noun."""
+    return DataSpec(path=settings.data, text_column=settings.text_column,
+                    label_column=settings.label_column, id_column=settings.id_column,
+                    item_name=settings.item_name)
+
+
+def log_notes(ctx: ToolContext) -> None:
+    """Say once, in the server log, what was guessed or matched when the data was read."""
+    for note in [] if ctx.data is None else ctx.data.notes:
+        log.info("data %s: %s", ctx.data.name, note)
+
+
 async def _load(svc: Services) -> None:
     """Load the model in a thread; readiness turns true when done."""
     from saywhy.agent.bootstrap import load_context
 
     try:
-        svc.ctx = await run_in_threadpool(load_context, svc.settings.model, svc.settings.data)
+        svc.ctx = await run_in_threadpool(load_context, svc.settings.model,
+                                          data_spec(svc.settings))
     except SaywhyError as exc:
         svc.load_error = exc.user_text()
         log.error("could not load %s: %s", svc.settings.model, exc.user_text())
@@ -97,6 +117,7 @@ async def _load(svc: Services) -> None:
         svc.load_error = "an unexpected error (see the server log)"
         log.error("could not load %s", svc.settings.model, exc_info=exc)
         return
+    log_notes(svc.ctx)
     _start(svc)
 
 
@@ -159,16 +180,24 @@ def _print_progress(event: ProgressEvent) -> None:
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, model: str | None = None,
-        data: str | None = None, llm: str | None = None) -> None:
-    """`saywhy serve`: load once, fail early on a bad LLM setting, then serve until Ctrl-C."""
+        data: str | DataSpec | None = None, llm: str | None = None) -> None:
+    """`saywhy serve`: load once, say what was guessed about the data, fail early on a bad LLM
+    setting, then serve until Ctrl-C. A `DataSpec` names the columns and the item noun; what it
+    leaves unset comes from the environment (`SAYWHY_TEXT_COLUMN` ...), as for a path alone."""
     import uvicorn
 
     from saywhy.agent.bootstrap import load_context
     from saywhy.agent.settings import load_settings
 
-    settings = load_settings(model=model, data=data, llm=llm)
+    spec = data if isinstance(data, DataSpec) else DataSpec(path=data)
+    settings = load_settings(model=model, data=spec.path, llm=llm, text_column=spec.text_column,
+                             label_column=spec.label_column, id_column=spec.id_column,
+                             item_name=spec.item_name)
     limits = load_server_settings()
-    ctx = load_context(settings.model, settings.data, on_progress=_print_progress)
+    ctx = load_context(settings.model, data_spec(settings), on_progress=_print_progress)
+    for note in [] if ctx.data is None else ctx.data.notes:
+        print(f"saywhy: {note[:1].upper() + note[1:]}", file=sys.stderr, flush=True)
+    log_notes(ctx)
     build_conversation(ctx.for_conversation(), settings)  # fail fast: a missing LLM package
     app = create_app(settings, ctx, limits=limits)
     print(f"saywhy: explaining {settings.model} at http://{host}:{port}/ "

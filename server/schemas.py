@@ -79,11 +79,22 @@ class Health(BaseModel):
 
 
 class Readiness(BaseModel):
+    """What is loaded: the model, the data in its own words, and example questions for them."""
+
     ready: bool
     target: str | None = None
     kind: str | None = None
+    labels: list[str] = Field(default_factory=list, description="The model's labels.")
     data: str | None = None
     items: int | None = None
+    item_name: str | None = Field(default=None, description="What one data row is called in "
+                                  "answers, e.g. ticket (--item-name, SAYWHY_ITEM_NAME).")
+    item_plural: str | None = Field(default=None, description="The same noun for many, e.g. "
+                                    "tickets.")
+    notes: list[str] = Field(default_factory=list, description="What was guessed or matched when "
+                             "the data was read (columns, gold labels), one sentence each.")
+    examples: list[str] = Field(default_factory=list, description="Example questions in the words "
+                                "of the loaded model and data (the page's chips).")
     conversations: int = 0
     queue: dict[str, int] = Field(default_factory=dict,
                                   description="workers, running, admitted, capacity.")

@@ -6,14 +6,9 @@ const API = "/api/v1";
 const KEYS = { list: "saywhy.conversations", token: "saywhy.token", current: "saywhy.current" };
 const TOWARDS = [230, 97, 1];   // orange: pushes towards the explained label
 const AWAY = [33, 102, 172];    // blue: pushes away (colour-blind-safe pair)
-const CHIPS = {
-  classifier: ["What does the model predict for review 12?", "Why?",
-               "Which words matter most overall?", "How accurate is the model?",
-               "Show the attention for review 12", "Find a small change that flips review 12"],
-  causal_lm: ["What does the model answer to \"Is this film good? A gorgeous, witty film.\"?",
-              "Why did it say that?", "Which prompt words mattered most?",
-              "What do the layers predict?"],
-};
+// Example questions come from the server (GET /ready: the catalogue's showcase filled from the
+// loaded model and data); these few fit any model and stand in until it answers.
+const CHIPS = ["What can I ask you?", "What model is this, and what was it trained on?"];
 const $ = (id) => document.getElementById(id);
 const state = { current: null, busy: false, info: null };
 
@@ -472,23 +467,31 @@ async function ask(text) {
 }
 
 // ---- start ----------------------------------------------------------------------------------
-function renderChips(kind) {
-  const box = $("chips");
-  box.replaceChildren(...(CHIPS[kind] || CHIPS.classifier).map((q) =>
+function renderChips(examples) {
+  const questions = examples && examples.length ? examples : CHIPS;
+  $("chips").replaceChildren(...questions.map((q) =>
     el("button", { type: "button", class: "chip", text: q, onclick: () => ask(q) })));
+  $("question").placeholder = "e.g. " + questions[0];
+}
+
+// What was guessed when the data was read (columns, gold labels), said once under the welcome.
+function renderNotes(notes) {
+  $("notes").replaceChildren(...(notes || []).map((n) => el("li", { text: n })));
 }
 
 async function loadInfo() {
   try {
     const info = await api("GET", `${API}/ready`);
     state.info = info;
-    const data = info.data ? ` on ${info.data} (${info.items.toLocaleString()} items)` : "";
+    const items = info.items === 1 ? info.item_name : info.item_plural;
+    const data = info.data ? ` on ${info.data} (${info.items.toLocaleString()} ${items || "items"})` : "";
     $("model").textContent = `Explaining ${info.target} (${info.kind.replace("_", " ")})${data}`;
-    renderChips(info.kind);
+    renderChips(info.examples);
+    renderNotes(info.notes);
   } catch (e) {
     $("model").textContent = e.status === 503 ? e.message : "Cannot reach the server: " + e.message;
     if (e.status === 503) setTimeout(loadInfo, 2000);
-    renderChips("classifier");
+    renderChips([]);
   }
 }
 
