@@ -40,6 +40,7 @@ class Catalogue:
     values: dict[tuple[str, str], frozenset[str]]
     kinds: dict[str, frozenset[str]]
     updates: dict[str, frozenset[str]]
+    needs_data: frozenset[str] = frozenset()
 
     @cached_property
     def names(self) -> frozenset[str]:
@@ -122,6 +123,39 @@ class Catalogue:
         return self._one([n for n in self.order if n in self.explainers], "explains an input")
 
     @cached_property
+    def checker(self) -> str:
+        """The input tool that checks an attribution method (or two against each other)."""
+        return self._one([n for n in self.takers("method", "input") if self.takes(n, "compare")],
+                         "checks an explanation")
+
+    @cached_property
+    def flipper(self) -> str:
+        """The input tool that fits classifiers only: it looks for what flips their label."""
+        return self._one([n for n in self.of_scope("input") if self.kinds[n] == {"classifier"}],
+                         "flips a classifier's label")
+
+    @cached_property
+    def finder(self) -> str:
+        """The input tool that needs the data: it finds the items like an input."""
+        return self._one([n for n in self.of_scope("input") if n in self.needs_data],
+                         "finds items like an input")
+
+    @cached_property
+    def drawer(self) -> str:
+        """The dataset tool that puts items in focus without being told which: a random draw."""
+        return self._one([n for n in self.dataset if "focus" in self.updates[n]
+                          and not self.takes(n, "id") and not self.takes(n, "ids")],
+                         "draws items")
+
+    def role(self, name: str) -> str:
+        """A tool by the part it plays ("checker", "lister", "natural:layer" ...)."""
+        if name.startswith("natural:"):
+            return self.natural(name.split(":", 1)[1])
+        if name.startswith("dataset:"):
+            return self.natural(name.split(":", 1)[1], "dataset")
+        return str(getattr(self, name))
+
+    @cached_property
     def predictor(self) -> str:
         return self._one(self.of_scope("input"), "works on one input")
 
@@ -162,5 +196,6 @@ def catalogue() -> Catalogue:
         _CACHE[key] = Catalogue(
             order=key, scope={t.name: t.scope for t in tools},
             fields={t.name: t.fields for t in tools}, values=values,
-            kinds={t.name: t.kinds for t in tools}, updates={t.name: t.updates for t in tools})
+            kinds={t.name: t.kinds for t in tools}, updates={t.name: t.updates for t in tools},
+            needs_data=frozenset(t.name for t in tools if t.needs_data))
     return _CACHE[key]

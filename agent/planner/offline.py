@@ -18,6 +18,7 @@ emit catalogue tool calls, and names none of them itself (`catalogue.py`).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from .slots.calls import assemble
 from .slots.clause import Clause, read_clause
 from .slots.reader import SlotReader
 from .validate import Known, validate
+from .words import Words
 
 if TYPE_CHECKING:
     from ..state import DialogueState
@@ -55,6 +57,7 @@ class OfflinePlanner:
         id_range: tuple[int, int] | None = None,
         has_data: bool | None = None,
         bank_path: Path | None = None,
+        item_noun: str | None = None,
     ) -> None:
         self.labels = [str(x) for x in labels]
         self.kind = kind
@@ -63,9 +66,15 @@ class OfflinePlanner:
             id_range = (0, n_items - 1)
         self.id_range = id_range
         self.has_data = bool(n_items) if has_data is None else has_data
-        self.reader = SlotReader(self.labels)
+        self.reader = SlotReader(self.labels, kind, item_noun)
+        noun = (item_noun or "").strip() or ("prompt" if not self.has_data else "item")
+        self.words = Words(item=noun, labels=tuple(self.labels), kind=kind,
+                           id_range=id_range if self.has_data else None)
         self.classifier = IntentClassifier(bank_path=bank_path)
         self.known = Known(self.labels, kind, id_range, self.has_data)
+        # words of the target that are never typos of the planner's vocabulary
+        self.known_words = frozenset(
+            w for x in [*self.labels, item_noun or ""] for w in re.findall(r"[a-z]+", x.lower()))
 
     @classmethod
     def for_context(cls, ctx: Any, **kwargs: Any) -> OfflinePlanner:
@@ -76,12 +85,13 @@ class OfflinePlanner:
             kind=ctx.target.kind,
             n_items=len(ids) or None,
             id_range=(min(ids), max(ids)) if ids else None,
+            item_noun=getattr(data, "item_name", None) if data is not None else None,
             **kwargs,
         )
 
     def warm_up(self) -> None:
         """Fit (or load) the classifier and the encoder now rather than on the first question."""
-        self.classifier.predict(["what does the model predict for review 1?"])
+        self.classifier.predict(["what does the model predict for item 1?"])
 
     # ---- entry point --------------------------------------------------------------------------
     def plan(self, text: str, state: DialogueState) -> Plan:
@@ -95,10 +105,14 @@ class OfflinePlanner:
                 confidence=0.0,
             )
         plan.planner = self.name
+        words = self.words
+        plan.clarify, plan.reply = words.fill(plan.clarify), words.fill(plan.reply)
+        for choice in plan.choices:
+            choice.text = words.fill(choice.text) or choice.text
         return plan
 
     def _plan(self, text: str, state: DialogueState) -> Plan:
-        question = read_question(text, MAX_TEXT)
+        question = read_question(text, MAX_TEXT, self.known_words)
         if isinstance(question, Plan):
             return question
         defined = defined_outright(question)

@@ -59,10 +59,16 @@ def problem(c: Clause, known: Known) -> str | None:
         ids += s.ids
     elif isinstance(s.ids, str):
         ids += [int(x) for x in s.ids.split("-")]
+    if s.bad_id is not None:
+        if not has_data:
+            return "There is no dataset loaded, so ids mean nothing here; quote a text instead."
+        span = f" from {id_range[0]} to {id_range[1]}" if id_range else ""
+        return (f'"{s.bad_id}" names no {{item}}: ids are whole numbers{span}. '
+                "Which one did you mean?")
     if id_range and any(not id_range[0] <= i <= id_range[1] for i in ids):
         bad = next(i for i in ids if not id_range[0] <= i <= id_range[1])
         return (
-            f"There is no item {bad}: ids run from {id_range[0]} to {id_range[1]}. "
+            f"There is no {{item}} {bad}: ids run from {id_range[0]} to {id_range[1]}. "
             f"Which one did you mean?"
         )
     if ids and not has_data and (cat.takes(c.intent, "id") or cat.takes(c.intent, "ids")):

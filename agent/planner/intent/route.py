@@ -109,8 +109,8 @@ def _single(
         calls = complement(state)
         if calls is None:
             return clarify(
-                "The others compared to what? First select some reviews, e.g. "
-                '"reviews that mention the acting".',
+                "The others compared to what? First select some {items}, e.g. "
+                '"{items} labelled {label}".',
                 c,
             )
         return Plan(calls=calls, intent=intent, confidence=conf)

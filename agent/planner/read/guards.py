@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .replies import HELP
+from .replies import help_text
 
 _ENGLISH = set(
     """the a an is are was were what why how which who of for to in on and or you your me my
@@ -26,17 +26,17 @@ _KNOWN = re.compile(
 def unusable_reply(text: str, max_chars: int) -> str | None:
     """A polite answer for input no planner can use, else None."""
     if text is None or not str(text).strip():
-        return "Ask me something about the model. " + HELP
+        return "Ask me something about the model. " + help_text()
     if len(text) > max_chars:
         return (
             f"That message is {len(text):,} characters long; I can read at most {max_chars:,}. "
             "To analyse a long text, send a shorter excerpt, e.g. `predict: <text>`."
         )
     if not re.search(r"[^\W_]", text):
-        return "I can only read words, not emoji or symbols on their own. " + HELP
+        return "I can only read words, not emoji or symbols on their own. " + help_text()
     letters = re.findall(r"[^\W\d_]", text)
     if letters and sum(1 for ch in letters if ord(ch) > 0x24F) / len(letters) > 0.5:
-        return "I only understand questions in English so far. " + HELP
+        return "I only understand questions in English so far. " + help_text()
     return None
 
 

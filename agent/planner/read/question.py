@@ -4,6 +4,7 @@ long, not English). Nothing later in the planner looks at the raw text again exc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..base import Plan
@@ -28,13 +29,13 @@ class Question:
         return self.masked.for_classifier()
 
 
-def read_question(text: str, max_chars: int) -> Question | Plan:
+def read_question(text: str, max_chars: int, known: Iterable[str] = ()) -> Question | Plan:
     """The message as a question, or the answer to give instead of planning."""
     bad = unusable_reply(text, max_chars)
     if bad is not None:
         return Plan(clarify=bad, intent="unusable", confidence=0.0)
     masked = mask(text.strip())
-    masked.question = fix_typos(masked.question)
+    masked.question = fix_typos(masked.question, known)
     if not english_enough(masked.for_classifier()):
         return Plan(
             clarify="I only understand questions in English so far. " + help_text(),

@@ -7,11 +7,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-HELP = (
-    'You can ask, for example: "what does the model predict for review 12?", "why?", '
-    '"explain it with integrated gradients", "what would make it positive?", "how accurate '
-    'are you on reviews that mention the acting?" or "what can you do?".'
-)
+# `{examples}` is filled with the target's own words (see words.py) when the plan leaves.
+HELP = "You can ask, for example: {examples}."
 
 
 def help_text() -> str:

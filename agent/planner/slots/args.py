@@ -81,4 +81,6 @@ def subset_criteria(c: Clause, tool: str | None = None) -> Criteria:
             crit.positive["ids"] = c.slots.ids
         if c.similar_to:
             crit.positive["similar_to"] = c.similar_to
+    elif c.slots.ids is not None and not cat.takes(tool, "ids"):
+        crit.positive["ids"] = c.slots.ids  # "accuracy on ids 100-200"
     return crit

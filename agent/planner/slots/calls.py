@@ -15,12 +15,42 @@ from ..base import Plan, ToolCall
 from ..catalogue import catalogue
 from .args import filter_calls, subset_criteria, tool_args
 from .clause import Clause, clarify
+from .criteria import WRONG
 from .methods import COMPARE, methods_from_context
 
 if TYPE_CHECKING:
     from ...state import DialogueState
 
 _POINTING = re.compile(r"\b(?:it|that|this)\b", re.I)
+_ACROSS = re.compile(
+    r"\b(?:all|every|each|whole|entire|across|overall|distribution|breakdown|proportion|share"
+    r"|fraction|percentage|everything|dataset|data\s*set|corpus)\b",
+    re.I,
+)
+
+
+def _counts_wrong(c: Clause, tool: str) -> bool:
+    """"How many did you get wrong?", "number of errors": a count of the wrong predictions
+    (not "how many false positives": those are predicted-label conditions, a selection)."""
+    cat = catalogue()
+    if not c.count_q or not cat.mistake_listers or c.slots.id is not None:
+        return False
+    wrong = c.criteria.positive.get("correct") is False or (
+        "correct" not in c.criteria.positive
+        and (tool in cat.mistake_listers or WRONG.search(c.text) is not None))
+    return wrong and "predicted" not in c.criteria.positive and (
+        tool in cat.dataset or tool in cat.subset_tools)
+
+
+def _count_wrong(c: Clause, filters: list[dict[str, Any]]) -> ToolCall:
+    """The mistakes counted: the other conditions as a selection before, the split its own."""
+    cat = catalogue()
+    tool = next(n for n in cat.order if n in cat.mistake_listers)
+    crit = subset_criteria(c, tool)
+    crit.positive.pop("correct", None)
+    filters += filter_calls(crit, combine=crit.combine)
+    args = {k: v for k, v in tool_args(tool, c).items() if k != "k"}
+    return ToolCall(tool=tool, args=args)
 
 
 def _show(
@@ -36,7 +66,7 @@ def _show(
         args["id"] = shared["id"]
     elif not args and c.anaphora and _POINTING.search(c.text):
         if state.focus_id is None:
-            return clarify('Which review should I show? Give an id, e.g. "show review 12".', c)
+            return clarify('Which {item} should I show? Give an id, e.g. "show {item} {id}".', c)
         args["id"] = state.focus_id
     return ToolCall(tool=lister, args=args)
 
@@ -75,6 +105,9 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
     calls: list[ToolCall] = []
     for n, c in enumerate(infos):
         tool = c.intent
+        if _counts_wrong(c, tool):  # "how many did you get wrong (on the test set)?"
+            calls.append(_count_wrong(c, filters))
+            continue
         if tool in cat.subset_tools:
             crit = subset_criteria(c)
             only_ids = set(crit.positive) == {"ids"} and not crit.negative and c.show_verb
@@ -85,9 +118,9 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                         calls.append(ToolCall(tool=cat.describer, args={}))
                         continue
                     return clarify(
-                        'Which reviews should I keep? For example: "negative reviews", '
-                        '"reviews you got wrong", "reviews that mention \'plot\'" or '
-                        '"ids 10-20".',
+                        'Which {items} should I keep? For example: "{label} {items}", '
+                        '"{items} you got wrong", "{items} that mention \'price\'" or '
+                        '"ids {id}-{id2}".',
                         c,
                     )
                 filters += filter_calls(crit, combine=crit.combine)
@@ -101,32 +134,39 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
             calls.append(shown)
             continue
         if tool in cat.dataset:
-            judged = tool in cat.mistake_listers or "correct" in c.criteria.positive
-            if c.count_q and tool in cat.graders and judged:  # "how many did you get wrong?"
+            counted = subset_criteria(c)
+            counted.positive.pop("split", None)
+            if c.count_q and tool in (cat.graders - cat.mistake_listers) | {cat.describer} and (
+                counted
+            ):
+                # "how many billing tickets are there?", "how many did you get right?": the
+                # selector counts them
                 crit = subset_criteria(c)
-                crit.positive.setdefault("correct", False)
-                if c.split and cat.allows(cat.selector, "split", c.split):
-                    crit.positive["split"] = c.split
-                # "how many did you get wrong?" while a subset is selected: within it
-                combine = crit.combine or (
-                    "and" if state.subset is not None and len(crit.positive) == 1 else None
-                )
-                filters += filter_calls(crit, combine=combine)
+                filters += filter_calls(crit, combine=crit.combine)
                 continue
             calls.append(_dataset(c, tool, n, infos, state, filters))
             continue
         edited = any(cat.takes(x.intent, "edits") for x in infos[:n])
         if tool == cat.predictor and not c.input and edited:
             continue  # "if I change X to Y, what do you predict?": the tool of the edit says it
+        if tool == cat.predictor and not c.input and any(x.intent == cat.drawer
+                                                           for x in infos[:n]):
+            continue  # "pick a random one and predict it": the draw reports its predictions
+        if tool == cat.predictor and not c.input and (c.count_q or _ACROSS.search(c.text)):
+            # "what do you predict on the whole dataset?": the predictions across the data
+            crit = subset_criteria(c)
+            filters += filter_calls(crit, combine=crit.combine)
+            calls.append(ToolCall(tool=tool, args={}))
+            continue
         if tool in cat.inputs:
             inp = c.input or shared or state.focus
             if not inp:
-                what = "prompt" if kind == "causal_lm" else "review"
-                return clarify(
-                    f'Which {what}? Give an id (e.g. "review 12") or quote a text '
-                    f"(e.g. \"why is 'a gorgeous film' positive?\").",
-                    c,
-                )
+                if kind == "causal_lm":
+                    ask = "Which prompt? Quote it, e.g. \"why 'The capital of France is'?\""
+                else:
+                    ask = ('Which {item}? Give an id (e.g. "{item} {id}") or quote a text '
+                           "(e.g. \"predict 'my text'\").")
+                return clarify(ask, c)
             args = {**inp, **tool_args(tool, c)}
             methods_from_context(tool, c, args, state, all_methods)
             if tool in cat.explainers and len(c.slots.methods) > 1 and not COMPARE.search(c.text):

@@ -80,7 +80,8 @@ def read_clause(
         read_length(s, length)
     c.split = read_split(s)
     reader.numbers(s, sample=cat.takes(intent, "sample_size"))
-    reader.find_labels(s)
+    reader.find_labels(s, quotes)
+    used |= set(s.label_quotes)
     reader.label_roles(s)
     c.anaphora = ANAPHORA.search(s.work) is not None
     c.show_verb = SHOW_VERBS.search(s.work) is not None

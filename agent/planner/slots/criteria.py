@@ -42,9 +42,13 @@ _WRONG = re.compile(
     r"(?:wrong|incorrectly|wrongly)|misclassif\w*|mis-classif\w*|mispredict\w*"
     r"|(?:wrong|incorrect|erroneous|mistaken|failed)\s+(?:predictions?|ones|reviews|items|examples"
     r"|classifications?|answers?)|where\s+(?:you|it|the model)\s+(?:was|were|went)\s+wrong"
-    r"|(?:got|get)\s+wrong|errors|mistakes|false\s+(?:positives?|negatives?))\b",
+    r"|(?:got|get)\s+wrong|errors|mistakes|false\s+(?:positives?|negatives?)"
+    r"|(?:wrongly|incorrectly|mistakenly)\s+(?:predicted|classified|labell?ed|called|routed|put)"
+    r"|(?:is|are|was|were)\s+(?:it|you|the model|they)\s+wrong|\bwrong\s+(?:on|about|for)"
+    r"|mess(?:es|ed)?\s+up|screw(?:s|ed)?\s+up|mis(?:rout|categori[sz]|sort|read)\w*)\b",
     re.I,
 )
+WRONG = _WRONG
 _RIGHT = re.compile(
     r"\b(?:(?:you|the model|it|the classifier|model|classifier|they|u)\s+(?:have\s+|has\s+)?"
     r"(?:got|get|gets|classified|predicted|labell?ed)\s+(?:\w+\s+)?(?:right|correctly|correct)"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..read.masking import PLACEHOLDER, to_letters
+from ..read.masking import LETTER, PLACEHOLDER, quote_index, to_letters
 
 METHODS = ("shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion")
 _METHOD_PATTERNS = [
@@ -47,16 +47,64 @@ SYNONYMS = {
         "negatively",
     ),
 }
-FOREIGN_LABELS = re.compile(
-    r"\b(neutral|mixed|sarcastic|spam|toxic|happy|sad|angry|joyful"
-    r"|ironic)\b",
-    re.I,
+
+
+def label_forms(label: str) -> list[str]:
+    """How people write a label: "Technical_Issue" as "technical issue", "technical-issue",
+    "technical issues" (any case; the spacing is matched loosely)."""
+    base = " ".join(re.split(r"[\s_-]+", label.strip().lower()))
+    forms = [base]
+    if not base.endswith("s"):
+        forms.append(base + "s")
+    return forms
+
+
+def _spaced(form: str) -> str:
+    """A label form as a pattern: its words joined by any spacing, hyphen or underscore."""
+    return r"[\s_-]*".join(re.escape(p) for p in form.split())
+
+
+_REF = r"(?:\s*|it|this(?: one)?|that(?: one)?|they|these|those|the (?:text|prompt|input|sentence))"
+_REF2 = r"(?:\s{2,}|\s+(?:it|this(?: one)?|that(?: one)?|they|these|those)\s+)"
+_X = r"(?P<x>«[A-Z]»|[A-Za-z][\w'-]*)"
+_AS = (r"(?:(?:so|being|getting|considered|marked|flagged|labell?ed|tagged|classified|predicted"
+       r"|called|put|routed|sent|filed)\s+)?(?:as\s+|in\s+|to\s+|under\s+)?(?:an?\s+)?")
+_END = r"\s*(?:by (?:the model|it|you)|according to [\w ]+)?\s*[?.!]*\s*$"
+_LABEL_SLOTS = [
+    re.compile(rf"\b(?:why|how come)\s+(?:is|was|are|were|'s)\s+{_REF}\s*{_AS}{_X}{_END}", re.I),
+    re.compile(rf"^\s*(?:is|was|are|were)\s+{_REF}\s*{_AS}{_X}{_END}", re.I),
+    re.compile(rf"\b(?:call|label|mark|classify|tag|consider|rate|predict)(?:s|ed)?\s+{_REF2}"
+               rf"(?:as\s+)?(?:an?\s+)?{_X}{_END}", re.I),
+    re.compile(rf"\b(?:make|get|turn|push|flip|change|switch)\s+{_REF}\s*(?:to\s+)?(?:say|be"
+               rf"|become|come out(?: as)?|into|to|towards?|as|predicted(?: as)?|classified as"
+               rf"|labell?ed(?: as)?)\s+(?:an?\s+)?{_X}", re.I),
+    re.compile(rf"\b(?:labell?ed|marked|tagged|classified as|predicted as|categori[sz]ed as"
+               rf"|filed under|routed to|towards?|push(?:es|ing)? (?:it |the model )?to)\s+"
+               rf"(?:as\s+)?(?:an?\s+|the\s+)?{_X}", re.I),
+]
+_NOT_LABELS = set(
+    """wrong right correct incorrect correctly incorrectly wrongly rightly confident so sure unsure
+uncertain certain faithful reliable trustworthy robust accurate misclassified mislabelled
+mislabeled ambiguous hard difficult easy similar different long short longer shorter true false
+real really still not also there here the a an it this that as by in on of to what which how why
+and or more less likely unlikely important predicted classified labelled labeled high low same
+such like very too being getting flagged one its their changed flip flipped other opposite
+something else anything otherwise another class label category categories labels prediction
+predictions words word tokens token explanation explained wrong? is was be been that's it's me you
+your my our we they them these those do does did at for with from about into than then now
+well ok okay please pls sentiment correctly? answer output text prompt input model classifier
+each every all some any none both either neither whatever bucket queue group type kind
+differently instead rather otherwise first second last end start beginning""".split()
 )
-_ID_NOUNS = (
-    r"reviews?|items?|ids?|examples?|samples?|entry|entries|rows?|instances?|numbers?"
-    r"|no\.?"
-    r"|data ?points?|datapoints?|docs?|documents?|texts?|snippets?|sentences?"
+# Any noun a user may give an item: the data's own noun is added at run time (SlotReader).
+ITEM_NOUNS = (
+    "reviews?|items?|ids?|examples?|samples?|entry|entries|rows?|instances?|numbers?|no\\.?"
+    "|data ?points?|datapoints?|docs?|documents?|texts?|snippets?|sentences?|tickets?|cases?"
+    "|messages?|msgs?|records?|posts?|tweets?|e-?mails?|comments?|quer(?:y|ies)|requests?"
+    "|complaints?|articles?|passages?|utterances?|observations?|lines?|reports?|notes?|inputs?"
+    "|responses?|questions?|reviews?|issues?|calls?|chats?|conversations?|transcripts?"
 )
+_ID_NOUNS = ITEM_NOUNS
 _RANGE = re.compile(
     rf"(?:\b(?:{_ID_NOUNS})\s*|\bfrom\s+)?#?(\d+)\s*(?:-|–|to|through|thru|until)\s*#?(\d+)\b"
     r"(?!\s*(?:words?|tokens?))",
@@ -66,12 +114,22 @@ _BETWEEN_IDS = re.compile(
     rf"\b(?:{_ID_NOUNS})\s+between\s+(\d+)\s+and\s+(\d+)\b(?!\s*(?:words?|tokens?))", re.I
 )
 _LIST = re.compile(r"(?<![\w.])#?(\d+(?:,#?\d+)+)(?![\w.])")
-_ID = re.compile(rf"(?:\b(?:{_ID_NOUNS})\s*#?\s*|#\s*)(\d+)(?:'s)?\b", re.I)
+_ID = re.compile(
+    rf"(?:\b(?:{_ID_NOUNS})\s*(?:#|no\.?|number|id)?\s*|#\s*)(\d+)(?:'s)?\b(?![.,]\d)"
+    rf"(?!\s+(?:random\s+|more\s+|other\s+)?(?:{_ID_NOUNS}|ones|words?|tokens?)\b)",
+    re.I,
+)
+_ORDINAL = re.compile(rf"\b(\d+)(?:st|nd|rd|th)\s+(?:(?:{_ID_NOUNS})\b|one\b)", re.I)
+# "review -5", "item 12a", "#3.5": an id no item has (a question back, never another item)
+_BAD_ID = re.compile(
+    rf"(?:\b(?:{_ID_NOUNS})\s*#?\s*|#\s*)(-\s*\d+|\d+[.,]\d+|\d+(?!st\b|nd\b|rd\b|th\b|s\b)"
+    r"[a-z_]\w*)",
+    re.I,
+)
 _K_PATTERNS = [
     r"\btop[\s-]*(\d+)\b",
-    r"\b(\d+)\s+(?:\w+\s+){0,2}?(?:words?|tokens?|features?|examples?|reviews?|mistakes?|errors?"
-    r"|keywords?"
-    r"|terms?|items?|neighbou?rs?|lookalikes?|ones|results?)\b",
+    rf"\b(\d+)\s+(?:\w+\s+){{0,2}}?(?:words?|tokens?|features?|mistakes?|errors?|keywords?"
+    rf"|terms?|neighbou?rs?|lookalikes?|ones|results?|{ITEM_NOUNS})\b",
     r"\b(?:first|only|just|give me|at most|up to|max(?:imum)?|limit(?: to)?|say)\s+(\d+)\b",
     r"\b(\d+)\s+(?:instead|only|of them|please|pls)\b",
 ]
@@ -113,6 +171,7 @@ class Slots:
     work: str = ""
     quotes_here: list[int] = field(default_factory=list)
     id: int | None = None
+    bad_id: str | None = None  # "review -5", "item 12a": names no item
     ids: list[int] | str | None = None
     bare_numbers: list[int] = field(default_factory=list)
     k: int | None = None
@@ -125,6 +184,7 @@ class Slots:
     methods: list[str] = field(default_factory=list)
     unknown_method: str | None = None
     labels: list[LabelMention] = field(default_factory=list)
+    label_quotes: list[int] = field(default_factory=list)  # quotes that name a label
     foreign_label: str | None = None
     label: str | None = None
     contrast: str | None = None
@@ -135,6 +195,7 @@ class Slots:
             v not in (None, [], False, {})
             for v in (
                 self.id,
+                self.bad_id,
                 self.ids,
                 self.k,
                 self.layer,
@@ -154,19 +215,27 @@ class Slots:
 class SlotReader:
     """Rule-based reader of one clause, configured with the target's labels."""
 
-    def __init__(self, labels: Sequence[str]) -> None:
+    def __init__(self, labels: Sequence[str], kind: str = "classifier",
+                 item_noun: str | None = None) -> None:
         self.labels = list(labels)
+        self.kind = kind
         lower = {lab.lower() for lab in self.labels}
         self.vocab: list[tuple[str, str]] = []  # (surface form, label)
         for lab in self.labels:
-            self.vocab.append((lab.lower(), lab))
-            if lab.lower().endswith("s") is False:
-                self.vocab.append((lab.lower() + "s", lab))
-        if {"positive", "negative"} <= lower:
+            for form in label_forms(lab):
+                self.vocab.append((form, lab))
+        if {"positive", "negative"} <= lower:  # the demo's own synonyms, only for its labels
             canon = {lab.lower(): lab for lab in self.labels}
             for name, forms in SYNONYMS.items():
                 self.vocab.extend((f, canon[name]) for f in forms)
-        self.vocab.sort(key=lambda x: -len(x[0]))
+        self.vocab = sorted(dict.fromkeys(self.vocab), key=lambda x: -len(x[0]))
+        self._forms = [(re.compile(rf"(?<![\w-]){_spaced(f)}(?![\w-])"), lab)
+                       for f, lab in self.vocab]
+        self.item_noun = (item_noun or "").strip().lower() or None
+        self._id_noun = (
+            re.compile(rf"\b{re.escape(self.item_noun)}s?\s*#?\s*(\d+)\b(?![.,]\d)", re.I)
+            if self.item_noun and not re.fullmatch(ITEM_NOUNS, self.item_noun, re.I) else None
+        )
 
     # ---- numbers and inputs --------------------------------------------------------------
     def numbers(self, s: Slots, *, sample: bool = False) -> None:
@@ -177,6 +246,7 @@ class SlotReader:
             (r"\b(\d+)(?:st|nd|rd|th)\s+layer\b", "layer"),
             (r"\bhead\s*#?(\d+)\b", "head"),
             (r"\bpage\s*#?(\d+)\b", "page"),
+            (r"\b(\d+)(?:st|nd|rd|th)\s+page\b", "page"),
             (
                 r"\b(\d+)\s+(?:new\s+)?tokens?\s+(?:max|long)"
                 r"|\bmax(?:imum)?\s+(\d+)\s+tokens\b",
@@ -205,8 +275,12 @@ class SlotReader:
         if m and s.ids is None:
             s.ids = [int(x.lstrip("#")) for x in m.group(1).split(",")]
             w = consume(w, m)
-        m = _ID.search(w)
-        if m:
+        m = _BAD_ID.search(w)
+        if m and s.ids is None:
+            s.bad_id = re.sub(r"\s+", "", m.group(1))
+            w = consume(w, m)
+        m = _ID.search(w) or (self._id_noun and self._id_noun.search(w)) or _ORDINAL.search(w)
+        if m and s.bad_id is None:
             s.id = int(m.group(1))
             w = consume(w, m)
         for pat in _K_PATTERNS:
@@ -235,29 +309,57 @@ class SlotReader:
         s.rollout = re.search(r"\broll[\s-]?out|\brolled[\s-]?out\b", w, re.I) is not None
         s.work = w
 
-    def find_labels(self, s: Slots) -> None:
+    def find_labels(self, s: Slots, quotes: Sequence[str] = ()) -> None:
+        """The target's labels the clause names (any spelling of a multi-word label, a quoted
+        label, a one-letter typo), or the word it uses as a label the target does not have."""
         w = s.work
         low = w.lower()
         found: list[LabelMention] = []
         taken = [False] * len(w)
-        for form, lab in self.vocab:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", low):
+        for rx, lab in self._forms:
+            for m in rx.finditer(low):
                 if not any(taken[m.start() : m.end()]):
                     found.append(LabelMention(lab, m.start(), m.end()))
                     for i in range(m.start(), m.end()):
                         taken[i] = True
+        for m in LETTER.finditer(w):  # a quoted label: "make it say 'billing'"
+            qi = ord(m.group(1)) - 65
+            said = quotes[qi] if qi < len(quotes) else ""
+            lab = self.label_of(said)
+            if lab is not None and self.kind == "classifier":
+                found.append(LabelMention(lab, m.start(), m.end()))
+                s.label_quotes.append(qi)
         for m in re.finditer(r"[a-z]{5,}", low):  # typos: "negatve", "postive"
             if any(taken[m.start() : m.end()]):
                 continue
             for lab in self.labels:
-                if len(lab) >= 5 and _lev1(m.group(0), lab.lower()):
+                if len(lab) >= 5 and " " not in lab and _lev1(m.group(0), lab.lower()):
                     found.append(LabelMention(lab, m.start(), m.end()))
                     break
         s.labels = sorted(found, key=lambda x: x.start)
-        if not s.labels:
-            fm = FOREIGN_LABELS.search(w)
-            if fm and fm.group(1).lower() not in {lab.lower() for lab in self.labels}:
-                s.foreign_label = fm.group(1).lower()
+        if not s.labels and self.kind == "classifier" and self.labels:
+            s.foreign_label = self.foreign(w, quotes)
+
+    def label_of(self, said: str) -> str | None:
+        """The label a whole (quoted) string names, if it names one."""
+        said = said.strip().lower()
+        return next((lab for rx, lab in self._forms if rx.fullmatch(said)), None)
+
+    def foreign(self, w: str, quotes: Sequence[str]) -> str | None:
+        """A word standing where a label goes ("why is ticket 3 sports?", "labelled banana",
+        "make it say 'shipping'") that is no label of the target."""
+        for rx in _LABEL_SLOTS:
+            for m in rx.finditer(w):
+                word = m.group("x")
+                qi = quote_index(word)
+                if qi is not None:
+                    if qi >= len(quotes) or len(quotes[qi].split()) > 3:
+                        continue
+                    word = quotes[qi]
+                word = word.strip().lower()
+                if word and word not in _NOT_LABELS and not re.search(r"\d", word):
+                    return word
+        return None
 
     def label_roles(self, s: Slots) -> None:
         """label (and contrast) for attribute-like tools: "X rather than Y", "why not X"."""
