@@ -208,9 +208,9 @@ class LLMPlanner:
         if reply.endswith("?"):
             return Plan(clarify=reply, planner=self.name, intent="clarify")
         sources = Sources(state.last_results, [t.answer for t in state.history[-3:]], text,
-                          self.labels, self.n_items, definitions())
+                          self.n_items, definitions(), labels=self.labels)
         report = check(reply, sources)
-        if report.numbers:  # a number no tool produced: do not pass it on
+        if report.numbers or report.claims:  # a figure or a label no result backs: not passed on
             log.info("LLM planner reply not grounded (%s)", report)
             if self.fallback is not None:
                 plan = self.fallback.plan(text, state)

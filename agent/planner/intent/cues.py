@@ -16,8 +16,32 @@ STRONG_BOOST = 1.0
 # The planner's own intents (not tools) and their vocabulary; the tools' cue words come from the
 # catalogue (tools/examples/<tool>.yaml), so a new tool brings its own.
 _STRONG = {
-    "reset": r"\breset\b|\bclear (?:the |all )?(?:filters?|subset|selection)\b|\bstart over\b"
-    r"|\bback to all\b|\bremove (?:the |all )?filters?\b|\bundo the filter\b",
+    "reset": r"\breset\b|\bstart over\b|\bback to (?:all|every\w*|the (?:whole|full|entire))\b"
+    r"|\b(?:clear|remove|drop|forget|undo|cancel|lose|scrap|get rid of|turn off)\s+(?:the\s+|this\s+"
+    r"|that\s+|my\s+|all\s+|any\s+|current\s+)*(?:filters?|subset|selection)\b"
+    r"|\b(?:all|every) (?:the )?\w+ again\b|\beverything again\b",
+}
+# Words that name what a tool does, for tools found by the part they play in the catalogue
+# (catalogue.py) rather than by name: checking an explanation, showing items, attention,
+# items like an input, the predictions over the data.
+_ROLE_STRONG = {
+    "checker": r"\bhold(?:s|ing)? (?:up|water)\b|\bvouch\b|\bsanity[- ]?check\w*|\bmisleading\b"
+    r"|\breflects? what\b|\bsame story\b|\bactually matter\b|\bbelieve (?:the|this|that|its) "
+    r"(?:explanation|attribution)|\bshaky\b|\bcan i rely\b",
+    "lister": r"\b(?:gold|true|real|actual|correct|human|annotated|ground[- ]truth|original)[- ]"
+    r"(?:label|class|category|answer|tag|sentiment)\b|\b(?:actually|really|originally)\s+(?:labell?ed"
+    r"|filed|tagged|marked|annotated|categori[sz]ed)\b|\b(?:pull|bring|open|call) up\b"
+    r"|\bwhat text\b|\b(?:full|raw|whole|original) text\b|\bbrowse\b|\bscroll\b"
+    r"|\bpage \d+ of\b|\b\d+(?:st|nd|rd|th) page\b",
+    "natural:layer": r"\bwhere\b[^?.!]{0,40}\blook(?:s|ed|ing)?\b|\b(?:did|does|do) (?:it|the model"
+    r"|you) (?:focus|concentrate) on\b|\bpa(?:y|ys|id|ying) attention\b",
+    "finder": r"\bclos(?:e|er|est) to\b|\bnearest\b|\bmost like\b|\bresembl\w*"
+    r"|\b(?:\w+s|ones|anything|something|others?) (?:just |a lot |a bit )?like (?:#|this\b|that\b|it\b"
+    r"|«|\w+ #?\d|\d)",
+    "flipper": r"\badversarial\b|\bfool(?:s|ed|ing)?\b|\btrick(?:s|ed|ing)? (?:it|the model)\b",
+}
+_ROLE_WEAK = {
+    "lister": r"\bdisplay\b|\bprint\b|\bthe text\b",
 }
 _WEAK = {
     "define": r"^(?:what is|what's|what are|define|definition of|explain what|how does \w+ work)\b"
@@ -40,8 +64,29 @@ def _tool_cues(strength: str) -> dict[str, str]:
     return found
 
 
-STRONG = {intent: re.compile(rx, re.I) for intent, rx in (_tool_cues("strong") | _STRONG).items()}
-CUES = {intent: re.compile(rx, re.I) for intent, rx in (_tool_cues("weak") | _WEAK).items()}
+def _roles(table: dict[str, str]) -> dict[str, str]:
+    from ..catalogue import catalogue
+
+    cat = catalogue()
+    out: dict[str, str] = {}
+    for role, rx in table.items():
+        try:
+            out[cat.role(role)] = rx
+        except (LookupError, AttributeError):
+            continue  # no tool plays that part in this catalogue
+    return out
+
+
+def _join(*tables: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    merged: dict[str, list[str]] = {}
+    for table in tables:
+        for intent, rx in table.items():
+            merged.setdefault(intent, []).append(f"(?:{rx})")
+    return {intent: re.compile("|".join(rxs), re.I) for intent, rxs in merged.items()}
+
+
+STRONG = _join(_tool_cues("strong"), _STRONG, _roles(_ROLE_STRONG))
+CUES = _join(_tool_cues("weak"), _WEAK, _roles(_ROLE_WEAK))
 
 
 def boost(probs: dict[str, float], text: str) -> dict[str, float]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..catalogue import catalogue
 from ..read.replies import define_reply
 from ..slots.clause import Clause
+from ..slots.methods import COMPARE
 
 if TYPE_CHECKING:
     from ...state import DialogueState
@@ -19,7 +20,18 @@ if TYPE_CHECKING:
 MIN_CONF = 0.30  # below: ask back (unless the clause names an input)
 CLAUSE_CONF = 0.45  # a bare "review 14" below this confidence shows its prediction
 _GLOBAL = re.compile(r"\b(?:overall|in general|generally|across|globally|global|the model)\b", re.I)
-_PLURAL = re.compile(r"\b(?:reviews|ones|examples|items|texts)\b", re.I)
+_PLURAL = re.compile(r"\b(?:reviews|ones|examples|items|texts|tickets|cases|messages|rows"
+                     r"|documents|records|entries|instances|sentences|data)\b", re.I)
+# the predictions over the data, not of one item: "distribution of predicted categories"
+_PREDICTS = re.compile(r"\b(?:predict\w*|classif\w*|come out|comes out|gets? an?|end up)\b"
+                       r"|\b(?:it|model|you|u|classifier)\s+(?:\w+\s+)?(?:labels?|calls?|tags?|routes?"
+                       r"|puts?|sends?)\b", re.I)
+_ACROSS = re.compile(r"\b(?:all|every|each|whole|entire|distribution|breakdown|proportion"
+                     r"|share|fraction|percentage|how many|everything|split of)\b", re.I)
+_GRADING = re.compile(r"\b(?:accura\w*|precision|recall|f1|f-?score|metrics?|wrong\w*|right"
+                      r"|correct\w*|mistakes?|errors?|misclassif\w*|perform\w*|words?|tokens?"
+                      r"|mention\w*|contain\w*|includ\w*|longer|shorter|test|train\w*|random)\b",
+                      re.I)
 
 
 def extra_slots(c: Clause) -> bool:
@@ -52,6 +64,13 @@ def retarget(
     cat = catalogue()
     intent = c.intent
     has_input = bool(c.input)
+    if (not has_input and c.slots.id is None and c.slots.ids is None
+            and _PREDICTS.search(c.text) and _ACROSS.search(c.text)
+            and not _GRADING.search(c.text) and intent != cat.drawer
+            and intent in cat.dataset | cat.subset_tools | {cat.predictor}):
+        return reread(c, cat.predictor)  # "how many does it call billing?": predictions over all
+    if intent in cat.explainers and len(c.slots.methods) > 1 and COMPARE.search(c.text):
+        return reread(c, cat.checker)  # "do lime and shap tell the same story?"
     inputs, by_id = cat.inputs, set(cat.takers("id"))
     on_data = cat.dataset | cat.subset_tools
     edits = cat.natural("edits")
@@ -66,8 +85,8 @@ def retarget(
     ):
         return reread(c, edits)
     if intent in inputs and not has_input and not state.focus:
-        if intent == cat.explainer and define_reply(c.text.lower()):
-            return reread(c, "define")  # "explain lime to me"
+        if define_reply(c.text.lower()):
+            return reread(c, "define")  # "explain lime to me", "counterfactual = ?"
         other = next(
             (i for i, p in ranked if i not in inputs and i in cat.names and p >= 0.15), None
         )

@@ -27,6 +27,17 @@ if TYPE_CHECKING:
     from ..read.question import Question
 
 _POINTING = re.compile(r"\b(?:that|it|this|them|they)\b", re.I)
+# requests to act on the world or on the data itself, which no tool does
+_ACTION = re.compile(
+    r"^\W*(?:(?:ok|okay|so|now|hey|hi|please|pls|can you|could you|would you|will you|go ahead and"
+    r"|i want you to|i need you to)\W+)*(?:reply|respond|assign|e-?mail|escalate|forward"
+    r"|send (?:an?|the|it|this|that|them|my)\b(?! (?:\w+ )?to the model)"
+    r"|close (?:the|this|that|all|every|my)|archive|merge|upload|download|order|book|buy|purchase"
+    r"|fine-?tune|re-?train|deploy|install|relabel|re-?label|rename|ping|notify|schedule"
+    r"|(?:delete|remove|drop|erase)\s+(?:the\s+|this\s+|that\s+)?(?:[a-z]+\s*#?\d+|data\w*"
+    r"|everything))\b(?!\s*(?:«|:))",
+    re.I,
+)
 _DEFINABLE = (
     "Which method should I explain? I can define SHAP, integrated gradients, gradient x input, "
     "LIME, occlusion, attention, attention rollout, counterfactuals, comprehensiveness/"
@@ -73,6 +84,8 @@ def _single(
     kind: str,
 ) -> Plan | list[Clause]:
     cat = catalogue()
+    if _ACTION.search(question.masked.question):  # "assign case 3 to Maria", "order me a pizza"
+        return clarify(out_of_scope_text(), c)
     c = retarget(c, reread, state, ranked)
     intent, conf = c.intent, c.prob
     fragment = has_slots(c) and not c.content
@@ -134,5 +147,7 @@ def _single(
             return clarify("What should I do it for? " + help_text(), c)
         c = reread(c, cat.explainer if c.slots.methods else cat.predictor)
     if conf < MIN_CONF and not c.input:
+        if c.criteria_like and cat.selector in cat.names:  # unsure of the tool, sure of the items
+            return [reread(c, cat.selector)]
         return clarify("I am not sure what you would like to know. " + help_text(), c)
     return [c]

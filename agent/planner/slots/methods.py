@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 COMPARE = re.compile(
     r"\b(?:compare|compared|comparison|agree\w*|versus|vs\.?|against|match"
-    r"|consistent"
+    r"|consistent|same story|same words|line up|in line"
     r"|same ranking|differ\w*)\b",
     re.I,
 )
