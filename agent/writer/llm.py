@@ -1,6 +1,7 @@
 """The LLM writer: a chat model words the answer from the results, and a grounding check keeps it
-honest. If the model fails, or its answer cites a number or a quoted word no result contains, the
-embedded writer's answer is used instead (and the reason goes to the log).
+honest. If the model fails, or its answer makes a claim no result backs (a number that is not the
+value it names, a label the model did not predict, a word pushing the wrong way, a quoted word no
+result contains), the embedded writer's answer is used instead; `Written.writer` says why.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from saywhy.tools.registry import Result
 from ..planner.llm import prompt_section, render
 from .base import WriteRequest, Written, subset_phrase
 from .embedded import EmbeddedWriter
-from .grounding import Sources, check
+from .grounding import check, sources_of
 
 if TYPE_CHECKING:
     from ..llm import ChatClient
@@ -79,10 +80,7 @@ class LLMWriter:
         text = reply.text.strip()
         if not text or reply.tool_calls:
             return Written(draft.text, "embedded (llm gave no text)")
-        # Not the question: "is it 97% sure?" must not let an unsupported 97% through.
-        report = check(text, Sources([facts(r) for r in request.results],
-                                     [c.args for c in request.calls],
-                                     payload["subset"] or ""))
+        report = check(text, sources_of(request))  # claims against the values they name
         if not report.ok:
             log.info("LLM answer not grounded (%s); using the embedded answer", report)
             return Written(draft.text, f"embedded (llm answer not grounded: {report})")
