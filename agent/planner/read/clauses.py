@@ -26,6 +26,7 @@ _NUMLIST_COMMA = re.compile(
 _BETWEEN = re.compile(r"\bbetween\s+(\d+)\s+and\s+(\d+)", re.I)
 _SPLIT = re.compile(
     r"\s*(?:,?\s+and\s+then\s+|,?\s+then\s+|;\s*|,?\s+and\s+also\s+|,?\s+and\s+|,?\s+plus\s+"
+    r"|\s+\+\s+"
     r"|,?\s+&\s+|\?\s+(?=\w)|,\s*(?=(?:and\s+)?(?:predict|show|explain|classify|find|give|tell|what"
     r"|why|how|is|are|does|do|list|check|run|compare|describe|which|who)\b))",
     re.I,
@@ -39,7 +40,13 @@ _SCOPE = re.compile(
 
 
 
+# "change 'a' to 'b' and 'c' to 'd'": one request with two edits
+_EDIT_PAIRS = re.compile(r"(«\d+»\s*(?:to|with|by|for|->|→)\s*«\d+»)\s+and\s+(?=«\d+»\s*(?:to|with"
+                         r"|by|for|->|→)\s*«\d+»)")
+
+
 def _glue(s: str) -> str:
+    s = _EDIT_PAIRS.sub(lambda m: m.group(1) + "_and_", s)
     s = _BETWEEN.sub(lambda m: f"between {m.group(1)}~{m.group(2)}", s)
     s = _NUMLIST.sub(lambda m: re.sub(r"\s*(?:,|and|&)\s*", ",", m.group(0)), s)
     s = _NUMLIST_COMMA.sub(lambda m: re.sub(r"\s*,\s*", ",", m.group(0)), s)

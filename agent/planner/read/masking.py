@@ -22,6 +22,10 @@ _QUOTE = re.compile(
     re.S,
 )
 PLACEHOLDER = re.compile(r"«(\d+)»")
+_QUOTE_THEN_ASK = re.compile(r"«\d+»\s*[.!?]*\s*(?:[\w']+[\s,]*){0,6}[?.!]*\s*")
+_NAMES_ITEM = re.compile(r"(?:\b[a-z]+\s*#?\s*|#\s*)\d+\b", re.I)
+_ASKS = re.compile(r"\s*(?:what|why|how|which|who|where|when|is|are|does|do|did|can|could|would"
+                   r"|will|should|show|explain|predict|tell|give|list|find|once|compare)\b", re.I)
 _COLON = re.compile(r"^(?P<pre>[^:\n]{1,80}?[A-Za-z)?!])\s*:\s+(?P<post>\S.*)$", re.S)
 
 
@@ -58,8 +62,14 @@ def mask(text: str) -> Masked:
     if m:
         pre, post = m.group("pre"), m.group("post").strip()
         words = pre.split()
-        only_placeholder = PLACEHOLDER.fullmatch(post.rstrip("?.! ")) is not None
-        if len(words) <= 10 and not only_placeholder and re.search(r"[A-Za-z]", post):
+        # "new ticket came in: 'it broke'. what category?": the quote is the data
+        only_placeholder = _QUOTE_THEN_ASK.fullmatch(post) is not None
+        # "hi! first question: why is review 12 negative?", "explain review 40 twice: once with
+        # lime, once with shap": a question after the colon, or a request that has its input
+        asks = _NAMES_ITEM.search(post) is not None and _ASKS.match(post) is not None
+        has_input = _NAMES_ITEM.search(pre) is not None or PLACEHOLDER.search(pre) is not None
+        if (len(words) <= 10 and not only_placeholder and not asks and not has_input
+                and re.search(r"[A-Za-z]", post)):
             quotes.append(PLACEHOLDER.sub(lambda q: quotes[int(q.group(1))], post))
             colon_index = len(quotes) - 1
             question = f"{pre} «{colon_index}»"

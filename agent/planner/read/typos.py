@@ -93,6 +93,19 @@ def _cue_words() -> set[str]:
     return found
 
 
+def _rule_words() -> set[str]:
+    """The words the planner's own rules read ("ablate", "prepend" ...): never typos."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found: set[str] = set()
+    for stage in ("read", "intent", "slots"):
+        for path in (root / stage).glob("*.py"):
+            for literal in re.findall(r"r?f?\"[^\"\n]*\"", path.read_text(encoding="utf-8")):
+                found |= set(re.findall(r"[a-z]{4,}", re.sub(r"\\[a-zA-Z]", " ", literal)))
+    return found
+
+
 def vocabulary() -> tuple[frozenset[str], list[str], Counter[str]]:
     """(known words, the words a typo may become, how often each is in the bank)."""
     global _vocab
@@ -111,7 +124,7 @@ def vocabulary() -> tuple[frozenset[str], list[str], Counter[str]]:
             # the bank spells a few words wrong on purpose: a word seen once or twice there is
             # not known for that
             known = frozenset({w for w, n in counts.items() if n >= 3} | english | cues
-                              | set(CHAT))
+                              | set(CHAT) | _rule_words())
             _vocab = (known, sorted(targets), counts)
     return _vocab
 

@@ -54,8 +54,11 @@ def read_edits(s: Slots, quotes: list[str]) -> tuple[list[dict[str, Any]], str |
 
     m = re.search(
         r"\b(?:said|says|read|reads|rewr\w+\s+(?:\w+\s+){0,3}?as|became|become"
-        r"|with the text"
-        r"|text\s+(?:were|was|is)|(?:it|review|text)\s+(?:were|was))\s+(«[A-Z]»)",
+        r"|with the text|(?:try|run|rerun|re-run|redo|score|rescore|re-score)\s+(?:it|this|that|again"
+        r"|[a-z]+\s*#?\s*\d*)?\s*(?:as|with)"
+        r"|(?:text|prompt|input|question)\s+(?:were|was|is|said|read)"
+        r"|(?:it|review|text|this|that)\s+(?:were|was))\s+(«[A-Z]»)"
+        r"(?!\s*(?:instead of|in place of|rather than|in lieu of|where|for|to|after|before)\b)",
         w,
         re.I,
     )
@@ -83,29 +86,55 @@ def read_edits(s: Slots, quotes: list[str]) -> tuple[list[dict[str, Any]], str |
             "replace",
             (1, 2),
         ),
-        (r"(«[A-Z]»)\s+instead\s+of\s+(«[A-Z]»)", "replace", (2, 1)),
-        (rf"{_T}\s*(?:->|→|=>)\s*{_T}", "replace", (1, 2)),
-        (rf"\b(?:add|insert|put)\s+{_T}\s+(?:after|following)\s+{_T}", "insert", (2, 1)),
+        (
+            r"(«[A-Z]»)\s+(?:instead\s+of|rather\s+than|in\s+lieu\s+of)\s+(«[A-Z]»)",
+            "replace",
+            (2, 1),
+        ),
+        (
+            rf"{_T}\s+(?:in\s+place\s+of|where)\s+"
+            rf"(?:(?:it|the\s+\w+|\w+\s*#?\d+)\s+(?:currently\s+|now\s+|originally\s+)?"
+            rf"(?:says|has|reads|said|had)\s+)?{_T}",
+            "replace",
+            (2, 1),
+        ),
+        (r"\bwithout\s+(?:the (?:word|phrase|token)\s+)?(«[A-Z]»)", "delete", 1),
+        (r"(«[A-Z]»)\s*(?:->|→|=>)\s*" + _T, "replace", (1, 2)),
+        (
+            rf"\b(?:add|insert|put|place|stick)\s+{_T}\s+(?:right\s+|just\s+|directly\s+"
+            rf"|immediately\s+)?(?:after|following|behind)\s+{_T}",
+            "insert",
+            (2, 1),
+        ),
+        (rf"\bprepend\s+{_T}(?=\s+to\b)", "insert", 1),
         (
             rf"\b(?:add|insert|put|prepend)\s+{_T}\s+(?:at|to)\s+the\s+(?:start|beginning|front)",
             "insert",
             1,
         ),
         (
-            rf"\b(?:remove|removing|delete|deleting|drop|dropping|take out|cut|erase|omit|strip)\s+"
-            rf"(?:the word\s+)?"
+            rf"\b(?:remove|removing|delete|deleting|drop|dropping|take out|cut|erase|omit|strip"
+            rf"|ablate|ablating|mask|masking)\s+"
+            rf"(?:the (?:word|phrase|token)\s+)?"
             rf"{_T}",
             "delete",
             1,
         ),
         (
-            rf"(?:the word\s+)?{_T}\s+(?:were|was|is|got|gets)\s+"
-            r"(?:deleted|removed|dropped|taken out)",
+            rf"(?:the word\s+)?{_T}\s+(?:(?:were|was|is|got|gets)\s+)?"
+            r"(?:deleted|removed|dropped|taken out|ablated|masked|gone)\b",
             "delete",
             1,
         ),
     ]
+    # "change 'a' to 'b' and 'c' to 'd'": a second pair after a first edit
+    rules.append((r"(?:\band\s+|,\s*)(«[A-Z]»)\s*(?:to|with|by|for|->|→)\s*(«[A-Z]»)", "replace-more",
+                  (1, 2)))
     for pat, action, groups in rules:
+        if action == "replace-more":
+            if not edits:
+                continue
+            action = "replace"
         for m in re.finditer(pat, w, re.I):
             edit: dict[str, Any]
             if isinstance(groups, tuple):
