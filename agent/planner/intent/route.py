@@ -86,8 +86,10 @@ def _single(
     cat = catalogue()
     if _ACTION.search(question.masked.question):  # "assign case 3 to Maria", "order me a pizza"
         return clarify(out_of_scope_text(), c)
+    first = c.intent
     c = retarget(c, reread, state, ranked)
     intent, conf = c.intent, c.prob
+    settled = intent != first  # the slots chose the tool: no longer unsure
     fragment = has_slots(c) and not c.content
     if (
         fragment
@@ -146,7 +148,7 @@ def _single(
         if not c.input:
             return clarify("What should I do it for? " + help_text(), c)
         c = reread(c, cat.explainer if c.slots.methods else cat.predictor)
-    if conf < MIN_CONF and not c.input:
+    if conf < MIN_CONF and not c.input and not settled:
         if c.criteria_like and cat.selector in cat.names:  # unsure of the tool, sure of the items
             return [reread(c, cat.selector)]
         return clarify("I am not sure what you would like to know. " + help_text(), c)

@@ -29,6 +29,25 @@ _ACROSS = re.compile(
 )
 
 
+_TOKEN_ASK = re.compile(r"\b(?:why|how come|say|said|answer\w*|track|follow|token|instead)\b", re.I)
+
+
+def _answer_token(c: Clause, tool: str, state: DialogueState, kind: str) -> dict[str, Any]:
+    """A causal LM follow-up quoting a few words while a prompt is in focus ("why 'honey'?",
+    "track 'four' instead"): the words are the answer's (a span, or the token to track)."""
+    cat = catalogue()
+    said = c.input.get("text")
+    focus = state.focus.get("text") if state.focus else None
+    if (kind != "causal_lm" or not said or not focus or said == focus or c.span
+            or len(said.split()) > 3 or not _TOKEN_ASK.search(c.text)):
+        return {}
+    if cat.takes(tool, "span"):
+        return {"span": said}
+    if cat.takes(tool, "label"):
+        return {"label": said}
+    return {}
+
+
 def _counts_wrong(c: Clause, tool: str) -> bool:
     """"How many did you get wrong?", "number of errors": a count of the wrong predictions
     (not "how many false positives": those are predicted-label conditions, a selection)."""
@@ -168,6 +187,9 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                            "(e.g. \"predict 'my text'\").")
                 return clarify(ask, c)
             args = {**inp, **tool_args(tool, c)}
+            token = _answer_token(c, tool, state, kind)
+            if token:  # "why 'honey'?" about the prompt in focus: the answer's words
+                args = {**state.focus, **{k: v for k, v in args.items() if k != "text"}, **token}
             methods_from_context(tool, c, args, state, all_methods)
             if tool in cat.explainers and len(c.slots.methods) > 1 and not COMPARE.search(c.text):
                 calls += [ToolCall(tool=tool, args={**args, "method": m}) for m in c.slots.methods]

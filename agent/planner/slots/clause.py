@@ -24,10 +24,13 @@ ANAPHORA = re.compile(
 )
 _SPAN_CUE = re.compile(
     r"\b(?:say|said|answer(?:ed)?|repl(?:y|ied)|output(?:ted)?|generat\w*"
-    r"|wr[io]te"
+    r"|wr[io]te|led to|lead to|leads to|drove|drives|drive"
     r"|predict(?:ed)?|come up with|choose|chose|pick(?:ed)?)\s*$",
     re.I,
 )
+# with a second quote for the prompt, these introduce the answer too ("why 'Berlin' for '...'")
+_TOKEN_CUE = re.compile(r"\b(?:why|token|track|follow|complet\w*|does|rationale for|justify)"
+                        r"\s*(?:the\s+)?$", re.I)
 _SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
 
 
@@ -59,7 +62,8 @@ again do it that this please pls only just top words word tokens token give me l
 class label one ones reviews review set split data whats what's mode changing change at
 most up to max more fewer examples example items item number than over under long longer
 short shorter thing question k so mentioning mentioning mention mentions containing
-contain contains ok okay well also let's lets but data point id #""".split()
+contain contains ok okay well also let's lets but data point id # time though redo rerun
+re-run""".split()
 )
 
 
@@ -128,13 +132,16 @@ def read_clause(
     if masked.colon_index is not None and masked.colon_index in free:
         free.remove(masked.colon_index)
         free.insert(0, masked.colon_index)
-    if kind == "causal_lm" and (cat.takes(intent, "span") or intent == "repeat"):
-        for m in LETTER.finditer(s.work):
-            qi = ord(m.group(1)) - 65
-            if qi in free and _SPAN_CUE.search(s.work[: m.start()]):
-                c.span = quotes[qi]
-                free.remove(qi)
-                break
+    takes_token = cat.takes(intent, "span") or intent == "repeat" or (
+        kind == "causal_lm" and cat.takes(intent, "label"))
+    if kind == "causal_lm" and takes_token:
+        token = _answer_quote(s.work, free)
+        if token is not None:
+            if cat.takes(intent, "span") or intent == "repeat":
+                c.span = quotes[token]
+            else:  # "follow 'Paris' through the layers of '...'": the token to track
+                s.label = quotes[token]
+            free.remove(token)
     if s.id is not None:
         c.input = {"id": s.id}
     elif free:
@@ -157,6 +164,29 @@ def read_clause(
         and not w.isdigit()
     ]
     return c
+
+
+_PROMPT_CUE = re.compile(r"\b(?:for|given|to|in|of|on|from|prompt|with|after)\s*(?:the\s+prompt\s*)?$",
+                         re.I)
+
+
+def _answer_quote(work: str, free: list[int]) -> int | None:
+    """Of a causal LM request's quotes, the one that is (part of) the answer: after "say",
+    "led to", "why" ...; with two quotes, the one that is not introduced as the prompt ("which
+    words in 'The capital of Italy is' led to 'Rome'", "what led to 'Ottawa' for '...'")."""
+    marks = [(ord(m.group(1)) - 65, m.start()) for m in LETTER.finditer(work)]
+    marks = [(qi, at) for qi, at in marks if qi in free]
+    for qi, at in marks:
+        if _SPAN_CUE.search(work[:at]):
+            return qi
+    if len(marks) >= 2:
+        for qi, at in marks:
+            if _TOKEN_CUE.search(work[:at]):
+                return qi
+        prompts = [qi for qi, at in marks if _PROMPT_CUE.search(work[:at])]
+        if prompts:
+            return next(qi for qi, _ in marks if qi != prompts[-1])
+    return None
 
 
 def has_slots(c: Clause) -> bool:

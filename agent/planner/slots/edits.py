@@ -92,7 +92,7 @@ def read_edits(s: Slots, quotes: list[str]) -> tuple[list[dict[str, Any]], str |
             (2, 1),
         ),
         (
-            rf"{_T}\s+(?:in\s+place\s+of|where)\s+"
+            r"(«[A-Z]»)\s+(?:in\s+place\s+of|where)\s+"
             rf"(?:(?:it|the\s+\w+|\w+\s*#?\d+)\s+(?:currently\s+|now\s+|originally\s+)?"
             rf"(?:says|has|reads|said|had)\s+)?{_T}",
             "replace",

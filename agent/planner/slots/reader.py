@@ -249,7 +249,9 @@ class SlotReader:
             (r"\b(\d+)(?:st|nd|rd|th)\s+page\b", "page"),
             (
                 r"\b(\d+)\s+(?:new\s+)?tokens?\s+(?:max|long)"
-                r"|\bmax(?:imum)?\s+(\d+)\s+tokens\b",
+                r"|\bmax(?:imum)?\s+(\d+)\s+tokens\b"
+                r"|\b(?:in|within|up to|at most|for|generate|produce|write|continue for|with|give me"
+                r"|only)\s+(\d+)\s+(?:new\s+|more\s+)?tokens?\b(?!\s+(?:of|in|for|that|which|most))",
                 "max_new_tokens",
             ),
         ):
