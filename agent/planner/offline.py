@@ -112,7 +112,7 @@ class OfflinePlanner:
         return plan
 
     def _plan(self, text: str, state: DialogueState) -> Plan:
-        question = read_question(text, MAX_TEXT, self.known_words)
+        question = read_question(text, MAX_TEXT, self.known_words, tuple(self.labels))
         if isinstance(question, Plan):
             return question
         defined = defined_outright(question)

@@ -19,7 +19,7 @@ from .cues import boost
 CLAUSE_MIN = 0.3  # a clause needs this much to count as a request of its own
 MODIFIERS = set(
     "overall globally generally general please too again instead also thanks ok okay so "
-    "then now in".split()
+    "then now in across whole entire all everything dataset set here there".split()
 )
 
 

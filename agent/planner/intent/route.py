@@ -19,7 +19,7 @@ from ..catalogue import catalogue
 from ..followups import complement, next_page, repeat
 from ..read.replies import define_reply, greeting_reply, help_text, out_of_scope_text
 from ..slots.clause import Clause, clarify, has_slots
-from .cues import CUES
+from .cues import CUES, STRONG
 from .decide import CLAUSE_CONF, MIN_CONF, Reread, extra_slots, retarget
 
 if TYPE_CHECKING:
@@ -38,6 +38,14 @@ _ACTION = re.compile(
     r"|everything))\b(?!\s*(?:«|:))",
     re.I,
 )
+# asking what a term means, in other words than "what is X?"
+_ABOUT_TERM = re.compile(
+    r"\bwhat(?:'s| is) the (?:idea|point|intuition|gist)\b|\bwhat do you (?:mean|measure)\b"
+    r"|\bmeaning of\b|\bmean by\b|=\s*\?|\bhow do(?:es)? (?:it|you|that|one) (?:work|decide|measure"
+    r"|compute|calculate)\b|\bhearing about\b|\bexplain what\b|\bhow is \w+ (?:computed|measured"
+    r"|calculated)\b",
+    re.I,
+)
 _DEFINABLE = (
     "Which method should I explain? I can define SHAP, integrated gradients, gradient x input, "
     "LIME, occlusion, attention, attention rollout, counterfactuals, comprehensiveness/"
@@ -48,7 +56,8 @@ _DEFINABLE = (
 def defined_outright(question: Question) -> Plan | None:
     """"What is SHAP?" with no quoted data and no number: the definition, before any tool."""
     text = question.text
-    if CUES["define"].search(text) and not question.masked.quotes and not re.search(r"\d", text):
+    asked = CUES["define"].search(text) or _ABOUT_TERM.search(text)
+    if asked and not question.masked.quotes and not re.search(r"\d", text):
         reply = define_reply(text)
         if reply:
             return Plan(reply=reply, intent="define", confidence=1.0)
@@ -117,6 +126,9 @@ def _single(
         if reply:
             return Plan(reply=reply, intent=intent, confidence=conf)
         return clarify(_DEFINABLE, c)
+    if intent == "reset" and c.criteria_like and not STRONG["reset"].search(c.text):
+        c, intent = reread(c, cat.selector), cat.selector  # "which ones does it call fresh"
+        return [c]
     if intent == "reset":
         reset = ToolCall(tool=cat.selector, args={"reset": True})
         return Plan(calls=[reset], intent=intent, confidence=conf)

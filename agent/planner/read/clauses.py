@@ -67,9 +67,17 @@ def tidy(question: str) -> str:
     return unglue(_glue(question))
 
 
-def clauses(question: str) -> list[str]:
-    """Split a (masked) question into clauses that may each ask for one tool."""
-    parts = [p.strip(" ,;") for p in _SPLIT.split(_glue(question))]
+def clauses(question: str, labels: tuple[str, ...] = ()) -> list[str]:
+    """Split a (masked) question into clauses that may each ask for one tool (the target's
+    `labels` joined by "and" / "or" / "not" stay in one clause)."""
+    glued = _glue(question)
+    if labels:
+        names = "|".join(r"[\s_-]+".join(map(re.escape, lab.lower().split()))
+                         for lab in sorted(labels, key=len, reverse=True))
+        pair = re.compile(rf"\b({names})\s+(and|or|&|vs\.?|versus|with)\s+(?=(?:not\s+)?(?:{names})\b)",
+                          re.I)
+        glued = pair.sub(lambda m: m.group(1).replace(" ", "~s~") + f"_{m.group(2)}_", glued)
+    parts = [p.strip(" ,;").replace("~s~", " ") for p in _SPLIT.split(glued)]
     parts = [p for p in parts if p and re.search(r"\w", p)]
     merged: list[str] = []
     for part in parts:  # "among those, which mention X" is one request

@@ -29,7 +29,8 @@ class Question:
         return self.masked.for_classifier()
 
 
-def read_question(text: str, max_chars: int, known: Iterable[str] = ()) -> Question | Plan:
+def read_question(text: str, max_chars: int, known: Iterable[str] = (),
+                  labels: tuple[str, ...] = ()) -> Question | Plan:
     """The message as a question, or the answer to give instead of planning."""
     bad = unusable_reply(text, max_chars)
     if bad is not None:
@@ -42,4 +43,4 @@ def read_question(text: str, max_chars: int, known: Iterable[str] = ()) -> Quest
             intent="non_english",
             confidence=0.0,
         )
-    return Question(masked=masked, parts=clauses(masked.question) or [masked.question])
+    return Question(masked=masked, parts=clauses(masked.question, labels) or [masked.question])

@@ -48,6 +48,10 @@ def _answer_token(c: Clause, tool: str, state: DialogueState, kind: str) -> dict
     return {}
 
 
+_PER_LABEL = re.compile(r"\b(?:precision|recall|f1|f-?score|f-?measure|per[- ](?:class|label|category)"
+                        r"|class|category)\b", re.I)
+
+
 def _counts_wrong(c: Clause, tool: str) -> bool:
     """"How many did you get wrong?", "number of errors": a count of the wrong predictions
     (not "how many false positives": those are predicted-label conditions, a selection)."""
@@ -152,6 +156,18 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 return shown
             calls.append(shown)
             continue
+        if tool in cat.mistake_listers and "predicted" in c.criteria.positive:
+            # "show me the false positives": wrong predictions of one label, a selection
+            crit = subset_criteria(c)
+            crit.positive["correct"] = False
+            filters += filter_calls(crit, combine=crit.combine)
+            if c.show_verb and not c.count_q:
+                size = {"page_size": c.slots.k} if c.slots.k else {}
+                calls.append(ToolCall(tool=cat.lister, args=size))
+            continue
+        if tool in cat.graders - cat.mistake_listers and _PER_LABEL.search(c.text):
+            c.criteria.positive.pop("label", None)  # "F1 for billing": a metric of one label
+            c.criteria.positive.pop("predicted", None)
         if tool in cat.dataset:
             counted = subset_criteria(c)
             counted.positive.pop("split", None)

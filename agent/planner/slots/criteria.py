@@ -31,10 +31,14 @@ _CONTAINS = re.compile(
     r"\b(?P<cue>mention(?:s|ed|ing)?(?:\s+of)?|contain(?:s|ed|ing)?|includ(?:e|es|ed|ing)"
     r"|us(?:e|es|ing)\s+the\s+(?:word|phrase|term)|with(?:out)?(?:\s+the)?\s+(?:words?|phrases?"
     r"|terms?)"
-    r"|say(?:s|ing)?|talk(?:s|ing)?\s+about|discuss(?:es|ing)?|refer(?:s|ring)?\s+to|featuring"
+    r"|say(?:s|ing)?(?:\s+nothing\s+about)?|talk(?:s|ing)?\s+about|discuss(?:es|ing)?|refer(?:s|ring)?\s+to|featuring"
     r"|about|with(?:out)?|ha(?:s|ve|ving))"
     rf"\s+(?:the\s+|a\s+|an\s+)?(?:words?\s+|phrases?\s+|terms?\s+)?(?P<w>{_WORD})",
 )
+_NEG_NEAR = re.compile(r"\b(?:not|aren'?t|isn'?t|wasn'?t|weren'?t|never|except|excluding|other than"
+                       r"|non)\b(?:[\s-]+[\w-]+){0,2}[\s-]*$", re.I)
+_GOLD_MARK = re.compile(r"\bgold[\s-]*$|\bactually[\s-]*$", re.I)
+_BUT_NOT = re.compile(r"\b(?:but|and)\s+not\s+(?:the\s+)?(«[A-Z]»|[A-Za-z][\w'-]*)", re.I)
 _LOOSE_CUES = {"about", "with", "without", "has", "have", "having", "say", "says", "saying"}
 _WRONG = re.compile(
     r"\b(?:(?:you|the model|it|the classifier|model|classifier|they|u)\s+(?:have\s+|has\s+)?"
@@ -43,7 +47,8 @@ _WRONG = re.compile(
     r"|(?:wrong|incorrect|erroneous|mistaken|failed)\s+(?:predictions?|ones|reviews|items|examples"
     r"|classifications?|answers?)|where\s+(?:you|it|the model)\s+(?:was|were|went)\s+wrong"
     r"|(?:got|get)\s+wrong|errors|mistakes|false\s+(?:positives?|negatives?)"
-    r"|(?:wrongly|incorrectly|mistakenly)\s+(?:predicted|classified|labell?ed|called|routed|put)"
+    r"|(?:wrongly|incorrectly|mistakenly)\s+(?:predict\w*|classif\w*|label\w*|call\w*|rout\w*"
+    r"|put|tag\w*|flag\w*)"
     r"|(?:is|are|was|were)\s+(?:it|you|the model|they)\s+wrong|\bwrong\s+(?:on|about|for)"
     r"|mess(?:es|ed)?\s+up|screw(?:s|ed)?\s+up|mis(?:rout|categori[sz]|sort|read)\w*)\b",
     re.I,
@@ -51,7 +56,8 @@ _WRONG = re.compile(
 WRONG = _WRONG
 _RIGHT = re.compile(
     r"\b(?:(?:you|the model|it|the classifier|model|classifier|they|u)\s+(?:have\s+|has\s+)?"
-    r"(?:got|get|gets|classified|predicted|labell?ed)\s+(?:\w+\s+)?(?:right|correctly|correct)"
+    r"(?:got|get|gets|classif\w*|predict\w*|label\w*|call\w*)\s+(?:\w+\s+)?(?:right|correctly"
+    r"|correct)"
     r"|correctly\s+(?:classified|predicted)|(?:correct|right)\s+(?:predictions?|ones|reviews|items"
     r"|examples|classifications?)|where\s+(?:you|it|the model)\s+(?:was|were)\s+(?:right|correct)"
     r"|(?:got|get)\s+right)\b",
@@ -210,14 +216,16 @@ def read_criteria(
     if not labels_are_args and "predicted" not in c.positive:
         for lm in s.labels:
             before = w[: lm.start]
+            # "that aren't labelled billing": a condition to negate
+            side = c.negative if _NEG_NEAR.search(before) else c.positive
             if _GOLD_CUE.search(before):
-                c.positive.setdefault("label", lm.label)
+                side.setdefault("label", lm.label)
             elif _PRED_CUE.search(before) or re.match(
                 r"\s*(?:by the model|according to)", w[lm.end :]
             ):
-                c.positive.setdefault("predicted", lm.label)
-            elif len(distinct) == 1:
-                c.positive.setdefault("label", lm.label)
+                side.setdefault("predicted", lm.label)
+            elif len(distinct) == 1 or _GOLD_MARK.search(before):
+                side.setdefault("label", lm.label)
     for m in _CONTAINS.finditer(w):
         cue, word = m.group("cue").lower(), m.group("w")
         if cue == "about" and re.search(r"\b(?:what|how)\s*$", w[: m.start()], re.I):
@@ -234,9 +242,19 @@ def read_criteria(
         if value.lower() in _STOP or not value.strip():
             continue
         value = re.sub(r"^(?:the|a|an)\s+", "", value.strip(), flags=re.I)
-        negated = cue.startswith("without") or _NOT.search(w[: m.start()]) is not None
-        (c.negative if negated else c.positive)["contains"] = value.lower()
-        break
+        negated = (cue.startswith("without") or _NOT.search(w[: m.start()]) is not None
+                   or cue.startswith("say") and re.search(r"nothing\s*$", w[: m.start()]) is not None)
+        side = c.negative if negated else c.positive
+        if "contains" not in side:
+            side["contains"] = value.lower()
+        if "contains" in c.positive and "contains" in c.negative:
+            break
+    m = _BUT_NOT.search(w)
+    if m and "contains" in c.positive and "contains" not in c.negative:
+        qi = quote_index(m.group(1))
+        value = quotes[qi] if qi is not None else m.group(1)
+        if value.lower() not in _STOP:
+            c.negative["contains"] = value.lower()
     if _AND.search(w):
         c.combine = "and"
     elif _OR.search(w):
