@@ -41,6 +41,11 @@ class Catalogue:
     kinds: dict[str, frozenset[str]]
     updates: dict[str, frozenset[str]]
     needs_data: frozenset[str] = frozenset()
+    titles: tuple[tuple[str, str], ...] = ()
+
+    def title(self, tool: str) -> str:
+        """The tool's capability title ("Why it said that"), for offering it as a reading."""
+        return dict(self.titles).get(tool) or tool.replace("_", " ").capitalize()
 
     @cached_property
     def names(self) -> frozenset[str]:
@@ -197,5 +202,6 @@ def catalogue() -> Catalogue:
             order=key, scope={t.name: t.scope for t in tools},
             fields={t.name: t.fields for t in tools}, values=values,
             kinds={t.name: t.kinds for t in tools}, updates={t.name: t.updates for t in tools},
-            needs_data=frozenset(t.name for t in tools if t.needs_data))
+            needs_data=frozenset(t.name for t in tools if t.needs_data),
+            titles=tuple((t.name, t.text.title) for t in tools))
     return _CACHE[key]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .base import Plan
+from .choices import with_choices
 from .intent.classifier import IntentClassifier
 from .intent.requests import requests
 from .intent.route import defined_outright, route
@@ -58,7 +59,9 @@ class OfflinePlanner:
         has_data: bool | None = None,
         bank_path: Path | None = None,
         item_noun: str | None = None,
+        ask_when_unsure: bool = True,
     ) -> None:
+        self.ask_when_unsure = ask_when_unsure
         self.labels = [str(x) for x in labels]
         self.kind = kind
         self.n_items = n_items
@@ -128,6 +131,14 @@ class OfflinePlanner:
         routed = route(clauses, question, state, asked.ranked, reread, self.kind)
         plan = routed if isinstance(routed, Plan) else assemble(routed, state, self.kind)
         plan = validate(plan, clauses, self.known)
+        if not isinstance(routed, Plan) and len(routed) == 1 and self.ask_when_unsure:
+            one = routed[0]
+
+            def build(intent: str) -> Plan:
+                other = reread(one, intent)
+                return validate(assemble([other], state, self.kind), [other], self.known)
+
+            plan = with_choices(plan, one, asked.ranked, build)
         plan.notes = [f"intent {i}={p:.2f}" for _, i, p in asked.groups] + plan.notes
         return plan
 

@@ -99,6 +99,7 @@ def _single(
     c = retarget(c, reread, state, ranked)
     intent, conf = c.intent, c.prob
     settled = intent != first  # the slots chose the tool: no longer unsure
+    c.settled = settled
     fragment = has_slots(c) and not c.content
     if (
         fragment

@@ -54,6 +54,7 @@ class Clause:
     anaphora: bool = False
     content: list[str] = field(default_factory=list)
     criteria_like: bool = False  # subset conditions present (read for any intent)
+    settled: bool = False  # the slots, not the classifier, chose the intent
 
 
 FILLER = set(
