@@ -32,7 +32,12 @@ _ROLE_STRONG = {
     r"(?:label|class|category|answer|tag|sentiment)\b|\b(?:actually|really|originally)\s+(?:labell?ed"
     r"|filed|tagged|marked|annotated|categori[sz]ed)\b|\b(?:pull|bring|open|call) up\b"
     r"|\bwhat text\b|\b(?:full|raw|whole|original) text\b|\bbrowse\b|\bscroll\b"
-    r"|\bpage \d+ of\b|\b\d+(?:st|nd|rd|th) page\b",
+    r"|\bpage \d+ of\b|\b\d+(?:st|nd|rd|th) page\b|\bwhat(?:'s| is) in (?:the )?[a-z]+\s*#?\d",
+    "describer": r"\bhow (?:big|large) (?:is|are) (?:the |this |my )?(?:data|dataset|corpus|training|train"
+    r"|test|held[- ]out)|\bdescribe (?:the |this |my )?(?:data|dataset|corpus|training|train|test"
+    r"|held[- ]out|splits?)\b|\bsize of the (?:data|dataset|training|test|train|split)",
+    "explainer": r"\bwhat made (?:you|u|it|the model|the classifier)\b|\bwhat (?:led|caused) (?:you|it"
+    r"|the model)\b|\bresponsible for\b|\bjustif(?:y|ies|ied|ication)\b|\brationale\b",
     "natural:layer": r"\bwhere\b[^?.!]{0,40}\blook(?:s|ed|ing)?\b|\b(?:did|does|do) (?:it|the model"
     r"|you) (?:focus|concentrate) on\b|\bpa(?:y|ys|id|ying) attention\b",
     "finder": r"\bclos(?:e|er|est) to\b|\bnearest\b|\bmost like\b|\bresembl\w*"

@@ -38,6 +38,8 @@ _ACTION = re.compile(
     r"|everything))\b(?!\s*(?:«|:))",
     re.I,
 )
+_ASKING = re.compile(r"^\W*(?:what|what's|why|how|who|where|when|which|is|are|can|could|would|will"
+                     r"|do|does|did|should|tell me)\b|\?\s*$", re.I)
 # asking what a term means, in other words than "what is X?"
 _ABOUT_TERM = re.compile(
     r"\bwhat(?:'s| is) the (?:idea|point|intuition|gist)\b|\bwhat do you (?:mean|measure)\b"
@@ -116,7 +118,10 @@ def _single(
     if intent == "greeting":
         if conf < 0.5:
             return clarify("I am not sure what you mean. " + help_text(), c)
-        return Plan(reply=greeting_reply(question.masked.raw), intent=intent, confidence=conf)
+        reply = greeting_reply(question.masked.raw)
+        if reply is None:  # no greeting words after all
+            return clarify("I am not sure what you mean. " + help_text(), c)
+        return Plan(reply=reply, intent=intent, confidence=conf)
     if intent == "define" and state.last_calls and _POINTING.search(c.text):
         nxt = _next_tool(ranked)
         if nxt:  # "how does that compare with IG?" is about the last answer, not a definition
@@ -153,7 +158,8 @@ def _single(
             c = reread(c, nxt)
             intent = nxt
     if intent in ("review_text", "out_of_scope"):
-        if kind == "causal_lm" or (intent == "review_text" and conf >= MIN_CONF):
+        asks = _ASKING.search(question.masked.question) is not None  # a question is no review
+        if kind == "causal_lm" or (intent == "review_text" and conf >= MIN_CONF and not asks):
             text = ToolCall(tool=cat.predictor, args={"text": question.masked.raw.strip()})
             return Plan(calls=[text], intent=intent, confidence=conf)
         return clarify(out_of_scope_text(), c)

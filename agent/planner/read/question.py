@@ -4,6 +4,7 @@ long, not English). Nothing later in the planner looks at the raw text again exc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from .clauses import clauses
 from .guards import english_enough, unusable_reply
 from .masking import Masked, mask
 from .replies import help_text
-from .typos import fix_typos
+from .typos import fix_typos, vocabulary
 
 
 @dataclass
@@ -29,6 +30,17 @@ class Question:
         return self.masked.for_classifier()
 
 
+def gibberish(normalised: str, known: Iterable[str] = ()) -> bool:
+    """True when no word of the message is a word at all ("qwertyuiop", "asdf ghjk")."""
+    if re.search(r"\d|'text'", normalised):
+        return False
+    found = re.findall(r"[a-z]+", normalised)
+    if not found or any(len(w) < 3 for w in found):
+        return False
+    words, extra = vocabulary()[0], set(known)
+    return not any(w in words or w in extra for w in found)
+
+
 def read_question(text: str, max_chars: int, known: Iterable[str] = (),
                   labels: tuple[str, ...] = ()) -> Question | Plan:
     """The message as a question, or the answer to give instead of planning."""
@@ -37,6 +49,9 @@ def read_question(text: str, max_chars: int, known: Iterable[str] = (),
         return Plan(clarify=bad, intent="unusable", confidence=0.0)
     masked = mask(text.strip())
     masked.question = fix_typos(masked.question, known)
+    if gibberish(masked.for_classifier(), known):
+        return Plan(clarify="I could not read that as a question. " + help_text(),
+                    intent="unusable", confidence=0.0)
     if not english_enough(masked.for_classifier()):
         return Plan(
             clarify="I only understand questions in English so far. " + help_text(),

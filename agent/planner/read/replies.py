@@ -15,15 +15,18 @@ def help_text() -> str:
     return HELP
 
 
-def greeting_reply(text: str) -> str:
+def greeting_reply(text: str) -> str | None:
     low = text.lower()
     if re.search(r"\bthank|\bcheers\b|\bthx\b", low):
         return "You're welcome! Ask me anything else about the model."
     if re.search(r"\bbye\b|\bgoodbye\b|\bsee you\b", low):
         return "Goodbye! Your conversation is kept, so you can pick it up later."
-    if re.search(r"\b(?:hi|hello|hey|good (?:morning|afternoon|evening))\b", low):
+    if re.search(r"\b(?:hi|hiya|hey|heya|hello|howdy|yo|greetings|good (?:morning|afternoon|evening|day)"
+                 r"|morning|evening)\b", low):
         return "Hello! I explain a text model's predictions. " + HELP
-    return "OK. " + HELP
+    if re.search(r"\b(?:ok|okay|cool|great|nice|got it|i see|alright|fine|sure)\b", low):
+        return "OK. " + HELP
+    return None
 
 
 def out_of_scope_text() -> str:

@@ -29,6 +29,24 @@ _ACROSS = re.compile(
 )
 
 
+_THEM = re.compile(r"\b(?:them|those|these|they)\b", re.I)
+
+
+def _list_again(c: Clause, state: DialogueState) -> ToolCall | None:
+    """The last turn's listing of wrong predictions again (with a new k), for "show them"."""
+    cat = catalogue()
+    if (c.intent != cat.lister or c.slots.id is not None or c.slots.ids is not None
+            or c.criteria or not _THEM.search(c.text)):
+        return None
+    last = [x for x in state.last_calls if x.tool in cat.mistake_listers]
+    if not last:
+        return None
+    args = dict(last[-1].args)
+    if c.slots.k:
+        args["k"] = c.slots.k
+    return ToolCall(tool=last[-1].tool, args=args)
+
+
 _TOKEN_ASK = re.compile(r"\b(?:why|how come|say|said|answer\w*|track|follow|token|instead)\b", re.I)
 
 
@@ -151,6 +169,10 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                     size = {"page_size": c.slots.k} if c.slots.k else {}
                     calls.append(ToolCall(tool=cat.lister, args=size))
                 continue
+            listed = _list_again(c, state)
+            if listed is not None:  # "show them" after the mistakes were counted: list those
+                calls.append(listed)
+                continue
             shown = _show(c, infos, shared, state)
             if isinstance(shown, Plan):
                 return shown
@@ -182,7 +204,8 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
             calls.append(_dataset(c, tool, n, infos, state, filters))
             continue
         edited = any(cat.takes(x.intent, "edits") for x in infos[:n])
-        if tool == cat.predictor and not c.input and edited:
+        if (tool in cat.inputs and tool != cat.explainer and not c.input and edited
+                and not c.slots.methods and not c.slots.labels):
             continue  # "if I change X to Y, what do you predict?": the tool of the edit says it
         if tool == cat.predictor and not c.input and any(x.intent == cat.drawer
                                                            for x in infos[:n]):

@@ -58,7 +58,8 @@ def read_edits(s: Slots, quotes: list[str]) -> tuple[list[dict[str, Any]], str |
         r"|[a-z]+\s*#?\s*\d*)?\s*(?:as|with)"
         r"|(?:text|prompt|input|question)\s+(?:were|was|is|said|read)"
         r"|(?:it|review|text|this|that)\s+(?:were|was))\s+(«[A-Z]»)"
-        r"(?!\s*(?:instead of|in place of|rather than|in lieu of|where|for|to|after|before)\b)",
+        r"(?!\s*(?:(?:instead of|in place of|rather than|in lieu of|after|before|for|to|given)\s+«"
+        r"|where\b))",
         w,
         re.I,
     )
