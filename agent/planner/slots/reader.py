@@ -78,6 +78,7 @@ _LABEL_SLOTS = [
     re.compile(rf"\b(?:make|get|turn|push|flip|change|switch)\s+{_REF}\s*(?:to\s+)?(?:say|be"
                rf"|become|come out(?: as)?|into|to|towards?|as|predicted(?: as)?|classified as"
                rf"|labell?ed(?: as)?)\s+(?:an?\s+)?{_X}", re.I),
+    re.compile(rf"\b(?:make|get|turn|push|flip)\s+{_REF}\s*(?:an?\s+)?{_X}{_END}", re.I),
     re.compile(rf"\b(?:labell?ed|marked|tagged|classified as|predicted as|categori[sz]ed as"
                rf"|filed under|routed to|towards?|push(?:es|ing)? (?:it |the model )?to)\s+"
                rf"(?:as\s+)?(?:an?\s+|the\s+)?{_X}", re.I),
@@ -94,7 +95,8 @@ predictions words word tokens token explanation explained wrong? is was be been 
 your my our we they them these those do does did at for with from about into than then now
 well ok okay please pls sentiment correctly? answer output text prompt input model classifier
 each every all some any none both either neither whatever bucket queue group type kind
-differently instead rather otherwise first second last end start beginning""".split()
+differently instead rather otherwise first second last end start beginning work sense happen
+again later now bigger smaller better worse stronger weaker""".split()
 )
 # Any noun a user may give an item: the data's own noun is added at run time (SlotReader).
 ITEM_NOUNS = (
