@@ -16,6 +16,8 @@ from saywhy.tools.turn import OnProgress
 if TYPE_CHECKING:
     from saywhy.tools.data.dataset import Dataset
 
+    from .settings import Settings
+
 
 @dataclass(frozen=True)
 class DataSpec:
@@ -26,6 +28,13 @@ class DataSpec:
     label_column: str | None = None
     id_column: str | None = None
     item_name: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DataSpec:
+        """The data the settings name (`SAYWHY_DATA`, `SAYWHY_TEXT_COLUMN` ... or flags)."""
+        return cls(path=settings.data, text_column=settings.text_column,
+                   label_column=settings.label_column, id_column=settings.id_column,
+                   item_name=settings.item_name)
 
 
 def load_data(spec: DataSpec, labels: list[str]) -> Dataset | None:

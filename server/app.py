@@ -91,9 +91,7 @@ def default_factory(settings: Settings, llm: str | None = None) -> Factory:
 
 def data_spec(settings: Settings) -> DataSpec:
     """How to read the data the settings name: the file, which column is which, the item noun."""
-    return DataSpec(path=settings.data, text_column=settings.text_column,
-                    label_column=settings.label_column, id_column=settings.id_column,
-                    item_name=settings.item_name)
+    return DataSpec.from_settings(settings)
 
 
 def log_notes(ctx: ToolContext) -> None:

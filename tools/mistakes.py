@@ -63,7 +63,7 @@ class MistakesResult(Result):
                      else f"a random sample of the mistakes (seed {self.seed})")
             shown.append(Table(
                 title=title,
-                columns=[Column(name="id"), Column(name="gold"), Column(name="predicted"),
+                columns=[Column(name="id", type="id"), Column(name="gold"), Column(name="predicted"),
                          Column(name="conf", type="float"), Column(name="text", type="text")],
                 rows=[[m.id, m.gold, m.predicted, m.confidence, m.text] for m in listed]))
         return shown

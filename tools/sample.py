@@ -49,7 +49,7 @@ class SampleResult(Result):
         return {"focus": str(self.items[0].id)} if len(self.items) == 1 else {}
 
     def views(self) -> list[View]:
-        columns = [Column(name="id"), Column(name="gold"), Column(name="predicted"),
+        columns = [Column(name="id", type="id"), Column(name="gold"), Column(name="predicted"),
                    Column(name="conf", type="float"), Column(name="text", type="text")]
         rows = [[it.id, it.gold, it.predicted if it.answer is None else it.answer,
                  it.confidence, it.text] for it in self.items]

@@ -41,13 +41,14 @@ class ShowResult(Result):
     pages: int
     items: list[ShownItem] = Field(default_factory=list)
     noun: str = "items"
+    noun_one: str = "item"
 
     def views(self) -> list[View]:
         """The page of items as a table (the columns the data has)."""
         if not self.items:
             return []
         pages = f" — page {self.page} of {self.pages}" if self.pages > 1 else ""
-        names = {"id": Column(name="id"), "gold": Column(name="gold"),
+        names = {"id": Column(name="id", type="id"), "gold": Column(name="gold"),
                  "predicted": Column(name="predicted"),
                  "confidence": Column(name="conf", type="float"),
                  "correct": Column(name="ok", type="bool"), "split": Column(name="split"),
@@ -68,7 +69,7 @@ class ShowResult(Result):
             span = f"page {self.page} of {self.pages}" if self.pages > 1 else "all of them"
             lines.append(f"{self.what[0].upper()}{self.what[1:]}: {self.total:,} in all, {span}:")
         for it in self.items:
-            parts = [f"#{it.id}"]
+            parts = [f"{self.noun_one} #{it.id}"]
             if it.gold is not None:
                 parts.append(f"gold {it.gold}")
             if it.predicted is not None:
@@ -124,4 +125,4 @@ def show(ctx: ToolContext, args: ShowArgs) -> ShowResult:
     chosen = ids[start:start + args.page_size]
     items = _items(ctx, chosen) if chosen else []
     return ShowResult(what=what, total=len(ids), page=args.page, pages=pages, items=items,
-                      noun=noun(data))
+                      noun=noun(data), noun_one=noun(data, 1))

@@ -43,6 +43,8 @@ def values(ctx: ToolContext) -> dict[str, str]:
     if data is not None and len(data):
         out["item"] = data.item_name
         out["items"] = plural(data.item_name)
+        if data.has_split:
+            out["held_out"] = f"the {plural(data.item_name)} you never saw"
         ids = data.ids
         item = ids[min(12, len(ids) - 1)]
         out["id"] = str(item)

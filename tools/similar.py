@@ -47,7 +47,7 @@ class SimilarResult(Result):
             return []
         return [Table(
             title=f"most similar to {self.referent} in {self.scope}",
-            columns=[Column(name="id"), Column(name="sim", type="float"), Column(name="gold"),
+            columns=[Column(name="id", type="id"), Column(name="sim", type="float"), Column(name="gold"),
                      Column(name="predicted"), Column(name="conf", type="float"),
                      Column(name="text", type="text")],
             rows=[[n.id, n.similarity, n.gold, n.predicted, n.probability, n.text]

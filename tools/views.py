@@ -97,10 +97,11 @@ class Bars(BaseModel):
 class Column(BaseModel):
     """A table column. `auto`: yes/no for booleans, integers with separators, other numbers
     with `digits`; `text`: a long text, cut at the screen's edge; `float`/`signed`/`percent`/
-    `count`: numbers in that format; `bool`: yes/no, coloured."""
+    `count`: numbers in that format; `bool`: yes/no, coloured; `id`: the value as it is (an
+    item's id is the user's, never "5,003")."""
 
     name: str
-    type: Literal["auto", "text", "float", "signed", "percent", "count", "bool"] = "auto"
+    type: Literal["auto", "text", "float", "signed", "percent", "count", "bool", "id"] = "auto"
     digits: int = 2
 
 

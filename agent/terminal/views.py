@@ -195,6 +195,8 @@ def bars(view: Bars, plain: bool) -> RenderableType:
 def _cell(value: Any, kind: str, digits: int, plain: bool) -> RenderableType:
     if value is None:
         return ""
+    if kind == "id":
+        return str(value)
     if isinstance(value, bool) or kind == "bool":
         ok = bool(value)
         return Text("yes" if ok else "no", style="" if plain else ("green" if ok else "red"))

@@ -183,7 +183,9 @@ function bars(v) {
 function cell(value, column) {
   const td = el("td");
   if (value === null || value === undefined) return td;
-  if (typeof value === "boolean" || column.type === "bool") {
+  if (column.type === "id") {
+    td.textContent = String(value);
+  } else if (typeof value === "boolean" || column.type === "bool") {
     td.textContent = value ? "yes" : "no";
     td.className = value ? "yes" : "no";
   } else if (typeof value === "number") {
