@@ -152,6 +152,14 @@ class Catalogue:
                           and not self.takes(n, "id") and not self.takes(n, "ids")],
                          "draws items")
 
+    @cached_property
+    def keyworder(self) -> str:
+        """The dataset tool that lists the words typical of a label or subset (a statistic of the
+        data: it takes a label and k, no method, and moves no focus)."""
+        return self._one([n for n in self.order if n in self.dataset and self.takes(n, "label")
+                          and self.takes(n, "k") and not self.takes(n, "method")
+                          and "focus" not in self.updates[n]], "lists typical words")
+
     def role(self, name: str) -> str:
         """A tool by the part it plays ("checker", "lister", "natural:layer" ...)."""
         if name.startswith("natural:"):

@@ -15,7 +15,8 @@ STRONG_BOOST = 1.0
 
 # The planner's own intents (not tools) and their vocabulary; the tools' cue words come from the
 # catalogue (tools/examples/<tool>.yaml), so a new tool brings its own.
-_STRONG = {
+_STRONG: dict[str, str] = {
+    "complement": r"\b(?:the|all the)\s+other\s+(?:[a-z]+s|ones)\b|\beverything else\b",
     "reset": r"\breset\b|\bstart over\b|\bback to (?:all|every\w*|the (?:whole|full|entire))\b"
     r"|\b(?:clear|remove|drop|forget|undo|cancel|lose|scrap|get rid of|turn off)\s+(?:the\s+|this\s+"
     r"|that\s+|my\s+|all\s+|any\s+|current\s+)*(?:filters?|subset|selection)\b"
@@ -36,7 +37,7 @@ _ROLE_STRONG = {
     "describer": r"\bhow (?:big|large) (?:is|are) (?:the |this |my )?(?:data|dataset|corpus|training|train"
     r"|test|held[- ]out)|\bdescribe (?:the |this |my )?(?:data|dataset|corpus|training|train|test"
     r"|held[- ]out|splits?)\b|\bsize of the (?:data|dataset|training|test|train|split)",
-    "explainer": r"\bwhat made (?:you|u|it|the model|the classifier)\b|\bwhat (?:led|caused) (?:you|it"
+    "explainer": r"\bhow come\b|\bwhat made (?:you|u|it|the model|the classifier)\b|\bwhat (?:led|caused) (?:you|it"
     r"|the model)\b|\bresponsible for\b|\bjustif(?:y|ies|ied|ication)\b|\brationale\b",
     "natural:layer": r"\bwhere\b[^?.!]{0,40}\blook(?:s|ed|ing)?\b|\b(?:did|does|do) (?:it|the model"
     r"|you) (?:focus|concentrate) on\b|\bpa(?:y|ys|id|ying) attention\b",
@@ -47,12 +48,21 @@ _ROLE_STRONG = {
 }
 _ROLE_WEAK = {
     "lister": r"\bdisplay\b|\bprint\b|\bthe text\b",
+    "predictor": r"\bwhich (?:category|class|label|bucket|queue|group|team|department|topic)\b"
+    r"|\bsoftmax\b|\bprobs?\b|\bcoin[- ]?flip\b|\btorn\b|\bunsure\b|\bhow likely\b|\bends? up\b"
+    r"|\b(?:its|the model'?s|your) (?:prediction|verdict|call|output)\b|\brates?\b"
+    r"|(?<!gold )(?<!true )(?<!real )(?<!actual )(?<!correct )(?<!the )\b(?:category|class|label"
+    r"|bucket)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d",
+}
+_ROLE_STRONG_MORE = {
+    "lister": r"^\W*(?:show|display|print|open)(?: me)?\s+(?:[a-z]+\s*)?#?\d+\W*$",
 }
 _WEAK = {
     "define": r"^(?:what is|what's|what are|define|definition of|explain what|how does \w+ work)\b"
     r"|\bwhat does \w+(?: \w+)? mean\b|\bdifference between\b",
     "next_page": r"^(?:next|more|next page|show more|continue)\b",
-    "complement": r"\bthe others\b|\bthe rest\b|\bthe remaining\b|\bones that don'?t\b",
+    "complement": r"\bthe others\b|\bthe rest\b|\bthe remaining\b|\bones that don'?t\b"
+    r"|\b(?:the|all the)\s+other\s+(?:[a-z]+s|ones)\b|\beverything else\b",
     "reset": r"\breset\b|\bclear (?:the )?(?:filters?|subset|selection)\b|\bstart over\b"
     r"|\bback to all\b|\bremove the filter\b",
 }
@@ -90,7 +100,7 @@ def _join(*tables: dict[str, str]) -> dict[str, re.Pattern[str]]:
     return {intent: re.compile("|".join(rxs), re.I) for intent, rxs in merged.items()}
 
 
-STRONG = _join(_tool_cues("strong"), _STRONG, _roles(_ROLE_STRONG))
+STRONG = _join(_tool_cues("strong"), _STRONG, _roles(_ROLE_STRONG), _roles(_ROLE_STRONG_MORE))
 CUES = _join(_tool_cues("weak"), _WEAK, _roles(_ROLE_WEAK))
 
 

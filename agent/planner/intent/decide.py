@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..catalogue import catalogue
 from ..read.replies import define_reply
 from ..slots.clause import Clause
+from ..slots.criteria import SHOW_VERBS
 from ..slots.methods import COMPARE
 
 if TYPE_CHECKING:
@@ -28,6 +29,11 @@ _PREDICTS = re.compile(r"\b(?:predict\w*|classif\w*|come out|comes out|gets? an?
                        r"|puts?|sends?)\b", re.I)
 _ACROSS = re.compile(r"\b(?:all|every|each|whole|entire|distribution|breakdown|proportion"
                      r"|share|fraction|percentage|how many|everything|split of)\b", re.I)
+_WORDS_OF = re.compile(r"\b(?:which|what|typical|common|frequent|characteristic|distinctive"
+                      r"|important)\s+(?:[a-z]+\s+){0,2}?(?:words|tokens|terms|phrases)\b", re.I)
+_TYPICAL = re.compile(r"\b(?:typical|common|frequent|characteristic|distinctive|usual)\b", re.I)
+_METRIC = re.compile(r"\b(?:accura\w*|precision|recall|f1|f-?score|metrics?|how (?:well|good)"
+                     r"|perform\w*|score)\b", re.I)
 _GRADING = re.compile(r"\b(?:accura\w*|precision|recall|f1|f-?score|metrics?|wrong\w*|right"
                       r"|correct\w*|mistakes?|errors?|misclassif\w*|perform\w*|words?|tokens?"
                       r"|mention\w*|contain\w*|includ\w*|longer|shorter|test|train\w*|random)\b",
@@ -69,6 +75,17 @@ def retarget(
             and not _GRADING.search(c.text) and intent != cat.drawer
             and intent in cat.dataset | cat.subset_tools | {cat.predictor}):
         return reread(c, cat.predictor)  # "how many does it call billing?": predictions over all
+    on_items = cat.subset_tools | cat.graders
+    if intent in on_items and not has_input and c.slots.id is None and _WORDS_OF.search(c.text):
+        # "typical words in the tickets you got wrong", "which words drive it on tickets that
+        # mention X": words across a subset
+        typical = _TYPICAL.search(c.text) is not None
+        return reread(c, cat.keyworder if typical else cat.natural("method", "dataset"))
+    if (intent in cat.graders - cat.mistake_listers and c.criteria.positive.get("correct")
+            is not None and SHOW_VERBS.search(c.text) and not _METRIC.search(c.text)):
+        return reread(c, cat.selector)  # "which reviews did you get right?": list them
+    if c.answer_quote and not cat.takes(intent, "span") and not cat.takes(intent, "label"):
+        return reread(c, cat.explainer)  # "what in '...' made it answer 'Tokyo'?"
     if intent in cat.explainers and len(c.slots.methods) > 1 and COMPARE.search(c.text):
         return reread(c, cat.checker)  # "do lime and shap tell the same story?"
     inputs, by_id = cat.inputs, set(cat.takers("id"))

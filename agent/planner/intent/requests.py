@@ -5,6 +5,7 @@ requests; "show the reviews that mention plot and acting" is one)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +17,13 @@ from ..slots.clause import FILLER
 from .classifier import IntentClassifier, Prediction, classifier_text
 from .cues import boost
 
-CLAUSE_MIN = 0.3  # a clause needs this much to count as a request of its own
+CLAUSE_MIN = 0.3
+_ABOUT_MODEL = re.compile(r"\b(?:model|classifier|you|your|saywhy|system|tool|trained|architecture"
+                          r"|labels?|categories|classes|capabilit\w*|able|can do|help)\b", re.I)  # a clause needs this much to count as a request of its own
 MODIFIERS = set(
     "overall globally generally general please too again instead also thanks ok okay so "
-    "then now in across whole entire all everything dataset set here there".split()
+    "then now in across whole entire all everything dataset set here there test train training "
+    "held out split part portion".split()
 )
 
 
@@ -61,6 +65,8 @@ def clause_groups(parts: list[str], preds: list[Prediction]) -> list[tuple[str, 
             for w in words(PLACEHOLDER.sub(" ", part))
         )
         strong = p.intent in tools and p.prob >= CLAUSE_MIN and wordy
+        if strong and catalogue().scope.get(p.intent) == "model" and not _ABOUT_MODEL.search(part):
+            strong = False  # "... and let me know what comes out": no question about the model
         if groups and (not strong or groups[-1][1] == p.intent or not groups[-1][3]):
             if strong and not groups[-1][3]:
                 groups[-1][1:4] = [p.intent, p.prob, True]

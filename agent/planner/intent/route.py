@@ -38,6 +38,11 @@ _ACTION = re.compile(
     r"|everything))\b(?!\s*(?:«|:))",
     re.I,
 )
+_GREETING_ONLY = re.compile(
+    r"^\W*(?:hi|hiya|hey|heya|hello|howdy|yo|greetings|good (?:morning|afternoon|evening|day))\b"
+    r"[\s,!.]*(?:there|all|everyone|again|friend|model|saywhy|bot|team)?[\s,!.]*(?:model|saywhy)?"
+    r"[\s,!.?]*$", re.I)
+_WITH_METHOD = re.compile(r"\b(?:using|use|with|via|by|and|try|what about|how about)\b", re.I)
 _ASKING = re.compile(r"^\W*(?:what|what's|why|how|who|where|when|which|is|are|can|could|would|will"
                      r"|do|does|did|should|tell me)\b|\?\s*$", re.I)
 # asking what a term means, in other words than "what is X?"
@@ -76,7 +81,10 @@ def route(
 ) -> Plan | list[Clause]:
     """A finished plan (reply, question back, follow-up calls), or the clauses to build."""
     if len(clauses) > 1:
-        return clauses
+        cat = catalogue()
+        edits = cat.natural("edits")
+        return [reread(c, edits) if c.intent in cat.inputs and (c.edits or c.new_text)
+                and not cat.takes(c.intent, "edits") else c for c in clauses]
     return _single(clauses[0], question, state, ranked, reread, kind)
 
 
@@ -97,6 +105,12 @@ def _single(
     cat = catalogue()
     if _ACTION.search(question.masked.question):  # "assign case 3 to Maria", "order me a pizza"
         return clarify(out_of_scope_text(), c)
+    if _GREETING_ONLY.match(question.masked.question) and not has_slots(c):
+        reply = greeting_reply(question.masked.raw)
+        if reply:
+            return Plan(reply=reply, intent="greeting", confidence=c.prob)
+    if c.intent == "next_page" and c.input:  # "next one: 4001" names the next item
+        c = reread(c, "repeat" if state.last_calls else cat.predictor)
     first = c.intent
     c = retarget(c, reread, state, ranked)
     intent, conf = c.intent, c.prob
@@ -127,6 +141,15 @@ def _single(
         if nxt:  # "how does that compare with IG?" is about the last answer, not a definition
             c = reread(c, nxt)
             intent = nxt
+    if (intent == "define" and c.slots.methods and not CUES["define"].search(c.text)
+            and not _ABOUT_TERM.search(c.text) and _WITH_METHOD.search(c.text)):
+        # "ok and using lime?": a method for something earlier, not a definition
+        if state.last_calls:
+            calls = repeat(state, c, state.focus)
+            if calls:
+                return Plan(calls=calls, intent="repeat", confidence=conf)
+        return clarify("What should I explain with it? Give an id (e.g. \"{item} {id}\") or "
+                       "quote a text.", c)
     if intent == "define":
         reply = define_reply(question.text)
         if reply:

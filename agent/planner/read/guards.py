@@ -51,7 +51,11 @@ um uma""".split()
 def english_enough(normalised: str) -> bool:
     """False when a message reads as another language (foreign function words, no English)."""
     toks = re.findall(r"[^\W\d_]+(?:'[a-z]+)?", re.sub(r"'text'", " ", normalised))
-    english = sum(1 for t in toks if t in _ENGLISH or t.split("'")[0] in _ENGLISH)
+    from .typos import bank_words
+
+    known = bank_words()
+    english = sum(1 for t in toks if t in _ENGLISH or t.split("'")[0] in _ENGLISH
+                  or (t in known and t not in _FOREIGN))
     foreign = sum(1 for t in toks if t in _FOREIGN)
     if english or _KNOWN.search(normalised):
         return foreign <= english + 1

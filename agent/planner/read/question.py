@@ -48,11 +48,12 @@ def read_question(text: str, max_chars: int, known: Iterable[str] = (),
     if bad is not None:
         return Plan(clarify=bad, intent="unusable", confidence=0.0)
     masked = mask(text.strip())
+    foreign = not english_enough(masked.for_classifier())  # before typos: "warum" is no "warm"
     masked.question = fix_typos(masked.question, known)
     if gibberish(masked.for_classifier(), known):
         return Plan(clarify="I could not read that as a question. " + help_text(),
                     intent="unusable", confidence=0.0)
-    if not english_enough(masked.for_classifier()):
+    if foreign:
         return Plan(
             clarify="I only understand questions in English so far. " + help_text(),
             intent="non_english",

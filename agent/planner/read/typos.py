@@ -129,6 +129,12 @@ def vocabulary() -> tuple[frozenset[str], list[str], Counter[str]]:
     return _vocab
 
 
+def bank_words() -> frozenset[str]:
+    """Words the example bank uses often (three times or more): the planner's English."""
+    counts = vocabulary()[2]
+    return frozenset(w for w, n in counts.items() if n >= 3)
+
+
 def nearest(word: str, extra_known: Iterable[str] = ()) -> str | None:
     """The vocabulary word `word` misspells, or None when it is known or nothing is near."""
     from rapidfuzz import process

@@ -29,6 +29,8 @@ _ACROSS = re.compile(
 )
 
 
+_THE_RESULT = re.compile(r"\b(?:the|its|your)\s+(?:reply|answer|output|result|results|response"
+                         r"|completion|generation)\b", re.I)
 _THEM = re.compile(r"\b(?:them|those|these|they)\b", re.I)
 
 
@@ -147,12 +149,23 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
     for n, c in enumerate(infos):
         tool = c.intent
         if _counts_wrong(c, tool):  # "how many did you get wrong (on the test set)?"
-            calls.append(_count_wrong(c, filters))
+            counted = _count_wrong(c, filters)
+            if not c.split and len(infos) == 1 and re.search(r"\bthere\b", c.text, re.I):
+                for x in state.last_calls:  # "and how many errors there?": the split of before
+                    if cat.allows(counted.tool, "split", str(x.args.get("split"))):
+                        counted.args["split"] = x.args["split"]
+            calls.append(counted)
             continue
         if tool in cat.subset_tools:
             crit = subset_criteria(c)
             only_ids = set(crit.positive) == {"ids"} and not crit.negative and c.show_verb
             selects = tool == cat.selector and not c.slots.id
+            if c.count_q and set(crit.positive) == {"split"} and not crit.negative and not (
+                crit.combine) and cat.allows(
+                cat.describer, "split", str(crit.positive["split"])
+            ):  # "how many reviews are in the held-out part?": the data's own size there
+                calls.append(ToolCall(tool=cat.describer, args={"split": crit.positive["split"]}))
+                continue
             if (crit and not only_ids) or (selects and not only_ids):
                 if not crit:
                     if c.count_q:  # "how many are there?": the data's own size
@@ -169,6 +182,9 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                     size = {"page_size": c.slots.k} if c.slots.k else {}
                     calls.append(ToolCall(tool=cat.lister, args=size))
                 continue
+            if (n > 0 and not c.slots.id and not c.slots.ids and not c.criteria
+                    and _THE_RESULT.search(c.text)):
+                continue  # "feed it '...' and show me the reply": the first request shows it
             listed = _list_again(c, state)
             if listed is not None:  # "show them" after the mistakes were counted: list those
                 calls.append(listed)

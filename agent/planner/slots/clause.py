@@ -55,6 +55,7 @@ class Clause:
     content: list[str] = field(default_factory=list)
     criteria_like: bool = False  # subset conditions present (read for any intent)
     settled: bool = False  # the slots, not the classifier, chose the intent
+    answer_quote: bool = False  # a causal LM request quoting (part of) the answer
 
 
 FILLER = set(
@@ -64,7 +65,7 @@ class label one ones reviews review set split data whats what's mode changing ch
 most up to max more fewer examples example items item number than over under long longer
 short shorter thing question k so mentioning mentioning mention mentions containing
 contain contains ok okay well also let's lets but data point id # time though redo rerun
-re-run""".split()
+re-run could would can you should maybe follow track""".split()
 )
 
 
@@ -135,6 +136,8 @@ def read_clause(
         free.insert(0, masked.colon_index)
     takes_token = cat.takes(intent, "span") or intent == "repeat" or (
         kind == "causal_lm" and cat.takes(intent, "label"))
+    if kind == "causal_lm":
+        c.answer_quote = _answer_quote(s.work, free) is not None
     if kind == "causal_lm" and takes_token:
         token = _answer_quote(s.work, free)
         if token is not None:

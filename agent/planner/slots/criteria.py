@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..read.masking import quote_index
-from .reader import Slots, consume
+from .reader import ITEM_NOUNS, Slots, consume
 
 _NOT = re.compile(
     r"\b(?:don'?t|do not|doesn'?t|does not|didn'?t|did not|never|not|no|exclud\w*"
@@ -64,7 +64,7 @@ _RIGHT = re.compile(
     re.I,
 )
 _NOUNED = re.compile(
-    r"\b(?:reviews?|ones|examples?|items?|those|these|them|predictions?|texts?)\b", re.I
+    rf"\b(?:{ITEM_NOUNS}|ones|those|these|them|predictions?)\b", re.I
 )
 _PRED_CUE = re.compile(
     r"\b(?:predict\w*|pred|classif\w*|call(?:ed|s)?|thinks?|thought|says?|said"

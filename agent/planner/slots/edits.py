@@ -28,6 +28,17 @@ _BAD_BARE = {
     "is",
     "was",
     "i",
+    "layer",
+    "layers",
+    "head",
+    "heads",
+    "word",
+    "words",
+    "token",
+    "tokens",
+    "label",
+    "prediction",
+    "mind",
 }
 
 
@@ -140,7 +151,7 @@ def read_edits(s: Slots, quotes: list[str]) -> tuple[list[dict[str, Any]], str |
             edit: dict[str, Any]
             if isinstance(groups, tuple):
                 a, b = _val(m.group(groups[0]), quotes), _val(m.group(groups[1]), quotes)
-                if a is None or b is None:
+                if a is None or b is None or a.lower() == b.lower():
                     continue
                 use(m.group(groups[0]), m.group(groups[1]))
                 edit = (

@@ -20,6 +20,7 @@ COMPARE = re.compile(
     r"|same ranking|differ\w*)\b",
     re.I,
 )
+_THE_EXPLANATION = re.compile(r"\bthe (?:explanation|attribution|ranking|highlighting)\b", re.I)
 _THAT_METHOD = re.compile(
     r"\b(?:that|this|the same) (?:method|technique|one)\b|\b(?:use|run|apply"
     r"|try) it\b",
@@ -67,7 +68,7 @@ def methods_from_context(
                 args["method"], args["compare"] = prev, named[0]
         elif not named and compare and len(recent) >= 2:
             args["method"], args["compare"] = recent[0], recent[1]
-        elif not named and c.anaphora:
+        elif not named and (c.anaphora or _THE_EXPLANATION.search(c.text)):
             for x in state.last_calls:
                 if x.tool in cat.explainers and x.args.get("method"):
                     args["method"] = x.args["method"]

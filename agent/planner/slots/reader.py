@@ -31,7 +31,7 @@ _METHOD_PATTERNS = [
 UNKNOWN_METHODS = re.compile(
     r"\b(deeplift|deep lift|lrp|layer-?wise relevance|smoothgrad"
     r"|smooth ?grad"
-    r"|grad-?cam|anchors?|saliency maps?|vanilla gradients?"
+    r"|grad-?cam|anchors?|tcav|vanilla gradients?"
     r"|guided backprop)\b",
     re.I,
 )
@@ -78,7 +78,7 @@ _LABEL_SLOTS = [
     re.compile(rf"\b(?:make|get|turn|push|flip|change|switch)\s+{_REF}\s*(?:to\s+)?(?:say|be"
                rf"|become|come out(?: as)?|into|to|towards?|as|predicted(?: as)?|classified as"
                rf"|labell?ed(?: as)?)\s+(?:an?\s+)?{_X}", re.I),
-    re.compile(rf"\b(?:make|get|turn|push|flip)\s+{_REF}\s*(?:an?\s+)?{_X}{_END}", re.I),
+    re.compile(rf"\b(?:make|get|turn|push|flip)\s+{_REF2}(?:an?\s+)?{_X}{_END}", re.I),
     re.compile(rf"\b(?:labell?ed|marked|tagged|classified as|predicted as|categori[sz]ed as"
                rf"|filed under|routed to|towards?|push(?:es|ing)? (?:it |the model )?to)\s+"
                rf"(?:as\s+)?(?:an?\s+|the\s+)?{_X}", re.I),
@@ -132,9 +132,20 @@ _K_PATTERNS = [
     r"\btop[\s-]*(\d+)\b",
     rf"\b(\d+)\s+(?:\w+\s+){{0,2}}?(?:words?|tokens?|features?|mistakes?|errors?|keywords?"
     rf"|terms?|neighbou?rs?|lookalikes?|ones|results?|{ITEM_NOUNS})\b",
-    r"\b(?:first|only|just|give me|at most|up to|max(?:imum)?|limit(?: to)?|say)\s+(\d+)\b",
-    r"\b(\d+)\s+(?:instead|only|of them|please|pls)\b",
+    r"\b(?:first|only|just|give me|at most|up to|max(?:imum)?|limit(?: to)?|say|make it)\s+(\d{1,2})\b",
+    r"\b(\d{1,2})\s+(?:instead|only|of them|please|pls)\b",
 ]
+
+
+_USING = re.compile(r"\b(?:using|use|via|with|run|apply|try)\s+(?:the\s+)?([a-z][a-z0-9-]{2,})"
+                    r"(?=\s*(?:method|explainer|attributions?|technique|algorithm|instead|[?.!]|$))",
+                    re.I)
+
+
+def _unknown_word(word: str) -> bool:
+    from ..read.typos import vocabulary
+
+    return word.lower() not in vocabulary()[0]
 
 
 def consume(work: str, m: re.Match[str]) -> str:
@@ -253,7 +264,7 @@ class SlotReader:
                 r"\b(\d+)\s+(?:new\s+)?tokens?\s+(?:max|long)"
                 r"|\bmax(?:imum)?\s+(\d+)\s+tokens\b"
                 r"|\b(?:in|within|up to|at most|for|generate|produce|write|continue for|with|give me"
-                r"|only)\s+(\d+)\s+(?:new\s+|more\s+)?tokens?\b(?!\s+(?:of|in|for|that|which|most))",
+                r"|only)\s+(\d+)\s+(?:new\s+|more\s+)?tokens?\b(?!\s+(?:of|in|that|which|most))",
                 "max_new_tokens",
             ),
         ):
@@ -310,6 +321,10 @@ class SlotReader:
         unknown = UNKNOWN_METHODS.search(w)
         if unknown:
             s.unknown_method = unknown.group(1)
+        elif not s.methods:  # "explain 77 using tcav": a method word that is no word saywhy knows
+            m = _USING.search(w)
+            if m and _unknown_word(m.group(1)):
+                s.unknown_method = m.group(1)
         s.rollout = re.search(r"\broll[\s-]?out|\brolled[\s-]?out\b", w, re.I) is not None
         s.work = w
 
