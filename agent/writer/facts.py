@@ -144,7 +144,8 @@ class Walker:
                 self.vocab.add_labels(value)
                 for name, p in value.items():
                     self._fact(Claim("prob", value=float(p), label=name, item=inner.item,
-                                     key=frozenset(metric_tokens(key))))
+                                     key=frozenset(metric_tokens(key)),
+                                     role=_role(key, inner.nested)))
             elif "label" in key.lower() and isinstance(value, dict | list):
                 self.vocab.add_labels(str(k) for k in value if is_label_like(k))
                 self.add(value, replace(inner, keys=(*inner.keys, key)))
@@ -167,23 +168,28 @@ class Walker:
 
     def _number(self, key: str, value: float, scope: Scope, predicted: str | None,
                 word: str | None) -> None:
-        tokens = metric_tokens(key)
         parent = next((k for k in reversed(scope.keys) if self.vocab.label(k) is None), "")
-        named = frozenset(tokens | metric_tokens(parent))
+        tokens = metric_tokens(parent if self.vocab.label(key) else key)  # delta: {label: x}
         is_int = isinstance(value, int)
-        base = Claim("metric", value=float(value), key=named, item=scope.item, is_int=is_int,
-                     label=self.vocab.label(key) or scope.label)
+        base = Claim("metric", value=float(value), key=frozenset(tokens), item=scope.item,
+                     is_int=is_int, label=self.vocab.label(key) or scope.label,
+                     other=frozenset(metric_tokens(parent)),
+                     role="other" if scope.nested else None)
         kind = excluded(key)
         if kind is None and not is_int:
             self.vocab.metrics.update(tokens)
         if kind is not None:
             self._fact(replace(base, kind=kind))
         elif word is not None and not is_int:
-            self._fact(replace(base, kind="score", word=wordkey(word), other=scope.other))
+            self._fact(replace(base, kind="score", word=wordkey(word), other=scope.other,
+                               key=frozenset(tokens)))
         elif PROBISH.search(key) and not is_int:
-            self._fact(replace(base, kind="prob", label=predicted or scope.label))
+            self._fact(replace(base, kind="prob", label=predicted or scope.label,
+                               role=_role(key, scope.nested)))
         elif scope.unit == "probability" and UNIT_PROB.match(key) and not is_int:
-            self._fact(replace(base, kind="prob"))
+            edited = key.startswith("without") or key.startswith("base")
+            self._fact(replace(base, kind="prob", role="edited" if edited else
+                               _role(key, scope.nested)))
         elif is_int:
             self._fact(replace(base, kind="count"))
         else:

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 NUMBER = re.compile(r"(?<![\w.])[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w])")
 QUOTE = re.compile(r"\"([^\"\n]{1,300})\"|“([^”\n]{1,300})”|‘([^’\n]{1,300})’"
                    r"|(?<![\w'])'([^'\n]{1,120})'(?![\w])")
+NUMBERS = frozenset({"prob", "change", "score", "metric", "count", "id", "value"})
+NOW = frozenset({None, "now", "before"})  # what a model "says" is the input's own probability
 NEVER_SUPPORT = frozenset({"offset", "time", "seed", "id", "predicted", "gold", "direction"})
 
 
@@ -75,19 +77,18 @@ def quotes_in(text: str) -> list[str]:
 
 
 def close(claim: Claim, fact: Claim) -> bool:
-    """Whether `fact` rounds to what `claim` wrote (a percentage also as a share; a written sign
-    must agree with the fact's; an unsigned figure may be a magnitude)."""
+    """Whether `fact` rounds to what `claim` wrote: a percentage as a share (91% ~ 0.912) or as
+    percent points (50% ~ 50); a whole number exactly (or rounded when it is 10 or more); a
+    written sign must agree with the fact's, an unsigned figure may be a magnitude."""
     if fact.value is None or claim.value is None or (claim.decimals and fact.is_int):
         return False
-    candidates = [(claim.value, claim.decimals)]
-    if claim.percent:
-        candidates.append((claim.value / 100, claim.decimals + 2))
     v = fact.value
-    for x, d in candidates:
+    candidates = [(claim.value / 100, claim.decimals + 2)] if claim.percent else []
+    for x, d in [*candidates, (claim.value, claim.decimals)]:
         tol = 0.5 * 10 ** (-d) + 1e-9
         if claim.signed and x * v < 0 and abs(v) > tol:
             continue
-        if d == 0 and not claim.percent:
+        if d == 0 and x == claim.value:
             if abs(v) == abs(x) or (abs(v) >= 10 and abs(abs(v) - abs(x)) <= tol):
                 return True
         elif abs(abs(v) - abs(x)) <= tol:
@@ -130,14 +131,17 @@ class Sources:
         if kind in ("id", "count"):
             facts = self.by_kind[kind]
         elif kind == "prob":
-            facts = [f for f in self.by_kind["prob"]
-                     if claim.label is None or f.label == claim.label]
+            roles = NOW if claim.role == "now" else None
+            facts = [f for f in self.by_kind["prob"] if claim.label in (None, f.label)
+                     and (roles is None or f.role in roles)]
         elif kind == "change":
             return self._change(claim)
         elif kind == "score":
             facts = [f for f in self.by_kind["score"] if f.word == claim.word]
         elif kind == "metric":
-            facts = [f for fs in self.by_kind.values() for f in fs if f.key & claim.key]
+            facts = self._named(claim)
+            if not claim.decimals and not claim.percent:  # "accurate on the 4 reviews"
+                facts += self.by_kind["count"]
         else:
             facts = [f for k, fs in self.by_kind.items() if k not in NEVER_SUPPORT for f in fs]
         return any(close(claim, f) for f in facts)
@@ -146,15 +150,27 @@ class Sources:
         folded = fold(quote)
         return not folded or f" {folded} " in self.text
 
+    def _named(self, claim: Claim) -> list[Claim]:
+        """The fields a metric word names: any field with that word in its name, except those
+        a plainer field of the same name outranks ("sufficiency" is not "random_sufficiency"
+        when there is a "sufficiency"; "special" is "special_mass" when nothing is plainer)."""
+        found = [f for fs in self.by_kind.values() for f in fs
+                 if f.key and (f.key | f.other) & claim.key]
+        plain = {f.key for f in found if f.key <= claim.key}
+        return [f for f in found if not any(p < f.key for p in plain)]
+
     def _change(self, claim: Claim) -> bool:
-        """A change of p(label): a difference of two of its probabilities, or a figure of an
-        object about that label (an ERASER comprehensiveness, a what-if delta)."""
-        probs = [f.value for f in self.by_kind["prob"]
-                 if f.label == claim.label and f.value is not None]
-        diffs = [Claim("value", value=a - b) for a in probs for b in probs if a != b]
-        about = [f for k in ("metric", "change") for f in self.by_kind[k]
-                 if f.label in (claim.label, None)]
-        return any(close(claim, f) for f in diffs + about)
+        """A change of p(label): the input's own probability against one after an edit, or a
+        headline figure of an object about that label (an ERASER comprehensiveness, a what-if
+        delta), not a per-k entry nor a random baseline unless the claim names it."""
+        probs = [f for f in self.by_kind["prob"] if f.label == claim.label and f.value is not None]
+        own = [f.value for f in probs if f.role in NOW and f.value is not None]
+        edited = [f.value for f in probs if f.role not in NOW and f.value is not None]
+        diffs = [Claim("value", value=b - a) for a in own for b in edited]
+        about = [f for f in self.by_kind["metric"] if f.label == claim.label
+                 and f.role != "other" and "random" not in f.key | f.other]
+        return any(close(claim, f) for f in diffs + about + [
+            f for f in self.by_kind["change"] if f.label == claim.label])
 
     def _label(self, claim: Claim) -> bool:
         facts = self.by_kind[claim.kind]
@@ -167,11 +183,17 @@ class Sources:
         return (claim.label not in said) if claim.negated else (claim.label in said)
 
     def _direction(self, claim: Claim) -> bool:
+        """A word's push towards or away from a label: the sign of its score for that label (of
+        the occurrence with the score written beside it, when a word occurs twice)."""
         if any(f.word == claim.word and f.label == claim.label and f.sign == claim.sign
+               and (claim.value is None or f.value is None or close(claim, f))
                for f in self.by_kind["direction"]):
             return True
-        for f in self.by_kind["score"]:
-            if f.word != claim.word or f.label is None or f.value is None:
+        scores = [f for f in self.by_kind["score"]
+                  if f.word == claim.word and f.label is not None and f.value is not None]
+        written = [f for f in scores if claim.value is not None and close(claim, f)]
+        for f in written or scores:
+            if f.value is None or f.label is None:
                 continue
             sign = (f.value > 0) - (f.value < 0)
             if f.label == claim.label:
@@ -184,7 +206,10 @@ class Sources:
 
 
 def _as_fact(claim: Claim) -> Claim:
-    """A claim read from a source's text, as a fact: percentages as shares."""
+    """A claim read from a source's text, as a fact: percentages as shares; a probability the
+    text does not say is the model's own is not taken for it."""
+    if claim.kind == "prob" and claim.role is None:
+        claim = replace(claim, role="text")
     if claim.percent and claim.value is not None:
         return replace(claim, value=claim.value / 100, decimals=claim.decimals + 2,
                        percent=False)
@@ -218,7 +243,7 @@ def check(answer: str, sources: Sources | Iterable[Any]) -> GroundingReport:
     for claim in read(answer, src.vocab):
         if src.supports(claim):
             continue
-        if claim.value is not None:
+        if claim.kind in NUMBERS:
             if claim.token not in report.numbers:
                 report.numbers.append(claim.token)
                 report.details.append(claim.describe())

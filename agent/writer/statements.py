@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from .claims import Claim, Reader, unquote
+from .claims import Claim, unquote
+from .reader import Reader
 from .vocabulary import fold, wordkey
 
 SAY = (r"predicts?|predicted(?:\s+as|\s+to\s+be)?|predicting|prediction\s+(?:is|was|of)|says?|"
@@ -29,6 +30,16 @@ AFTER = (r"(?:\b(?:flips?|flipped|changes?|changed|switch(?:es|ed)?|turns?|turne
          r"became|now\s+predicts?|would\s+(?:predict|say|be))\s+(?:to\s+|into\s+)?|(?:->|→)\s*)")
 GOLD = (r"\b(?:gold(?:\s+label)?(?:\s+(?:is|was))?|true\s+label(?:\s+(?:is|was))?|labell?ed|"
         r"actually|annotated\s+as)\s+")
+UNNAMED = re.compile(r"\b(?:predicts|predicted|classified\s+as|gold(?:\s+label)?(?:\s+is)?)\s+"
+                     r"(?P<label>[A-Za-z][\w-]{2,})\b")
+NOT_LABELS = frozenset("""the that this these those them they its it's with for from and but not
+nothing something everything anything all both each every most more less none only just also
+still then very too here there which what whether how when where who one two three four five
+label labels class classes category probability probabilities value values score scores answer
+answers outcome outcomes result results output same different other another wrong right correct
+incorrect well badly over under about around almost exactly above below high low higher lower
+first last next text word words token tokens item items review reviews sentiment tone way
+instead too much many few yes""".split())
 NEGATION = re.compile(r"(?:\b(?:not|never)|n't|\bno\s+longer)\s+$", re.I)
 MARKER = re.compile(
     r"\b(?P<verb>towards?|in\s+favou?r\s+of|supports?|supporting|away\s+from|against|raises?|"
@@ -69,7 +80,7 @@ def labels(reader: Reader) -> list[Claim]:
                          text=("not " if negated else "") + f"{kind} {name}"
                          + (f" ({role})" if role else "") + ("" if item is None else f" #{item}")))
 
-    flip = re.compile(rf"\b(?:{CHANGE})\s+(?:\w+\s+){{0,2}}?from\s+[{QUOTES}]?(?P<before>"
+    flip = re.compile(rf"\b(?:{CHANGE})\s+(?:[\w#]+\s+){{0,3}}?from\s+[{QUOTES}]?(?P<before>"
                       rf"{reader.vocab.label_pattern()})[{QUOTES}]?(?:\s*\([^)]*\))?\s+(?:to|into)"
                       rf"\s+{lab}", re.I)
     for m in flip.finditer(text):
@@ -83,6 +94,13 @@ def labels(reader: Reader) -> list[Claim]:
                          re.I):
         add("predicted", m, "label", None, bool(NEGATION.search(text[max(0, m.start() - 12):
                                                                       m.start()])))
+    if reader.vocab.labels:  # a classifier's answer: a label no result names is a claim too
+        for m in UNNAMED.finditer(text):
+            word = m.group("label").lower()
+            if word not in NOT_LABELS and not word.endswith("ly") and \
+                    not reader.vocab.is_noun(word) and reader.vocab.metric(word) is None:
+                add("gold" if m.group(0).lower().startswith("gold") else "predicted", m,
+                    "label", None)
     return out
 
 
@@ -121,18 +139,22 @@ def directions(reader: Reader) -> list[Claim]:
         words = before or _quoted(reader, end, next_start)
         if before and REMOVAL.search(text[prev_end:start]):
             sign = -sign  # "removing 'great' lowers p(positive)": 'great' pushes towards it
-        for word in words:
+        for word, score in words:
             out.append(Claim("direction", label=name, word=word, sign=sign,
+                             value=None if score is None else abs(score.value or 0.0),
+                             decimals=0 if score is None else score.decimals,
                              text=f"'{word}' {'towards' if sign > 0 else 'away from'} {name}"))
     return out
 
 
-def _quoted(reader: Reader, start: int, end: int) -> list[str]:
-    """The quoted words between two positions that are not labels and not long passages."""
+def _quoted(reader: Reader, start: int, end: int) -> list[tuple[str, Claim | None]]:
+    """The quoted words between two positions that are not labels and not long passages, each
+    with the score written just after it, if any ("'is' (-0.25)": which "is" of the text)."""
     out = []
-    for t in reader.toks:
+    for n, t in enumerate(reader.toks):
         if t.kind == "quote" and start <= t.start and t.end <= end:
             inner = unquote(t.text)
-            if reader.vocab.label(inner) is None and 0 < len(fold(inner).split()) <= 3:
-                out.append(wordkey(inner))
+            if reader.vocab.label(inner) is None and len(fold(inner).split()) <= 3:
+                after = [reader.number_kinds.get(k) for k in (n + 1, n + 2)]
+                out.append((wordkey(inner), next((a for a in after if a is not None), None)))
     return out

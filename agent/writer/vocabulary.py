@@ -19,8 +19,8 @@ COUNTED = frozenset("word text token prediction layer head parameter label edit 
 # field-name tokens that say nothing about what a number is, or read as plain English
 NOT_METRIC = frozenset("n k p value values top full with without before after target label "
                        "labels predicted prob probs probability probabilities confidence id "
-                       "ids per is of a the to in on at by and or no score scores rest"
-                       .split())
+                       "ids per is of a the to in on at by and or no score scores rest mean "
+                       "average low high".split())
 SYNONYMS = {"accurate": "accuracy", "interval": "ci", "stable": "stability", "similar":
             "similarity", "comprehensive": "comprehensiveness", "sufficient": "sufficiency"}
 
