@@ -93,6 +93,36 @@ def test_grounding_report_names_the_problems() -> None:
     assert "0.77" in str(report) and "dreadful" in str(report)
 
 
+@pytest.mark.parametrize("answer,ok", [
+    ("For review #42 the model predicts positive.", True),
+    ("For review #42 the model predicts negative.", False),          # the wrong label
+    ("For review #42 the model does not say positive.", False),      # a denial of the right one
+    ("p(negative) is 0.09 and p(positive) 0.91.", True),
+    ("p(negative) is 0.91.", False),                                 # another label's probability
+    ("'gorgeous' pushes it towards positive (+0.31).", True),
+    ("'gorgeous' pushes it towards negative.", False),               # a flipped direction
+    ("'gorgeous' (-0.31) and 'witty' (+0.12).", False),              # a flipped sign
+    ("'gorgeous' (+0.12) and 'witty' (+0.31).", False),              # swapped words
+    ("'witty' (+0.27).", False),                                     # an invented score
+    ("Accuracy is 0.81 on 312 reviews.", True),
+    ("Accuracy is 0.91 on 312 reviews.", False),                     # a changed accuracy
+    ("The model is 42% sure.", False),                               # an id is no probability
+    ("See review #43.", False),                                      # an item no result names
+])
+def test_grounding_checks_claims_against_the_values_they_name(answer: str, ok: bool) -> None:
+    assert check(answer, Sources([PREDICT, ATTRIBUTE, PERFORMANCE])).ok is ok
+
+
+def test_offsets_ids_and_timings_never_support_a_score() -> None:
+    words = [{"word": "gorgeous", "score": 0.31, "start": 24, "end": 32}]
+    sources = Sources({"referent": "review #42", "id": 42, "label": "positive", "words": words,
+                       "seconds": 0.27, "seed": 17})
+    assert check("'gorgeous' (+0.31)", sources).ok
+    for figure in ("24%", "0.32", "0.27", "0.42", "17%"):
+        assert not check(f"'gorgeous' ({figure})", sources).ok, figure
+        assert not check(f"The model is {figure} sure it is positive.", sources).ok, figure
+
+
 # ---- the embedded writer ---------------------------------------------------------------------
 def test_referent_comes_first_and_is_not_repeated() -> None:
     req = request([("predict", {"id": 42}), ("attribute", {"id": 42})], [PREDICT, ATTRIBUTE])
@@ -201,6 +231,20 @@ def test_llm_answer_replaced_when_not_grounded(reply: str) -> None:
     writer, _ = llm_writer(reply)
     out = writer.write(request([("predict", {"id": 42})], [PREDICT]))
     assert out.writer.startswith("embedded") and out.text.startswith(("For", "Looking", "In"))
+
+
+@pytest.mark.parametrize("reply,why", [
+    ("For review #42, the model predicts negative.", "predicts negative for #42"),
+    ("For review #42, 'gorgeous' pulls towards negative.", "'gorgeous' towards negative"),
+    ("For review #42, 'witty' (+0.31) matters most.", "+0.31 (as the score of 'witty')"),
+])
+def test_llm_writer_says_why_it_fell_back(reply: str, why: str) -> None:
+    writer, _ = llm_writer(reply)
+    out = writer.write(request([("predict", {"id": 42}), ("attribute", {"id": 42})],
+                               [PREDICT, ATTRIBUTE]))
+    assert out.writer.startswith("embedded (llm answer not grounded:") and why in out.writer
+    assert out.text == EmbeddedWriter().write(request(
+        [("predict", {"id": 42}), ("attribute", {"id": 42})], [PREDICT, ATTRIBUTE])).text
 
 
 def test_llm_writer_failure_falls_back() -> None:

@@ -77,8 +77,10 @@ def labels(reader: Reader) -> list[Claim]:
         name = reader.vocab.label(m.group(group)) or m.group(group)
         item = reader.item_near(start, reader.sentence_at(start))
         out.append(Claim(kind, label=name, item=item, role=role, negated=negated,
-                         text=("not " if negated else "") + f"{kind} {name}"
-                         + (f" ({role})" if role else "") + ("" if item is None else f" #{item}")))
+                         text=("not " if negated else "")
+                         + ("predicts" if kind == "predicted" else "gold label") + f" {name}"
+                         + {"before": " before the edit", "after": " after the edit"}.get(
+                             role or "", "") + ("" if item is None else f" for #{item}")))
 
     flip = re.compile(rf"\b(?:{CHANGE})\s+(?:[\w#]+\s+){{0,3}}?from\s+[{QUOTES}]?(?P<before>"
                       rf"{reader.vocab.label_pattern()})[{QUOTES}]?(?:\s*\([^)]*\))?\s+(?:to|into)"
