@@ -160,6 +160,12 @@ class Catalogue:
                           and self.takes(n, "k") and not self.takes(n, "method")
                           and "focus" not in self.updates[n]], "lists typical words")
 
+    @cached_property
+    def scorer(self) -> str:
+        """The grader that scores the predictions (rather than listing the wrong ones)."""
+        return self._one([n for n in self.order if n in self.graders - self.mistake_listers],
+                         "scores the predictions")
+
     def role(self, name: str) -> str:
         """A tool by the part it plays ("checker", "lister", "natural:layer" ...)."""
         if name.startswith("natural:"):

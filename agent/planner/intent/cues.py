@@ -47,6 +47,8 @@ _ROLE_STRONG = {
     "flipper": r"\badversarial\b|\bfool(?:s|ed|ing)?\b|\btrick(?:s|ed|ing)? (?:it|the model)\b",
 }
 _ROLE_WEAK = {
+    "explainer": r"\bwhich (?:\w+ )?(?:words|tokens|parts) (?:matter\w*|count\w*|drove|drive\w*"
+    r"|push\w*|made|caused)\b",
     "lister": r"\bdisplay\b|\bprint\b|\bthe text\b",
     "predictor": r"\bwhich (?:category|class|label|bucket|queue|group|team|department|topic)\b"
     r"|\bsoftmax\b|\bprobs?\b|\bcoin[- ]?flip\b|\btorn\b|\bunsure\b|\bhow likely\b|\bends? up\b"
@@ -55,6 +57,8 @@ _ROLE_WEAK = {
     r"|bucket)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d",
 }
 _ROLE_STRONG_MORE = {
+    "scorer": r"\bhow (?:does|did|do|is) (?:it|the model|the classifier|you|my model) (?:do|doing|fare"
+    r"|faring|perform|performing)\b",
     "lister": r"^\W*(?:show|display|print|open)(?: me)?\s+(?:[a-z]+\s*)?#?\d+\W*$",
 }
 _WEAK = {

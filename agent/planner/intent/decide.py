@@ -27,7 +27,7 @@ _PLURAL = re.compile(r"\b(?:reviews|ones|examples|items|texts|tickets|cases|mess
 _PREDICTS = re.compile(r"\b(?:predict\w*|classif\w*|come out|comes out|gets? an?|end up)\b"
                        r"|\b(?:it|model|you|u|classifier)\s+(?:\w+\s+)?(?:labels?|calls?|tags?|routes?"
                        r"|puts?|sends?)\b", re.I)
-_ACROSS = re.compile(r"\b(?:all|every|each|whole|entire|distribution|breakdown|proportion"
+_ACROSS = re.compile(r"\b(?:all|every|each|whole|entire|distribut\w*|breakdown|proportion"
                      r"|share|fraction|percentage|how many|everything|split of)\b", re.I)
 _WORDS_OF = re.compile(r"\b(?:which|what|typical|common|frequent|characteristic|distinctive"
                       r"|important)\s+(?:[a-z]+\s+){0,2}?(?:words|tokens|terms|phrases)\b", re.I)

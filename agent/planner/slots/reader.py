@@ -148,6 +148,13 @@ def _unknown_word(word: str) -> bool:
     return word.lower() not in vocabulary()[0]
 
 
+_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split()) if i >= 2}
+# "two random tickets", "the three most important words": a count in words
+_NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBERS)})\b(?=\s+(?:[a-z]+\s+){{0,2}}?[a-z]+s\b)", re.I)
+
+
 def consume(work: str, m: re.Match[str]) -> str:
     return work[: m.start()] + " " * (m.end() - m.start()) + work[m.end() :]
 
@@ -404,6 +411,6 @@ class SlotReader:
         """The clause with its quotes as letters and its methods read (numbers and labels next)."""
         s = Slots(work=clause)
         s.quotes_here = [int(i) for i in PLACEHOLDER.findall(clause)]
-        s.work = to_letters(clause)
+        s.work = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(1).lower()]), to_letters(clause))
         self.methods(s)
         return s
