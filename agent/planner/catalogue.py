@@ -24,6 +24,7 @@ of the same shape is planned the same way without a line here:
 
 from __future__ import annotations
 
+import re
 import types
 from dataclasses import dataclass
 from functools import cached_property
@@ -42,6 +43,7 @@ class Catalogue:
     updates: dict[str, frozenset[str]]
     needs_data: frozenset[str] = frozenset()
     titles: tuple[tuple[str, str], ...] = ()
+    k_words: frozenset[str] = frozenset()  # tools whose `k` counts words (not items)
 
     def title(self, tool: str) -> str:
         """The tool's capability title ("Why it said that"), for offering it as a reading."""
@@ -217,5 +219,8 @@ def catalogue() -> Catalogue:
             fields={t.name: t.fields for t in tools}, values=values,
             kinds={t.name: t.kinds for t in tools}, updates={t.name: t.updates for t in tools},
             needs_data=frozenset(t.name for t in tools if t.needs_data),
-            titles=tuple((t.name, t.text.title) for t in tools))
+            titles=tuple((t.name, t.text.title) for t in tools),
+            k_words=frozenset(t.name for t in tools if "k" in t.args_model.model_fields
+                              and re.search(r"\bwords?\b|\btokens?\b",
+                                            t.args_model.model_fields["k"].description or "")))
     return _CACHE[key]

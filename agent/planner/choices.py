@@ -29,7 +29,14 @@ def second_reading(c: Clause, ranked: list[tuple[str, float]]) -> str | None:
     probs = dict(ranked)
     if c.intent not in names or probs.get(c.intent) is None:
         return None
-    other = next(((i, p) for i, p in ranked if i in names and i != c.intent), None)
+    cat = catalogue()
+
+    def fits(tool: str) -> bool:
+        if c.input:  # an id or a text: the tool must take it
+            return any(cat.takes(tool, k) for k in c.input)
+        return tool not in cat.inputs or bool(c.anaphora)
+
+    other = next(((i, p) for i, p in ranked if i in names and i != c.intent and fits(i)), None)
     if other is None or probs[c.intent] - other[1] >= MARGIN:
         return None
     return other[0]

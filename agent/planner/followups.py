@@ -136,6 +136,11 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
         changed = True
     if s.k:
         ks = takers("k") or takers("page_size")
+        if re.search(r"\b(?:words?|tokens?|terms?|features?)\b", c.text, re.I):
+            ks = [x for x in ks if x.tool in cat.k_words]  # "top 5 words": a word count
+            if not any(x.tool in cat.k_words for x in ks) and target_input:
+                calls = [ToolCall(tool=cat.explainer, args=dict(target_input))]
+                ks = calls
         for x in ks:
             x.args["k" if cat.takes(x.tool, "k") else "page_size"] = s.k
         changed = changed or bool(ks)

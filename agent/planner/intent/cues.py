@@ -57,6 +57,7 @@ _ROLE_WEAK = {
     r"|bucket)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d",
 }
 _ROLE_STRONG_MORE = {
+    "predictor": r"\bhow (?:sure|confident|certain) (?:is|was|are) (?:it|the model|you|the classifier)\b",
     "scorer": r"\bhow (?:does|did|do|is) (?:it|the model|the classifier|you|my model) (?:do|doing|fare"
     r"|faring|perform|performing)\b",
     "lister": r"^\W*(?:show|display|print|open)(?: me)?\s+(?:[a-z]+\s*)?#?\d+\W*$",

@@ -38,6 +38,34 @@ _ACTION = re.compile(
     r"|everything))\b(?!\s*(?:«|:))",
     re.I,
 )
+_TOKEN_ASK = re.compile(r"\b(?:why|how come|say|said|answer\w*|track|follow|token|instead)\b", re.I)
+
+
+def _answer_token(c: Clause, state: DialogueState, kind: str) -> str | None:
+    """A causal LM follow-up quoting a few words while a prompt is in focus ("why 'honey'?",
+    "track 'four' instead"): the words of the answer, not a new prompt."""
+    said = c.input.get("text")
+    focus = state.focus.get("text") if state.focus else None
+    if (kind != "causal_lm" or not said or not focus or said == focus or c.span
+            or len(said.split()) > 3 or not _TOKEN_ASK.search(c.text)):
+        return None
+    return str(said)
+
+
+def _token_of_answer(c: Clause, state: DialogueState, kind: str) -> None:
+    token = _answer_token(c, state, kind)
+    if token:  # "follow 'Neil' instead", "why 'honey'?": words of the answer to the prompt in focus
+        cat = catalogue()
+        c.input = {}
+        last_span = any(cat.takes(x.tool, "span") for x in state.last_calls)
+        last_label = any(cat.takes(x.tool, "label") and x.tool not in cat.explainers
+                         for x in state.last_calls)
+        if (last_span and not last_label) or (cat.takes(c.intent, "span") and not last_label):
+            c.span = token
+        else:
+            c.slots.label = token
+
+
 _GREETING_ONLY = re.compile(
     r"^\W*(?:hi|hiya|hey|heya|hello|howdy|yo|greetings|good (?:morning|afternoon|evening|day))\b"
     r"[\s,!.]*(?:there|all|everyone|again|friend|model|saywhy|bot|team)?[\s,!.]*(?:model|saywhy)?"
@@ -111,8 +139,10 @@ def _single(
             return Plan(reply=reply, intent="greeting", confidence=c.prob)
     if c.intent == "next_page" and c.input:  # "next one: 4001" names the next item
         c = reread(c, "repeat" if state.last_calls else cat.predictor)
+    _token_of_answer(c, state, kind)
     first = c.intent
     c = retarget(c, reread, state, ranked)
+    _token_of_answer(c, state, kind)  # again, if the clause was read anew
     intent, conf = c.intent, c.prob
     settled = intent != first  # the slots chose the tool: no longer unsure
     c.settled = settled
@@ -136,7 +166,8 @@ def _single(
         if reply is None:  # no greeting words after all
             return clarify("I am not sure what you mean. " + help_text(), c)
         return Plan(reply=reply, intent=intent, confidence=conf)
-    if intent == "define" and state.last_calls and _POINTING.search(c.text):
+    defining = CUES["define"].search(c.text) or _ABOUT_TERM.search(c.text)
+    if intent == "define" and state.last_calls and (_POINTING.search(c.text) or not defining):
         nxt = _next_tool(ranked)
         if nxt:  # "how does that compare with IG?" is about the last answer, not a definition
             c = reread(c, nxt)

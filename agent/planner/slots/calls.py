@@ -29,6 +29,8 @@ _ACROSS = re.compile(
 )
 
 
+_GOLD_ASK = re.compile(r"\b(?:gold|true|real|actual|correct|annotated)\s+(?:label|class|category"
+                       r"|answer)\b|\b(?:actually|really)\s+(?:labell?ed|is)\b", re.I)
 _THE_RESULT = re.compile(r"\b(?:the|its|your)\s+(?:reply|answer|output|result|results|response"
                          r"|completion|generation)\b", re.I)
 _THEM = re.compile(r"\b(?:them|those|these|they)\b", re.I)
@@ -156,6 +158,10 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                         counted.args["split"] = x.args["split"]
             calls.append(counted)
             continue
+        if (tool in cat.subset_tools and _GOLD_ASK.search(c.text) and c.slots.id is None
+                and c.slots.ids is None and state.focus_id is not None):
+            calls.append(ToolCall(tool=cat.lister, args={"id": state.focus_id}))
+            continue  # "is billing its true label?": the item in focus, shown
         if tool in cat.subset_tools:
             crit = subset_criteria(c)
             only_ids = set(crit.positive) == {"ids"} and not crit.negative and c.show_verb

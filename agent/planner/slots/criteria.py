@@ -24,7 +24,8 @@ _NOT = re.compile(
 _STOP = set(
     """it them this that those these the a an what which you me words word reviews review ones one
 any some and or is are they model in on of to i my we data dataset there for with at by from
-as if so all each every both short long longer shorter others rest other""".split()
+as if so all each every both short long longer shorter others rest other about nothing
+anything something""".split()
 )
 _WORD = r"(?:«[A-Z]»|[A-Za-z][\w'&-]*(?:\s+[A-Z][\w'-]*)*)"
 _CONTAINS = re.compile(

@@ -133,7 +133,7 @@ _K_PATTERNS = [
     rf"\b(\d+)\s+(?:\w+\s+){{0,2}}?(?:words?|tokens?|features?|mistakes?|errors?|keywords?"
     rf"|terms?|neighbou?rs?|lookalikes?|ones|results?|{ITEM_NOUNS})\b",
     r"\b(?:first|only|just|give me|at most|up to|max(?:imum)?|limit(?: to)?|say|make it)\s+(\d{1,2})\b",
-    r"\b(\d{1,2})\s+(?:instead|only|of them|please|pls)\b",
+    r"\b(\d{1,2})\s+(?:instead|only|of them|of those|of these|please|pls)\b",
 ]
 
 
