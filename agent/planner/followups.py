@@ -180,14 +180,15 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
     if c.criteria:
         flt = [x for x in calls if x.tool == cat.selector and not x.args.get("reset")]
         rest = [x for x in calls if x.tool != cat.selector]
-        if flt:
+        if flt and not c.criteria.combine:  # "among those" / "plus any": the selector combines
             base = {k: v for k, v in flt[0].args.items() if k in conditions()}
             if c.criteria.positive.get("label") or c.criteria.positive.get("predicted"):
                 base.pop("label", None)
                 base.pop("predicted", None)
             base.update(c.criteria.positive)
             c.criteria.positive = base
-        new = [ToolCall(tool=cat.selector, args=a) for a in filter_calls(c.criteria)]
+        new = [ToolCall(tool=cat.selector, args=a)
+               for a in filter_calls(c.criteria, combine=c.criteria.combine)]
         if not rest and re.search(r"\b(?:show|list|which)\b", c.text, re.I):
             rest = [ToolCall(tool=cat.lister, args={})]
         calls = new + rest

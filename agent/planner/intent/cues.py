@@ -52,12 +52,16 @@ _ROLE_WEAK = {
     "lister": r"\bdisplay\b|\bprint\b|\bthe text\b",
     "predictor": r"\bwhich (?:category|class|label|bucket|queue|group|team|department|topic)\b"
     r"|\bsoftmax\b|\bprobs?\b|\bcoin[- ]?flip\b|\btorn\b|\bunsure\b|\bhow likely\b|\bends? up\b"
-    r"|\b(?:its|the model'?s|your) (?:prediction|verdict|call|output)\b|\brates?\b"
+    r"|\brates?\b"
     r"|(?<!gold )(?<!true )(?<!real )(?<!actual )(?<!correct )(?<!the )\b(?:category|class|label"
     r"|bucket)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d",
 }
 _ROLE_STRONG_MORE = {
-    "predictor": r"\bhow (?:sure|confident|certain) (?:is|was|are) (?:it|the model|you|the classifier)\b",
+    "predictor": r"\bhow (?:sure|confident|certain) (?:is|was|are) (?:it|the model|you|the classifier)\b"
+    r"|^\W*(?:and\s+)?(?:what(?:'s| is| was| about)\s+|(?:show|give|tell) me\s+)?(?:its|the model'?s"
+    r"|your) (?:prediction|verdict|call|output)\b",
+    "selector": r"\bfrom now on\b|\bfor now\b|\b(?:just|only) (?:use|look at|consider|keep|work with)\b"
+    r"|\bfocus on (?:the )?(?:[a-z]+s|ids?)\b|\brestrict\w*\b|\bstick to\b|\bnarrow (?:it |this )?down\b",
     "scorer": r"\bhow (?:does|did|do|is) (?:it|the model|the classifier|you|my model) (?:do|doing|fare"
     r"|faring|perform|performing)\b",
     "lister": r"^\W*(?:show|display|print|open)(?: me)?\s+(?:[a-z]+\s*)?#?\d+\W*$",

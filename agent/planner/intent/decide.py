@@ -34,6 +34,8 @@ _WORDS_OF = re.compile(r"\b(?:which|what|typical|common|frequent|characteristic|
 _TYPICAL = re.compile(r"\b(?:typical|common|frequent|characteristic|distinctive|usual)\b", re.I)
 _METRIC = re.compile(r"\b(?:accura\w*|precision|recall|f1|f-?score|metrics?|how (?:well|good)"
                      r"|perform\w*|score)\b", re.I)
+_PLURAL_OR_ANY = re.compile(r"\b(?:random|any|some|all|every|which|how many|[a-z]+s)\s+(?:[a-z]+\s+)?"
+                            r"(?:that\s+|which\s+)?(?:mention|contain|includ|with the)", re.I)
 _GRADING = re.compile(r"\b(?:accura\w*|precision|recall|f1|f-?score|metrics?|wrong\w*|right"
                       r"|correct\w*|mistakes?|errors?|misclassif\w*|perform\w*|words?|tokens?"
                       r"|mention\w*|contain\w*|includ\w*|longer|shorter|test|train\w*|random)\b",
@@ -84,6 +86,9 @@ def retarget(
     if (intent in cat.graders - cat.mistake_listers and c.criteria.positive.get("correct")
             is not None and SHOW_VERBS.search(c.text) and not _METRIC.search(c.text)):
         return reread(c, cat.selector)  # "which reviews did you get right?": list them
+    if intent in cat.inputs and c.quoted_condition and _PLURAL_OR_ANY.search(c.text):
+        # "a random review mentioning 'zombie'": the quote is a condition on the items
+        return reread(c, next((i for i, _ in ranked if i in cat.dataset), cat.selector))
     if c.answer_quote and not cat.takes(intent, "span") and not cat.takes(intent, "label"):
         return reread(c, cat.explainer)  # "what in '...' made it answer 'Tokyo'?"
     if intent in cat.explainers and len(c.slots.methods) > 1 and COMPARE.search(c.text):

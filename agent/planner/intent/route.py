@@ -137,7 +137,7 @@ def _single(
         reply = greeting_reply(question.masked.raw)
         if reply:
             return Plan(reply=reply, intent="greeting", confidence=c.prob)
-    if c.intent == "next_page" and c.input:  # "next one: 4001" names the next item
+    if c.intent == "next_page" and (c.input or c.slots.bare_numbers):  # "next one: 4001"
         c = reread(c, "repeat" if state.last_calls else cat.predictor)
     _token_of_answer(c, state, kind)
     first = c.intent
@@ -213,7 +213,8 @@ def _single(
             intent = nxt
     if intent in ("review_text", "out_of_scope"):
         asks = _ASKING.search(question.masked.question) is not None  # a question is no review
-        if kind == "causal_lm" or (intent == "review_text" and conf >= MIN_CONF and not asks):
+        pasted = intent == "review_text" and (kind == "causal_lm" or (conf >= MIN_CONF and not asks))
+        if pasted or (kind == "causal_lm" and not asks):
             text = ToolCall(tool=cat.predictor, args={"text": question.masked.raw.strip()})
             return Plan(calls=[text], intent=intent, confidence=conf)
         return clarify(out_of_scope_text(), c)

@@ -31,6 +31,8 @@ _SPAN_CUE = re.compile(
 # with a second quote for the prompt, these introduce the answer too ("why 'Berlin' for '...'")
 _TOKEN_CUE = re.compile(r"\b(?:why|token|track|follow|complet\w*|does|rationale for|justify)"
                         r"\s*(?:the\s+)?$", re.I)
+_CONDITION_CUE = re.compile(r"\b(?:mention\w*|contain\w*|includ\w*|with the (?:word|phrase|term)"
+                            r"|using the (?:word|phrase|term))\s*$", re.I)
 _SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
 
 
@@ -56,6 +58,7 @@ class Clause:
     criteria_like: bool = False  # subset conditions present (read for any intent)
     settled: bool = False  # the slots, not the classifier, chose the intent
     answer_quote: bool = False  # a causal LM request quoting (part of) the answer
+    quoted_condition: bool = False  # its quoted input follows "mentioning", "with the word" ...
 
 
 FILLER = set(
@@ -65,7 +68,7 @@ class label one ones reviews review set split data whats what's mode changing ch
 most up to max more fewer examples example items item number than over under long longer
 short shorter thing question k so mentioning mentioning mention mentions containing
 contain contains ok okay well also let's lets but data point id # time though redo rerun
-re-run could would can you should maybe follow track""".split()
+re-run could would can you should maybe follow track according""".split()
 )
 
 
@@ -150,6 +153,8 @@ def read_clause(
         c.input = {"id": s.id}
     elif free:
         c.input = {"text": quotes[free[0]]}
+        at = re.search(rf"«{chr(65 + free[0])}»", s.work)
+        c.quoted_condition = at is not None and _CONDITION_CUE.search(s.work[: at.start()]) is not None
     elif s.bare_numbers and (cat.takes(intent, "id") or intent in ("repeat", "review_text")):
         c.input = {"id": s.bare_numbers[0]}
     label_words = {w for lm in s.labels for w in words(s.work[lm.start : lm.end])}
@@ -157,7 +162,8 @@ def read_clause(
     for crit in (c.criteria.positive, c.criteria.negative):
         if isinstance(crit.get("contains"), str):
             values |= set(words(crit["contains"]))
-    show_filler = {"show"} if s.id is None and s.ids is None else set()
+    show_filler = {"show"} if s.id is None and s.ids is None and not re.fullmatch(
+        r"\s*(?:show|display|print|open)(?: me)?\s+#?\d+\W*", clause, re.I) else set()
     c.content = [
         w
         for w in words(LETTER.sub(" ", s.work))
