@@ -39,7 +39,8 @@ _ROLE_STRONG = {
     r"|held[- ]out|splits?)\b|\bsize of the (?:data|dataset|training|test|train|split)",
     "explainer": r"\bhow come\b|\bwhat made (?:you|u|it|the model|the classifier)\b|\bwhat (?:led|caused) (?:you|it"
     r"|the model)\b|\bresponsible for\b|\bjustif(?:y|ies|ied|ication)\b|\brationale\b",
-    "natural:layer": r"\bwhere\b[^?.!]{0,40}\blook(?:s|ed|ing)?\b|\b(?:did|does|do) (?:it|the model"
+    "natural:layer": r"\bwhere\b[^?.!]{0,40}\blook(?:s|ed|ing)?\b"
+    r"|\b(?:model|it|you|classifier) (?:\w+ )?look(?:s|ed|ing)? at\b|\b(?:did|does|do) (?:it|the model"
     r"|you) (?:focus|concentrate) on\b|\bpa(?:y|ys|id|ying) attention\b",
     "finder": r"\bclos(?:e|er|est) to\b|\bnearest\b|\bmost like\b|\bresembl\w*"
     r"|\b(?:\w+s|ones|anything|something|others?) (?:just |a lot |a bit )?like (?:#|this\b|that\b|it\b"
@@ -52,18 +53,21 @@ _ROLE_WEAK = {
     "lister": r"\bdisplay\b|\bprint\b|\bthe text\b",
     "predictor": r"\bwhich (?:category|class|label|bucket|queue|group|team|department|topic)\b"
     r"|\bsoftmax\b|\bprobs?\b|\bcoin[- ]?flip\b|\btorn\b|\bunsure\b|\bhow likely\b|\bends? up\b"
+    r"|\bchances?\b|\blikelihood\b|\bodds\b"
     r"|\brates?\b"
     r"|(?<!gold )(?<!true )(?<!real )(?<!actual )(?<!correct )(?<!the )\b(?:category|class|label"
     r"|bucket)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d",
 }
 _ROLE_STRONG_MORE = {
+    "drawer": r"\bsample\s+(?:\d+|a|an|some|one|two|three|four|five|a few)\s+(?:\w+\s+)?[a-z]+s?\b"
+    r"(?<!\d)",
     "predictor": r"\bhow (?:sure|confident|certain) (?:is|was|are) (?:it|the model|you|the classifier)\b"
     r"|^\W*(?:and\s+)?(?:what(?:'s| is| was| about)\s+|(?:show|give|tell) me\s+)?(?:its|the model'?s"
     r"|your) (?:prediction|verdict|call|output)\b",
     "selector": r"\bfrom now on\b|\bfor now\b|\b(?:just|only) (?:use|look at|consider|keep|work with)\b"
     r"|\bfocus on (?:the )?(?:[a-z]+s|ids?)\b|\brestrict\w*\b|\bstick to\b|\bnarrow (?:it |this )?down\b",
     "scorer": r"\bhow (?:does|did|do|is) (?:it|the model|the classifier|you|my model) (?:do|doing|fare"
-    r"|faring|perform|performing)\b",
+    r"|faring|perform|performing)\b|\bconfusion\b",
     "lister": r"^\W*(?:show|display|print|open)(?: me)?\s+(?:[a-z]+\s*)?#?\d+\W*$",
 }
 _WEAK = {

@@ -83,12 +83,13 @@ def retarget(
         # mention X": words across a subset
         typical = _TYPICAL.search(c.text) is not None
         return reread(c, cat.keyworder if typical else cat.natural("method", "dataset"))
-    if (intent in cat.graders - cat.mistake_listers and c.criteria.positive.get("correct")
-            is not None and SHOW_VERBS.search(c.text) and not _METRIC.search(c.text)):
+    if (intent in cat.graders - cat.mistake_listers and (c.criteria or c.split)
+            and SHOW_VERBS.search(c.text) and not _METRIC.search(c.text)):
         return reread(c, cat.selector)  # "which reviews did you get right?": list them
+    on_data = cat.dataset | cat.subset_tools
     if intent in cat.inputs and c.quoted_condition and _PLURAL_OR_ANY.search(c.text):
         # "a random review mentioning 'zombie'": the quote is a condition on the items
-        return reread(c, next((i for i, _ in ranked if i in cat.dataset), cat.selector))
+        return reread(c, next((i for i, _ in ranked if i in on_data), cat.selector))
     if c.answer_quote and not cat.takes(intent, "span") and not cat.takes(intent, "label"):
         return reread(c, cat.explainer)  # "what in '...' made it answer 'Tokyo'?"
     if intent in cat.explainers and len(c.slots.methods) > 1 and COMPARE.search(c.text):

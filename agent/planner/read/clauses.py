@@ -45,8 +45,12 @@ _EDIT_PAIRS = re.compile(r"(«\d+»\s*(?:to|with|by|for|->|→)\s*«\d+»)\s+and
                          r"|by|for|->|→)\s*«\d+»)")
 
 
+_NOT_PAIR = re.compile(r"(«\d+»)\s+(and|but)\s+(?=not\s+«\d+»)")
+
+
 def _glue(s: str) -> str:
     s = _EDIT_PAIRS.sub(lambda m: m.group(1) + "_and_", s)
+    s = _NOT_PAIR.sub(lambda m: f"{m.group(1)}_{m.group(2)}_", s)  # "why 'Paris' and not 'London'"
     s = _BETWEEN.sub(lambda m: f"between {m.group(1)}~{m.group(2)}", s)
     s = _NUMLIST.sub(lambda m: re.sub(r"\s*(?:,|and|&)\s*", ",", m.group(0)), s)
     s = _NUMLIST_COMMA.sub(lambda m: re.sub(r"\s*,\s*", ",", m.group(0)), s)
@@ -57,8 +61,8 @@ def _glue(s: str) -> str:
 
 def unglue(s: str) -> str:
     """Undo `_glue` inside one clause (lists stay comma-joined; the extractors read that form)."""
-    s = re.sub(r"(\S)_(and|or|&|vs\.?|versus|with)_(\S)", r"\1 \2 \3", s)
-    s = re.sub(r"(\S)_(and|or|&|vs\.?|versus|with)_(\S)", r"\1 \2 \3", s)
+    s = re.sub(r"(\S)_(and|or|&|vs\.?|versus|with|but)_(\S)", r"\1 \2 \3", s)
+    s = re.sub(r"(\S)_(and|or|&|vs\.?|versus|with|but)_(\S)", r"\1 \2 \3", s)
     return s.replace("~", " and ")
 
 

@@ -149,6 +149,11 @@ def read_clause(
             else:  # "follow 'Paris' through the layers of '...'": the token to track
                 s.label = quotes[token]
             free.remove(token)
+            m = re.search(rf"«{chr(65 + token)}»\s*,?\s*(?:and not|but not|not|rather than|instead of"
+                          r"|over|vs\.?|versus)\s+«([A-Z])»", s.work)
+            if m and ord(m.group(1)) - 65 in free and cat.takes(intent, "contrast"):
+                s.contrast = quotes[ord(m.group(1)) - 65]  # "why 'Paris' and not 'London'?"
+                free.remove(ord(m.group(1)) - 65)
     if s.id is not None:
         c.input = {"id": s.id}
     elif free:

@@ -214,6 +214,13 @@ def read_criteria(
         elif r and (not correct_needs_noun or nouned):
             c.positive["correct"] = True
     distinct = {lm.label for lm in s.labels}
+    if labels_are_args and "predicted" not in c.positive:
+        for lm in s.labels:  # "3 random tickets predicted as billing": a condition after all
+            if _PRED_CUE.search(w[: lm.start]) and not _GOLD_CUE.search(w[: lm.start]):
+                c.positive["predicted"] = lm.label
+                if s.label == lm.label:
+                    s.label = None
+                break
     if not labels_are_args and "predicted" not in c.positive:
         for lm in s.labels:
             before = w[: lm.start]

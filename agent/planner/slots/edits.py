@@ -76,7 +76,7 @@ def read_edits(s: Slots, quotes: list[str]) -> tuple[list[dict[str, Any]], str |
     )
     if m and not re.search(
         r"\b(?:replace|change|swap|remove|delete|instead of|insert|add)\b", w[: m.start()], re.I
-    ):
+    ) and not re.search(r"»\s*$", w[: m.start()]):  # "'good' became 'great'" is an edit
         new_text = quotes[quote_index(m.group(1)) or 0]
         use(m.group(1))
         w = w[: m.start(1)] + " " * (m.end(1) - m.start(1)) + w[m.end(1) :]
@@ -142,7 +142,10 @@ def read_edits(s: Slots, quotes: list[str]) -> tuple[list[dict[str, Any]], str |
     # "change 'a' to 'b' and 'c' to 'd'": a second pair after a first edit
     rules.append((r"(?:\band\s+|,\s*)(«[A-Z]»)\s*(?:to|with|by|for|->|→)\s*(«[A-Z]»)", "replace-more",
                   (1, 2)))
+    asks_why = re.search(r"\bwhy\b|\bhow come\b", w, re.I) is not None
     for pat, action, groups in rules:
+        if asks_why and "rather" in pat:
+            continue  # "why 'Paris' rather than 'London'?" contrasts two answers
         if action == "replace-more":
             if not edits:
                 continue
