@@ -23,8 +23,8 @@ words do, and the figure saying so must be able to come out "no". For one input 
   step (~340 at beam 1 for 18 words). Beam 1 is the default: on demo-sentiment (8 SST-2
   sentences of 9-11 words, both erasures, against exact bounds) it was off by 0.8 % of the
   exact range on average (6.9 % at most); beam 2 by 0.2 % (2.3 %), beam 5 by < 0.05 % (0.4 %),
-  for 1.8x and 4x the texts. Bounds are memoised per input, objective and erasure: every method
-  of an input shares them.
+  for 1.8x and 4x the texts (an approximate bound can be passed, so NAOPC can leave 0..1 by
+  as much). Bounds are memoised per input, objective and erasure: every method shares them.
 
 All distinct ERASER and AOPC texts of an input go to the model in one batched
 `obj.score(..., cached=True)` call (a memo per objective shares them across methods and with
