@@ -238,6 +238,14 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
             filters += filter_calls(crit, combine=crit.combine)
             calls.append(ToolCall(tool=tool, args={}))
             continue
+        if tool in cat.inputs and not c.input and isinstance(c.slots.ids, list) and (
+            2 <= len(c.slots.ids) <= 10
+        ):  # "explain reviews 5 and 6": the same request for each
+            for one in c.slots.ids:
+                args = {"id": one, **tool_args(tool, c)}
+                args.pop("ids", None)
+                calls.append(ToolCall(tool=tool, args=args))
+            continue
         if tool in cat.inputs:
             inp = c.input or shared or state.focus
             if not inp:

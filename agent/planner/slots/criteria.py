@@ -71,7 +71,7 @@ _PRED_CUE = re.compile(
     r"\b(?:predict\w*|pred|classif\w*|call(?:ed|s)?|thinks?|thought|says?|said"
     r"|guess\w*"
     r"|flag\w*|(?:you|model|it)\s+(?:labell?ed|marked|tagged)"
-    r"|as)\s*(?:\w+\s+){0,3}$",
+    r"|as)\b\s*(?:\w+\s+){0,3}$",
     re.I,
 )
 _GOLD_CUE = re.compile(

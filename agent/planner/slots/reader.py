@@ -305,6 +305,10 @@ class SlotReader:
         if m and s.bad_id is None:
             s.id = int(m.group(1))
             w = consume(w, m)
+            more = _ID.search(w) if s.ids is None else None
+            if more and int(more.group(1)) != s.id:  # "predict review 12 and review 13"
+                s.ids, s.id = [s.id, int(more.group(1))], None
+                w = consume(w, more)
         for pat in _K_PATTERNS:
             m = re.search(pat, w, re.I)
             if m:
