@@ -37,6 +37,13 @@ def validate(plan: Plan, clauses: list[Clause], known: Known) -> Plan:
             return clarify(found, c)
     cat = catalogue()
     for call in plan.calls:
+        if call.tool in cat.needs_data and not known.has_data:
+            return Plan(
+                clarify="There is no dataset loaded, so there is nothing to look up; quote a "
+                "text instead. " + help_text(),
+                intent=plan.intent,
+                confidence=plan.confidence,
+            )
         if not cat.fits(call.tool, known.kind):
             kinds = " or ".join(k.replace("_", " ") for k in sorted(cat.kinds[call.tool]))
             return Plan(
