@@ -18,6 +18,12 @@ from .classifier import IntentClassifier, Prediction, classifier_text
 from .cues import boost
 
 CLAUSE_MIN = 0.3
+_STATEMENT = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|but|well|honestly|actually)\W+)*(?:i|i'm|im|i've|i'd|we|we're|my|our"
+    r"|the team|a customer|my (?:boss|manager|supervisor|team))\b"
+    r"(?!.*\b(?:want|like|love|need|wonder\w*|curious|know|see|ask|show|tell|explain|understand)\b)",
+    re.I,
+)
 _ABOUT_MODEL = re.compile(r"\b(?:model|classifier|you|your|saywhy|system|tool|trained|architecture"
                           r"|labels?|categories|classes|capabilit\w*|able|can do|help)\b", re.I)  # a clause needs this much to count as a request of its own
 MODIFIERS = set(
@@ -67,6 +73,8 @@ def clause_groups(parts: list[str], preds: list[Prediction]) -> list[tuple[str, 
         strong = p.intent in tools and p.prob >= CLAUSE_MIN and wordy
         if strong and catalogue().scope.get(p.intent) == "model" and not _ABOUT_MODEL.search(part):
             strong = False  # "... and let me know what comes out": no question about the model
+        if strong and _STATEMENT.search(PLACEHOLDER.sub(" ", part)):
+            strong = False  # "I honestly think it's a positive review": context, not a request
         if groups and (not strong or groups[-1][1] == p.intent or not groups[-1][3]):
             if strong and not groups[-1][3]:
                 groups[-1][1:4] = [p.intent, p.prob, True]
