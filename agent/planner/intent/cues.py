@@ -67,7 +67,8 @@ _ROLE_STRONG_MORE = {
     "selector": r"\bfrom now on\b|\bfor now\b|\b(?:just|only) (?:use|look at|consider|keep|work with)\b"
     r"|\bfocus on (?:the )?(?:[a-z]+s|ids?)\b|\brestrict\w*\b|\bstick to\b|\bnarrow (?:it |this )?down\b",
     "scorer": r"\bhow (?:does|did|do|is) (?:it|the model|the classifier|you|my model) (?:do|doing|fare"
-    r"|faring|perform|performing)\b|\bconfusion\b",
+    r"|faring|perform|performing)\b|\bconfusion\b|\bhow (?:well |good )?(?:it|the model|the classifier"
+    r"|you|my model) (?:does|did|do|performs|fares)\b",
     "lister": r"^\W*(?:show|display|print|open)(?: me)?\s+(?:[a-z]+\s*)?#?\d+\W*$",
 }
 _WEAK = {

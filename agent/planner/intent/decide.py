@@ -101,6 +101,9 @@ def retarget(
     edits = cat.natural("edits")
     if intent in cat.dataset and cat.takes(intent, "label") and c.slots.id is not None:
         return reread(c, cat.explainer)  # "word importances for 2222" is about one item
+    if intent in cat.dataset and c.slots.id is not None and not cat.takes(intent, "id"):
+        # "review 1500 is misclassified; can you check its gold label?": about one item
+        return reread(c, next((i for i, _ in ranked if cat.takes(i, "id")), cat.predictor))
     if intent in inputs and not has_input and c.criteria_like and _PLURAL.search(c.text):
         return reread(c, next((i for i, _ in ranked if i in on_data), cat.selector))
     if intent == cat.explainer and not has_input and not state.focus and _GLOBAL.search(c.text):

@@ -19,8 +19,10 @@ from .cues import boost
 
 CLAUSE_MIN = 0.3
 _STATEMENT = re.compile(
-    r"^\W*(?:(?:ok|okay|so|and|but|well|honestly|actually)\W+)*(?:i|i'm|im|i've|i'd|we|we're|my|our"
-    r"|the team|a customer|my (?:boss|manager|supervisor|team))\b"
+    r"^\W*(?:(?:ok|okay|so|and|but|well|honestly|actually)\W+)*(?:(?:i|i'm|im|i've|i'd|we|we're"
+    r"|the team|a customer|someone|people)\b|(?:my|our)(?:\s+[a-z]+){0,2}\s+(?:says?|said|claims?"
+    r"|thinks?|insists?|believes?|asked|suspects?|reckons?)\b|(?:before|after|since|because"
+    r"|although|though|while)\b)"
     r"(?!.*\b(?:want|like|love|need|wonder\w*|curious|know|see|ask|show|tell|explain|understand)\b)",
     re.I,
 )

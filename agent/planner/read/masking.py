@@ -24,6 +24,14 @@ _QUOTE = re.compile(
 PLACEHOLDER = re.compile(r"«(\d+)»")
 _QUOTE_THEN_ASK = re.compile(r"«\d+»\s*[.!?]*\s*(?:[\w']+[\s,]*){0,6}[?.!]*\s*")
 _NAMES_ITEM = re.compile(r"(?:\b[a-z]+\s*#?\s*|#\s*)\d+\b", re.I)
+_DATA_INTRO = re.compile(
+    r"\b(?:classify|predict\w*|explain|analy[sz]e|score|run|text|prompt|this|these|that|sentence"
+    r"|review|ticket|message|case|item|example|input|ask|feed|send|complete|continue|generate|route"
+    r"|label|tag|check|what about|how about|try|says?|said|reads?|wrote|writes|question|query"
+    r"|snippet|comment|tweet|post|email|e-mail|document|doc|quote|attention|attribution|why|words)\b"
+    r"|^\W*[a-z]+\W*$",
+    re.I,
+)
 _ASKS = re.compile(r"\s*(?:what|why|how|which|who|where|when|is|are|does|do|did|can|could|would"
                    r"|will|should|show|explain|predict|tell|give|list|find|once|compare)\b", re.I)
 _COLON = re.compile(r"^(?P<pre>[^:\n]{1,80}?[A-Za-z)?!])\s*:\s+(?P<post>\S.*)$", re.S)
@@ -68,8 +76,10 @@ def mask(text: str) -> Masked:
         # lime, once with shap": a question after the colon, or a request that has its input
         asks = _NAMES_ITEM.search(post) is not None and _ASKS.match(post) is not None
         has_input = _NAMES_ITEM.search(pre) is not None or PLACEHOLDER.search(pre) is not None
+        # "we suspect long tickets confuse it: accuracy on ...?": no text is introduced
+        introduces = _DATA_INTRO.search(pre) is not None or not post.rstrip().endswith("?")
         if (len(words) <= 10 and not only_placeholder and not asks and not has_input
-                and re.search(r"[A-Za-z]", post)):
+                and introduces and re.search(r"[A-Za-z]", post)):
             quotes.append(PLACEHOLDER.sub(lambda q: quotes[int(q.group(1))], post))
             colon_index = len(quotes) - 1
             question = f"{pre} «{colon_index}»"

@@ -158,9 +158,10 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                         counted.args["split"] = x.args["split"]
             calls.append(counted)
             continue
-        if (tool in cat.subset_tools and _GOLD_ASK.search(c.text) and c.slots.id is None
-                and c.slots.ids is None and state.focus_id is not None):
-            calls.append(ToolCall(tool=cat.lister, args={"id": state.focus_id}))
+        gold_of = c.slots.id if c.slots.id is not None else state.focus_id
+        if (tool in cat.subset_tools and _GOLD_ASK.search(c.text) and c.slots.ids is None
+                and gold_of is not None):
+            calls.append(ToolCall(tool=cat.lister, args={"id": gold_of}))
             continue  # "is billing its true label?": the item in focus, shown
         if tool in cat.subset_tools:
             crit = subset_criteria(c)

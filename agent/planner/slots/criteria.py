@@ -74,6 +74,9 @@ _PRED_CUE = re.compile(
     r"|as)\b\s*(?:\w+\s+){0,3}$",
     re.I,
 )
+_MODEL_LABELLED = re.compile(r"\b(?:you|u|model|it|classifier)\s+(?:\w+\s+)?(?:labell?ed|marked"
+                             r"|tagged|called|classified|put|routed|sent)\s*(?:it\s+|them\s+)?(?:as\s+"
+                             r"|in(?:to)?\s+|to\s+|under\s+)?$", re.I)
 _GOLD_CUE = re.compile(
     r"\b(?:actual(?:ly)?|true|truly|really|gold|ground[ -]truth|labell?ed"
     r"|tagged|marked"
@@ -226,7 +229,9 @@ def read_criteria(
             before = w[: lm.start]
             # "that aren't labelled billing": a condition to negate
             side = c.negative if _NEG_NEAR.search(before) else c.positive
-            if _GOLD_CUE.search(before):
+            if _MODEL_LABELLED.search(before):  # "that the model labelled billing"
+                side.setdefault("predicted", lm.label)
+            elif _GOLD_CUE.search(before):
                 side.setdefault("label", lm.label)
             elif _PRED_CUE.search(before) or re.match(
                 r"\s*(?:by the model|according to)", w[lm.end :]
