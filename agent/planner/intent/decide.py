@@ -77,6 +77,9 @@ def retarget(
             and not _GRADING.search(c.text) and intent != cat.drawer
             and intent in cat.dataset | cat.subset_tools | {cat.predictor}):
         return reread(c, cat.predictor)  # "how many does it call billing?": predictions over all
+    if (intent in cat.dataset and not has_input and state.focus and not c.criteria_like
+            and re.fullmatch(r"\W*(?:and\s+)?(?:which|what|the|its)?\s*(?:words?|tokens?)\W*", c.text, re.I)):
+        return reread(c, cat.explainer)  # "which words?" about the item in focus
     on_items = cat.subset_tools | cat.graders
     if intent in on_items and not has_input and c.slots.id is None and _WORDS_OF.search(c.text):
         # "typical words in the tickets you got wrong", "which words drive it on tickets that

@@ -159,6 +159,12 @@ def _single(
         calls = repeat(state, c, state.focus)
         if calls:
             return Plan(calls=calls, intent="repeat", confidence=conf)
+    if state.subset is not None and re.fullmatch(
+        r"\W*(?:and\s+|so\s+)?how many(?: (?:are there|of them|of those|is that|in (?:it|there|total)"
+        r"|then))?\W*", c.text, re.I
+    ):
+        return Plan(calls=[ToolCall(tool=cat.describer, args={})], intent="repeat",
+                    confidence=conf)  # "how many?" of the subset in use: its size
     if intent == "greeting":
         if conf < 0.5:
             return clarify("I am not sure what you mean. " + help_text(), c)

@@ -39,15 +39,16 @@ _THEM = re.compile(r"\b(?:them|those|these|they)\b", re.I)
 def _list_again(c: Clause, state: DialogueState) -> ToolCall | None:
     """The last turn's listing of wrong predictions again (with a new k), for "show them"."""
     cat = catalogue()
-    if (c.intent != cat.lister or c.slots.id is not None or c.slots.ids is not None
-            or c.criteria or not _THEM.search(c.text)):
+    few = re.fullmatch(r"\W*(?:show|list|give)(?: me)?\s+(\d{1,2})\W*", c.text, re.I)
+    if few is None and (c.intent != cat.lister or c.slots.id is not None or c.slots.ids is not None
+                        or c.criteria or not _THEM.search(c.text)):
         return None
     last = [x for x in state.last_calls if x.tool in cat.mistake_listers]
     if not last:
         return None
     args = dict(last[-1].args)
-    if c.slots.k:
-        args["k"] = c.slots.k
+    if c.slots.k or few:
+        args["k"] = c.slots.k or int(few.group(1))  # type: ignore[union-attr]
     return ToolCall(tool=last[-1].tool, args=args)
 
 

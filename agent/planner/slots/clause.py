@@ -68,7 +68,7 @@ class label one ones reviews review set split data whats what's mode changing ch
 most up to max more fewer examples example items item number than over under long longer
 short shorter thing question k so mentioning mentioning mention mentions containing
 contain contains ok okay well also let's lets but data point id # time though redo rerun
-re-run could would can you should maybe follow track according""".split()
+re-run could would can you should maybe follow track according which""".split()
 )
 
 

@@ -68,7 +68,7 @@ def methods_from_context(
                 args["method"], args["compare"] = prev, named[0]
         elif not named and compare and len(recent) >= 2:
             args["method"], args["compare"] = recent[0], recent[1]
-        elif not named and (c.anaphora or _THE_EXPLANATION.search(c.text)):
+        elif not named and (c.anaphora or _THE_EXPLANATION.search(c.text) or not c.input):
             for x in state.last_calls:
                 if x.tool in cat.explainers and x.args.get("method"):
                     args["method"] = x.args["method"]
