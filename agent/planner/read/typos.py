@@ -146,11 +146,20 @@ def nearest(word: str, extra_known: Iterable[str] = ()) -> str | None:
         return None
     limit = 1 if len(low) <= 5 else 2
     found = process.extract(low, targets, scorer=OSA.distance, score_cutoff=limit, limit=12)
-    found = [(w, d) for w, d, _ in found if w[0] == low[0] and abs(len(w) - len(low)) <= limit]
+    found = [(w, d) for w, d, _ in found if abs(len(w) - len(low)) <= limit
+             and (w[0] == low[0] or (d == 1 and len(low) >= 6))]
+    if not found:  # an abbreviation by dropped letters: "expln", "explntn"
+        found = [(w, 1) for w in targets if w[0] == low[0] and len(low) >= 0.6 * len(w)
+                 and len(w) > len(low) and _subsequence(low, w)]
     if not found:
         return None
     best = min(d for _, d in found)
     return max((w for w, d in found if d == best), key=lambda w: (counts.get(w, 0), -len(w)))
+
+
+def _subsequence(short: str, word: str) -> bool:
+    letters = iter(word)
+    return all(ch in letters for ch in short)
 
 
 def fix_typos(text: str, extra_known: Iterable[str] = ()) -> str:
