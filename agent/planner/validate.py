@@ -9,6 +9,7 @@ each tool's args model): a `ToolArgsError` there becomes a question back, not a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,20 @@ from .base import Plan
 from .catalogue import catalogue
 from .read.replies import help_text
 from .slots.clause import Clause, clarify
+
+
+# conditions on the items that no selector argument expresses (dates, authors, other columns)
+_UNAPPLIED = re.compile(
+    r"\b(?:from|in|since|before|after|during)\s+(?:19|20)\d\d\b"
+    r"|\b(?:written|posted|opened|created|published|submitted|sent|filed|reviewed)\s+(?:by|in|on|last"
+    r"|this|before|after|since|during)\b[\w ]{0,20}"
+    r"|\b(?:last|this|previous|past)\s+(?:week|month|year|quarter)\b"
+    r"|\bwith\s+(?:a\s+|the\s+)?(?:priority|status|rating|score|stars?|date|author|user|customer|language"
+    r"|country|region|tag)\b[\w ]{0,15}"
+    r"|\bin\s+(?:french|german|spanish|italian|portuguese|dutch|chinese|japanese)\b"
+    r"|\b(?:premium|vip|enterprise|free|paying|new|returning)\s+(?:customers?|users?|accounts?)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,13 @@ def problem(c: Clause, known: Known) -> str | None:
     if ids and not has_data and (cat.takes(c.intent, "id") or cat.takes(c.intent, "ids")):
         return "There is no dataset loaded, so ids mean nothing here; quote a text instead."
     about_items = cat.scope.get(c.intent) in ("input", "dataset") or c.intent == "repeat"
+    unapplied = _UNAPPLIED.search(c.text) if cat.scope.get(c.intent) == "dataset" else None
+    if unapplied and not any(unapplied.group(0).lower() in str(v).lower()
+                             for v in c.criteria.positive.values()):
+        split = ", split" if c.split or cat.takes(cat.selector, "split") else ""
+        return (f'I cannot select {{items}} by "{unapplied.group(0).strip()}": only by gold or '
+                f"predicted label, right or wrong, words they contain, length{split} or ids. "
+                "Which did you mean?")
     if s.foreign_label and about_items:
         return (
             f'The model has no label "{s.foreign_label}"; its labels are '

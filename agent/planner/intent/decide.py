@@ -80,6 +80,9 @@ def retarget(
     if (intent in cat.dataset and not has_input and state.focus and not c.criteria_like
             and re.fullmatch(r"\W*(?:and\s+)?(?:which|what|the|its)?\s*(?:words?|tokens?)\W*", c.text, re.I)):
         return reread(c, cat.explainer)  # "which words?" about the item in focus
+    if intent in cat.mistake_listers and c.criteria.positive.get("correct") is True:
+        # "how many did you get right on the test set?": the score, not the mistakes
+        return reread(c, cat.scorer if c.count_q and c.split else cat.selector)
     on_items = cat.subset_tools | cat.graders
     if intent in on_items and not has_input and c.slots.id is None and _WORDS_OF.search(c.text):
         # "typical words in the tickets you got wrong", "which words drive it on tickets that

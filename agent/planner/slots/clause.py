@@ -110,8 +110,8 @@ def read_clause(
             clause=clause,
         )
         c.criteria.positive.update(length)
-        if intent in cat.mistake_listers:  # "wrong" is what it lists, not a condition
-            c.criteria.positive.pop("correct", None)
+        if intent in cat.mistake_listers and c.criteria.positive.get("correct") is False:
+            c.criteria.positive.pop("correct", None)  # "wrong" is what it lists, not a condition
         for crit in (c.criteria.positive, c.criteria.negative):
             if crit.get("contains"):
                 for i, q in enumerate(quotes):
