@@ -14,6 +14,7 @@ A result's JSON (`Result.to_json()`) is walked once; every number becomes a fact
 - `count`: whole numbers, list lengths and label -> count tables;
 - `metric`: any other number, known by its field-name tokens (`accuracy`, `comprehensiveness`).
 
+A result's `views` are skipped: they draw the same fields again (with spans and scales).
 Strings are kept for the quotes check and for reading as text facts. Predictions are facts
 too: `predicted` (and `label`/`top` beside a probability, `final`, `label_before/after`) and
 `gold`, with the id of the item they are about. Long plain lists of numbers (a random baseline's
@@ -137,6 +138,8 @@ class Walker:
         predicted = self._predictions(d, inner)
         word = next((str(d[k]) for k in WORD_KEYS if isinstance(d.get(k), str)), None)
         for key, value in d.items():
+            if key == "views":  # a result's drawings of its own fields: nothing new, and noisy
+                continue
             if _number(value):
                 self._number(key, value, inner, predicted, word)
             elif isinstance(value, dict) and PROBISH.search(key) and value and \

@@ -109,7 +109,7 @@ class Reader:
                 continue
             label = self._label_of(tok)
             near = not content or prob
-            if tok.kind == "quote" and (label is None or self.vocab.is_scored(tok.text)):
+            if tok.kind == "quote" and (label is None or self.vocab.is_scored(unquote(tok.text))):
                 if near:
                     return Claim("score", word=wordkey(unquote(tok.text)))
                 break
