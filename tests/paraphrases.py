@@ -37,6 +37,8 @@ def attribute(r: Any) -> Said:
     return [(f"The word '{w1}' pushes the prediction towards {lab} the most ({s1:+.2f}), "
              f"followed by '{w2}' ({s2:+.2f}).", True),
             (f"'{w2}' raises p({lab}) by {s2:.2f}.", True),
+            (f"'{w2}' contributes {s2:+.2f} towards {lab}.", True),
+            (f"Words like '{w1}' and '{w2}' drove the prediction towards {lab}.", True),
             (f"Removing '{w2}' would lower p({lab}).", True),
             (f"Removing the top 3 words drops p({lab}) from {f['full']:.2f} to "
              f"{removal['without_top']:.2f}, while removing 3 random words leaves it at "
@@ -50,6 +52,7 @@ def attribute(r: Any) -> Said:
             (f"'{w1}' has a score of {-s1:+.2f}.", False)] + [
         (lie, False) for lie, a, b in [
             (f"'{w1}' has a score of {s2:+.2f}.", s1, s2),
+            (f"'{w1}' adds {s2:.2f} to p({lab}).", s1, s2),
             (f"Its comprehensiveness is {f['sufficiency']:.2f}.", f["comprehensiveness"],
              f["sufficiency"]),
             (f"Its sufficiency is {f['random_sufficiency']:.2f}.", f["sufficiency"],

@@ -20,7 +20,9 @@ FILLER = frozenset("""is was are were be been being of at by to from with a an t
 roughly approximately only just its their it this that these those has have had gives given
 give scores score scored scoring equal equals near nearly almost exactly reaching reaches reach
 goes go went drops drop falls fall rises rise changes change moves move down up on average over
-than still then now and or as which mostly whereas each per here there so its weighs""".split())
+than still then now and or as which mostly whereas each per here there so its weighs weigh
+contributes contribute contributed adds add added pushes push pushed pulls pull pulled drives
+drive drove carries carry gets get got brings bring""".split())
 PROB_WORDS = frozenset("p probability probabilities prob chance chances likely likelihood sure "
                        "confident confidence certain certainty".split())
 EDITED = frozenset("now would then instead after".split())  # "now predicts X": after an edit
