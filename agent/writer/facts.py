@@ -9,8 +9,9 @@ A result's JSON (`Result.to_json()`) is walked once; every number becomes a fact
 - `score` of a word: a number beside a `word`/`token` string (`words: [{word, score}]`, `top`,
   global words), with the label explained by the nearest enclosing `label` (and `contrast`,
   `opposite`) so that its sign says which way the word pushes;
-- `offset`, `time`, `seed`, `id`: by field name (`start`, `end`, `position`, `span`, `order`,
-  `seconds`, `seed`, `id`); they never support a score, a probability or an unnamed number;
+- `offset`, `time`, `seed`, `id`, `length`: by field name (`start`, `end`, `position`, `span`,
+  `order`, `seconds`, `seed`, `id`, `n_words`, `max_length`); they never support a score, a
+  probability or an unnamed number (a length and an id support a count and an id);
 - `count`: whole numbers, list lengths and label -> count tables;
 - `metric`: any other number, known by its field-name tokens (`accuracy`, `comprehensiveness`).
 
@@ -33,6 +34,7 @@ from .vocabulary import Vocabulary, is_label_like, metric_tokens, singular, word
 OFFSET = frozenset("start end position positions offset offsets index indices span spans order "
                    "char chars".split())
 TIME = frozenset("seconds time ms elapsed duration".split())
+LENGTH = frozenset("len length lengths".split())
 WORD_KEYS = ("word", "token", "term", "feature")
 LABEL_KEYS = ("label", "predicted", "gold", "top", "final", "label_before", "label_after",
               "opposite", "contrast", "wanted", "followed")
@@ -55,10 +57,13 @@ class Scope:
 
 
 def excluded(key: str) -> str | None:
-    """The kind of a field that never supports a score: offset, time, seed or id."""
+    """The kind of a field that never supports a score or an unnamed figure: offset, time,
+    seed, id, or a length (a length still supports a count: "its 24 words")."""
     tokens = set(re.split(r"[_\W]+", key.lower()))
     if key.lower() in ("id", "ids") or key.lower().endswith("_id"):
         return "id"
+    if tokens & LENGTH or key.lower().startswith("n_words"):
+        return "length"
     if tokens & OFFSET:
         return "offset"
     if tokens & TIME:

@@ -41,7 +41,8 @@ QUOTE = re.compile(r"\"([^\"\n]{1,300})\"|“([^”\n]{1,300})”|‘([^’\n]{1
                    r"|(?<![\w'])'([^'\n]{1,120})'(?![\w])")
 NUMBERS = frozenset({"prob", "change", "score", "metric", "count", "id", "value"})
 NOW = frozenset({None, "now", "before"})  # what a model "says" is the input's own probability
-NEVER_SUPPORT = frozenset({"offset", "time", "seed", "id", "predicted", "gold", "direction"})
+NEVER_SUPPORT = frozenset({"offset", "time", "seed", "id", "length", "predicted", "gold",
+                           "direction"})
 
 
 @dataclass
@@ -128,8 +129,10 @@ class Sources:
         if kind == "direction":
             return self._direction(claim)
         facts: Iterable[Claim]
-        if kind in ("id", "count"):
-            facts = self.by_kind[kind]
+        if kind == "id":
+            facts = self.by_kind["id"]
+        elif kind == "count":  # "its 24 words": a length is a count
+            facts = self.by_kind["count"] + self.by_kind["length"]
         elif kind == "prob":
             roles = NOW if claim.role == "now" else None
             facts = [f for f in self.by_kind["prob"] if claim.label in (None, f.label)
