@@ -34,6 +34,9 @@ Call = tuple[str, dict[str, Any]]
 
 
 def classifier_turns() -> list[list[Call]]:
+    """Every tool that fits a classifier, on many inputs and in the forms answers take: free
+    texts, a label asked that is not the predicted one, other methods, edits, splits, two
+    calls in one turn. The answers' phrasings differ by tool, which is what the check reads."""
     turns: list[list[Call]] = []
     for i in range(12):  # ERASER figures on every other input: they cost a second each
         turns += [[("predict", {"id": i})], [("attribute", {"id": i, "faithfulness": i % 2 == 0})]]
@@ -67,6 +70,8 @@ LM_TURNS: list[list[Call]] = [[("predict", {"text": "is the film good ?"})],
 
 @dataclass
 class Case:
+    """One true answer, the sources the LLM writer would check it against, and the oracle."""
+
     request: WriteRequest
     answer: str
     sources: Sources
