@@ -45,7 +45,11 @@ _ROLE_STRONG = {
     "finder": r"\bclos(?:e|er|est) to\b|\bnearest\b|\bmost like\b|\bresembl\w*"
     r"|\b(?:\w+s|ones|anything|something|others?) (?:just |a lot |a bit )?like (?:#|this\b|that\b|it\b"
     r"|«|\w+ #?\d|\d)",
-    "flipper": r"\badversarial\b|\bfool(?:s|ed|ing)?\b|\btrick(?:s|ed|ing)? (?:it|the model)\b",
+    "flipper": r"\badversarial\b|\bfool(?:s|ed|ing)?\b|\btrick(?:s|ed|ing)? (?:it|the model)\b"
+    r"|\b(?:how (?:could|can|would|do i|might)|what would)\b[^?.!]{0,40}\b(?:turn(?:ed)?|become|come out"
+    r"|flip\w*)\b|\bturn\s+(?:it|this|that|[a-z]+\s*#?\s*\d+)\s+(?:into\s+)?(?:an?\s+)?[a-z]"
+    r"|\bmake\s+(?:it|this|that|[a-z]+\s*#?\s*\d+)\s+(?:come out|be\b|become)"
+    r"|\bby changing\b|\bchanging (?:up to|at most|only)\b",
 }
 _ROLE_WEAK = {
     "explainer": r"\bwhich (?:\w+ )?(?:words|tokens|parts) (?:matter\w*|count\w*|drove|drive\w*"
@@ -62,6 +66,8 @@ _ROLE_STRONG_MORE = {
     "drawer": r"\bsample\s+(?:\d+|a|an|some|one|two|three|four|five|a few)\s+(?:\w+\s+)?[a-z]+s?\b"
     r"(?<!\d)",
     "predictor": r"\bhow (?:sure|confident|certain) (?:is|was|are) (?:it|the model|you|the classifier)\b"
+    r"|\bwhat (?:label|class|category|sentiment|verdict) (?:does|did|would|will) (?:the model|it|you"
+    r"|the classifier) (?:give|assign|predict|put|pick|choose)"
     r"|^\W*(?:and\s+)?(?:what(?:'s| is| was| about)\s+|(?:show|give|tell) me\s+)?(?:its|the model'?s"
     r"|your) (?:prediction|verdict|call|output)\b",
     "selector": r"\bfrom now on\b|\bfor now\b|\b(?:just|only) (?:use|look at|consider|keep|work with)\b"

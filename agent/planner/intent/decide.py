@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..catalogue import catalogue
 from ..read.replies import define_reply
 from ..slots.clause import Clause
-from ..slots.criteria import SHOW_VERBS
+from ..slots.criteria import SHOW_VERBS, WRONG
 from ..slots.methods import COMPARE
 
 if TYPE_CHECKING:
@@ -26,12 +26,17 @@ _PLURAL = re.compile(r"\b(?:reviews|ones|examples|items|texts|tickets|cases|mess
 # the predictions over the data, not of one item: "distribution of predicted categories"
 _PREDICTS = re.compile(r"\b(?:predict\w*|classif\w*|come out|comes out|gets? an?|end up)\b"
                        r"|\b(?:it|model|you|u|classifier)\s+(?:\w+\s+)?(?:labels?|calls?|tags?|routes?"
-                       r"|puts?|sends?)\b", re.I)
-_ACROSS = re.compile(r"\b(?:all|every|each|whole|entire|distribut\w*|breakdown|proportion"
+                       r"|puts?|sends?|thinks?|considers?|sees?|says?)\b", re.I)
+_ACROSS = re.compile(r"\b(?:all|every|each|whole|entire|distribut\w*|breakdown|proportion|number of"
                      r"|share|fraction|percentage|how many|everything|split of)\b", re.I)
 _WORDS_OF = re.compile(r"\b(?:which|what|typical|common|frequent|characteristic|distinctive"
                       r"|important)\s+(?:[a-z]+\s+){0,2}?(?:words|tokens|terms|phrases)\b", re.I)
-_TYPICAL = re.compile(r"\b(?:typical|common|frequent|characteristic|distinctive|usual)\b", re.I)
+_WORD_CONDITION = re.compile(r"\b(?:with|containing|contain|contains|mention\w*|using|includ\w*"
+                            r"|without)\s+(?:the\s+)?(?:word|phrase|term)s?\b", re.I)
+_THERE_IN = re.compile(r"\bhow many\b[^?.!]*\b(?:are|is)\s+(?:there\s+)?in\b|\bhow many\b[^?.!]*\bthere\b",
+                       re.I)
+_TYPICAL = re.compile(r"\b(?:typical|common|frequent\w*|characteristic|distinctive|usual|a lot|often"
+                      r"|most used|recurring|appear\w*|show up|associated)\b", re.I)
 _METRIC = re.compile(r"\b(?:accura\w*|precision|recall|f1|f-?score|metrics?|how (?:well|good)"
                      r"|perform\w*|score)\b", re.I)
 _PLURAL_OR_ANY = re.compile(r"\b(?:random|any|some|all|every|which|how many|[a-z]+s)\s+(?:[a-z]+\s+)?"
@@ -75,6 +80,7 @@ def retarget(
     if (not has_input and c.slots.id is None and c.slots.ids is None
             and _PREDICTS.search(c.text) and _ACROSS.search(c.text)
             and not _GRADING.search(c.text) and intent != cat.drawer
+            and not re.search(r"\b(?:gold|actual\w*|true|truly|really|labell?ed|annotated)\b", c.text, re.I)
             and intent in cat.dataset | cat.subset_tools | {cat.predictor}):
         return reread(c, cat.predictor)  # "how many does it call billing?": predictions over all
     if (intent in cat.dataset and not has_input and state.focus and not c.criteria_like
@@ -83,7 +89,20 @@ def retarget(
     if intent in cat.mistake_listers and c.criteria.positive.get("correct") is True:
         # "how many did you get right on the test set?": the score, not the mistakes
         return reread(c, cat.scorer if c.count_q and c.split else cat.selector)
-    on_items = cat.subset_tools | cat.graders
+    wordy = {cat.keyworder, cat.natural("method", "dataset")}
+    if intent in wordy and not _WORDS_OF.search(c.text) and (
+        c.count_q or _WORD_CONDITION.search(c.text)
+    ):  # "count the billing tickets", "find cases with the word 'invoice'": items, not words
+        return reread(c, cat.selector)
+    if (c.count_q and c.split and not c.criteria and c.criteria.combine is None
+            and not WRONG.search(c.text)
+            and intent in cat.graders | cat.subset_tools and _THERE_IN.search(c.text)):
+        return reread(c, cat.describer)  # "how many reviews are in the held-out part?"
+    if intent == cat.lister and (has_input or c.anaphora) and not c.criteria_like and re.search(
+        r"\b(?:words?|tokens?)\b", c.text, re.I
+    ):
+        return reread(c, cat.explainer)  # "show me the words behind it"
+    on_items = cat.subset_tools | cat.graders | wordy
     if intent in on_items and not has_input and c.slots.id is None and _WORDS_OF.search(c.text):
         # "typical words in the tickets you got wrong", "which words drive it on tickets that
         # mention X": words across a subset
@@ -102,7 +121,7 @@ def retarget(
         return reread(c, cat.predictor)  # "compare ticket 3 with ticket 4": two items, no method
     if intent in cat.explainers and len(c.slots.methods) > 1 and COMPARE.search(c.text):
         return reread(c, cat.checker)  # "do lime and shap tell the same story?"
-    inputs, by_id = cat.inputs, set(cat.takers("id"))
+    inputs, by_id = cat.inputs, set(cat.takers("id", "input"))
     on_data = cat.dataset | cat.subset_tools
     edits = cat.natural("edits")
     if intent in cat.dataset and cat.takes(intent, "label") and c.slots.id is not None:

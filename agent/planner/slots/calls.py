@@ -15,7 +15,7 @@ from ..base import Plan, ToolCall
 from ..catalogue import catalogue
 from .args import filter_calls, subset_criteria, tool_args
 from .clause import Clause, clarify
-from .criteria import WRONG
+from .criteria import RIGHT, WRONG
 from .methods import COMPARE, methods_from_context
 
 if TYPE_CHECKING:
@@ -79,10 +79,11 @@ def _counts_wrong(c: Clause, tool: str) -> bool:
     """"How many did you get wrong?", "number of errors": a count of the wrong predictions
     (not "how many false positives": those are predicted-label conditions, a selection)."""
     cat = catalogue()
-    if not c.count_q or not cat.mistake_listers or c.slots.id is not None:
+    counts = c.count_q or re.search(r"\bhow often\b", c.text, re.I) is not None
+    if not counts or not cat.mistake_listers or c.slots.id is not None:
         return False
     wrong = c.criteria.positive.get("correct") is False or (
-        "correct" not in c.criteria.positive
+        "correct" not in c.criteria.positive and RIGHT.search(c.text) is None
         and (tool in cat.mistake_listers or WRONG.search(c.text) is not None))
     return wrong and "predicted" not in c.criteria.positive and (
         tool in cat.dataset or tool in cat.subset_tools)

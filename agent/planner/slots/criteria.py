@@ -55,7 +55,7 @@ _WRONG = re.compile(
     re.I,
 )
 WRONG = _WRONG
-_RIGHT = re.compile(
+_RIGHT = RIGHT = re.compile(
     r"\b(?:(?:you|the model|it|the classifier|model|classifier|they|u)\s+(?:have\s+|has\s+)?"
     r"(?:got|get|gets|classif\w*|predict\w*|label\w*|call\w*)\s+(?:\w+\s+)?(?:right|correctly"
     r"|correct)"
