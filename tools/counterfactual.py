@@ -1,39 +1,48 @@
-"""`counterfactual`: the smallest word edits that flip the prediction.
+"""`counterfactual`: the smallest word edits that flip the prediction, readable ones first.
 
 Search: the words that most support the current prediction (occlusion attributions) are edited
-first, by deletion or by substitution with their nearest neighbours in the target's own input
-embedding space (restricted to words of the dataset when there is one); a beam search grows
-edit sets one word at a time, each step one batched prediction, and is widened while nothing
-flips, within a fixed budget of predictions. Every counterfactual returned is re-predicted on
-its own and verified to flip; when none is found within the budget, the result says so.
-Every batch checks the turn's limits first, so a cancelled search stops within one batch.
+first, by deletion or by substitution. Substitutes come from several sources (`substitutes.py`),
+fused per position by reciprocal rank: words that push the model towards the target label in the
+data (the attributions `global_importance` stores) and words frequent in items of that label, the
+demo LM's own suggestions for the position, and the target's input-embedding neighbours. The
+embedding neighbours alone were the only source before; they are noise for a model whose
+embeddings barely moved from initialisation, which then never flipped. When the demo LM is at hand
+(`fluency.py`: loaded once per process, when a counterfactual first asks), it also ranks the
+candidates by how well they fit the words before them and estimates how much each edit costs the
+sentence's perplexity; the search (`cf_search.py`) looks among readable edit sets first. Every
+counterfactual returned is re-predicted on its own and verified to flip; when none is found within
+the budget, the result says so. Every batch checks the turn's limits first, so a cancelled search
+stops within one batch.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+import math
+from typing import Any
 
 from pydantic import BaseModel, Field
 
+from . import fluency, substitutes
+from .cf_search import RESCORED, RETURNED, Edit, Try, render, spread
+from .cf_search import Search as _Search
 from .context import InputRef, ToolContext
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
+from .substitutes import ALL_SOURCES, interleave, merge, neighbours, vocabulary
+from .target.words import WordTokens
 from .views import TextPair, TextPairs, View
 
-if TYPE_CHECKING:
-    import numpy as np
-    import torch
-
-    from .target.words import WordTokens
+__all__ = ["ALL_SOURCES", "BUDGET", "SOURCES", "counterfactual", "neighbours", "render"]
 
 BUDGET = 2000      # most predictions one search may spend
 POSITIONS = 12     # words considered for editing, most supportive of the prediction first
-NEIGHBOURS = 10    # substitutes tried per word in the first step
-DEEP_OPTIONS = 3   # edits per word kept for later steps (the best single ones)
-BEAM = 6
-RETURNED = 3
+NEIGHBOURS = 10    # embedding neighbours per word
+PROPOSED = 10      # the LM's suggestions per word
+SCREEN = 16        # substitutes per word tried (after fusing the sources), besides deletion
+MAX_LOG_RATIO = math.log(1.5)  # readable: estimated perplexity at most 1.5x the original's
+SOURCES: tuple[str, ...] = ALL_SOURCES  # the candidate sources used (the eval restricts them)
+DATA_SOURCES = ("attribution", "frequency")
 
 
 class CounterfactualArgs(InputArgs):
@@ -45,18 +54,25 @@ class CounterfactualArgs(InputArgs):
 
 
 class WordEdit(BaseModel):
-    action: str = Field(description="'delete' or 'replace' (the what_if edit format).")
+    action: str = Field(description="'delete' or 'replace' (the what-if edit format).")
     target: str
     value: str | None = None
     position: int = Field(description="Index of the word in the text.")
+    sources: list[str] = Field(default_factory=list, description=(
+        "Where the substitute came from: attribution, frequency, lm, embedding."))
 
 
 class Counterfactual(BaseModel):
     text: str
     edits: list[WordEdit]
-    label: str
+    label: str = Field(description="The target label: the one flipped to (or, for the closest "
+                                   "try, the one it came closest to).")
+    predicted: str = Field(description="The model's prediction for the edited text.")
     probs: dict[str, float]
-    target_prob: float = Field(description="Probability of the label flipped to.")
+    before_prob: float = Field(description="Probability of `label` for the original text.")
+    target_prob: float = Field(description="Probability of `label` for the edited text.")
+    fluency: float | None = Field(default=None, description=(
+        "Perplexity of the edited text over the original's under the language model."))
 
 
 class CounterfactualResult(Result):
@@ -72,12 +88,15 @@ class CounterfactualResult(Result):
     budget: int = BUDGET
     guided_by: str = "occlusion"
     substitutes_from: str = "the model's input-embedding neighbours"
+    fluency_by: str | None = Field(default=None, description="The LM that judged readability.")
+    notes: list[str] = Field(default_factory=list, description="Sources skipped, and why.")
 
     def remembered(self) -> dict[str, str]:
         return {"label": self.label}
 
     def views(self) -> list[View]:
-        """Each counterfactual (or the closest try) as the text before and after its edits."""
+        """Each counterfactual (or the closest try) as the text before and after its edits, with
+        the probability of its target label on both sides."""
         found = self.counterfactuals or ([self.closest] if self.closest else [])
         if not found:
             return []
@@ -85,9 +104,9 @@ class CounterfactualResult(Result):
                  self.counterfactuals else "the closest try (it does not flip the prediction)")
         return [TextPairs(title=title, pairs=[TextPair(
             before=self.text, after=c.text, note=_describe(c.edits),
-            before_label=self.label, before_value=self.prob,
-            after_label=c.label, after_value=c.probs.get(c.label, c.target_prob))
-            for c in found])]
+            before_label=f"p({c.label})", before_value=c.before_prob,
+            after_label=f"p({c.label})", after_value=c.target_prob) for c in found],
+            note="p(label): the probability of the label each edit aims for, before and after")]
 
     def summary(self) -> str:
         goal = self.wanted or "another label"
@@ -95,22 +114,29 @@ class CounterfactualResult(Result):
         how = (f"I searched deletions and substitutions (substitutes from "
                f"{self.substitutes_from}) of up to {self.k} words, guided by {self.guided_by}, "
                f"using {self.evaluations:,} predictions.")
+        notes = "".join(f" {n}" for n in self.notes)
         if not self.counterfactuals:
             text = (f"{head}, none of the {self.evaluations:,} edits I tried (deletions and "
                     f"substitutions of at most {self.k} word{'s' * (self.k > 1)}, substitutes "
                     f"from {self.substitutes_from}, guided by {self.guided_by}; budget "
                     f"{self.budget:,} predictions) flipped the prediction to {goal}.")
             if self.closest is not None:
-                other = self.wanted or "the other label(s)"
-                text += (f" The closest try ({_describe(self.closest.edits)}) brings {other} "
-                         f"only to {self.closest.target_prob:.2f}.")
-            return text
-        ways = "; ".join(f"{_describe(c.edits)} -> {c.label} ({c.target_prob:.2f}): \"{c.text}\""
-                         for c in self.counterfactuals)
-        n = len(self.counterfactuals[0].edits)
-        return (f"{head}, the smallest change found needs {n} word edit{'s' * (n > 1)}. "
-                f"Flips (each re-checked): {ways}. {how} A counterfactual shows one way to change "
-                "the outcome, not the only one.")
+                c = self.closest
+                text += (f" The closest try ({_describe(c.edits)}) moves p({c.label}) from "
+                         f"{c.before_prob:.2f} only to {c.target_prob:.2f}.")
+            return text + notes
+        best, *others = self.counterfactuals
+        n = len(best.edits)
+        text = (f"{head}, the smallest change found needs {n} word edit{'s' * (n > 1)}: "
+                f"{_describe(best.edits)} flips it to {best.label}, p({best.label}) "
+                f"{best.before_prob:.2f} -> {best.target_prob:.2f}{_fluent(best)}: "
+                f"\"{best.text}\".")
+        if others:
+            text += " Other flips: " + "; ".join(
+                f"{_describe(c.edits)} -> {c.label}, p({c.label}) {c.before_prob:.2f} -> "
+                f"{c.target_prob:.2f}{_fluent(c)}: \"{c.text}\"" for c in others) + "."
+        return (f"{text} Each was re-checked by predicting it again. {how}{notes} A "
+                "counterfactual shows one way to change the outcome, not the only one.")
 
 
 def _describe(edits: list[WordEdit]) -> str:
@@ -118,28 +144,8 @@ def _describe(edits: list[WordEdit]) -> str:
                      else f"'{e.target}' -> '{e.value}'" for e in edits)
 
 
-@dataclass
-class _Try:
-    edits: tuple[tuple[int, str | None], ...]   # (word position, substitute or None = delete)
-    text: str
-    probs: Any
-    score: float
-
-
-def render(wt: WordTokens, edits: dict[int, str | None]) -> str:
-    """The text with words deleted (with the space before them) or replaced."""
-    text, pieces, last = wt.text, [], 0
-    for pos in sorted(edits):
-        start, end = wt.spans[pos]
-        if edits[pos] is None:
-            while start > last and text[start - 1].isspace():
-                start -= 1
-            pieces.append(text[last:start])
-        else:
-            pieces.append(text[last:start] + str(edits[pos]))
-        last = end
-    pieces.append(text[last:])
-    return "".join(pieces).strip()
+def _fluent(c: Counterfactual) -> str:
+    return "" if c.fluency is None else f" (perplexity x{c.fluency:.2f})"
 
 
 def _importance(ctx: ToolContext, ref: InputRef, wt: WordTokens, label: int) -> list[float]:
@@ -159,227 +165,124 @@ def _importance(ctx: ToolContext, ref: InputRef, wt: WordTokens, label: int) -> 
     return [float(probs[0, label] - p[label]) for p in probs[1:]] + [0.0] * (len(wt.words) - n)
 
 
-def _corpus_words(ctx: ToolContext) -> set[str] | None:
-    """Lower-cased words seen at least twice in the dataset (None without a dataset)."""
-    if ctx.data is None:
-        return None
-    from collections import Counter
-
-    from .target.words import split_words
-
-    data = ctx.data
-
-    def build() -> set[str]:
-        counts = Counter(w.lower() for t in data.frame["text"].astype(str)
-                         for w in split_words(t)[0])
-        return {w for w, c in counts.items() if c >= 2}
-
-    return ctx.memo(("cf_corpus_words", ctx.data.fingerprint()), build)
+def _data_lists(ctx: ToolContext, targets: list[int]) -> substitutes.WordLists:
+    """The data sources' words towards the target labels (interleaved), none without data."""
+    shared: substitutes.WordLists = {}
+    if ctx.data is not None and any(s in SOURCES for s in DATA_SOURCES):
+        lists = substitutes.data_words(ctx, targets)
+        for source in DATA_SOURCES:
+            if source in SOURCES:
+                shared[source] = interleave([lists[t].get(source, []) for t in targets])
+    return shared
 
 
-def _embeddings(ctx: ToolContext) -> torch.Tensor:
-    weight = ctx.target.embedding_layer().weight
-    return cast("torch.Tensor", weight)
+def _options(ctx: ToolContext, wt: WordTokens, order: list[int], shared: substitutes.WordLists,
+             lm: fluency.FluencyLM | None, reading: fluency.Reading | None
+             ) -> tuple[dict[int, list[str | None]], dict[Edit, list[str]]]:
+    """Per position: deletion and the SCREEN best substitutes over the sources (and, with the
+    LM, how well each fits after the words before it); where each substitute came from."""
+    vocab = vocabulary(ctx) if "embedding" in SOURCES else None
+    options: dict[int, list[str | None]] = {}
+    origin: dict[Edit, list[str]] = {}
+    for p in order:
+        word = wt.words[p]
+        options[p] = [None]
+        if not word.isalpha():
+            continue
+        ranked = dict(shared)
+        if vocab is not None:
+            ranked["embedding"] = neighbours(ctx, word, NEIGHBOURS, vocab)
+        token = None if lm is None or reading is None else lm.token_at(reading, wt.spans[p][0])
+        if lm is not None and reading is not None and token is not None:
+            ranked["lm"] = [w for w, _ in lm.proposals(reading, token, PROPOSED)]
+            pool = list(dict.fromkeys(w for ws in ranked.values() for w in ws))
+            fit = lm.fit(reading, token, pool)
+            ranked["fit"] = [w for _, w in sorted(zip(fit, pool, strict=True),
+                                                  key=lambda x: -x[0])]
+        subs, came = merge(word, ranked, SCREEN)
+        options[p] += subs
+        origin.update({(p, s): came[s] for s in subs})
+    return options, origin
 
 
-def _vocabulary(ctx: ToolContext) -> tuple[list[str], np.ndarray]:
-    """Whole-word alphabetic vocabulary entries and their L2-normalised input embeddings; with a
-    dataset, only words that occur in it, so substitutes are real words of the domain."""
-    corpus = _corpus_words(ctx)
-
-    def build() -> tuple[list[str], np.ndarray]:
-        import numpy as np
-        import torch
-
-        tok = ctx.target.tokenizer
-        with ctx.target.lock, torch.inference_mode():
-            weight = _embeddings(ctx).detach().float().numpy()
-        tokens = tok.convert_ids_to_tokens(list(range(min(len(tok), weight.shape[0]))))
-        special = set(tok.all_special_ids)
-        marked = sum(t.startswith(("Ġ", "▁")) for t in tokens) > len(tokens) // 10
-        words, rows = [], []
-        for i, t in enumerate(tokens):
-            if i in special or t.startswith("##") or (marked and not t.startswith(("Ġ", "▁"))):
-                continue
-            w = t.lstrip("Ġ▁")
-            if len(w) >= 2 and w.isalpha() and (corpus is None or w.lower() in corpus):
-                words.append(w)
-                rows.append(i)
-        mat = weight[rows]
-        return words, mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
-
-    return ctx.memo(("cf_vocab", None if ctx.data is None else ctx.data.fingerprint()), build)
-
-
-def neighbours(ctx: ToolContext, word: str, n: int,
-               vocab: tuple[list[str], np.ndarray] | None = None) -> list[str]:
-    """The n nearest whole words to `word` in the target's input-embedding space."""
-    import numpy as np
-
-    words, mat = vocab or _vocabulary(ctx)
-    # a leading space gives BPE/sentencepiece vocabularies their word-initial form
-    ids = ctx.target.tokenizer(" " + word, add_special_tokens=False)["input_ids"]
-    if not ids or not words or n <= 0:
-        return []
-    vec = _embeddings(ctx)[ids].detach().float().mean(0).numpy()
-    sims = mat @ (vec / max(float(np.linalg.norm(vec)), 1e-12))
-    out: list[str] = []
-    for j in np.argsort(-sims, kind="stable"):
-        cand = words[int(j)]
-        if cand.lower() != word.lower() and cand.lower() not in (o.lower() for o in out):
-            out.append(cand.capitalize() if word[:1].isupper() else cand)
-        if len(out) == n:
-            break
-    return out
-
-
-@dataclass
-class _Search:
-    """Beam search over edit sets; `wanted` None means any label but `original`."""
-
-    ctx: ToolContext
-    wt: WordTokens
-    original: int
-    wanted: int | None
-    evaluations: int = 0
-    known: dict[str, Any] = field(default_factory=dict)
-
-    def score(self, p: Any) -> float:
-        return float(p[self.wanted]) if self.wanted is not None else 1.0 - float(p[self.original])
-
-    def flips(self, p: Any) -> bool:
-        top = int(p.argmax())
-        return top != self.original and (self.wanted is None or top == self.wanted)
-
-    def run(self, sets: list[tuple[tuple[int, str | None], ...]],
-            limit: int = BUDGET) -> list[_Try]:
-        """Predict the new edited texts in one batch (at most `limit`, within the budget);
-        texts already predicted are reused without counting again."""
-        room = min(limit, BUDGET - self.evaluations)
-        todo: list[tuple[tuple[int, str | None], ...]] = []
-        texts: list[str] = []
-        fresh: list[str] = []
-        for edits in sets:
-            text = render(self.wt, dict(edits))
-            if not text or text == self.wt.text or text in texts:
-                continue
-            if text not in self.known:
-                if len(fresh) >= room:
-                    continue
-                fresh.append(text)
-            todo.append(edits)
-            texts.append(text)
-        if fresh:
-            probs = self.ctx.probs_uncached(fresh, batch_size=64)  # checks the turn's limits
-            self.known.update(zip(fresh, probs, strict=True))
-            self.evaluations += len(fresh)
-        return [_Try(e, t, self.known[t], self.score(self.known[t]))
-                for e, t in zip(todo, texts, strict=True)]
-
-    def search(self, options: dict[int, list[str | None]],
-               k: int) -> tuple[list[_Try], _Try | None]:
-        """A narrow beam first; while nothing flips and budget is left, a 4x wider one."""
-        width = BEAM
-        while True:
-            before = self.evaluations
-            found, closest = self._beam(options, k, width)
-            if found or self.evaluations in (before, BUDGET) or k == 1:
-                return found, closest
-            width *= 4
-
-    def _beam(self, options: dict[int, list[str | None]], k: int,
-              width: int) -> tuple[list[_Try], _Try | None]:
-        tries = self.run([((p, v),) for p, vs in options.items() for v in vs])
-        found = [t for t in tries if self.flips(t.probs)]
-        single = {t.edits[0]: t.score for t in tries}
-        alone = {f.edits[0] for f in found}
-        deep: dict[int, list[str | None]] = {}
-        for p, vs in options.items():
-            good = [(p, v) for v in vs if (p, v) in single and (p, v) not in alone]
-            deep[p] = [v for _, v in sorted(good, key=single.__getitem__, reverse=True)]
-            deep[p] = deep[p][:DEEP_OPTIONS]
-        pool = sorted((t for t in tries if not self.flips(t.probs)), key=lambda t: -t.score)
-        closest = pool[0] if pool else None
-        for level in range(2, k + 1):
-            if len(found) >= RETURNED or not pool or self.evaluations >= BUDGET:
-                break
-            cands: dict[tuple[tuple[int, str | None], ...], float] = {}
-            for b in pool[:width]:
-                used = {p for p, _ in b.edits}
-                for p, vs in deep.items():
-                    if p in used:
-                        continue
-                    for v in vs:
-                        edits = tuple(sorted((*b.edits, (p, v)), key=lambda e: e[0]))
-                        if edits in cands or any(set(f.edits) <= set(edits) for f in found):
-                            continue
-                        cands[edits] = b.score + single[(p, v)]
-            # leave budget for the deeper levels still to come
-            share = max(1, (BUDGET - self.evaluations) // (k - level + 1))
-            tries = self.run(sorted(cands, key=lambda e: -cands[e]), limit=share)
-            found += [t for t in tries if self.flips(t.probs)]
-            pool = sorted((t for t in tries if not self.flips(t.probs)), key=lambda t: -t.score)
-            if pool and (closest is None or pool[0].score > closest.score):
-                closest = pool[0]
-        return found, closest
-
-
-def _pick(found: list[_Try]) -> list[_Try]:
-    """Fewest edits first, then highest target probability; prefer different word positions."""
-    ranked = sorted(found, key=lambda t: (len(t.edits), -t.score))
-    chosen: list[_Try] = []
-    for t in ranked:
-        if {p for p, _ in t.edits} not in [{p for p, _ in c.edits} for c in chosen]:
-            chosen.append(t)
-    chosen += [t for t in ranked if t not in chosen]
-    return chosen
-
-
-def _as_output(wt: WordTokens, t: _Try, labels: list[str]) -> Counterfactual:
+def _as_output(wt: WordTokens, t: Try, labels: list[str], target: int, p0: Any,
+               origin: dict[Edit, list[str]], ratio: float | None = None) -> Counterfactual:
     edits = [WordEdit(action="delete" if v is None else "replace", target=wt.words[p], value=v,
-                      position=p) for p, v in t.edits]
+                      position=p, sources=origin.get((p, v), [])) for p, v in t.edits]
     probs = {n: round(float(v), 4) for n, v in zip(labels, t.probs, strict=True)}
-    return Counterfactual(text=t.text, edits=edits, label=labels[int(t.probs.argmax())],
-                          probs=probs, target_prob=round(t.score, 4))
+    return Counterfactual(text=t.text, edits=edits, label=labels[target],
+                          predicted=labels[int(t.probs.argmax())], probs=probs,
+                          before_prob=round(float(p0[target]), 4),
+                          target_prob=round(float(t.probs[target]), 4),
+                          fluency=None if ratio is None else round(ratio, 3))
+
+
+def _aim(p: Any, original: int, wanted: int | None) -> int:
+    """The label a try aims for: the one asked for, else its likeliest label but the original."""
+    if wanted is not None:
+        return wanted
+    return max((i for i in range(len(p)) if i != original), key=lambda i: float(p[i]))
 
 
 @tool("counterfactual", CounterfactualArgs,
       scope="input", updates={"focus", "label"}, kinds={"classifier"})
 def counterfactual(ctx: ToolContext, args: CounterfactualArgs) -> CounterfactualResult:
     """The smallest word deletions/substitutions (at most k words) that flip the classifier's
-    prediction to another label (or to `label`), each verified by re-predicting."""
+    prediction to another label (or to `label`), readable ones first, each verified by
+    re-predicting. The first call loads the demo LM (~3 s, ~425 MB, once per process) and, with
+    a dataset, explains a sample of it once per model and data (cached on disk)."""
     if not 1 <= args.k <= 5:
         raise UserError(f"k (the most words to edit) must be between 1 and 5; got {args.k}.")
     ref = ctx.resolve(args.id, args.text)
-    target = ctx.target
-    labels = target.labels
-    wt = target.words(ref.text)
+    labels = ctx.classifier.labels
+    wt = ctx.target.words(ref.text)
     p0 = ctx.probs([ref.text])[0]
     original = int(p0.argmax())
-    wanted = None if args.label is None else target.label_index(args.label)
+    wanted = None if args.label is None else ctx.target.label_index(args.label)
     if wanted == original:
         raise UserError(f"The model already predicts {labels[original]} for {ref.referent}; "
                         "name a different label to flip to.")
+    targets = [wanted] if wanted is not None else [i for i in range(len(labels)) if i != original]
     importance = _importance(ctx, ref, wt, original)
     order = sorted(range(wt.n_words_kept), key=lambda i: (-importance[i], i))[:POSITIONS]
-    vocab = _vocabulary(ctx)
-    options: dict[int, list[str | None]] = {
-        p: [None, *(neighbours(ctx, wt.words[p], NEIGHBOURS, vocab)
-                    if wt.words[p].isalpha() else [])]
-        for p in order}
-    search = _Search(ctx, wt, original, wanted)
+    shared = _data_lists(ctx, targets)  # the classifier's own work first, then the LM's
+    lm, why = fluency.fluency_lm() if "lm" in SOURCES else (None, "")
+    reading = None if lm is None else lm.read(wt.text)
+    options, origin = _options(ctx, wt, order, shared, lm, reading)
+
+    def costs(edits: list[Edit]) -> dict[Edit, float]:
+        assert lm is not None and reading is not None
+        texts = [render(wt, dict([e])) for e in edits]
+        return dict(zip(edits, lm.edit_costs(reading, texts, ctx.check), strict=True))
+
+    search = _Search(ctx, wt, original, wanted, budget=BUDGET,
+                     coster=None if lm is None else costs,
+                     limit=None if lm is None else MAX_LOG_RATIO)
     found, closest = search.search(options, args.k)
-    verified: list[Counterfactual] = []
-    for t in _pick(found):
-        fresh = ctx.probs_uncached([t.text])[0]
+    verified: list[Try] = []
+    for t in search.pick(found)[:RESCORED]:
+        ctx.check()
+        fresh = ctx.probs_uncached([t.text])[0]  # on its own, outside the search's batches
         if search.flips(fresh):
-            checked = _Try(t.edits, t.text, fresh, search.score(fresh))
-            verified.append(_as_output(wt, checked, labels))
-        if len(verified) == RETURNED:
-            break
-    near = None if verified or closest is None else _as_output(wt, closest, labels)
+            verified.append(Try(t.edits, t.text, fresh, search.score(fresh)))
+    ratios: list[float | None] = [None] * len(verified)
+    if lm is not None and verified:  # exact perplexities: the sum of single edits' is a guess
+        ratios = list(fluency.perplexity_ratios(lm, wt.text, [t.text for t in verified],
+                                                ctx.check))
+    ratio_of = {t.text: r for t, r in zip(verified, ratios, strict=True)}
+    verified = spread(sorted(verified, key=lambda t: (len(t.edits), ratio_of[t.text] or 0.0)))
+    verified = verified[:RETURNED]
+    ratios = [ratio_of[t.text] for t in verified]
+    out = [_as_output(wt, t, labels, int(t.probs.argmax()), p0, origin, r)
+           for t, r in zip(verified, ratios, strict=True)]
+    near = None
+    if not out and closest is not None:
+        near = _as_output(wt, closest, labels, _aim(closest.probs, original, wanted), p0, origin)
+    said, notes = substitutes.said(ctx, SOURCES, None if lm is None else lm.name, why,
+                                   [labels[t] for t in targets])
     return CounterfactualResult(
         referent=ref.referent, text=ref.text, label=labels[original],
         prob=round(float(p0[original]), 4), wanted=None if wanted is None else labels[wanted],
-        k=args.k, counterfactuals=verified, closest=near, evaluations=search.evaluations,
-        budget=BUDGET)
+        k=args.k, counterfactuals=out, closest=near, evaluations=search.evaluations,
+        budget=BUDGET, substitutes_from=said, notes=notes,
+        fluency_by=None if lm is None else lm.name)
