@@ -34,8 +34,13 @@ _ACTION = re.compile(
     r"|send (?:an?|the|it|this|that|them|my)\b(?! (?:\w+ )?to the model)"
     r"|close (?:the|this|that|all|every|my)|archive|merge|upload|download|order|book|buy|purchase"
     r"|fine-?tune|re-?train|deploy|install|relabel|re-?label|rename|ping|notify|schedule"
-    r"|(?:delete|remove|drop|erase)\s+(?:the\s+|this\s+|that\s+)?(?:[a-z]+\s*#?\d+|data\w*"
-    r"|everything))\b(?!\s*(?:«|:))",
+    r"|translate|(?:summari[sz]e|paraphrase)\s+(?:the\s+|this\s+)?[a-z]+\s*#?\d+|draft|compose"
+    r"|write (?:a|an|the|me|some)\b"
+    r"|(?:fix|improve|repair|debug|patch|update|upgrade|tune|train)\s+(?:the\s+|this\s+|my\s+"
+    r"|your\s+)?(?:model|classifier|data\w*|it\b)"
+    r"|(?:delete|remove|drop|erase)\s+(?:the\s+|this\s+|that\s+)?"
+    r"(?!(?:the\s+|all\s+(?:the\s+)?)?(?:filters?|subset|selection|conditions?)\b)(?:[a-z]+\s*#?\d+|data\w*"
+    r"|everything|all(?:\s+(?:the\s+)?[a-z]+)?))\b(?!\s*(?:«|:))",
     re.I,
 )
 _TOKEN_ASK = re.compile(r"\b(?:why|how come|say|said|answer\w*|track|follow|token|instead)\b", re.I)

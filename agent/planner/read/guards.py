@@ -44,8 +44,14 @@ _FOREIGN = set(
     """el la los las es por qué que porque está son una un del con para como pero der die das ist
 und nicht warum wie was ein eine ich sie es bitte mit für auf le les est une des pourquoi
 quoi avec pour dans sur il elle très il lo gli è perché che di per non sono questo o não é
-um uma""".split()
+um uma quel quelle quels quelles cette ces qui mon ma mes vous nous ne pas du au aux modèle
+den dem einen einem sind wer wo zu zum zur bei von vom im sagt modell welche welcher welches
+cuál cuáles cómo dónde al mi su modelo questa dove quale modello os da""".split()
 )
+# words both English and another language: they count for English only
+_BOTH = {"was", "die", "come", "son", "per", "in", "a", "an", "it", "o", "i", "e", "me", "no",
+         "sie", "is", "on", "of", "to", "as", "ma", "den", "mit", "al", "da", "au", "un", "so"}
+_ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿñæœäöß¿¡]", re.I)
 
 
 def english_enough(normalised: str) -> bool:
@@ -56,7 +62,7 @@ def english_enough(normalised: str) -> bool:
     known = bank_words()
     english = sum(1 for t in toks if t in _ENGLISH or t.split("'")[0] in _ENGLISH
                   or (t in known and t not in _FOREIGN))
-    foreign = sum(1 for t in toks if t in _FOREIGN)
+    foreign = sum(1 for t in toks if (t in _FOREIGN and t not in _BOTH) or _ACCENTED.search(t))
     if english or _KNOWN.search(normalised):
         return foreign <= english + 1
     return foreign == 0
