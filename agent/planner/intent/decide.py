@@ -114,6 +114,9 @@ def retarget(
     on_data = cat.dataset | cat.subset_tools
     if intent in cat.inputs and c.quoted_condition and _PLURAL_OR_ANY.search(c.text):
         # "a random review mentioning 'zombie'": the quote is a condition on the items
+        if _WORDS_OF.search(c.text):  # "which words drive it on tickets mentioning 'x'?"
+            typical = _TYPICAL.search(c.text) is not None
+            return reread(c, cat.keyworder if typical else cat.natural("method", "dataset"))
         return reread(c, next((i for i, _ in ranked if i in on_data), cat.selector))
     if c.answer_quote and not cat.takes(intent, "span") and not cat.takes(intent, "label"):
         return reread(c, cat.explainer)  # "what in '...' made it answer 'Tokyo'?"

@@ -116,8 +116,16 @@ def route(
     if len(clauses) > 1:
         cat = catalogue()
         edits = cat.natural("edits")
-        return [reread(c, edits) if c.intent in cat.inputs and (c.edits or c.new_text)
-                and not cat.takes(c.intent, "edits") else c for c in clauses]
+        out = []
+        for c in clauses:
+            if c.intent in cat.inputs and (c.edits or c.new_text) and not cat.takes(c.intent,
+                                                                                  "edits"):
+                c = reread(c, edits)
+            elif (c.intent == cat.lister and not c.criteria_like and c.slots.ids is None
+                  and re.search(r"\b(?:words?|tokens?)\b", c.text, re.I)):
+                c = reread(c, cat.explainer)  # "... then show me the words behind it"
+            out.append(c)
+        return out
     return _single(clauses[0], question, state, ranked, reread, kind)
 
 
