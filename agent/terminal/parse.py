@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from saywhy.tools.errors import UserError
+
 if TYPE_CHECKING:
     from saywhy.agent.bootstrap import DataSpec
 
@@ -100,6 +102,23 @@ def planning_context(model: str, data: str | DataSpec | None,
         if spec.item_name:  # a copy: the demo corpus is shared by the whole process
             dataset = replace(dataset, item_name=spec.item_name)
     return PlanningContext(target=target, data=dataset)
+
+
+def read_batch(path: str) -> list[str]:
+    """The questions of a batch file, one a line (blank lines skipped). A file that cannot be
+    read, is not UTF-8 text or holds no question is the user's to fix, said in one sentence."""
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text (byte {exc.start} cannot be read).",
+                        hint="Save it as UTF-8, one question per line.") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}.") from None
+    questions = [line.rstrip("\r") for line in text.split("\n") if line.strip()]
+    if not questions:
+        raise UserError(f"{path} has no questions: it is empty or holds only blank lines.",
+                        hint="Write one question per line.")
+    return questions
 
 
 def plan_turn(conv: Any, question: str) -> dict[str, Any]:

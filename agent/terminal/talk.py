@@ -151,18 +151,14 @@ def parse(
       saywhy parse --batch questions.txt --json > calls.jsonl
     """
     from .loading import data_spec, planning_conversation, settings_for
-    from .parse import parse_questions, planning_context
+    from .parse import parse_questions, planning_context, read_batch
 
     if bool(questions) == bool(batch):
         raise typer.BadParameter("give either questions or --batch FILE (not both)")
     log_to_file()
     try:
         if batch:
-            try:
-                with open(batch, encoding="utf-8") as fh:
-                    asked = [ln.rstrip("\n") for ln in fh if ln.strip()]
-            except OSError as exc:
-                raise typer.BadParameter(f"cannot read {batch}: {exc.strerror}") from None
+            asked = read_batch(batch)
         else:
             asked = list(questions or [])
         settings = settings_for(model, data, text_column=text_column, label_column=label_column,

@@ -53,15 +53,17 @@ def _kind_of(config: dict[str, Any]) -> str:
 
 
 def _check_weights(path: Path, allow_pickle: bool) -> None:
-    names = {f.name for f in path.iterdir()}
+    """Safetensors load; a pickle checkpoint only when the user allows it (unpickling can run
+    code); a folder with neither has nothing to load, whatever the user allows."""
+    names = sorted(f.name for f in path.iterdir())
     if any(n.endswith(".safetensors") or n.endswith(".safetensors.index.json") for n in names):
         return
-    if any(n in names or n.endswith(".bin") for n in PICKLE_FILES) or any(
-            n.endswith(".bin") for n in names):
+    pickled = [n for n in names if n in PICKLE_FILES or n.endswith(".bin")]
+    if pickled:
         if allow_pickle:
             return
         raise UserError(
-            f"{path} has only a pickle checkpoint (pytorch_model.bin). Loading pickle can run "
+            f"{path} has only a pickle checkpoint ({', '.join(pickled)}). Loading pickle can run "
             "arbitrary code, so saywhy refuses it by default.",
             hint="If you trust this file, pass --allow-pickle; better, convert it to safetensors.")
     raise UserError(f"{path} has a config.json but no model weights (*.safetensors).")
