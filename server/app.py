@@ -23,7 +23,6 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 
 from saywhy.agent.bootstrap import DataSpec
 from saywhy.agent.compose import build_conversation
@@ -33,6 +32,7 @@ from saywhy.tools.context import ToolContext
 from saywhy.tools.errors import SaywhyError
 from saywhy.tools.turn import ProgressEvent
 
+from . import docs
 from .config import ServerSettings, load_server_settings
 from .dependencies import Services
 from .errors import SafeJSONResponse, install_handlers
@@ -156,7 +156,8 @@ def create_app(settings: Settings | None = None, ctx: ToolContext | None = None,
             store.close()
 
     app = FastAPI(title="saywhy", version=_version(), description=DESCRIPTION, lifespan=lifespan,
-                  default_response_class=SafeJSONResponse, redoc_url=None)
+                  default_response_class=SafeJSONResponse, docs_url=None,
+                  redoc_url=None)
     app.state.services = svc
     install_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limit=limits.max_body_bytes)
@@ -167,7 +168,9 @@ def create_app(settings: Settings | None = None, ctx: ToolContext | None = None,
     async def page() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
 
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", docs.HeaderStaticFiles(directory=STATIC, headers=PAGE_HEADERS),
+              name="static")
+    docs.install(app, PAGE_HEADERS)  # swagger-ui from this server, under the page's CSP
     return app
 
 
