@@ -29,7 +29,7 @@ from saywhy.tools.errors import SaywhyError, SystemFailure, ToolArgsError, UserE
 from saywhy.tools.registry import Result
 from saywhy.tools.turn import Limits, OnProgress
 
-from .answer import Answer, AnswerError, AnswerKind
+from .answer import Answer, AnswerError, AnswerKind, numbered, offer_text
 from .planner.base import Choice, Plan, ToolCall
 from .planner.llm import NOTICE
 from .planner.protocol import Planner
@@ -129,8 +129,15 @@ class Conversation:
             return Answer(text=EMPTY, kind="clarify")
         t0 = time.perf_counter()
         self.ctx.stage("planning", "planning")
-        chosen = pick(text, self.state.choices)
+        offered = list(self.state.choices)
+        chosen = pick(text, offered)
         self.state.choices = []
+        if chosen is None and offered and picked_number(text) is not None:
+            self.state.choices = offered  # a number beyond the readings: offer them again
+            return Answer(text=offer_text(f"There {'is' if len(offered) == 1 else 'are'} only "
+                                          f"{len(offered)} readings to pick from:",
+                                          [c.text for c in offered]),
+                          kind="clarify", choices=numbered([c.text for c in offered]))
         try:
             plan = (Plan(calls=list(chosen.calls), intent="choice") if chosen is not None
                     else self.planner.plan(text, self.state))
@@ -151,10 +158,9 @@ class Conversation:
             words = (plan.reply or plan.clarify
                      or f"I am not sure what you would like to know. {EMPTY}")
             if plan.choices:
-                words += " " + " ".join(f"({n}) {c.text};" for n, c in
-                                        enumerate(plan.choices, 1)).rstrip(";") + "."
+                words = offer_text(words, [c.text for c in plan.choices])
             return done(words, "reply" if plan.reply else "clarify",
-                        choices=[c.text for c in plan.choices])
+                        choices=numbered([c.text for c in plan.choices]))
 
         previous_focus = dict(self.state.focus)
         snapshot = self.state.model_copy(deep=True)
@@ -321,23 +327,47 @@ def _clarify(exc: ToolArgsError) -> str:
             "it another way, for example naming the item by its id or quoting the text?")
 
 
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "one": 1, "two": 2, "three": 3}
-_PICK = re.compile(r"^\s*(?:(?:the|option|choice|number|no\.?|#)\s*)*(\d|first|second|third|one"
-                   r"|two|three)\b\s*(?:one|option|please|pls)?\s*[.!)]?\s*$", re.I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "one": 1, "two": 2, "three": 3, "1st": 1,
+             "2nd": 2, "3rd": 3}
+_PICK = re.compile(r"^\W*(?:(?:ok|okay|yes|so|then|i\s+mean|i\s+meant|i\s+want|the|option|choice"
+                   r"|reading|number|no\.?|nr\.?|#)[\s,:]*)*(\d|1st|2nd|3rd|first|second|third"
+                   r"|one|two|three)\b\s*(?:one|option|choice|reading|please|pls|thanks)?\W*$",
+                   re.I)
+_WORDS = re.compile(r"[^\w#]+")
+
+
+def picked_number(text: str) -> int | None:
+    """The number a reply picks by ("2", "#2", "(2)", "option 2", "the second one", "2nd
+    please"), or None when it is not a bare pick."""
+    m = _PICK.match(text)
+    if not m:
+        return None
+    raw = m.group(1).lower()
+    return int(raw) if raw.isdigit() else _ORDINALS[raw]
+
+
+def _plain(text: str) -> str:
+    return " ".join(_WORDS.sub(" ", text.lower()).split())
 
 
 def pick(text: str, choices: list[Choice]) -> Choice | None:
     """The reading `text` picks among the offered `choices`: by number ("2", "#2", "the second
-    one") or by its words; None when it picks none (then it is a new question)."""
+    one"), by its words (any case and punctuation), or by the words before its comma when they
+    name one reading only ("what the model says" for "What the model says, for item 12");
+    None when it picks none (then it is a new question)."""
     if not choices:
         return None
-    m = _PICK.match(text)
-    if m:
-        raw = m.group(1).lower()
-        n = int(raw) if raw.isdigit() else _ORDINALS[raw]
+    n = picked_number(text)
+    if n is not None:
         return choices[n - 1] if 1 <= n <= len(choices) else None
-    said = " ".join(text.lower().split()).strip(" .!?")
-    return next((c for c in choices if " ".join(c.text.lower().split()) == said), None)
+    said = _plain(text)
+    if not said:
+        return None
+    whole = [c for c in choices if _plain(c.text) == said]
+    if whole:
+        return whole[0]
+    named = [c for c in choices if _plain(c.text.split(",")[0]) == said]
+    return named[0] if len(named) == 1 else None
 
 
 def _with_notices(text: str, notices: list[str]) -> str:

@@ -364,8 +364,10 @@ def test_clarifying_choices_are_offered_and_a_number_picks_one(tiny_ctx: ToolCon
     planner = Unsure()
     c = conv(tiny_ctx, planner)
     first = c.ask("3?")
-    assert first.kind == "clarify" and first.choices == ["predict item 3", "explain item 3"]
-    assert "(1) predict item 3" in first.text and "(2) explain item 3" in first.text
+    assert first.kind == "clarify"
+    assert [(o.number, o.text) for o in first.choices] == [(1, "predict item 3"),
+                                                           (2, "explain item 3")]
+    assert "\n1. predict item 3" in first.text and "\n2. explain item 3" in first.text
     second = c.ask("2")
     assert [x.tool for x in second.calls] == ["attribute"] and planner.asked == ["3?"]
     again = c.ask("3?")

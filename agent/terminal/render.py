@@ -4,6 +4,9 @@ Results are the tools' typed `Result` objects; each lists its views (word scores
 a matrix, text pairs) and `views.render_view` draws each kind, so nothing here knows a tool. A
 result without views shows its summary instead, unless the answer already says it.
 
+A clarifying question that offers readings shows them as a numbered list under the question,
+with how to pick one (the number, at the next prompt).
+
 Consoles: when stdout is not a terminal (or NO_COLOR is set) the console emits no colour codes
 and answers are printed without trailing padding, so piped output stays plain and readable;
 the views give colour-only cues a textual stand-in.
@@ -79,12 +82,32 @@ def answer_renderable(answer: Answer, *, plain: bool, results: bool = True) -> R
     if about:
         parts.append(Text(about, style="dim italic"))
     style = {"error": "red", "clarify": "yellow"}.get(answer.kind, "")
-    parts.append(Text(str(answer.text), style=style))
+    if answer.choices:
+        parts.append(Text(answer.lead(), style=style))
+        parts.append(choices_renderable(answer, plain=plain))
+    else:
+        parts.append(Text(str(answer.text), style=style))
     if results:
         for result in answer.results:
             for shown in result_views(result, plain=plain, answer_text=str(answer.text)):
                 parts.append(Padding(shown, (1, 0, 0, 2), expand=False))
     return Group(*parts)
+
+
+def choices_renderable(answer: Answer, *, plain: bool) -> RenderableType:
+    """The offered readings, one per line under the question with their numbers set apart, and
+    how to pick one: the number (1-3) or the reading's words at the next prompt."""
+    lines = Text()
+    for option in answer.choices:
+        lines.append(f"  {option.number}. " if plain else f"  {option.number} ",
+                     style="bold cyan")
+        lines.append(option.text + "\n")
+    numbers = [str(o.number) for o in answer.choices]
+    keys = (numbers[0] if len(numbers) == 1
+            else f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 2 else " or ".join(numbers))
+    lines.append(f"Type {keys} (or the words of one) to pick it; anything else is a new "
+                 "question.", style="dim")
+    return lines
 
 
 def _about(refers: str | None, subset: dict[str, Any] | None) -> str:

@@ -80,8 +80,10 @@ def ask(
     """Ask one or more questions (one conversation) and print the answers.
 
     With --json: one JSON array of turns {"question", "answer", "calls": [{"tool", "args"}],
-    "results", "seconds"}. A question the agent cannot answer still exits 0, with an answer
-    that says so. Ctrl-C stops the running question and exits.
+    "results", "choices": [{"number", "text"}], "seconds"}. A question the agent cannot answer
+    still exits 0, with an answer that says so. When it asks which reading was meant, it
+    offers numbered choices; the next question picks one by its number ("2") or its words.
+    Ctrl-C stops the running question and exits.
 
     Examples:
 
@@ -112,6 +114,7 @@ def ask(
             turns.append({"question": question, "answer": answer.text,
                           "calls": [{"tool": c.tool, "args": c.args} for c in answer.calls],
                           "results": [r.to_json() for r in answer.results],
+                          "choices": [o.model_dump() for o in answer.choices],
                           "seconds": round(answer.timings.get("total", 0.0), 3)})
             if not as_json:
                 if len(questions) > 1:
