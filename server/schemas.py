@@ -37,7 +37,9 @@ class ConversationInfo(BaseModel):
 class MessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, description="The question, in plain language (at most "
-                      "SAYWHY_MAX_MESSAGE_CHARS characters, 20,000 by default; longer gets 413).")
+                      "SAYWHY_MAX_MESSAGE_CHARS characters, 20,000 by default; longer gets 413). "
+                      "After an answer that offered `choices`, the `number` of one (\"2\") or "
+                      "its `text` picks that reading and runs it.")
 
 
 class Feedback(BaseModel):

@@ -40,6 +40,9 @@ async def post_message(conversation_id: str, body: MessageIn, sessions: Sessions
                        svc: ServicesDep) -> Answer:
     """Ask one question; returns the Answer: its text, the tool calls made, their structured
     results, timings, and `error` when a tool refused the input (still a recorded turn).
+    When the question could be read more than one way, the answer (kind `clarify`) asks which
+    and offers the likeliest readings as `choices` [{number, text}], also listed in `text`;
+    the next message picks one by its number ("2") or its words, and that turn runs it.
     504 when answering overruns SAYWHY_REQUEST_TIMEOUT (the turn is stopped at its tools' next
     check and dropped, the conversation stays usable); 503 when too many questions are
     waiting."""
