@@ -340,10 +340,51 @@ function feedbackButtons(turn, rating) {
   return box;
 }
 
-function renderAnswer(answer, feedback) {
+// A clarifying question's readings (answer.choices, [{number, text}]): the answer's text lists
+// them too, one per line from "1. <first reading>"; the bubble shows the words before that list
+// and one button per reading under them. A click sends the reading's words, which pick it (as
+// typing its number would). Only the latest answer's readings can be picked: asking anything
+// retires them (the server forgets an offer once the next message arrives).
+function lead(answer) {
+  const first = answer.choices[0];
+  const cut = answer.text.indexOf(`\n${first.number}. ${first.text}`);
+  return cut >= 0 ? answer.text.slice(0, cut) : answer.text;
+}
+
+function retireChoices() {
+  for (const group of document.querySelectorAll(".choices:not(.retired)")) {
+    group.classList.add("retired");
+    for (const b of group.querySelectorAll("button")) b.disabled = true;
+  }
+}
+
+function choiceButtons(answer, live) {
+  const hint = el("p", { class: "choices-hint", id: `choices-hint-${answer.turn || "new"}`,
+                         text: "Pick one, or type its number." });
+  const group = el("div", { class: "choices" + (live ? "" : " retired"), role: "group",
+                            "aria-label": "Which did you mean?", "aria-describedby": hint.id });
+  for (const c of answer.choices) {
+    group.append(el("button", { type: "button", class: "chip pick", "data-number": c.number,
+                                "aria-pressed": "false", disabled: !live,
+                                title: `Pick ${c.number}: ${c.text}`,
+                                onclick: (ev) => {
+                                  const button = ev.currentTarget;
+                                  if (state.busy) return;
+                                  ask(c.text);
+                                  button.setAttribute("aria-pressed", "true");
+                                } },
+      el("span", { class: "num", "aria-hidden": "true", text: String(c.number) }),
+      el("span", { text: c.text })));
+  }
+  return [group, hint];
+}
+
+function renderAnswer(answer, feedback, live = true) {
   const bubble = el("div", { class: "msg bot" + (answer.kind === "error" ? " error" : ""),
                              "data-turn": answer.turn || "" });
-  bubble.append(el("p", { text: answer.text }));
+  const offers = Array.isArray(answer.choices) && answer.choices.length > 0;
+  bubble.append(el("p", { text: offers ? lead(answer) : answer.text }));
+  if (offers) bubble.append(...choiceButtons(answer, live));
   for (const r of answer.results || []) {
     const viz = renderViews(r);
     if (viz) bubble.append(viz);
@@ -370,10 +411,10 @@ async function openConversation(id) {
     localStorage.setItem(KEYS.current, id);
     clearMessages();
     showWelcome(!t.messages.length);
-    for (const m of t.messages) {
+    t.messages.forEach((m, i) => {
       $("messages").append(el("div", { class: "msg user", text: m.question }));
-      $("messages").append(renderAnswer(m.answer, m.feedback));
-    }
+      $("messages").append(renderAnswer(m.answer, m.feedback, i === t.messages.length - 1));
+    });
     remember(id, t.title || undefined);
     scrollDown();
   } catch (e) {
@@ -433,6 +474,7 @@ async function ask(text) {
       remember(c.id, text.slice(0, 60));
     }
     showWelcome(false);
+    retireChoices();
     $("messages").append(el("div", { class: "msg user", text }));
     const pending = el("div", { class: "msg bot" }, el("p", { class: "pending", text: "queued…" }));
     $("messages").append(pending);
