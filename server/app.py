@@ -37,7 +37,7 @@ from .config import ServerSettings, load_server_settings
 from .dependencies import Services
 from .errors import SafeJSONResponse, install_handlers
 from .limits import BodyLimitMiddleware, RateLimiter, WorkQueue
-from .routers import conversations, health, messages, openai_compat, tools
+from .routers import conversations, export, health, messages, openai_compat, tools
 from .sessions import Factory, Sessions
 from .store import Store
 
@@ -161,7 +161,7 @@ def create_app(settings: Settings | None = None, ctx: ToolContext | None = None,
     app.state.services = svc
     install_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limit=limits.max_body_bytes)
-    for module in (conversations, messages, tools, health, openai_compat):
+    for module in (conversations, export, messages, tools, health, openai_compat):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

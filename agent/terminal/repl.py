@@ -31,6 +31,7 @@ from .slash import HANDLERS, WORDS
 from .worker import TurnRunner
 
 if TYPE_CHECKING:
+    from saywhy.agent.answer import Answer
     from saywhy.agent.bootstrap import DataSpec
     from saywhy.agent.conversation import Conversation
     from saywhy.tools.context import ToolContext
@@ -58,6 +59,7 @@ class Repl:
         self._conv: Conversation | None = None
         self.runner = TurnRunner(console)
         self._warming: threading.Thread | None = None
+        self._answers: list[tuple[Conversation, Answer]] = []  # in full, for /export
 
     @property
     def loaded(self) -> ToolContext:
@@ -71,6 +73,11 @@ class Repl:
         if self._conv is None:
             raise RuntimeError("the session has not loaded a model yet")
         return self._conv
+
+    def answers_of(self, conv: Conversation) -> list[Answer]:
+        """The answers `conv` gave in this session, with their results in full (the dialogue
+        history keeps shortened copies)."""
+        return [a for c, a in self._answers if c is conv]
 
     # ---- loading ----------------------------------------------------------------------------
     def load(self, model: str, data: DataSpec) -> None:
@@ -202,6 +209,7 @@ class Repl:
                                "try again.[/red]")
             return
         if answer is not None:
+            self._answers.append((self.conv, answer))
             print_answer(self.console, answer)
             self.console.print()
 

@@ -31,7 +31,8 @@ COMMANDS = {
     "/model [NAME]": "show the model, or load another one (a new conversation)",
     "/data [PATH ...]": "show the data, or load another file over the same model (a new "
                         "conversation): text=, label=, id= name its columns, item= its rows",
-    "/export FILE.md": "save the transcript with every result as Markdown",
+    "/export FILE.md|.html|.json": "save the conversation: Markdown, a page that opens "
+                                   "anywhere (highlighted words, bars, tables), or JSON",
     "/quit": "leave (or Ctrl-D)",
 }
 WORDS = [c.split()[0] for c in COMMANDS] + ["/exit"]  # what the prompt completes
@@ -173,15 +174,27 @@ def in_repl_words(message: str) -> str:
 
 @command("/export")
 def export(repl: Repl, arg: str) -> None:
+    """Markdown (`.md`, also for a name without a suffix), a self-contained page (`.html`) or the
+    JSON transcript with every result's fields and views (`.json`)."""
+    from saywhy.agent.export import from_conversation, to_html, to_json
+
     if not arg:
-        raise UserError("Give a file name: /export FILE.md")
+        raise UserError("Give a file name: /export FILE.md, FILE.html or FILE.json")
     path = Path(arg).expanduser()
     if path.suffix == "":
         path = path.with_suffix(".md")
+    kind = path.suffix.lower()
+    if kind not in (".md", ".html", ".htm", ".json"):
+        raise UserError(f"/export writes .md, .html or .json files, not {path.suffix}.")
     if not _settled(repl):
         return
+    if kind == ".md":
+        text = repl.conv.export_markdown()
+    else:
+        transcript = from_conversation(repl.conv, repl.answers_of(repl.conv))
+        text = to_json(transcript) if kind == ".json" else to_html(transcript)
     try:
-        path.write_text(repl.conv.export_markdown(), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UserError(f"Could not write {path}: {exc.strerror}.") from None
     n = len(repl.conv.state.history)

@@ -1,10 +1,9 @@
-"""Conversations: create, read the transcript, export it, delete."""
+"""Conversations: create, read the transcript, delete (exports: `export.py`)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import PlainTextResponse
 
 from ..dependencies import GUARDS, CredentialDep, SessionsDep
 from ..schemas import ConversationCreate, ConversationInfo, ErrorBody, Transcript
@@ -28,16 +27,6 @@ async def get_conversation(conversation_id: str, sessions: SessionsDep) -> Trans
     """Every turn: the question, the whole Answer (calls, results, timings) and its feedback."""
     data = await run_in_threadpool(sessions.transcript, conversation_id)
     return Transcript.model_validate(data)
-
-
-@router.get("/{conversation_id}/export", response_class=PlainTextResponse,
-            summary="Export as Markdown",
-            responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}})
-async def export_conversation(conversation_id: str, sessions: SessionsDep) -> PlainTextResponse:
-    """The transcript with each turn's tool calls and results, as Markdown."""
-    await run_in_threadpool(sessions.require, conversation_id)
-    text = await run_in_threadpool(sessions.export_markdown, conversation_id)
-    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
 
 
 @router.delete("/{conversation_id}", status_code=204, summary="Delete a conversation",
