@@ -272,7 +272,8 @@ def _turn(t: ExportTurn) -> str:
 
 STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;color:#1d1d1f;background:#f7f7f5;margin:0 auto;
-max-width:60rem;padding:1rem}header p{color:#5f6368}figure{overflow-x:auto}.turn{background:#fff;border:1px solid
+max-width:60rem;padding:1rem}header p{color:#5f6368}figure{overflow-x:auto}.turn{background:#fff;
+border:1px solid
 #dcdcdc;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}.you{background:#e8eef7;
 border-radius:6px;padding:.4rem .6rem}.answer>p{white-space:pre-wrap}figure{margin:.8rem 0}
 h4{margin:.2rem 0}.note,.dim{color:#5f6368;font-size:.9em}.words{line-height:2}mark{color:inherit;
