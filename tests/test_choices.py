@@ -157,16 +157,20 @@ def test_the_terminal_lists_the_readings_under_the_question_once() -> None:
         assert "1 or 2" in lines[-1]
 
 
-@pytest.fixture(scope="module")
-def tiny_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def save_tiny(root: Path) -> tuple[Path, Path]:
+    """The tiny model and its reviews as files, for the command line: (model dir, csv)."""
     from tests.tiny import tiny_classifier_parts, tiny_frame
 
-    root = tmp_path_factory.mktemp("choices")
     model, tokenizer = tiny_classifier_parts()
     model.save_pretrained(root / "model")
     tokenizer.save_pretrained(root / "model")
     tiny_frame().to_csv(root / "reviews.csv", index=False)
     return root / "model", root / "reviews.csv"
+
+
+@pytest.fixture(scope="module")
+def tiny_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return save_tiny(tmp_path_factory.mktemp("choices"))
 
 
 def _saywhy(*args: str, stdin: str | None = None) -> Any:
