@@ -147,6 +147,29 @@ def test_without_the_language_model_it_says_so(tiny_ctx: ToolContext, no_lm: Non
     assert "Without a language model (the demo LM's weights are not fetched)" in res.summary()
 
 
+def test_a_missing_lm_asset_is_a_reason_not_a_download(monkeypatch: pytest.MonkeyPatch) -> None:
+    from saywhy.tools import assets
+
+    real = assets.get_asset("smollm2")
+    absent = assets.Asset(name="smollm2", package=real.package, version=real.version,
+                          wheel_sha256=real.wheel_sha256, files={"none/here.gguf": "0"})
+    monkeypatch.setattr(assets, "get_asset", lambda name: absent)
+    scorer, why = fluency._load("demo-lm")
+    assert scorer is None and "not fetched" in why
+
+
+def test_unlabelled_data_gives_words_of_predicted_items(tiny_classifier: HFClassifier,
+                                                        no_lm: None) -> None:
+    from saywhy.tools.data.dataset import from_frame
+    from tests.tiny import tiny_frame
+
+    data = from_frame(tiny_frame().drop(columns=["label"]), name="plain", item_name="review")
+    ctx = ToolContext(target=tiny_classifier, data=data)
+    res = run(ctx, id=2, k=2)
+    _check(ctx, res, 2)
+    assert "reviews predicted" in res.summary()
+
+
 def test_nothing_found_is_said_honestly(tiny_ctx: ToolContext,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cf, "SOURCES", ())  # deletion only, of a one-word text: nothing left

@@ -247,6 +247,7 @@ def counterfactual(ctx: ToolContext, args: CounterfactualArgs) -> Counterfactual
     order = sorted(range(wt.n_words_kept), key=lambda i: (-importance[i], i))[:POSITIONS]
     shared = _data_lists(ctx, targets)  # the classifier's own work first, then the LM's
     lm, why = fluency.fluency_lm() if "lm" in SOURCES else (None, "")
+    ctx.check()
     reading = None if lm is None else lm.read(wt.text)
     options, origin = _options(ctx, wt, order, shared, lm, reading)
 
