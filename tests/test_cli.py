@@ -24,12 +24,19 @@ class Call(BaseModel):
     args: dict[str, Any]
 
 
+class Offered(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: int
+    text: str
+
+
 class AskTurn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str
     answer: str
     calls: list[Call]
     results: list[dict[str, Any]]
+    choices: list[Offered]
     seconds: float
 
 
