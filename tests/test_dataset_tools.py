@@ -323,7 +323,12 @@ SENTIMENT = {"best", "great", "good", "funny", "fun", "well", "beautiful", "enjo
 
 
 @pytest.mark.integration
-def test_demo_global_importance_and_keywords(demo_sentiment: Any, demo_data: Any) -> None:
+def test_demo_global_importance_and_keywords(demo_sentiment: Any, demo_data: Any, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from saywhy.tools import global_importance
+
+    # an empty store: other tests may already have stored attributions of some of these items
+    monkeypatch.setattr(global_importance, "cache_dir", lambda *parts: tmp_path)
     ctx = ToolContext(target=demo_sentiment, data=demo_data)
     run(ctx, "filter", split="test")
     gi = run(ctx, "global_importance", k=10, sample_size=40)
