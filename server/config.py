@@ -27,7 +27,8 @@ class ServerSettings(EnvSettings):
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, description="Largest request body.")
     rate_limit_per_minute: float = Field(default=120.0, ge=0,
                                          description="Requests per client IP (0 = no limit).")
-    rate_limit_burst: int = Field(default=60, ge=1, description="Token bucket size per client IP.")
+    rate_limit_burst: int = Field(default=60, ge=1, description="Requests a client IP may send "
+                                  "at once; over time it gets rate_limit_per_minute.")
     # One worker with torch's own intra-op threads beat two workers on 2 cores (evals/bench_server:
     # 4.8 vs 3.4-3.8 answers/s at 4-16 clients; one thread each was worse still, 2.9-3.1): two
     # forward passes at once oversubscribe the cores. Raise it on machines with more cores.

@@ -1,13 +1,18 @@
 """Limits that keep one busy client from hurting the others on a 2-core machine.
 
+- `RateLimiter`: requests per client IP, on the `limits` library (429 with Retry-After).
 - `BodyLimitMiddleware`: request bodies over a size are refused with 413 before they are parsed.
-- `RateLimiter`: a token bucket per client IP (429 with Retry-After).
+  Kept by hand because Starlette's `RequestBodyLimitMiddleware` answers in plain text (or
+  FastAPI's `{"detail": ...}`), not in the API's `{"error": {code, message}}` shape that every
+  other refusal uses and that clients branch on.
 - `WorkQueue`: model work runs in a small thread pool, at most `workers` at once, with at most
   `capacity` requests admitted (running or waiting; more get 503). Each job has a time budget
   (504 when it runs over). A Python thread cannot be killed, so each job is given a cancel event
   (which it passes as its turn's limits) and an overrun sets it: the tools stop at their next
   `ctx.check()` (between batches) and the slot is freed then. Its slot is only freed when the
   thread is really done, so the cores are never oversubscribed by work that does not check.
+  Kept by hand because no library bounds blocking work this way: `anyio.to_thread` limiters
+  and executors queue without bound (no 503), and none hands the job a cancel event to stop at.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -82,35 +89,29 @@ class BodyLimitMiddleware:
 
 # ---- rate limit ---------------------------------------------------------------------------------
 class RateLimiter:
-    """Token bucket per key: `burst` tokens, refilled at `per_minute / 60` tokens a second."""
+    """Requests per client key on the `limits` library (the one slowapi is built on).
 
-    def __init__(self, per_minute: float, burst: int, max_clients: int = 10_000) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
+    A moving window of `burst` requests per `burst / per_minute` minutes: a client may send a
+    burst of `burst` at once and, over time, `per_minute` a minute, which is what a token bucket of
+    that size and rate allows. It is called from the `guard` dependency rather than through
+    slowapi's decorator and app-level exception handler, because the token has to be checked
+    first and a request without it charged to a key of its own (see `dependencies.guard`).
+    The in-memory storage drops a key once its window has passed, so idle clients cost nothing.
+    """
 
-    @property
-    def enabled(self) -> bool:
-        return self.rate > 0
+    def __init__(self, per_minute: float, burst: int) -> None:
+        self.enabled = per_minute > 0
+        seconds = max(1, round(burst * 60 / per_minute)) if self.enabled else 1
+        self.item = RateLimitItemPerSecond(burst, seconds)
+        self._window = MovingWindowRateLimiter(MemoryStorage())
 
-    def check(self, key: str, now: float | None = None) -> None:
-        """Take one token for `key`, or raise RateLimited saying when to come back."""
-        if not self.enabled:
+    def check(self, key: str) -> None:
+        """Count one request for `key`, or raise RateLimited saying when to come back."""
+        if not self.enabled or self._window.hit(self.item, key):
             return
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            tokens, last = self._buckets.pop(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens < 1.0:
-                self._buckets[key] = (tokens, now)
-                wait = (1.0 - tokens) / self.rate
-                raise RateLimited(f"Too many requests from this client; try again in "
-                                  f"{max(1, round(wait))} s.", retry_after=wait)
-            self._buckets[key] = (tokens - 1.0, now)
-            while len(self._buckets) > self.max_clients:
-                self._buckets.popitem(last=False)
+        wait = max(1.0, self._window.get_window_stats(self.item, key).reset_time - time.time())
+        raise RateLimited(f"Too many requests from this client; try again in {round(wait)} s.",
+                          retry_after=wait)
 
 
 # ---- bounded model work -------------------------------------------------------------------------
