@@ -100,12 +100,16 @@ def test_streaming_sends_progress_then_the_answer(client: TestClient) -> None:
     with client.stream("POST", f"/api/v1/conversations/{cid}/messages/stream",
                        json={"text": PREDICT}) as r:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
-        event = ""
-        for line in r.iter_lines():
+        body = r.read().decode()
+    for block in body.split("\n\n"):  # read as the page reads it: blocks, then `\n` lines
+        event, data = "", ""
+        for line in block.split("\n"):
             if line.startswith("event:"):
                 event = line[6:].strip()
             elif line.startswith("data:"):
-                events.append((event, json.loads(line[5:])))
+                data += line[5:]
+        if data:
+            events.append((event, json.loads(data)))
     stages = [d["stage"] for e, d in events if e == "progress"]
     assert stages[:2] == ["queued", "planning"] and "running" in stages
     assert any(d["message"] == "running predict" for e, d in events if e == "progress")

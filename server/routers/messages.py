@@ -1,16 +1,22 @@
-"""Messages: ask a question (plain or streamed as server-sent events) and rate an answer."""
+"""Messages: ask a question (plain or streamed as server-sent events) and rate an answer.
+
+The stream is framed and kept alive by sse-starlette, from an ordinary route, so that problems
+found before the turn starts are still JSON errors with their status (FastAPI's own
+`EventSourceResponse` runs a generator path operation after the 200 has gone). The message
+length is checked by hand: its limit is a setting read at run time, answered 413 like the body
+limit, where a schema's `max_length` is fixed at import and answers 422.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from sse_starlette import EventSourceResponse, JSONServerSentEvent, ServerSentEvent
 
 from saywhy.agent.answer import Answer
 from saywhy.tools.errors import NotFoundError, SaywhyError, http_status
@@ -51,8 +57,10 @@ async def post_message(conversation_id: str, body: MessageIn, sessions: Sessions
     return await sessions.ask(conversation_id, body.text)
 
 
-def sse(event: str, data: Any) -> str:
-    return f"event: {event}\ndata: {json.dumps(jsonable(data), ensure_ascii=False)}\n\n"
+def sse(event: str, data: Any) -> ServerSentEvent:
+    """One named event with a JSON payload, framed by sse-starlette (`\\n` line ends, which the
+    page's reader splits on)."""
+    return JSONServerSentEvent(jsonable(data), event=event, sep="\n")
 
 
 def _progress(event: ProgressEvent) -> dict[str, Any]:
@@ -62,21 +70,13 @@ def _progress(event: ProgressEvent) -> dict[str, Any]:
     return out
 
 
-async def _events(task: asyncio.Task[Answer], queue: asyncio.Queue[ProgressEvent]
-                  ) -> AsyncIterator[str]:
+async def _events(task: asyncio.Task[Answer], queue: asyncio.Queue[ProgressEvent | None]
+                  ) -> AsyncIterator[ServerSentEvent]:
+    """Progress until the turn ends (its done-callback queues None, after every report the
+    worker queued before it), then the answer or the error."""
     yield sse("progress", {"stage": "queued", "message": "queued"})
-    while not task.done():
-        getter = asyncio.ensure_future(queue.get())
-        done, _ = await asyncio.wait({task, getter}, timeout=KEEPALIVE,
-                                     return_when=asyncio.FIRST_COMPLETED)
-        if getter in done:
-            yield sse("progress", _progress(getter.result()))
-        else:
-            getter.cancel()
-            if not done:
-                yield ": keep-alive\n\n"
-    while not queue.empty():
-        yield sse("progress", _progress(queue.get_nowait()))
+    while (event := await queue.get()) is not None:
+        yield sse("progress", _progress(event))
     try:
         answer = task.result()
     except SaywhyError as exc:
@@ -91,7 +91,7 @@ async def _events(task: asyncio.Task[Answer], queue: asyncio.Queue[ProgressEvent
 
 
 @router.post("/stream", summary="Ask a question, streamed (server-sent events)",
-             response_class=StreamingResponse,
+             response_class=EventSourceResponse,
              responses={200: {"description": "`event: progress` lines "
                               "(`{\"stage\": \"queued\"|\"planning\"|\"running\"|\"writing\", "
                               "\"message\": \"running predict\"}`), then one `event: answer` "
@@ -99,14 +99,14 @@ async def _events(task: asyncio.Task[Answer], queue: asyncio.Queue[ProgressEvent
                               "(`{\"error\": {code, message}, \"status\"}`).",
                               "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
 async def stream_message(conversation_id: str, body: MessageIn, sessions: SessionsDep,
-                         svc: ServicesDep) -> StreamingResponse:
+                         svc: ServicesDep) -> EventSourceResponse:
     """Like POST .../messages, but reports progress while it works. Problems found before it
     starts (unknown conversation, too long, busy) are ordinary JSON errors with their status."""
     _check_length(body.text, svc.limits.max_message_chars)
     await run_in_threadpool(sessions.require, conversation_id)
     ticket = sessions.work.admit()
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[ProgressEvent] = asyncio.Queue()
+    queue: asyncio.Queue[ProgressEvent | None] = asyncio.Queue()
 
     def report(event: ProgressEvent) -> None:
         loop.call_soon_threadsafe(queue.put_nowait, event)
@@ -115,8 +115,8 @@ async def stream_message(conversation_id: str, body: MessageIn, sessions: Sessio
                                             on_progress=report))
     _background.add(task)
     task.add_done_callback(_background.discard)
-    return StreamingResponse(_events(task, queue), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    task.add_done_callback(lambda _: queue.put_nowait(None))
+    return EventSourceResponse(_events(task, queue), ping=KEEPALIVE, sep="\n")
 
 
 @router.put("/{turn}/feedback", response_model=FeedbackOut, summary="Rate an answer")

@@ -14,8 +14,11 @@ with the request's `user` (the client's own id). Which conversation a request co
    it. When two conversations of one owner produced the same history (identical openings from
    two clients), the hash finds neither: a history alone never opens someone else's
    conversation. Edited, unknown or shared history starts a new conversation.
-`stream: true` sends `chat.completion.chunk` events ending with `data: [DONE]`. `usage` counts
-words, not tokens. The bearer token, when set, is the client's API key.
+`stream: true` sends `chat.completion.chunk` events ending with `data: [DONE]`, framed and kept
+alive by sse-starlette: FastAPI's own `EventSourceResponse` frames only what a generator path
+operation yields, and this one route must also answer `stream: false` with JSON and refuse a bad
+request with its status before any event. `usage` counts words, not tokens. The bearer token,
+when set, is the client's API key.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from sse_starlette import EventSourceResponse, JSONServerSentEvent, ServerSentEvent
 
 from saywhy.agent.answer import Answer
 from saywhy.tools.errors import NotFoundError, SaywhyError, UserError
@@ -177,7 +180,7 @@ async def chat_completions(body: ChatRequest, sessions: SessionsDep,
             saywhy={"conversation_id": cid, "answer": answer.model_dump(mode="json")})
 
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[str] = asyncio.Queue()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
 
     def report(event: ProgressEvent) -> None:
         loop.call_soon_threadsafe(queue.put_nowait, event.message)
@@ -185,42 +188,39 @@ async def chat_completions(body: ChatRequest, sessions: SessionsDep,
     task = asyncio.create_task(sessions.ask(cid, question, ticket=ticket, on_progress=report))
     _background.add(task)
     task.add_done_callback(_background.discard)
-    return StreamingResponse(_chunks(task, queue, ident, created, cid, finish),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    task.add_done_callback(lambda _: queue.put_nowait(None))
+    return EventSourceResponse(_chunks(task, queue, ident, created, cid, finish),
+                               ping=KEEPALIVE, sep="\n")
+
+
+def _data(payload: Any) -> ServerSentEvent:
+    """An unnamed event (OpenAI clients read only `data:`), framed by sse-starlette."""
+    return JSONServerSentEvent(jsonable(payload), sep="\n")
 
 
 def _chunk(ident: str, created: int, delta: dict[str, Any], finish: str | None = None,
-           **extra: Any) -> str:
-    data = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": MODEL,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
-    return f"data: {json.dumps(jsonable(data), ensure_ascii=False)}\n\n"
+           **extra: Any) -> ServerSentEvent:
+    return _data({"id": ident, "object": "chat.completion.chunk", "created": created,
+                  "model": MODEL, "choices": [{"index": 0, "delta": delta,
+                                               "finish_reason": finish}], **extra})
 
 
-async def _chunks(task: asyncio.Task[Answer], queue: asyncio.Queue[str], ident: str,
-                  created: int, cid: str, finish: Any) -> AsyncIterator[str]:
+async def _chunks(task: asyncio.Task[Answer], queue: asyncio.Queue[str | None], ident: str,
+                  created: int, cid: str, finish: Any) -> AsyncIterator[ServerSentEvent]:
     yield _chunk(ident, created, {"role": "assistant", "content": ""})
-    while not task.done():  # progress as SSE comments: clients ignore them, proxies stay open
-        getter = asyncio.ensure_future(queue.get())
-        done, _ = await asyncio.wait({task, getter}, timeout=KEEPALIVE,
-                                     return_when=asyncio.FIRST_COMPLETED)
-        if getter in done:
-            yield f": {getter.result()}\n\n"
-        else:
-            getter.cancel()
-            if not done:
-                yield ": working\n\n"
+    while (message := await queue.get()) is not None:  # progress as comments: clients skip them
+        yield ServerSentEvent(comment=message, sep="\n")
     try:
         answer = task.result()
     except SaywhyError as exc:
-        yield f"data: {json.dumps(error_body(exc.code, exc.user_text()))}\n\n"
+        yield _data(error_body(exc.code, exc.user_text()))
         return
     except Exception:  # noqa: BLE001 - logged; the client gets a sentence
         log.exception("streamed chat completion failed")
-        yield f"data: {json.dumps(error_body('internal_error', 'Something went wrong.'))}\n\n"
+        yield _data(error_body("internal_error", "Something went wrong."))
         return
     await finish(answer)
     for piece in re.findall(r"\S+\s*", answer.text):
         yield _chunk(ident, created, {"content": piece})
     yield _chunk(ident, created, {}, "stop", saywhy={"conversation_id": cid})
-    yield "data: [DONE]\n\n"
+    yield ServerSentEvent("[DONE]", sep="\n")
