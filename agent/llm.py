@@ -1,6 +1,11 @@
 """The one module that imports langchain (besides its test double, `testing.py`): chat models
 from a spec, and one bounded call.
 
+The bound is the chat model's own: `make_chat_model` gives the provider client a per-request
+`timeout` and `max_retries`, so a call that runs over is closed by its HTTP client rather than
+left running in a thread nobody waits for. A timeout, like any other failure, becomes
+LLMUnavailable, and the planner and writer fall back to their offline versions.
+
 Everything else in the agent talks to `ChatClient.complete(messages, tools) -> LLMReply` with plain
 dicts, so the planner and writer stay testable and the provider stays swappable (any langchain
 chat model via `init_chat_model`, or an OpenAI-compatible server through `ChatOpenAI`).
@@ -9,13 +14,20 @@ A scripted chat model for tests and demos lives in `testing.py` (`FakeToolChatMo
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from langchain_core.exceptions import (
+    ModelAuthenticationError,
+    ModelConnectionError,
+    ModelNotFoundError,
+    ModelPermissionDeniedError,
+    ModelRateLimitError,
+    ModelTimeoutError,
+)
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,
@@ -38,7 +50,7 @@ log = logging.getLogger(__name__)
 COMPATIBLE = "openai-compatible"
 SPEC_HELP = ("Write it as 'openai:gpt-4o-mini', 'anthropic:MODEL', 'ollama:MODEL' or "
              "'openai-compatible:MODEL@http://host:port/v1'.")
-_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="saywhy-llm")
+MAX_RETRIES = 1  # one more try after a timeout, dropped connection, 429 or 5xx; then fall back
 
 
 class LLMUnavailable(SystemFailure):
@@ -88,8 +100,13 @@ def _no_temperature(model: str) -> bool:
 
 
 def make_chat_model(spec: str | LLMSpec | None, *, base_url: str | None = None,
-                    api_key: str | None = None, timeout: float = 20.0) -> BaseChatModel:
-    """A langchain chat model for the spec, or LLMUnavailable saying exactly what is missing."""
+                    api_key: str | None = None, timeout: float = 20.0,
+                    max_retries: int = MAX_RETRIES) -> BaseChatModel:
+    """A langchain chat model for the spec, or LLMUnavailable saying exactly what is missing.
+
+    Each request is bounded by the provider client itself: `timeout` seconds per attempt and
+    `max_retries` more attempts (OpenAI, OpenAI-compatible servers, Anthropic, Azure; Ollama
+    through its HTTP client's timeout). Other providers keep their own defaults."""
     parsed = spec if isinstance(spec, LLMSpec) else parse_llm_spec(spec, base_url)
     common: dict[str, Any] = {} if _no_temperature(parsed.model) else {"temperature": 0}
     try:
@@ -98,11 +115,13 @@ def make_chat_model(spec: str | LLMSpec | None, *, base_url: str | None = None,
 
             return ChatOpenAI(model=parsed.model, base_url=parsed.base_url,
                               api_key=api_key or "not-needed",  # type: ignore[arg-type]
-                              timeout=timeout, max_retries=1, **common)
+                              timeout=timeout, max_retries=max_retries, **common)
         from langchain.chat_models import init_chat_model
 
         if parsed.provider in {"openai", "anthropic", "azure_openai"} or parsed.provider is None:
-            common.update(timeout=timeout, max_retries=1)
+            common.update(timeout=timeout, max_retries=max_retries)
+        elif parsed.provider == "ollama":
+            common["client_kwargs"] = {"timeout": timeout}
         if api_key:
             common["api_key"] = api_key
         name = f"{parsed.provider}:{parsed.model}" if parsed.provider else parsed.model
@@ -184,23 +203,30 @@ def to_messages(messages: Sequence[dict[str, Any]]) -> list[BaseMessage]:
 
 
 def _describe_failure(exc: BaseException) -> str:
-    """A short, key-free reason for a provider failure."""
+    """A short, key-free reason for a provider failure: by langchain's provider-neutral error
+    types, else by the provider's own exception name."""
     kind = type(exc).__name__
-    if "Authentication" in kind or "PermissionDenied" in kind:
+    if isinstance(exc, ModelAuthenticationError | ModelPermissionDeniedError) or \
+            "Authentication" in kind or "PermissionDenied" in kind:
         return "the provider refused the API key"
-    if "RateLimit" in kind:
+    if isinstance(exc, ModelRateLimitError) or "RateLimit" in kind:
         return "the provider's rate limit was hit; try again in a minute"
-    if "Timeout" in kind:
-        return "the request timed out"
-    if "Connect" in kind or isinstance(exc, ConnectionError):
+    if isinstance(exc, ModelConnectionError | ConnectionError) or "Connect" in kind:
         return "the server could not be reached"
-    if "NotFound" in kind:
+    if isinstance(exc, ModelNotFoundError) or "NotFound" in kind:
         return "the provider does not know that model"
     return f"it failed ({kind})"
 
 
+def _timed_out(exc: BaseException) -> bool:
+    return isinstance(exc, ModelTimeoutError | TimeoutError) or "Timeout" in type(exc).__name__
+
+
 class ChatClient:
-    """A chat model with a wall-clock timeout and failures turned into LLMUnavailable."""
+    """A chat model with its failures turned into LLMUnavailable.
+
+    `timeout` is the per-attempt limit the model was built with (`make_chat_model`), named in
+    the message when the provider client gives up on a call."""
 
     def __init__(self, model: BaseChatModel, *, timeout: float = 20.0, name: str = "") -> None:
         self.model = model
@@ -210,15 +236,12 @@ class ChatClient:
     def complete(self, messages: Sequence[dict[str, Any]],
                  tools: Sequence[dict[str, Any]] | None = None) -> LLMReply:
         runnable: Any = self.model.bind_tools(list(tools)) if tools else self.model
-        lc_messages = to_messages(messages)
-        future = _POOL.submit(runnable.invoke, lc_messages)
         try:
-            message = future.result(timeout=self.timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise LLMUnavailable(f"The language model ({self.name}) did not answer within "
-                                 f"{self.timeout:g} s.") from None
+            message = runnable.invoke(to_messages(messages))
         except Exception as exc:
+            if _timed_out(exc):
+                raise LLMUnavailable(f"The language model ({self.name}) did not answer within "
+                                     f"{self.timeout:g} s.") from None
             log.warning("LLM call to %s failed", self.name, exc_info=True)
             raise LLMUnavailable(f"The language model ({self.name}) could not be used: "
                                  f"{_describe_failure(exc)}.") from None

@@ -4,12 +4,16 @@ client against a fake OpenAI-compatible server."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
 import pytest
+from fastapi import Request
+from fastapi.responses import JSONResponse
 
 from saywhy.agent.llm import (
+    MAX_RETRIES,
     ChatClient,
     LLMUnavailable,
     make_chat_model,
@@ -21,6 +25,7 @@ from saywhy.agent.state import DialogueState
 from saywhy.agent.testing import FakeToolChatModel, tool_call
 from saywhy.tools.errors import CancelledByUser, ToolArgsError
 from saywhy.tools.turn import Limits
+from tests.fake_openai import FakeOpenAI
 
 
 class FixedPlanner:
@@ -179,10 +184,10 @@ def test_llm_failure_uses_fallback_or_raises(failure: Exception) -> None:
         planner(FakeToolChatModel().enqueue(failure)).plan("hi", DialogueState())
 
 
-def test_timeout_is_bounded() -> None:
-    fake = FakeToolChatModel(delay=1.0).enqueue("late")
+def test_a_provider_timeout_falls_back_with_a_notice() -> None:
+    fake = FakeToolChatModel().enqueue(TimeoutError("read timed out"))
     plan = planner(fake, FixedPlanner(), timeout=0.1).plan("hi", DialogueState())
-    assert "did not answer within" in notices(plan)[0]
+    assert plan.calls and "did not answer within 0.1 s" in notices(plan)[0]
 
 
 def test_text_replies_clarifications_and_ungrounded_numbers() -> None:
@@ -230,6 +235,27 @@ def test_real_openai_client_against_fake_server() -> None:
         p.fallback = FixedPlanner()
         plan = p.plan("predict 1", DialogueState())
         assert "refused the API key" in notices(plan)[0] and "sk-secret" not in notices(plan)[0]
+
+
+class SlowOpenAI(FakeOpenAI):
+    """Answers every request too late."""
+
+    async def _chat(self, request: Request) -> JSONResponse:
+        self.requests.append(await request.json())
+        await asyncio.sleep(3.0)
+        return JSONResponse({"error": {"message": "too late"}}, status_code=500)
+
+
+def test_the_chat_models_own_timeout_and_retries_bound_a_slow_server() -> None:
+    """No thread is left waiting: the provider client gives up on each attempt after its
+    timeout, retries MAX_RETRIES times, and the planner falls back to the offline one."""
+    with SlowOpenAI() as server:
+        model = make_chat_model(f"openai-compatible:m@{server.base_url}", timeout=0.3)
+        p = LLMPlanner(ChatClient(model, timeout=0.3), labels=["negative", "positive"],
+                       kind="classifier", fallback=FixedPlanner())
+        plan = p.plan("predict 1", DialogueState())
+        assert plan.calls and "did not answer within 0.3 s" in notices(plan)[0]
+        assert len(server.requests) == 1 + MAX_RETRIES
 
 
 def test_unreachable_server_falls_back() -> None:
