@@ -88,8 +88,11 @@ async def rate_limit(request: Request) -> None:
 
 async def guard(request: Request, credentials: Annotated[
         HTTPAuthorizationCredentials | None, Security(_bearer)] = None) -> None:
-    """The token first, then the rate limit: a request without the right token is charged to a
-    bucket of its own, so it never uses up the allowance of valid clients behind the same IP."""
+    """The token first, then the rate limit: a request without the right token is counted under
+    a key of its own ("unauthorized:" + IP), so it never uses up the allowance of valid clients
+    behind the same IP. Done here on the `limits` library rather than through slowapi: its
+    middleware counts a request before the token is checked, and its route decorator runs after
+    the dependencies, so a request refused for its token would not be counted at all."""
     try:
         await authorize(request, credentials)
     except Unauthorized:
