@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from saywhy.tools.errors import SaywhyError
+from saywhy.tools.turn import OnProgress, ProgressEvent
 
 from .options import (
     DataOpt,
@@ -57,8 +58,9 @@ def assets(
 
 def models(
     as_json: JsonOpt = False,
-    prepare: Annotated[bool, typer.Option("--prepare", help="Build demo-sentiment and convert "
-                                          "demo-lm now (done once, then cached).")] = False,
+    prepare: Annotated[bool, typer.Option("--prepare", help="Build demo-sentiment, convert "
+                                          "demo-lm and tune the planner's intent encoder now "
+                                          "(done once, then cached).")] = False,
 ) -> None:
     """List the built-in demo models; any model directory, .gguf file or hub id works too.
 
@@ -82,6 +84,13 @@ def models(
                 typer.echo(f"preparing {name} ...", err=True)
                 with live_progress(status, f"Preparing {name}") as report:
                     load_target(name, on_progress=report)
+            from saywhy.agent.planner.intent.classifier import prepare as prepare_intents
+
+            typer.echo("preparing the intent classifier (tuning its encoder on the example bank "
+                       "takes minutes the first time) ...", err=True)
+            with live_progress(status, "Tuning the intent encoder on the example bank") as report:
+                encoder = prepare_intents(report if status.is_terminal else _tenths(report))
+            typer.echo(f"intent encoder: {encoder}", err=True)
         except SaywhyError as exc:
             fail(exc)
     if as_json:
@@ -92,6 +101,22 @@ def models(
         typer.echo(f"{name:<16} {desc}")
     typer.echo("\nAlso accepted by --model: a model directory, a .gguf file, or a hub id "
                "(when online).")
+
+
+def _tenths(report: OnProgress) -> OnProgress:
+    """Without a terminal nothing is drawn: say each tenth of a long loop on a line of its own,
+    so that a set-up log shows the tuning going on."""
+    said: set[tuple[str, int]] = set()
+
+    def on(event: ProgressEvent) -> None:
+        report(event)
+        if event.done is not None and event.total:
+            tenth = 10 * event.done // event.total
+            if (event.message, tenth) not in said:
+                said.add((event.message, tenth))
+                typer.echo(f"  {event.message}: {event.done}/{event.total}", err=True)
+
+    return on
 
 
 def tool(
