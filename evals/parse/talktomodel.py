@@ -1,6 +1,6 @@
 """Intent accuracy on TalkToModel's crowd-written parse suites (Slack et al., 2023), untuned.
 
-    python -m saywhy.evals.parse.talktomodel [--planner offline|llm] [--verbose]
+    python -m saywhy.evals.parse.talktomodel [--planner offline|llm] [--target demo] [--verbose]
 
 The suites (../shared/data/talktomodel/*_test_suite.txt, or $SAYWHY_SHARED_DATA/talktomodel) are
 questions about *tabular* models (COMPAS, diabetes, German credit), each followed by its gold
@@ -9,7 +9,9 @@ only intents are compared: each program operation is mapped to the saywhy tools 
 same question, and a question counts as right when one of the planner's non-filter tools is among
 the tools mapped from the program's main (last non-filter) operation. Questions whose operations
 have no counterpart (`interact`, pure `previous...` follow-ups) are left out and counted.
-The planner was never tuned on these questions.
+The planner was never tuned on these questions. It plans for one of the parse runner's targets
+(`run.TARGETS`; by default `demo`, a two-label classifier with data): the suites' tabular models
+are classifiers with data too, and their own label names never reach the compared intents.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from saywhy.agent.state import DialogueState
+
+from .run import TARGETS, make_planner
 
 REPO = Path(__file__).resolve().parents[2]
 SUITES = ("compas", "diabetes", "german")
@@ -104,6 +108,8 @@ def predicted(plan: Any) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--planner", default="offline", choices=["offline", "llm"])
+    ap.add_argument("--target", default="demo", choices=sorted(TARGETS),
+                    help="the parse runner's target the planner plans for (default: demo)")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every miss")
     args = ap.parse_args(argv)
     folder = data_dir()
@@ -111,9 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if not all(f.is_file() for f in files):
         print(f"TalkToModel suites not found in {folder} (set SAYWHY_SHARED_DATA); skipping.")
         return 0
-    from .run import make_planner
-
-    planner = make_planner(args.planner, "classifier")
+    planner = make_planner(args.planner, args.target)
     if hasattr(planner, "warm_up"):
         planner.warm_up()
     per_suite: dict[str, list[bool]] = defaultdict(list)
@@ -140,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"wanted one of {sorted(tools)}"
                     )
     every = [x for v in per_suite.values() for x in v]
-    print(f"TalkToModel intent accuracy, planner={args.planner} (untuned; tabular questions)")
+    print(f"TalkToModel intent accuracy, planner={args.planner}, target={args.target} "
+          "(untuned; tabular questions)")
     print(
         f"  overall      {100 * sum(every) / len(every):5.1f}%  (n={len(every)}; "
         f"{sum(skipped.values())} left out: {dict(skipped)})"
