@@ -17,7 +17,7 @@ import typer
 
 from saywhy.tools.errors import SaywhyError
 
-from . import talk, toolbox
+from . import mcp_serve, talk, toolbox
 from .evals import eval_app
 
 app = typer.Typer(
@@ -49,7 +49,7 @@ def _root(version: Annotated[bool, typer.Option(
 
 
 for _command in (talk.chat, talk.ask, talk.parse, talk.serve,
-                 toolbox.tool, toolbox.assets, toolbox.models):
+                 toolbox.tool, toolbox.assets, toolbox.models, mcp_serve.mcp):
     app.command()(_command)
 app.add_typer(eval_app, name="eval")
 
