@@ -58,6 +58,8 @@ class TabularTarget(Target):
         self.feature_names: list[str] = ([str(c) for c in own] if own is not None
                                          else list(features or []))
         self.schema: Schema | None = schema
+        # explainers built once per background (shap's TreeExplainer): see tabular/contributions
+        self.explainers: dict[tuple[Any, ...], Any] = {}
 
     # ---- description -------------------------------------------------------------------------
     @property
@@ -120,6 +122,7 @@ class TabularTarget(Target):
         if not self.feature_names:
             self.feature_names = [str(c) for c in frame.columns]
         self.schema = infer_schema(frame, self.feature_names, types)
+        self.explainers.clear()
         return self.schema
 
     def rows(self, frame: pd.DataFrame) -> pd.DataFrame:
