@@ -135,7 +135,9 @@ def test_counterfactuals_flip_when_predicted_again_and_respect_the_rules(demo) -
     for i, fixed in [(0, []), (3, []), (12, []), (0, ["glucose", "BMI"]), (17, ["Age"])]:
         row = X.loc[i]
         before = target.predict(row)["label"]
-        found = counterfactuals(target, row, X, fixed=fixed)
+        search = counterfactuals(target, row, X, fixed=fixed)
+        found = search.found
+        assert search.evaluations >= len(found)
         assert found, f"no counterfactual for row {i}"
         sizes = [len(cf.changes) for cf in found]
         assert sizes == sorted(sizes) and max(sizes) <= 3

@@ -73,7 +73,7 @@ def test_user_pipeline_and_csv_load_and_predict_as_the_model_does(user_files) ->
     one = target.predict(data.X().iloc[0])
     assert one["label"] == target.labels[int(np.argmax(reference[0]))]
     assert abs(sum(one["probs"].values()) - 1) < 1e-9
-    assert "Age = " in data.text(1000)
+    assert data.text(1000).startswith("Age = ") and "region = " in data.text(1000)
 
 
 def test_pickle_is_refused_without_the_flag_and_loads_with_it(user_files, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -1,11 +1,13 @@
 """A table of feature rows: what a tabular model is asked about (CSV or Parquet).
 
-The frame is indexed by id like every dataset, holds the feature columns under their own names,
-and the optional gold `label` and `split`; the schema (kinds and observed values of the features)
-comes from the target when it has one, else from the table. The label and id columns are named by
-the user (`--label-column`, `--id-column`) or guessed from common names (`columns.py`); the gold
-labels are read through the model's classes (`1` is the class 1's label name) and then matched
-to the model's spelling (`labels.py`).
+The frame is indexed by id like every dataset and holds the feature columns under their own
+names, a `text` column with the row in words ("Glucose = 148, BMI = 33.6, ..."; each
+"feature = value" is one part of the input, as a word is for text) and the optional gold
+`label` and `split`. The schema (kinds and observed values of the features) comes from the
+target when it has one, else from the table. The label and id columns are named by the user
+(`--label-column`, `--id-column`) or guessed from common names (`columns.py`); the gold labels
+are read through the model's classes (`1` is the class 1's label name) and then matched to the
+model's spelling (`labels.py`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 
     from ..target.tabular import TabularTarget
 
-RESERVED = ("label", "split")
+RESERVED = ("text", "label", "split")
 
 
 @dataclass
@@ -45,11 +47,6 @@ class TableDataset(Dataset):
         frame = self.frame if ids is None else self.frame.loc[list(ids)]
         return frame[self.features]
 
-    def text(self, item_id: int) -> str:
-        """One row in words: "Glucose = 148, BMI = 33.6, ..." (what a text tool would quote)."""
-        row = self.row(item_id)
-        return ", ".join(f"{name} = {_shown(row[name])}" for name in self.features)
-
     def fingerprint(self) -> str:
         import pandas as pd
 
@@ -58,10 +55,28 @@ class TableDataset(Dataset):
         return hashlib.sha256(hashed.tobytes()).hexdigest()[:16]
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A feature value as answers write it (12.0 as 12, 0.6270 as 0.627)."""
     if isinstance(value, float):
         return f"{value:g}"
+    if hasattr(value, "item"):
+        return shown(value.item())
     return str(value)
+
+
+def parts(row: Any, features: Sequence[str]) -> list[tuple[str, int, int]]:
+    """The parts of a row as text: each "feature = value" with its (start, end) in `row_text`."""
+    out, pos = [], 0
+    for name in features:
+        piece = f"{name} = {shown(row[name])}"
+        out.append((piece, pos, pos + len(piece)))
+        pos += len(piece) + 2
+    return out
+
+
+def row_text(row: Any, features: Sequence[str]) -> str:
+    """A row in words: "Pregnancies = 6, Glucose = 148, ..."."""
+    return ", ".join(piece for piece, _, _ in parts(row, features))
 
 
 def table_from_frame(df: pd.DataFrame, *, target: TabularTarget | None = None,
@@ -116,6 +131,7 @@ def table_from_frame(df: pd.DataFrame, *, target: TabularTarget | None = None,
     else:
         schema = infer_schema(df, features, types)
     out = df[schema.names].copy()
+    out.insert(0, "text", [row_text(r, schema.names) for r in out.to_dict("records")])
     if label_col is not None:
         out["label"] = df[label_col].astype(str).where(df[label_col].notna(), None)
     if "split" in columns and "split" not in schema.names:

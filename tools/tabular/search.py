@@ -35,6 +35,14 @@ BISECT = 8  # bisection steps when shrinking a numeric change
 
 
 @dataclass
+class Search:
+    """The verified counterfactuals found and how many rows the search predicted."""
+
+    found: list[Counterfactual]
+    evaluations: int
+
+
+@dataclass
 class Counterfactual:
     """One verified alternative row: what changed (old -> new) and the fresh prediction."""
 
@@ -85,16 +93,22 @@ def _cost(changes: dict[str, tuple[Any, Any]], scales: dict[str, float],
 
 def counterfactuals(target: TabularTarget, row: pd.Series, table: pd.DataFrame,
                     want: str | int | None = None, fixed: Iterable[str] = (),
-                    max_changes: int = 3, n: int = 3) -> list[Counterfactual]:
+                    max_changes: int = 3, n: int = 3) -> Search:
     """Up to `n` verified counterfactuals of `row` (fewest changed features first, then the
     smallest changes), whose prediction is `want` (by default: anything but the current one)."""
     import pandas as pd
+
+    count = [0]
+
+    def predict(frame: pd.DataFrame) -> np.ndarray:
+        count[0] += len(frame)
+        return target.predict_proba(frame)
 
     schema = target.schema
     assert schema is not None, "bind the target to a table first"
     names = schema.names
     row = row[names]
-    now = int(np.argmax(target.predict_proba(pd.DataFrame([row]))[0]))
+    now = int(np.argmax(predict(pd.DataFrame([row]))[0]))
     goal = None if want is None else target.label_index(want)
     if goal is not None and goal == now:
         raise UserError(f"The model already predicts {target.labels[goal]} for this row.")
@@ -120,7 +134,7 @@ def counterfactuals(target: TabularTarget, row: pd.Series, table: pd.DataFrame,
         if not grown:
             break
         frame = pd.DataFrame([row.to_dict() | g for g in grown])[names]
-        probs = target.predict_proba(frame)
+        probs = predict(frame)
         ok = hits(probs)
         found = [grown[i] for i in np.flatnonzero(ok)]
         if found:
@@ -128,14 +142,15 @@ def counterfactuals(target: TabularTarget, row: pd.Series, table: pd.DataFrame,
         order = np.argsort(-score(probs))[:BEAM]
         states = [grown[i] for i in order]
     if not found:
-        return []
+        return Search([], count[0])
     cheapest: dict[frozenset[str], dict[str, Any]] = {}
     for f in sorted(found, key=lambda g: _cost({k: (row[k], v) for k, v in g.items()}, scales,
                                                schema)):
         cheapest.setdefault(frozenset(f), f)
     places = {f: _decimals(table[f]) for f in names if schema[f].kind == "numeric"}
-    shrunk = [_shrink(target, row, f, hits, places) for f in list(cheapest.values())[:3 * n]]
-    return _verified(target, row, shrunk, scales, hits, n)
+    shrunk = [_shrink(target, predict, row, f, hits, places)
+              for f in list(cheapest.values())[:3 * n]]
+    return Search(_verified(target, predict, row, shrunk, scales, hits, n), count[0])
 
 
 def _decimals(column: pd.Series) -> int:
@@ -144,8 +159,8 @@ def _decimals(column: pd.Series) -> int:
     return min(4, max((len(t.split(".")[1].rstrip("0")) for t in texts if "." in t), default=0))
 
 
-def _shrink(target: TabularTarget, row: pd.Series, change: dict[str, Any], hits: Any,
-            places: dict[str, int]) -> dict[str, Any]:
+def _shrink(target: TabularTarget, predict: Any, row: pd.Series, change: dict[str, Any],
+            hits: Any, places: dict[str, int]) -> dict[str, Any]:
     """Move each numeric change back towards the original value while the flip holds."""
     import pandas as pd
 
@@ -164,7 +179,7 @@ def _shrink(target: TabularTarget, row: pd.Series, change: dict[str, Any], hits:
                 if mid in (good, bad):
                     break
             trial = row.to_dict() | change | {name: int(mid) if feature.integer else mid}
-            if hits(target.predict_proba(pd.DataFrame([trial])[schema.names]))[0]:
+            if hits(predict(pd.DataFrame([trial])[schema.names]))[0]:
                 good = mid
             else:
                 bad = mid
@@ -180,8 +195,9 @@ def _away(value: float, origin: float, places: int) -> float:
     return float(round(rounded, places))
 
 
-def _verified(target: TabularTarget, row: pd.Series, changes: list[dict[str, Any]],
-              scales: dict[str, float], hits: Any, n: int) -> list[Counterfactual]:
+def _verified(target: TabularTarget, predict: Any, row: pd.Series,
+              changes: list[dict[str, Any]], scales: dict[str, float], hits: Any,
+              n: int) -> list[Counterfactual]:
     """Predict every candidate afresh; keep those that flip, cheapest first, one per set of
     changed features (so three answers are three different ways, not one way three times)."""
     import pandas as pd
@@ -189,7 +205,7 @@ def _verified(target: TabularTarget, row: pd.Series, changes: list[dict[str, Any
     schema = target.schema
     assert schema is not None
     rows = pd.DataFrame([row.to_dict() | c for c in changes])[schema.names]
-    probs = target.predict_proba(rows)
+    probs = predict(rows)
     ok = hits(probs)
     out: dict[frozenset[str], Counterfactual] = {}
     for i, change in enumerate(changes):
