@@ -1,4 +1,5 @@
-"""ERASER comprehensiveness/sufficiency, random baselines and rank agreement."""
+"""The faithfulness an answer reports: the verdict against a random distribution, which must be
+able to say no, in one line; NAOPC beside the raw figures; the `faithfulness` tool."""
 
 from __future__ import annotations
 
@@ -6,54 +7,51 @@ import numpy as np
 import pytest
 
 from saywhy.tools import registry
-from saywhy.tools.context import ToolContext
 from saywhy.tools.errors import UserError
-from saywhy.tools.faithfulness import K_PERCENTS, eraser, rank_agreement
+from saywhy.tools.faithfulness import check, details_text, rank_agreement, verdict_line
 from saywhy.tools.methods import explain
 
 TEXT = "boring and predictable , the plot is a mess but the music is great"
 
 
-def test_eraser_matches_its_definition(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_verdict_follows_the_95th_percentile_of_the_random_rankings(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
     ref = tiny_ctx.resolve(text=TEXT)
-    a = explain(tiny_ctx, ref, "integrated_gradients")
-    f = eraser(tiny_ctx, ref, a)
-    n = len(a.words)
-    assert [row["k_percent"] for row in f["per_k"]] == list(K_PERCENTS)
-    assert all(1 <= row["n_words"] <= n for row in f["per_k"])
-    label = tiny_ctx.target.labels.index(a.label)
-    for row in f["per_k"]:
-        top = set(a.ranking()[:row["n_words"]])
-        words = TEXT.split()
-        without = " ".join(w for i, w in enumerate(words) if i not in top)
-        only = " ".join(w for i, w in enumerate(words) if i in top)
-        p = tiny_ctx.probs([TEXT, without, only])[:, label]
-        assert row["comprehensiveness"] == pytest.approx(float(p[0] - p[1]), abs=1e-5)
-        assert row["sufficiency"] == pytest.approx(float(p[0] - p[2]), abs=1e-5)
-    assert f["comprehensiveness"] == pytest.approx(
-        np.mean([r["comprehensiveness"] for r in f["per_k"]]))
-    assert f["random_sufficiency"] == pytest.approx(
-        np.mean([r["random_sufficiency"] for r in f["per_k"]]))
-    assert f["removal"]["n_words"] == 3
+    f = check(tiny_ctx, ref, explain(tiny_ctx, ref, "occlusion"))
+    assert {t.erasure for t in f.tests} == {"deletion", "replacement"}
+    for t in f.tests:
+        draws = t.random.comprehensiveness
+        assert len(draws) >= 20
+        assert t.random.p95_comprehensiveness == pytest.approx(np.percentile(draws, 95))
+        assert t.beats_chance == (t.comprehensiveness > np.percentile(draws, 95))
+        assert t.naopc is not None and t.naopc.value is not None  # normalised beside raw
 
 
-def test_occlusion_top_word_beats_every_random_first_word(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
-    # with one word removed, occlusion's top word is by definition the most damaging one
+def test_a_reversed_ranking_is_not_trusted(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    """The verdict can say no: the occlusion ranking read backwards (least supportive words
+    first) must not beat chance, and the answer's line says not to rely on it."""
     ref = tiny_ctx.resolve(text=TEXT)
-    f = eraser(tiny_ctx, ref, explain(tiny_ctx, ref, "occlusion"), k_percents=(1,), n_random=8)
-    assert f["per_k"][0]["n_words"] == 1
-    assert f["comprehensiveness"] >= f["random_comprehensiveness"] - 1e-6
+    a = explain(tiny_ctx, ref, "occlusion")
+    backwards = a.model_copy(update={"scores": [-s for s in a.scores]})
+    f = check(tiny_ctx, ref, backwards)
+    assert not any(t.beats_chance for t in f.tests)
+    line = verdict_line(f)
+    assert "not better than random" in line and "don't rely on it" in line
+    good = check(tiny_ctx, ref, a)
+    if all(t.beats_chance for t in good.tests):
+        assert "is faithful for this input" in verdict_line(good)
 
 
-def test_same_seed_same_figures(tiny_classifier) -> None:  # type: ignore[no-untyped-def]
-    figures = []
-    for seed in (5, 5, 6):
-        ctx = ToolContext(target=tiny_classifier, seed=seed)
-        ref = ctx.resolve(text=TEXT)
-        figures.append(eraser(ctx, ref, explain(ctx, ref, "occlusion")))
-    assert figures[0] == figures[1]
-    assert figures[0]["random_comprehensiveness"] != figures[2]["random_comprehensiveness"]
-    assert figures[0]["comprehensiveness"] == figures[2]["comprehensiveness"]
+def test_the_verdict_is_one_line_and_the_details_carry_the_figures(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    ref = tiny_ctx.resolve(text=TEXT)
+    f = check(tiny_ctx, ref, explain(tiny_ctx, ref, "integrated_gradients"))
+    line = verdict_line(f)
+    assert "\n" not in line and line.count(". ") == 0 and line.endswith(".")
+    assert len(line.split()) <= 25
+    more = details_text(f)
+    assert "NAOPC" in more and "95th percentile" in more and "[MASK]" in more
+    for k in f.k_percents:
+        assert f"{k} % (" in more
+    assert "0.00 " not in more and "0.00;" not in more
 
 
 def test_rank_agreement(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
@@ -72,13 +70,17 @@ def test_faithfulness_tool_with_compare(tiny_ctx) -> None:  # type: ignore[no-un
     assert -1 <= res.agreement["spearman"] <= 1
     text = res.summary()
     assert "ERASER for occlusion" in text and "ERASER for gradient_x_input" in text
-    assert "Spearman" in text
+    assert "Spearman" in text and "base value" in text and res.unit == "log-odds"
+    table = res.views()[0]
+    assert len(table.rows) == 4  # two methods x two erasures
+    assert all(row[-1] in ("beats chance", "not distinguishable from chance")
+               for row in table.rows)
 
 
 def test_faithfulness_on_a_causal_lm(tiny_lm_ctx) -> None:  # type: ignore[no-untyped-def]
     res = registry.get("faithfulness").run(tiny_lm_ctx, {"text": "is the film good or bad ?"})
-    assert res.eraser["unit"] == "log-probability"
-    assert np.isfinite(res.eraser["comprehensiveness"]) and "log p(" in res.summary()
+    assert res.eraser.unit == "log-probability"
+    assert np.isfinite(res.eraser.tests[0].comprehensiveness) and "log p(" in res.summary()
 
 
 def test_faithfulness_bad_arguments(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
@@ -98,6 +100,7 @@ def test_demo_faithfulness_beats_random(demo_ctx) -> None:  # type: ignore[no-un
                                                       "method": "shap",
                                                       "compare": "integrated_gradients"})
     assert res.label == "negative"
-    assert res.eraser["comprehensiveness"] > res.eraser["random_comprehensiveness"]
-    assert res.eraser["sufficiency"] < res.eraser["random_sufficiency"]
+    deletion = res.eraser.test("deletion")
+    assert deletion.beats_chance and "is faithful for this input" in res.summary()
+    assert deletion.sufficiency < deletion.random.mean_sufficiency
     assert res.agreement["spearman"] > 0

@@ -1,9 +1,16 @@
 """`attribute`: which words pushed the model towards its answer, by how much, and can we trust it.
 
-Scores are signed and in the units of the explained number f (probability points for a
-classifier; log-probability for a causal LM): positive pushes towards the label (or towards the
-label rather than `contrast`), negative pushes away. By default the answer carries the ERASER
-faithfulness figures (see `faithfulness.py`), so a user sees whether the top words really matter.
+Scores are signed and in the units of the explained number f (log-odds of the label for a
+classifier, which do not saturate on a confident prediction; log-probability for a causal LM):
+positive pushes towards the label (or towards the label rather than `contrast`), negative pushes
+away. Asked about a label the classifier does not predict, the tool says so and explains the
+predicted label (for two labels the scores are the same up to sign) unless `insist` is set.
+
+The answer a person reads first (`summary()`) is two sentences: the prediction, the (up to) three
+words that pushed it most and what removing them does to p(label); then one trust line from
+`faithfulness.py` (beats a distribution of random rankings, or "don't rely on it"). Everything
+else (method, base value, every score, ERASER at each k, NAOPC, the random baseline) is in
+`details()`, said on request and in the JSON for the page to fold.
 
 Truncation: a classifier only sees its first `max_length` tokens. Only the words inside that
 window are attributed (the rest were never seen and get no score) and the result says so.
@@ -17,7 +24,8 @@ log-probabilities at the span's first token or, with no span, at the answer posi
 alternative was likeliest. Supported there: integrated_gradients, gradient_x_input, occlusion.
 
 Default method, by measured ERASER faithfulness per second (comprehensiveness / sufficiency,
-random-word rankings in brackets; CPU-seconds per input with one torch thread, 2-core machine):
+random-word rankings in brackets; CPU-seconds per input with one torch thread, 2 CPU cores;
+classifier figures measured with f = p(label), before scores moved to log-odds):
 
   demo-sentiment, 50 test reviews (18 words on average), f = p(label):
     occlusion             0.336 (0.048) / -0.008 (0.216)   0.12 s   <- classifier default
@@ -31,20 +39,28 @@ random-word rankings in brackets; CPU-seconds per input with one torch thread, 2
     integrated_gradients 10.70        /  9.22             19.3 s    (|delta| 0.11 on average)
 """
 
+
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from .context import ToolContext
+from .eraser import Faithfulness, edited_text, scorer
 from .errors import UserError
-from .faithfulness import eraser, eraser_table, faithfulness_sentence, value_phrase
+from .faithfulness import check, details_text, eraser_table, value_phrase, verdict_line
 from .inputs import InputArgs
+from .methods import long_input
 from .registry import Result, tool
-from .views import Bars, View, WordScores, usable_spans
+from .views import Bars, View, WordScores, digits_for, significant, usable_spans
+
+if TYPE_CHECKING:
+    from .context import InputRef
+    from .methods import WordAttribution
 
 MAX_K = 100
+LEAD = 3  # words named in the first sentence
 
 
 class AttributeArgs(InputArgs):
@@ -54,8 +70,11 @@ class AttributeArgs(InputArgs):
     method: str | None = Field(default=None, description=(
         "shap | integrated_gradients | gradient_x_input | lime | occlusion; default: the most "
         "faithful per second as measured: occlusion (classifier), gradient_x_input (causal LM)."))
-    label: str | int | None = Field(default=None, description="Classifier label to explain; "
-                                    "default: the predicted label.")
+    label: str | int | None = Field(default=None, description=(
+        "Classifier label to explain; default: the predicted label. A label the model does not "
+        "predict is said so and the predicted label is explained, unless `insist`."))
+    insist: bool = Field(default=False, description=(
+        "Explain `label` even when the model predicts another label (the user insists)."))
     contrast: str | None = Field(default=None, description=(
         "Classifier: a second label, for 'why label rather than contrast'. Causal LM: an "
         "alternative token, for 'why this token rather than that one'."))
@@ -63,8 +82,8 @@ class AttributeArgs(InputArgs):
     span: str | None = Field(default=None, description=(
         "Causal LM only: the part of the generated answer to explain: a phrase from it, a token "
         "index like '0' or '2-4', or 'all'. Default: the whole answer."))
-    faithfulness: bool = Field(default=True, description="Add ERASER comprehensiveness and "
-                               "sufficiency against random words.")
+    faithfulness: bool = Field(default=True, description="Add ERASER comprehensiveness, "
+                               "sufficiency and NAOPC against 20 random rankings.")
 
 
 class AttributeResult(Result):
@@ -74,6 +93,7 @@ class AttributeResult(Result):
     kind: str
     method: str
     label: str
+    asked: str | None = None  # a label asked about that the model does not predict
     contrast: str | None = None
     opposite: str | None = None  # a binary classifier's other label, for "towards X" phrasing
     predicted: str | None = None  # classifier: the label it predicts, which `label` may not be
@@ -89,40 +109,44 @@ class AttributeResult(Result):
     n_words_total: int = 0
     span: tuple[int, int] | None = None
     answer: str | None = None
-    faithfulness: dict[str, Any] | None = None
+    removal: dict[str, Any] | None = None  # the lead words and f or p(label) without them
+    faithfulness: Faithfulness | None = None
     extras: dict[str, Any] = Field(default_factory=dict)
     attribution_seconds: float = 0.0
 
-    def _words(self, sign: int) -> str:
-        picked = [w for w in self.top if w["score"] * sign > 0]
-        return (", ".join(f"\"{w['word']}\" ({w['score']:+.2f})" for w in picked)
-                or f"none in the top {len(self.top)}")
+    def _words(self, sign: int, limit: int | None = None) -> str:
+        picked = [w for w in self.top if w["score"] * sign > 0][:limit]
+        return (", ".join(f"\"{w['word']}\" ({significant(w['score'], signed=True)})"
+                          for w in picked) or f"none in the top {len(self.top)}")
+
+    def _sides(self) -> tuple[str, str]:
+        if self.kind == "causal_lm":
+            return "raises the answer's log-probability", "lowers it"
+        high = f"towards {self.label}" + (f" over {self.contrast}" if self.contrast else "")
+        other = self.contrast or self.opposite
+        return high, f"towards {other}" if other else f"away from {self.label}"
 
     def views(self) -> list[View]:
         """Every word highlighted inside the text by its signed score (the top k marked), the
-        top words as signed bars, and the ERASER figures when they were computed."""
-        if self.kind == "causal_lm":
-            high, low = "raises the answer's log-probability", "lowers it"
-        else:
-            high = f"towards {self.label}" + (f" over {self.contrast}" if self.contrast else "")
-            low = f"towards {self.contrast}" if self.contrast else f"away from {self.label}"
+        top words as signed bars, and the faithfulness figures when they were computed."""
+        high, low = self._sides()
         spans = usable_spans(self.text, [(w["start"], w["end"]) for w in self.words
                                          if isinstance(w.get("start"), int)
                                          and isinstance(w.get("end"), int)], len(self.words))
         marked = [i for i, w in enumerate(self.words) if w in self.top]
         note = (f"Only the first {self.n_words_seen} of {self.n_words_total} words fit in the "
                 "model's window; the rest were never seen." if self.truncated else "")
+        scores = [w.get("score") for w in self.words]
         shown: list[View] = [WordScores(
-            title=f"word importance for {self.referent} ({self.method}, {self.unit} points)",
-            text=self.text, words=[str(w["word"]) for w in self.words],
-            spans=spans,
-            scores=[w.get("score") for w in self.words], high=high, low=low, marked=marked,
-            note=note)]
+            title=f"word importance for {self.referent} ({self.method}, {self.unit})",
+            text=self.text, words=[str(w["word"]) for w in self.words], spans=spans,
+            scores=scores, high=high, low=low, marked=marked, note=note,
+            digits=digits_for([s for s in scores if s is not None]))]
         if self.top:
-            shown.append(Bars(title=f"top words ({self.method}, {self.unit} points)",
-                              names=[str(w["word"]) for w in self.top],
-                              values=[float(w["score"]) for w in self.top], signed=True,
-                              format="signed", digits=3))
+            values = [float(w["score"]) for w in self.top]
+            shown.append(Bars(title=f"top words ({self.method}, {self.unit})",
+                              names=[str(w["word"]) for w in self.top], values=values,
+                              signed=True, format="signed", digits=digits_for(values)))
         if self.faithfulness:
             shown.append(eraser_table([self.faithfulness],
                                       title="can these words be trusted? ERASER faithfulness"))
@@ -131,82 +155,143 @@ class AttributeResult(Result):
     def remembered(self) -> dict[str, str]:
         return {"label": str(self.label), "method": self.method}
 
-    def summary(self) -> str:
-        what = value_phrase(self.unit, self.label, self.contrast)
+    def to_json(self) -> dict[str, Any]:
+        data = super().to_json()
+        data["details"] = self.details()
+        return data
+
+    def _head(self) -> str:
+        p = "" if self.predicted_probability is None else \
+            f" (p = {significant(self.predicted_probability)})"
         if self.kind == "causal_lm":
-            head = (f"For {self.referent} the model answers \"{self.answer}\". Explaining "
-                    f"{self.label}" + (f" rather than \"{self.contrast.strip()}\""
-                                       if self.contrast else "")
-                    + f" ({what} = {self.target_value:.2f}).")
-            towards, away = f"raising {what}", "lowering it"
+            head = f"For {self.referent}, the model answers \"{self.answer}\""
+            if self.contrast:
+                head += f"; why {self.label} rather than \"{self.contrast.strip()}\""
+            return head
+        if self.contrast is not None:
+            return (f"For {self.referent}, the model says {self.predicted}{p}; why {self.label} "
+                    f"rather than {self.contrast}")
+        if self.asked is not None:
+            return f"For {self.referent}, the model does not say {self.asked}: it says " \
+                   f"{self.label}{p}"
+        if self.predicted is not None and self.predicted != self.label:
+            return (f"For {self.referent}, the model does not say {self.label}: it says "
+                    f"{self.predicted}{p}; what pushes towards {self.label}")
+        return f"For {self.referent}, the model says {self.label}{p}"
+
+    def summary(self) -> str:
+        """The lead sentence and one trust line; `details()` has the rest."""
+        parts = [self._head()]
+        r = self.removal
+        if r and r["words"]:
+            named = [f"\"{w['word']}\"" for w in r["words"]]
+            first = r["words"][0]
+            unit = "log-odds" if self.unit == "log-odds" else self.unit
+            named[0] += f" ({significant(first['score'], signed=True)} {unit})"
+            listed = named[0] if len(named) == 1 else \
+                ", ".join(named[:-1]) + f" and {named[-1]}"
+            what = r["what"]
+            verb = "drops" if r["without_top"] < r["full"] else "raises"
+            them = "it" if len(named) == 1 else "them"
+            because = "mostly because of" if self.kind == "classifier" else \
+                "mostly because of the prompt words"
+            parts[0] += (f", {because} {listed}: removing {them} {verb} {what} from "
+                         f"{significant(r['full'])} to {significant(r['without_top'])}.")
         else:
-            if self.contrast is not None:
-                head = (f"For {self.referent}, why {self.label} rather than {self.contrast}: "
-                        f"{what} = {self.target_value:.2f}.")
-            elif self.predicted is not None and self.predicted != self.label:
-                # "why did you say negative?" about an input predicted positive: say so first
-                head = (f"For {self.referent} the model does not say {self.label}: it predicts "
-                        f"{self.predicted} ({self.predicted_probability:.2f}), and gives "
-                        f"{self.label} {self.target_value:.2f}. Here is what moves {what}.")
-            else:
-                head = f"For {self.referent} the model says {self.label} ({self.target_value:.2f})."
-            towards = f"towards {self.label}"
-            other = self.contrast or self.opposite
-            away = f"towards {other}" if other else f"away from {self.label}"
-        lead = "Prompt words" if self.kind == "causal_lm" else "Words pushing"
-        parts = [head, f"{lead} {towards}: {self._words(1)}; {away}: {self._words(-1)}."]
-        how = f"Method: {self.method}, scores in {self.unit} points, base value " \
-              f"{self.base_value:.2f}"
-        if self.delta is not None:
-            how += f", convergence delta {self.delta:+.3f}"
-        parts.append(how + ".")
-        f = self.faithfulness
-        if f is not None:
-            r = f["removal"]
-            n = r["n_words"]
-            parts.append(f"Removing the top {n} word{'s' if n != 1 else ''} changes {what} from "
-                         f"{f['full']:.2f} to {r['without_top']:.2f}; removing {n} random "
-                         f"word{'s' if n != 1 else ''}: {r['without_random']:.2f}.")
-            parts.append(faithfulness_sentence(f))
+            parts[0] += f"; no word pushes {self._sides()[0]} on its own."
+        if self.asked is not None and self.opposite == self.asked:
+            parts.append(f"Towards {self.asked}: {self._words(-1, LEAD)}.")
+        if self.faithfulness is not None:
+            parts.append(verdict_line(self.faithfulness))
         if self.truncated:
-            parts.append(f"The text was too long for the model: only its first "
-                         f"{self.n_words_seen} of {self.n_words_total} words fit in the model's "
-                         f"window, the rest were never seen and get no score.")
+            parts.append(f"Only its first {self.n_words_seen} of {self.n_words_total} words fit "
+                         "in the model's window; the rest were never seen.")
+        if self.extras.get("explained"):
+            parts.append(str(self.extras["explained"]))
+        return " ".join(parts)
+
+    def details(self) -> str:
+        """Method, units, base value, the top words both ways, and every faithfulness figure."""
+        high, low = self._sides()
+        what = value_phrase(self.unit, self.label, self.contrast)
+        how = (f"Details: {self.method} scores in {self.unit} ({what} = "
+               f"{significant(self.target_value)}; base value {significant(self.base_value)}, "
+               "with the words removed or masked")
+        if self.delta is not None:
+            how += f"; convergence delta {significant(self.delta, signed=True)}"
+        parts = [how + ").", f"Top words {high}: {self._words(1)}; {low}: {self._words(-1)}."]
+        if self.faithfulness is not None:
+            parts.append(details_text(self.faithfulness))
         return " ".join(parts)
 
 
 @tool("attribute", AttributeArgs, scope="input", updates={"focus", "label", "method"})
 def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
     """Which words pushed the model towards its prediction (or `label`, or `label` rather than
-    `contrast`), with signed scores, the base value, and ERASER faithfulness against random words.
-    Methods: shap, integrated_gradients, gradient_x_input, lime, occlusion."""
+    `contrast`), with signed scores in log-odds, the base value, and whether the explanation
+    beats random words for this input. Methods: shap, integrated_gradients,
+    gradient_x_input, lime, occlusion."""
     from .methods import explain
 
     if not 1 <= args.k <= MAX_K:
         raise UserError(f"k must be between 1 and {MAX_K}; got {args.k}.")
     ref = ctx.resolve(args.id, args.text)
-    attr = explain(ctx, ref, args.method, label=args.label, contrast=args.contrast,
-                   span=args.span)
-    words = [{"word": w, "score": round(s, 6), "start": a, "end": b}
-             for w, s, (a, b) in zip(attr.words, attr.scores, attr.spans, strict=True)]
-    top = [words[i] for i in attr.top(args.k)]
-    predicted, p_predicted = None, None
-    if ctx.target.kind == "classifier":  # memoised: the explanation already predicted this text
-        probs = ctx.probs([ref.text])[0]
+    predicted, p_predicted, label, asked = None, None, args.label, None
+    if ctx.target.kind == "classifier":  # memoised: the explanation predicts this text too
+        probs = ctx.probs([ctx.target.check_text(ref.text)])[0]
         best = int(probs.argmax())
         predicted, p_predicted = ctx.target.labels[best], float(probs[best])
+        wanted = None if label is None or not str(label).strip() else \
+            ctx.target.label_index(label)
+        if wanted is not None and wanted != best and args.contrast is None and not args.insist:
+            asked, label = ctx.target.labels[wanted], None
+    attr = explain(ctx, ref, args.method, label=label, contrast=args.contrast, span=args.span)
+    words = [{"word": w, "score": round(s, 6), "start": a, "end": b}
+             for w, s, (a, b) in zip(attr.words, attr.scores, attr.spans, strict=True)]
     return AttributeResult(
         referent=ref.referent, id=ref.id, text=ref.text, kind=ctx.target.kind,
-        method=attr.method, label=attr.label, contrast=attr.contrast, unit=attr.unit,
+        method=attr.method, label=attr.label, asked=asked, contrast=attr.contrast,
+        unit=attr.unit,
         opposite=_opposite(ctx, attr.label) if ctx.target.kind == "classifier" else None,
         predicted=predicted, predicted_probability=p_predicted,
-        target_value=attr.target_value, base_value=attr.base_value, words=words, top=top,
+        target_value=attr.target_value, base_value=attr.base_value, words=words,
+        top=[words[i] for i in attr.top(args.k)],
         delta=attr.extras.get("convergence_delta"), truncated=attr.truncated,
         n_words_seen=len(attr.words), n_words_total=attr.n_words_total, span=attr.span,
-        answer=attr.extras.get("answer"),
-        faithfulness=eraser(ctx, ref, attr) if args.faithfulness else None,
+        answer=attr.extras.get("answer"), removal=removal(ctx, ref, attr),
+        faithfulness=(long_input.check if long_input.is_hierarchical(attr) else check)(
+            ctx, ref, attr) if args.faithfulness else None,
         extras={k: v for k, v in attr.extras.items() if k not in ("answer",)},
         attribution_seconds=attr.seconds)
+
+
+def removal(ctx: ToolContext, ref: InputRef, attr: WordAttribution) -> dict[str, Any]:
+    """The (up to) LEAD words that push most towards the explained label and what deleting
+    them does, in the number a person reads: p(label) for a classifier, p(answer) for a causal
+    LM (its log-probability difference with a contrast token)."""
+    import math
+
+    from .methods import objective_of
+
+    named = [i for i in attr.ranking()[:LEAD] if attr.scores[i] > 0]
+    obj = objective_of(ctx, ref, attr)
+    out: dict[str, Any] = {"words": [{"word": attr.words[i], "score": attr.scores[i]}
+                                     for i in named], "n_words": len(named)}
+    if not named:
+        return out
+    text = edited_text(obj, [i not in named for i in range(obj.n_words)], "deletion")
+    if obj.label_index is not None:  # a classifier: its probabilities, memoised
+        before, after = ctx.probs([obj.words.text, text])[:, obj.label_index]
+        return {**out, "unit": "probability", "label": attr.label, "what": f"p({attr.label})",
+                "full": float(before), "without_top": float(after)}
+    after_f = float(scorer(ctx, obj)([text])[0])
+    if obj.contrast_name is None:
+        return {**out, "unit": "probability", "label": attr.label,
+                "what": f"p({attr.label})", "full": math.exp(obj.value),
+                "without_top": math.exp(after_f)}
+    return {**out, "unit": obj.unit, "label": attr.label,
+            "what": value_phrase(obj.unit, attr.label, attr.contrast), "full": obj.value,
+            "without_top": after_f}
 
 
 def _opposite(ctx: ToolContext, label: str) -> str | None:

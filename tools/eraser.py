@@ -112,6 +112,7 @@ class ErasureTest(BaseModel):
     beats_chance: bool
     verdict: Literal["beats chance", "not distinguishable from chance"]
     share_of_random_below: float
+    times_random: float | None = None  # comprehensiveness / the random mean, when both > 0
     removal: Removal | None  # None when measured with removal=False
     naopc: Naopc | None = None
 
@@ -160,7 +161,7 @@ def edited_text(obj: Objective, keep: Sequence[bool], erasure: Erasure) -> str:
     return " ".join("".join(pieces).split())
 
 
-def _scorer(ctx: ToolContext, obj: Objective,
+def scorer(ctx: ToolContext, obj: Objective,
             cached: bool = True) -> Callable[[list[str]], np.ndarray]:
     """f on texts, each distinct text scored once per objective (shared by every method and
     the bounds); `cached=False` keeps throw-away texts out of the context's prediction cache."""
@@ -223,7 +224,7 @@ def measure_ranking(ctx: ToolContext, obj: Objective, ranking: Sequence[int], *,
     rankings = [order] + [rng.permutation(n).tolist() for _ in range(max(n_random, 1))]
     at_k = sizes(n, k_percents)
     cuts = [*at_k, min(TOP_N, n) if removal else at_k[-1]]  # an equal cut costs nothing
-    score = _scorer(ctx, obj)
+    score = scorer(ctx, obj)
     full = float(obj.value)
     texts = {e: _texts(obj, rankings, cuts, e, sufficiency, naopc) for e in erasures}
     # one batched call for every distinct text of every erasure
@@ -258,6 +259,7 @@ def measure_ranking(ctx: ToolContext, obj: Objective, ranking: Sequence[int], *,
             beats_chance=mine > p95,
             verdict="beats chance" if mine > p95 else "not distinguishable from chance",
             share_of_random_below=(rand < mine).mean(), naopc=nao,
+            times_random=mine / rand.mean() if mine > 0 and rand.mean() > 1e-9 else None,
             removal=Removal(n_words=cuts[-1], without_top=full - comp[0, -1],
                             without_random=full - comp[1:, -1].mean()) if removal else None))
     return Faithfulness(method=method, unit=obj.unit, label=obj.label_name,
@@ -299,7 +301,7 @@ def _gains(ctx: ToolContext, obj: Objective, erasure: Erasure,
     """f(x) - f(x with the words in each bit mask erased), scored in one batched call."""
     n = obj.n_words
     texts = [edited_text(obj, [not (m >> i) & 1 for i in range(n)], erasure) for m in masks]
-    values = _scorer(ctx, obj, cached=False)(texts)  # reuses the ERASER texts already scored
+    values = scorer(ctx, obj, cached=False)(texts)  # reuses the ERASER texts already scored
     return {m: float(obj.value) - float(v) for m, v in zip(masks, values, strict=True)}
 
 

@@ -1,14 +1,18 @@
-"""`faithfulness` and `eraser()`: do the words an attribution ranks highest actually matter?
+"""`faithfulness`: do the words an attribution ranks highest actually matter, more than chance?
 
-ERASER (DeYoung et al., 2020), for the top k% of words by signed score (most supportive first),
-k in {1, 5, 10, 20, 50}% and at least one word each:
-- comprehensiveness = f(x) - f(x without those words): high means they were needed;
-- sufficiency       = f(x) - f(only those words):      low means they suffice on their own.
-Both are averaged over k and set next to the same figures for random rankings (mean of a few
-seeded permutations), since what counts is beating chance. f is the attribution's own objective:
-p(label) for a classifier (p(label) - p(contrast) with a contrast), log p(span) for a causal LM.
-All distinct edited texts go to the model in one batched call. `compare` adds rank agreement
-between two methods (Spearman over words, overlap of the top words by |score|).
+The figures come from `eraser.measure` (ERASER comprehensiveness and sufficiency at k = 1, 5, 10,
+20, 50 % of the words, NAOPC, a seeded distribution of 20 random rankings), the same code the
+evals grade every method with. This module turns them into what an answer says:
+
+- one trust line (`verdict_line`): "faithful for this input" only when the ranking's
+  comprehensiveness is above the 95th percentile of the random rankings' under deletion *and*
+  under [MASK] replacement (deletion is the edit occlusion, shap and lime make themselves, so
+  it alone would flatter them); otherwise "not better than random: don't rely on it", or
+  "only when deleted" when the two erasures disagree;
+- the details (`details_text`, `eraser_table`): raw and NAOPC-normalised comprehensiveness,
+  sufficiency, every k, the random mean and 95th percentile, under both erasures;
+- `compare`: a second method and the rank agreement of the two (Spearman over words, overlap of
+  the top words by |score|).
 """
 
 from __future__ import annotations
@@ -18,68 +22,20 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from .context import ToolContext
+from .eraser import ErasureTest, Faithfulness, measure
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
-from .views import Column, Table, View
+from .views import Column, Table, View, significant
 
 if TYPE_CHECKING:
     from .context import InputRef
     from .methods import WordAttribution
 
-K_PERCENTS = (1, 5, 10, 20, 50)
-N_RANDOM = 5
-TOP_N = 3
 
-
-def _sizes(n_words: int, k_percents: tuple[int, ...]) -> list[int]:
-    return [min(n_words, max(1, round(k / 100 * n_words))) for k in k_percents]
-
-
-def eraser(ctx: ToolContext, ref: InputRef, attribution: WordAttribution,
-           k_percents: tuple[int, ...] = K_PERCENTS, n_random: int = N_RANDOM) -> dict[str, Any]:
-    """ERASER comprehensiveness and sufficiency of `attribution`, against random rankings."""
-    import numpy as np
-
-    from .methods import objective_of
-
-    obj = objective_of(ctx, ref, attribution)
-    n = obj.n_words
-    sizes = _sizes(n, k_percents)
-    rng = np.random.default_rng(ctx.seed)
-    rankings = [attribution.ranking()] + [rng.permutation(n).tolist() for _ in range(n_random)]
-    top_n = min(TOP_N, n)
-    texts: list[str] = []
-    for order in rankings:
-        for size in [*sizes, top_n]:
-            chosen = set(order[:size])
-            texts.append(obj.text_keeping([i not in chosen for i in range(n)]))
-            texts.append(obj.text_keeping([i in chosen for i in range(n)]))
-    # k% sizes coincide on short inputs (1 % and 5 % of 13 words are both one word) and random
-    # rankings repeat edits: score each distinct text once, which halves an LM's cost here
-    unique = list(dict.fromkeys(texts))
-    scored = dict(zip(unique, np.asarray(obj.score(unique, cached=True), dtype=np.float64),
-                      strict=True))
-    values = np.array([scored[t] for t in texts], dtype=np.float64).reshape(
-        len(rankings), len(sizes) + 1, 2)
-    full = float(obj.value)
-    comp = full - values[:, :-1, 0]   # [rankings, k]
-    suff = full - values[:, :-1, 1]
-    per_k = [{"k_percent": k, "n_words": s, "comprehensiveness": float(comp[0, j]),
-              "sufficiency": float(suff[0, j]),
-              "random_comprehensiveness": float(comp[1:, j].mean()),
-              "random_sufficiency": float(suff[1:, j].mean())}
-             for j, (k, s) in enumerate(zip(k_percents, sizes, strict=True))]
-    return {
-        "method": attribution.method, "unit": obj.unit, "label": attribution.label,
-        "contrast": attribution.contrast, "full": full, "n_words": n,
-        "comprehensiveness": float(comp[0].mean()), "sufficiency": float(suff[0].mean()),
-        "random_comprehensiveness": float(comp[1:].mean()),
-        "random_sufficiency": float(suff[1:].mean()), "n_random": n_random,
-        "k_percents": list(k_percents), "per_k": per_k,
-        "removal": {"n_words": top_n, "without_top": float(values[0, -1, 0]),
-                    "without_random": float(values[1:, -1, 0].mean())},
-    }
+def check(ctx: ToolContext, ref: InputRef, attribution: WordAttribution) -> Faithfulness:
+    """The faithfulness figures every answer uses: both erasures, NAOPC, 20 random rankings."""
+    return measure(ctx, ref, attribution)
 
 
 def rank_agreement(a: WordAttribution, b: WordAttribution, k: int = 5) -> dict[str, Any]:
@@ -96,48 +52,105 @@ def rank_agreement(a: WordAttribution, b: WordAttribution, k: int = 5) -> dict[s
 
 
 def value_phrase(unit: str, label: str, contrast: str | None) -> str:
-    """How to name f in a sentence: p(negative), p(negative) - p(positive), log p("yes")."""
+    """How to name f in a sentence: log-odds(negative), log p(negative) - log p(positive),
+    p(negative) (a probability objective), log p("yes")."""
+    if unit == "log-odds":
+        return (f"log p({label}) - log p({contrast})" if contrast else f"log-odds({label})")
     if unit == "probability":
         return f"p({label})" + (f" - p({contrast})" if contrast else "")
     return f"log p({label})" + (f" - log p(\"{contrast.strip()}\")" if contrast else "")
 
 
-def _change(amount: float, what: str) -> str:
-    return f"lowers {what} by {amount:.2f}" if amount >= 0 else f"raises {what} by {-amount:.2f}"
+def trusted(f: Faithfulness) -> bool:
+    """Whether the ranking beats chance under every erasure measured."""
+    return all(t.beats_chance for t in f.tests)
 
 
-def faithfulness_sentence(f: dict[str, Any]) -> str:
-    what = value_phrase(f["unit"], f["label"], f["contrast"])
-    beats = "beats" if f["comprehensiveness"] > f["random_comprehensiveness"] else "does not beat"
-    return (f"ERASER for {f['method']}: removing its top words "
-            f"{_change(f['comprehensiveness'], what)} on average over k = "
-            f"{', '.join(str(k) for k in f['k_percents'])}% of the words (random words: "
-            f"{f['random_comprehensiveness']:.2f}), so it {beats} chance; keeping only its top "
-            f"words leaves {what} {abs(f['sufficiency']):.2f} "
-            f"{'below' if f['sufficiency'] >= 0 else 'above'} the full input (sufficiency "
-            f"{f['sufficiency']:.2f}, random: {f['random_sufficiency']:.2f}; lower is better).")
+def _ratio(test: ErasureTest) -> str | None:
+    """'6.1x more than removing random words', or None when random words change nothing."""
+    return None if test.times_random is None else f"{significant(test.times_random)}×"
 
 
-def eraser_table(figures: list[dict[str, Any]], title: str = "") -> Table:
-    """ERASER figures of one or more methods (`eraser()` dicts) as one table, with whether each
-    beats random words (the same table for `attribute` and `faithfulness`)."""
-    rows: list[list[Any]] = [[f["method"], f["comprehensiveness"], f["random_comprehensiveness"],
-                              f["sufficiency"], f["random_sufficiency"]] for f in figures]
-    beats = [f"{f['method']} " + ("beats" if f["comprehensiveness"]
-                                  > f["random_comprehensiveness"] else "does not beat")
-             + " random words" for f in figures]
-    n_random = figures[0].get("n_random", "a few") if figures else "a few"
+def verdict_line(f: Faithfulness) -> str:
+    """The one trust line of an answer (see the module docstring)."""
+    main = f.test("deletion") if any(t.erasure == "deletion" for t in f.tests) else f.tests[0]
+    ratio = _ratio(main)
+    if trusted(f):
+        how = (f"removing its top words changes the prediction {ratio} more than removing "
+               "random words" if ratio else "removing its top words changes the prediction "
+               "while removing random words does not")
+        return f"This explanation is faithful for this input: {how}."
+    if any(t.beats_chance for t in f.tests):
+        good = next(t for t in f.tests if t.beats_chance)
+        bad = next(t for t in f.tests if not t.beats_chance)
+        return (f"Trust it only partly: its top words beat random words when "
+                f"{_erasure_verb(good)} but not when {_erasure_verb(bad)}, so don't rely on it "
+                "alone.")
+    return ("This explanation is not better than random for this input: removing its top words "
+            "changes the prediction no more than removing random words, so don't rely on it.")
+
+
+def _erasure_verb(test: ErasureTest) -> str:
+    return "deleted" if test.erasure == "deletion" else f"replaced by {test.replacement}"
+
+
+def details_text(f: Faithfulness) -> str:
+    """Every figure behind the verdict: per erasure the raw and NAOPC comprehensiveness, the
+    random distribution, sufficiency, and comprehensiveness at each k."""
+    what = value_phrase(f.unit, f.label, f.contrast)
+    ks = ", ".join(str(k) for k in f.k_percents)
+    parts = [f"ERASER for {f.method} on {f.n_words} words, f = {what} "
+             f"({significant(f.full)} on the full input), top k = {ks} % of the words, against "
+             f"{len(f.tests[0].random.comprehensiveness)} seeded random rankings:"]
+    for t in f.tests:
+        how = "deleting" if t.erasure == "deletion" else f"replacing by {t.replacement}"
+        r = t.random
+        line = (f"{how} the top words lowers f by {significant(t.comprehensiveness)} on average "
+                f"(comprehensiveness; random: mean {significant(r.mean_comprehensiveness)}, "
+                f"95th percentile {significant(r.p95_comprehensiveness)}; above "
+                f"{round(t.share_of_random_below * len(r.comprehensiveness))} of "
+                f"{len(r.comprehensiveness)} random rankings: {t.verdict})")
+        if t.naopc is not None and t.naopc.value is not None:
+            chance = "" if r.naopc is None else f", random {significant(r.naopc)}"
+            line += f", NAOPC {significant(t.naopc.value)}{chance}"
+        if t.sufficiency is not None and r.mean_sufficiency is not None:
+            line += (f", sufficiency {significant(t.sufficiency)} (random "
+                     f"{significant(r.mean_sufficiency)}; lower is better)")
+        at_k = "; ".join(f"{a.k_percent} % ({a.n_words} word{'s' if a.n_words != 1 else ''}): "
+                         f"{significant(a.comprehensiveness)} vs "
+                         f"{significant(a.random_comprehensiveness)}" for a in t.per_k)
+        parts.append(f"{line}; at each k, top vs random: {at_k}.")
+    return " ".join(parts)
+
+
+def eraser_table(figures: list[Faithfulness], title: str = "") -> Table:
+    """The figures of one or more methods, one row per method and erasure, with the verdict."""
+    rows: list[list[Any]] = []
+    for f in figures:
+        for t in f.tests:
+            r = t.random
+            rows.append([f.method, t.erasure, t.comprehensiveness, r.mean_comprehensiveness,
+                         r.p95_comprehensiveness,
+                         None if t.naopc is None else t.naopc.value, t.sufficiency,
+                         r.mean_sufficiency, t.verdict])
+    n_random = len(figures[0].tests[0].random.comprehensiveness) if figures else 0
+    unit = figures[0].unit if figures else ""
     return Table(
-        title=title or "ERASER faithfulness (higher comprehensiveness, lower sufficiency = "
-                       "more faithful)",
-        columns=[Column(name="method")] + [Column(name=n, type="float", digits=3) for n in (
-            "comprehensiveness", "random", "sufficiency", "random")],
-        rows=rows, note=f"{'; '.join(beats)} (random: the mean of {n_random} random rankings).")
+        title=title or "ERASER faithfulness (higher comprehensiveness and NAOPC, lower "
+                       "sufficiency = more faithful)",
+        columns=[Column(name="method"), Column(name="erasure")]
+        + [Column(name=n, type="float", digits=3) for n in (
+            "comprehensiveness", "random mean", "random 95th pct", "NAOPC", "sufficiency",
+            "random sufficiency")] + [Column(name="verdict")],
+        rows=rows, note=f"In {unit}; averaged over k = "
+                        f"{', '.join(str(k) for k in (figures[0].k_percents if figures else []))}"
+                        f" % of the words; random: {n_random} seeded random rankings. 'beats "
+                        "chance' means above their 95th percentile.")
 
 
 class FaithfulnessArgs(InputArgs):
-    """How faithful an attribution is (ERASER comprehensiveness/sufficiency vs random words),
-    and optionally how much two methods agree."""
+    """How faithful an attribution is (ERASER comprehensiveness/sufficiency and NAOPC against a
+    distribution of random rankings), and optionally how much two methods agree."""
 
     method: str | None = Field(default=None, description="Attribution method to evaluate "
                                "(shap, integrated_gradients, gradient_x_input, lime, occlusion); "
@@ -152,9 +165,11 @@ class FaithfulnessResult(Result):
     id: int | None = None
     method: str
     label: str
-    eraser: dict[str, Any]
+    unit: str = "log-odds"
+    base_value: float | None = None
+    eraser: Faithfulness
     compare: str | None = None
-    compare_eraser: dict[str, Any] | None = None
+    compare_eraser: Faithfulness | None = None
     agreement: dict[str, Any] | None = None
     truncated: bool = False
 
@@ -162,18 +177,18 @@ class FaithfulnessResult(Result):
         return {"label": str(self.label), "method": self.method}
 
     def said_by(self, earlier: Result) -> bool:
-        """An attribution of the same input, method and label that reported its own ERASER
-        figures said what a plain check would ("which words mattered, and can I trust that?")."""
+        """An attribution of the same input, method and label that reported its own
+        faithfulness said what a plain check would ("which words mattered, and can I trust
+        that?")."""
         return (self.compare is None and bool(getattr(earlier, "faithfulness", None))
                 and (getattr(earlier, "referent", None), getattr(earlier, "method", None),
                      getattr(earlier, "label", None)) == (self.referent, self.method, self.label))
 
     def views(self) -> list[View]:
-        """The ERASER figures (and a compared method's) as one table."""
+        """The figures (and a compared method's) as one table."""
         shown = [self.eraser] + ([self.compare_eraser] if self.compare_eraser else [])
         table = eraser_table(shown, title=f"ERASER faithfulness for {self.referent}, explaining "
-                             f"{self.label} (higher comprehensiveness, lower sufficiency = more "
-                             "faithful)")
+                             f"{self.label}")
         if self.agreement is not None:
             rho = self.agreement.get("spearman")
             table.note += (f" Rank agreement: Spearman {'n/a' if rho is None else f'{rho:.2f}'}, "
@@ -182,10 +197,14 @@ class FaithfulnessResult(Result):
         return [table]
 
     def summary(self) -> str:
-        parts = [f"For {self.referent} (explaining {self.label}):",
-                 faithfulness_sentence(self.eraser)]
+        base = "" if self.base_value is None else (
+            f", base value {significant(self.base_value)} with every word removed")
+        parts = [f"For {self.referent} (explaining {self.label} with {self.method}, scores in "
+                 f"{self.unit}{base}): {verdict_line(self.eraser)}",
+                 details_text(self.eraser)]
         if self.compare_eraser is not None and self.agreement is not None:
-            parts.append(faithfulness_sentence(self.compare_eraser))
+            parts.append(f"{self.compare_eraser.method}: {verdict_line(self.compare_eraser)}")
+            parts.append(details_text(self.compare_eraser))
             rho = self.agreement["spearman"]
             parts.append(f"The two rankings agree with Spearman "
                          f"{'n/a' if rho is None else f'{rho:.2f}'}; "
@@ -198,9 +217,10 @@ class FaithfulnessResult(Result):
 
 @tool("faithfulness", FaithfulnessArgs, scope="input", updates={"focus", "label", "method"})
 def faithfulness(ctx: ToolContext, args: FaithfulnessArgs) -> FaithfulnessResult:
-    """ERASER comprehensiveness and sufficiency of an attribution method's word ranking for one
-    input, next to random rankings; with `compare`, a second method and the rank agreement.
-    Causal LM: f is the log-probability of the default answer span."""
+    """ERASER comprehensiveness, sufficiency and NAOPC of an attribution method's word ranking
+    for one input, under deletion and [MASK] replacement, against 20 seeded random rankings
+    ("beats chance" only above their 95th percentile); with `compare`, a second method and the
+    rank agreement. Causal LM: f is the log-probability of the default answer span."""
     from .methods import explain
 
     ref = ctx.resolve(args.id, args.text)
@@ -209,11 +229,11 @@ def faithfulness(ctx: ToolContext, args: FaithfulnessArgs) -> FaithfulnessResult
         raise UserError("label applies to classifiers; a causal LM's answer span is explained.")
     attr = explain(ctx, ref, args.method, label=label)
     result = FaithfulnessResult(referent=ref.referent, id=ref.id, method=attr.method,
-                                label=attr.label, eraser=eraser(ctx, ref, attr),
-                                truncated=attr.truncated)
+                                label=attr.label, unit=attr.unit, base_value=attr.base_value,
+                                eraser=check(ctx, ref, attr), truncated=attr.truncated)
     if args.compare:
         other = explain(ctx, ref, args.compare, label=label)
         result.compare = other.method
-        result.compare_eraser = eraser(ctx, ref, other)
+        result.compare_eraser = check(ctx, ref, other)
         result.agreement = rank_agreement(attr, other)
     return result

@@ -116,7 +116,7 @@ class GlobalImportanceResult(Result):
             among = f"all {self.population:,} {self.what}"
         out = [f"Across {among}, each explained with "
                f"{self.method}, the words that push the model most (average change in "
-               "probability per text containing the word, ranked with a discount for words "
+               "log-odds per text containing the word, ranked with a discount for words "
                "seen in few texts; from the model's attributions, not word counts):"]
         for lab in self.labels:
             words = ", ".join(f"'{w.word}' ({w.mean:+.2f} in {w.texts} text"
@@ -141,7 +141,7 @@ def _verdict(stability: float) -> str:
 def _store_path(ctx: ToolContext, method: str) -> Path:
     assert ctx.data is not None
     return cache_dir("global_importance") / (
-        f"{ctx.target.fingerprint}-{ctx.data.fingerprint()}-{method}-s{ctx.seed}.json")
+        f"{ctx.target.fingerprint}-{ctx.data.fingerprint()}-{method}-logodds-s{ctx.seed}.json")
 
 
 def _store(ctx: ToolContext, method: str) -> dict[str, Any]:
@@ -171,7 +171,7 @@ def attributions(ctx: ToolContext, ids: list[int], labels: list[int],
                  method: str) -> tuple[dict[tuple[int, int], tuple[list[str], list[float]]], int]:
     """Word scores per (id, label) for the ids, computed with `explain` where not stored yet.
 
-    For two labels with a probability objective, p(a) = 1 - p(b), so the scores towards one
+    For two labels, log-odds(a) = -log-odds(b) (and p(a) = 1 - p(b)), so the scores towards one
     label are exactly the negated scores towards the other: one explanation serves both.
     """
     from .methods import explain
@@ -194,7 +194,7 @@ def attributions(ctx: ToolContext, ids: list[int], labels: list[int],
                     continue
                 att = explain(ctx, ref, method, label=lab)
                 store[f"{i}:{lab}"] = [att.words, [round(s, 6) for s in att.scores]]
-                if binary and att.unit == "probability" and att.contrast is None:
+                if binary and att.unit in ("probability", "log-odds") and att.contrast is None:
                     store[f"{i}:{1 - lab}"] = [att.words, [round(-s, 6) for s in att.scores]]
     finally:  # also when stopped: the texts explained so far are reused next time
         if len(store) > before:

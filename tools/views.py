@@ -206,3 +206,28 @@ def find_spans(text: str, words: list[str]) -> list[tuple[int, int]] | None:
         spans.append((start, start + len(w)))
         pos = start + len(w)
     return spans
+
+
+def significant(value: float, figures: int = 2, signed: bool = False) -> str:
+    """`value` with `figures` significant figures in plain decimals (never "0.00" for a value
+    that is not zero, never an exponent): 0.97, 0.0031, 1.2, 12, -0.41; at most 6 decimals."""
+    import math
+
+    sign = "+" if signed and value >= 0 else ""
+    if not math.isfinite(value):
+        return f"{value:g}"
+    if abs(value) < 5e-7:
+        return f"{sign}0"
+    decimals = min(6, max(0, figures - 1 - math.floor(math.log10(abs(value)))))
+    return f"{value:{sign}.{decimals}f}"
+
+
+def digits_for(values: list[float], figures: int = 2, least: int = 2, most: int = 4) -> int:
+    """Decimals for a column of numbers so that its largest |value| shows at least `figures`
+    significant figures: a column of small scores never prints as 0.00 throughout."""
+    import math
+
+    top = max((abs(v) for v in values if v is not None and math.isfinite(v)), default=0.0)
+    if top == 0:
+        return least
+    return max(least, min(most, figures - 1 - math.floor(math.log10(top))))

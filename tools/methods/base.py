@@ -35,7 +35,7 @@ class WordAttribution(BaseModel):
     method: str
     truncated: bool = False
     contrast: str | None = None
-    unit: str = "probability"
+    unit: str = "log-odds"
     n_words_total: int = 0
     label_index: int | None = None
     contrast_index: int | None = None

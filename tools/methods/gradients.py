@@ -22,17 +22,18 @@ if TYPE_CHECKING:
     from .objective import Objective
 
 # Gauss-Legendre nodes for the first try, and the most we refine to (doubling) until the
-# convergence delta is within tolerance. Classifier: |delta| <= 0.01 in probability (16 steps
-# suffice on the demo: mean |delta| 0.003). Causal LM: log-probabilities of a real LM bend far
-# more along the path and every step is a forward and backward pass of the whole LM, so the
-# tolerance is 5% of |f(x) - f(baseline)| and refinement stops at 64 steps; delta is reported.
+# convergence delta is within tolerance. Classifier: |delta| <= 0.01 log-odds per unit of
+# |f(x) - f(baseline)| above 1 (log-odds span several units where probabilities saturate).
+# Causal LM: log-probabilities of a real LM bend far more along the path and every step is a
+# forward and backward pass of the whole LM, so the tolerance is 5% of |f(x) - f(baseline)|
+# and refinement stops at 64 steps; delta is reported.
 IG_STEPS = {"classifier": 16, "causal_lm": 32}
 IG_MAX_STEPS = {"classifier": 128, "causal_lm": 64}
 IG_BATCH = {"classifier": 32, "causal_lm": 8}  # path points per forward/backward (memory bound)
 
 
 def ig_tolerance(kind: str, gap: float) -> float:
-    return 0.01 if kind == "classifier" else 0.05 * max(1.0, gap)
+    return (0.01 if kind == "classifier" else 0.05) * max(1.0, gap)
 
 
 @contextmanager

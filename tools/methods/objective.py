@@ -5,7 +5,13 @@ copies of the input (words removed); gradient methods call `forward(input_ids, a
 a differentiable f over token ids, and compare against `baseline_ids` (user words replaced by a
 neutral token, special/template tokens kept).
 
-- classifier: f = p(label | x), or p(label | x) - p(contrast | x) for "label rather than contrast".
+- classifier: f = the log-odds of the label, log p(label | x) - log(1 - p(label | x)), or
+  log p(label | x) - log p(contrast | x) for "label rather than contrast" (the logit difference).
+  Log-odds, as captum's and shap's examples use, because probabilities saturate: at p = 0.97 a
+  word that halves the odds moves p by 0.015, at p = 0.999 by 0.0005, and every score prints as
+  0.00; in log-odds it is -0.69 either way. For two labels log-odds(a) = -log-odds(b) exactly.
+  The attribute tool still says what removing words does to p(label), the sentence a person
+  reads; without a contrast p(label) = sigmoid(f).
 - causal LM: f = log p(span | prompt), the summed log-probability of the chosen answer tokens given
   the prompt and the answer before them; with an alternative token, f = log p(chosen) - log p(alt)
   at the span's first token. Only the user's prompt words are attributed.
@@ -104,6 +110,21 @@ def seen_words(target: Target, text: str) -> tuple[WordTokens, int]:
     return wt, total
 
 
+def log_odds(probs: np.ndarray, label: int, contrast: int | None) -> np.ndarray:
+    """f from class probabilities [n, labels]: log-odds of `label` (the other labels' mass
+    summed from their own probabilities, so p = 0.9999999 in float32 is not 1 - p = 0), or the
+    log-ratio to `contrast`. Probabilities are floored at float32's smallest normal number."""
+    import numpy as np
+
+    p = np.asarray(probs, dtype=np.float64)
+    tiny = float(np.finfo(np.float32).tiny)
+    mine = np.log(np.maximum(p[:, label], tiny))
+    if contrast is not None:
+        return mine - np.log(np.maximum(p[:, contrast], tiny))
+    rest = np.delete(p, label, axis=1).sum(axis=1)
+    return mine - np.log(np.maximum(rest, tiny))
+
+
 def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,
                          contrast: int | None) -> Objective:
     import torch
@@ -114,19 +135,20 @@ def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,
 
     def score(texts: list[str], cached: bool = False) -> np.ndarray:
         probs = ctx.probs(texts) if cached else ctx.probs_uncached(texts, batch_size=64)
-        out = probs[:, label]
-        return out - probs[:, contrast] if contrast is not None else out
+        return log_odds(probs, label, contrast)
 
     def forward(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         ctx.check()
         logits = classifier.logits(input_ids=input_ids, attention_mask=attention_mask)
-        probs = torch.softmax(logits.float(), dim=-1)
-        out = probs[:, label]
-        return out - probs[:, contrast] if contrast is not None else out
+        lp = torch.log_softmax(logits.float(), dim=-1)
+        if contrast is not None:
+            return lp[:, label] - lp[:, contrast]
+        rest = torch.cat([lp[:, :label], lp[:, label + 1:]], dim=-1)
+        return lp[:, label] - torch.logsumexp(rest, dim=-1)
 
     value = float(score([wt.text], cached=True)[0])
     return Objective(target=target, words=wt, value=value, label_name=labels[label],
-                     unit="probability", score=score, ids=list(wt.input_ids),
+                     unit="log-odds", score=score, ids=list(wt.input_ids),
                      token_to_word=list(wt.token_to_word),
                      baseline_ids=_baseline(wt.input_ids, wt.token_to_word,
                                             neutral_token_id(target.tokenizer)),
