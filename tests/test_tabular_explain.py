@@ -237,3 +237,16 @@ def test_feature_statistics_agree_with_the_table(demo) -> None:  # type: ignore[
     df = pd.DataFrame({"sex": ["f", "m", "m", None]})
     counts = feature_stats(df, infer_schema(df))[0]
     assert counts.counts == {"m": 2, "f": 1} and counts.missing == 1
+
+
+def test_occlusion_gives_an_ignored_feature_nothing() -> None:
+    from saywhy.tools.tabular.methods import lime_scores, occlusion
+
+    target, X = synthetic("pipeline")
+    bg = C.background(X, size=40)
+    for i in range(3):
+        s = occlusion(target, X.iloc[i], "yes", bg)
+        assert s.values[3] == pytest.approx(0, abs=1e-12)
+        assert s.output == pytest.approx(target.predict_proba(X.iloc[[i]])[0, 1])
+    lime = lime_scores(target, X.iloc[0], "yes", bg)
+    assert abs(lime.values[3]) < max(abs(lime.values[:2]))

@@ -103,3 +103,15 @@ def test_describe_and_rank_the_features(ctx: ToolContext) -> None:
     assert values == sorted(values, reverse=True) and len(values) == 8
     assert imp.features[0]["feature"] == "Glucose"
     assert "Glucose" in imp.summary() and imp.views()[0].kind == "bars"
+
+
+def test_occlusion_and_lime_explain_the_probability(ctx: ToolContext) -> None:
+    occ = variants.attribute(ctx, AttributeArgs(id=3, method="occlusion"))
+    lime = variants.attribute(ctx, AttributeArgs(id=3, method="lime"))
+    for r in (occ, lime):
+        assert r.unit == "probability" and r.method in r.summary()
+        assert r.target_value == pytest.approx(r.predicted_probability)
+        assert len(r.words) == len(ctx.target.feature_names)  # type: ignore[attr-defined]
+    shap_top = variants.attribute(ctx, AttributeArgs(id=3)).top[0]["feature"]
+    assert occ.top[0]["feature"] == shap_top  # Glucose dominates this row by every method
+    assert lime.top[0]["feature"] == shap_top

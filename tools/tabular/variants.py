@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..attribute import AttributeArgs, AttributeResult
 from ..errors import UserError
 from ..predict import PredictArgs, PredictResult
@@ -90,20 +92,29 @@ def predict(ctx: ToolContext, args: PredictArgs) -> PredictResult:
                          probs={k: round(v, 6) for k, v in out["probs"].items()})
 
 
-def explain_row(ctx: ToolContext, ref: InputRef, label: str | int | None) -> tuple[
-        Contributions, pd.Series, list[float]]:
-    """SHAP contributions of the row's features towards `label` (default: the predicted one),
-    the row and its probabilities."""
+def explain_row(ctx: ToolContext, ref: InputRef, label: str | int | None,
+                method: str = "shap") -> tuple[Contributions, pd.Series, list[float], list[str]]:
+    """Contributions of the row's features towards `label` (default: the predicted one) by
+    `method` (shap, occlusion or lime), the row, its probabilities and the method's notes."""
     import pandas as pd
 
-    from .contributions import contributions
+    from .contributions import Contributions, contributions
+    from .methods import lime_scores, occlusion
 
     target = table_target(ctx)
     row = row_of(ctx, ref)
     probs = target.predict_proba(pd.DataFrame([row]))[0]
     chosen = target.labels[int(probs.argmax())] if label is None else label
-    c = contributions(target, pd.DataFrame([row]), chosen, background_rows(ctx), seed=ctx.seed)
-    return c, row, probs.tolist()
+    bg = background_rows(ctx)
+    if method == "shap":
+        c = contributions(target, pd.DataFrame([row]), chosen, bg, seed=ctx.seed)
+        return c, row, probs.tolist(), []
+    s = occlusion(target, row, chosen, bg) if method == "occlusion" else lime_scores(
+        target, row, chosen, bg, seed=ctx.seed)
+    c = Contributions(features=s.features, values=s.values[None, :], base=s.base,
+                      output=np.array([s.output]), label=s.label, scale="probability",
+                      methods=[s.method])
+    return c, row, probs.tolist(), s.notes
 
 
 SCALE_WORDS = {"probability": "probability", "log-odds": "log-odds", "margin": "margin"}
@@ -128,24 +139,34 @@ class TabularAttributeResult(AttributeResult):
                     f"({self.predicted_probability:.2f}).")
         away = f"towards {other}" if other else f"away from {self.label}"
         unit = "probability" if self.unit == "probability" else f"{self.unit} of {self.label}"
+        rows = self.extras.get("background_rows", 0)
+        how = {
+            "occlusion": f"each score is how much p({self.label}) = {self.target_value:.2f} "
+                         f"drops when that feature alone takes the values of {rows} background "
+                         "rows",
+            "lime": f"a local linear fit of p({self.label}) around this row "
+                    f"({'; '.join(self.extras.get('notes', []))})",
+        }.get(self.method, f"they add up from the base value {self.base_value:.2f} (the "
+                           f"average over {rows} background rows) to {self.target_value:.2f} "
+                           "for this row")
         return (f"{head} Features pushing towards {self.label}: "
                 f"{_feature_words(self.top, 1)}; {away}: "
                 f"{_feature_words(self.top, -1)}. Method: {self.method}, scores in "
-                f"{unit}; they add up from the base value {self.base_value:.2f} (the average "
-                f"over {self.extras.get('background_rows', 0)} background rows) to "
-                f"{self.target_value:.2f} for this row.")
+                f"{unit}; {how}.")
 
 
 def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
     """Which features pushed the model towards its prediction for a row: SHAP contributions
-    (tree SHAP for tree ensembles, exact Shapley values otherwise) that add up to its output."""
+    (tree SHAP for tree ensembles, exact Shapley values otherwise) that add up to its output,
+    or occlusion against the background, or LIME tabular."""
     import time
 
     from ..data.table import parts
+    from .methods import ATTRIBUTION_METHODS
 
-    if args.method not in (None, "shap"):
-        raise UserError(f"For table models saywhy explains with shap; {args.method} works on "
-                        "words.")
+    if args.method not in (None, *ATTRIBUTION_METHODS):
+        raise UserError(f"For table models saywhy explains with {', '.join(ATTRIBUTION_METHODS)}"
+                        f"; {args.method} works on words.")
     if not 1 <= args.k <= 100:
         raise UserError(f"k must be between 1 and 100; got {args.k}.")
     target = table_target(ctx)
@@ -155,7 +176,7 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
         raise UserError("For table models 'rather than' works between the two labels of a "
                         "binary model, where it is the same as explaining the first one.")
     started = time.perf_counter()
-    c, row, probs = explain_row(ctx, ref, label)
+    c, row, probs, notes = explain_row(ctx, ref, label, args.method or "shap")
     seconds = time.perf_counter() - started
     best = max(range(len(probs)), key=lambda i: probs[i])
     pieces = parts(row, c.features)
@@ -165,7 +186,8 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
         for (p, a, b), name, v in zip(pieces, c.features, c.values[0], strict=True)]
     order = sorted(range(len(words)), key=lambda i: -abs(c.values[0][i]))[:args.k]
     others = [n for n in target.labels if n != c.label]
-    method = {"tree": "tree shap", "exact": "exact shap", "kernel": "kernel shap"}[c.methods[0]]
+    method = {"tree": "tree shap", "exact": "exact shap", "kernel": "kernel shap"}.get(
+        c.methods[0], c.methods[0])
     return TabularAttributeResult(
         referent=ref.referent, id=ref.id, text=text, kind=target.kind, method=method,
         label=c.label, contrast=args.contrast, opposite=others[0] if len(others) == 1 else None,
@@ -173,5 +195,6 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
         unit=SCALE_WORDS[c.scale], target_value=float(c.output[0]), base_value=c.base,
         words=words, top=[words[i] for i in order], n_words_seen=len(words),
         n_words_total=len(words), faithfulness=None,
-        extras={"background_rows": len(background_rows(ctx)), "scale": c.scale},
+        extras={"background_rows": len(background_rows(ctx)), "scale": c.scale,
+                "notes": notes},
         attribution_seconds=round(seconds, 4))
