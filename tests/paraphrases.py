@@ -31,34 +31,32 @@ def predict(r: Any) -> Said:
 
 
 def attribute(r: Any) -> Said:
-    lab, oth, f = r.label, r.opposite, r.faithfulness
+    lab, oth, removal = r.label, r.opposite, r.removal
+    f = r.faithfulness.test("deletion")
+    comp, rand, suff = (f.comprehensiveness, f.random.mean_comprehensiveness, f.sufficiency)
     (w1, s1), (w2, s2) = [(w["word"], w["score"]) for w in r.top[:2]]
-    removal = f["removal"]
     return [(f"The word '{w1}' pushes the prediction towards {lab} the most ({s1:+.2f}), "
              f"followed by '{w2}' ({s2:+.2f}).", True),
-            (f"'{w2}' raises p({lab}) by {s2:.2f}.", True),
+            (f"'{w2}' has a score of {s2:+.2f}.", True),
             (f"'{w2}' contributes {s2:+.2f} towards {lab}.", True),
             (f"Words like '{w1}' and '{w2}' drove the prediction towards {lab}.", True),
             (f"Removing '{w2}' would lower p({lab}).", True),
-            (f"Removing the top 3 words drops p({lab}) from {f['full']:.2f} to "
-             f"{removal['without_top']:.2f}, while removing 3 random words leaves it at "
-             f"{removal['without_random']:.2f}.", True),
+            (f"Removing its top words drops p({lab}) from {removal['full']:.2f} to "
+             f"{removal['without_top']:.2f}.", True),
             (f"The base value is {r.base_value:.2f}.", True),
-            (f"Its comprehensiveness is {f['comprehensiveness']:.2f} against "
-             f"{f['random_comprehensiveness']:.2f} for random words, and its sufficiency is "
-             f"{f['sufficiency']:.2f}.", True),
+            (f"Its comprehensiveness is {comp:.2f} against {rand:.2f} for random words, and its "
+             f"sufficiency is {suff:.2f}.", True),
             (f"The word '{w1}' pushes the prediction towards {oth} ({s1:+.2f}).", False),
             (f"'{w2}' pushes away from {lab}.", False),
             (f"'{w1}' has a score of {-s1:+.2f}.", False)] + [
         (lie, False) for lie, a, b in [
             (f"'{w1}' has a score of {s2:+.2f}.", s1, s2),
-            (f"'{w1}' adds {s2:.2f} to p({lab}).", s1, s2),
-            (f"Its comprehensiveness is {f['sufficiency']:.2f}.", f["comprehensiveness"],
-             f["sufficiency"]),
-            (f"Its sufficiency is {f['random_sufficiency']:.2f}.", f["sufficiency"],
-             f["random_sufficiency"]),
-            (f"The model says {lab} with {removal['without_top']:.0%} confidence.", f["full"],
-             removal["without_top"])] if abs(a - b) > 0.012]  # a coincidence is no lie
+            (f"'{w1}' adds {s2:.2f} to the log-odds of {lab}.", s1, s2),
+            (f"Its comprehensiveness is {suff:.2f}.", comp, suff),
+            (f"Its sufficiency is {f.random.mean_sufficiency:.2f}.", suff,
+             f.random.mean_sufficiency),
+            (f"The model says {lab} with {removal['without_top']:.0%} confidence.",
+             removal["full"], removal["without_top"])] if abs(a - b) > 0.012]
 
 
 def performance(r: Any) -> Said:

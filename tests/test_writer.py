@@ -17,6 +17,7 @@ from saywhy.agent.writer.embedded import EmbeddedWriter
 from saywhy.agent.writer.grounding import Sources, check, numbers_in, quotes_in
 from saywhy.agent.writer.llm import LLMWriter, compact
 from saywhy.tools.context import Subset
+from saywhy.tools.eraser import Faithfulness
 from saywhy.tools.faithfulness import FaithfulnessResult
 from saywhy.tools.registry import Result
 
@@ -150,7 +151,10 @@ def test_a_plain_faithfulness_check_after_attribute_is_not_said_twice() -> None:
 
 
 def test_a_faithfulness_result_knows_when_an_attribution_said_it_already() -> None:
-    plain = FaithfulnessResult(referent="review #42", method="shap", label="positive", eraser={})
+    figures = Faithfulness(method="shap", unit="log-odds", label="positive", contrast=None,
+                           full=2.0, n_words=3, k_percents=[], tests=[])
+    plain = FaithfulnessResult(referent="review #42", method="shap", label="positive",
+                               eraser=figures)
     reported = Canned(referent="review #42", method="shap", label="positive",
                       faithfulness={"comprehensiveness": 0.48})
     assert plain.said_by(reported)

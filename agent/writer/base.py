@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -27,6 +28,16 @@ class Written:
     text: str
     writer: str  # "embedded", "llm", or "embedded (llm answer not grounded: ...)"
     notes: list[str] = field(default_factory=list)
+
+
+DETAILS = re.compile(r"\b(?:details?|detailed|in depth|how (?:do|did|can|would) you know|"
+                     r"how can you tell|evidence|show (?:me )?your work)\b", re.I)
+
+
+def asks_for_details(question: str) -> bool:
+    """Whether the question asks for the details behind an answer ("details", "how do you
+    know?"): then a result's `details()`, which the first answer leaves out, is said too."""
+    return bool(DETAILS.search(question))
 
 
 class Writer(Protocol):

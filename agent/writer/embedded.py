@@ -1,9 +1,10 @@
 """The embedded writer: the answer composed from the tools' own sentences, with no LLM.
 
-It builds on each `Result.summary()` (the tools own every number), and adds what the summaries
-cannot know: the referent first ("Looking at item #42, ..."), the subset and its size ("Among the
-312 items that mention 'price', ..."), connectors between several results, and a seeded choice
-of phrasing per turn so a conversation does not read like one template. Whether a result is about
+It builds on each `Result.summary()` (the tools own every number; a result's `details()`, when
+it has them, only when the question asks for details), and adds what the summaries cannot know:
+the referent first ("Looking at item #42, ..."), the subset and its size ("Among the 312 items
+that mention 'price', ..."), connectors between several results, and a seeded choice of
+phrasing per turn so a conversation does not read like one template. Whether a result is about
 the current subset comes from its tool's scope in the catalogue.
 """
 
@@ -16,7 +17,7 @@ from saywhy.tools import registry
 from saywhy.tools.registry import Result
 
 from ..planner.base import ToolCall
-from .base import WriteRequest, Written, subset_phrase
+from .base import WriteRequest, Written, asks_for_details, subset_phrase
 
 FIRST = ("For ", "Looking at ", "In ")
 AGAIN = ("Still on ", "For ", "Again for ")
@@ -79,6 +80,9 @@ class EmbeddedWriter:
     def _one(self, call: ToolCall, result: Result, request: WriteRequest,
              rng: random.Random, index: int, seen: set[str]) -> str:
         summary = result.summary().strip()
+        details = getattr(result, "details", None)
+        if callable(details) and asks_for_details(request.question):
+            summary = _sentence(summary) + " " + str(details()).strip()
         referent = getattr(result, "referent", None)
         tool = result.tool or call.tool
         if not summary:

@@ -178,6 +178,8 @@ class Walker:
                 word: str | None) -> None:
         parent = next((k for k in reversed(scope.keys) if self.vocab.label(k) is None), "")
         tokens = metric_tokens(parent if self.vocab.label(key) else key)  # delta: {label: x}
+        if any("random" in k.lower() for k in scope.keys):  # a random baseline's own figures
+            tokens |= {"random"}
         is_int = isinstance(value, int)
         base = Claim("metric", value=float(value), key=frozenset(tokens), item=scope.item,
                      is_int=is_int, label=self.vocab.label(key) or scope.label,
