@@ -115,3 +115,16 @@ def test_occlusion_and_lime_explain_the_probability(ctx: ToolContext) -> None:
     shap_top = variants.attribute(ctx, AttributeArgs(id=3)).top[0]["feature"]
     assert occ.top[0]["feature"] == shap_top  # Glucose dominates this row by every method
     assert lime.top[0]["feature"] == shap_top
+
+
+def test_similar_rows_are_the_nearest_in_standardised_features(ctx: ToolContext) -> None:
+    from saywhy.tools.similar import SimilarArgs
+
+    r = variants_data.similar(ctx, SimilarArgs(id=3, k=4))
+    distances = [n.distance for n in r.items]  # type: ignore[attr-defined]
+    assert distances == sorted(distances) and 3 not in [n.id for n in r.items]
+    X = ctx.data.X()  # type: ignore[union-attr]
+    z = (X - X.mean()) / X.std()
+    far = np.sqrt(((z - z.loc[3]) ** 2).sum(1)).drop(3)
+    assert distances[0] == pytest.approx(far.min(), abs=1e-4)
+    assert r.items[0].id == int(far.idxmin())

@@ -1,8 +1,10 @@
-"""`describe_data` and `global_importance` for a tabular target: features over many rows.
+"""`describe_data`, `global_importance` and `similar` for a tabular target.
 
 `describe_data` adds per-feature statistics (and a number's mean per gold label) to the
 description of the rows; `global_importance` ranks the features by mean |SHAP| over the current
-subset (or the whole table) with how stable that ranking is across resamples of the rows.
+subset (or the whole table) with how stable that ranking is across resamples of the rows;
+`similar` finds the nearest rows in the standardised feature space (numbers in standard
+deviations, a differing category or boolean counting 1).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ..context import ToolContext
 from ..data.views import noun, scope, split_ids
 from ..describe import DescribeArgs, DescribeResult, Example
 from ..global_importance import GlobalImportanceArgs, GlobalImportanceResult
+from ..similar import Neighbour, SimilarArgs, SimilarResult
 from ..views import Bars, Column, Table, View
 from .importance import global_importance as rank_features
 from .stats import feature_stats
@@ -133,3 +136,85 @@ def global_importance(ctx: ToolContext, args: GlobalImportanceArgs) -> GlobalImp
                    "rank_kept": round(r, 4)}
                   for f, m, s, r in list(zip(imp.features, imp.mean_abs, imp.spread,
                                              imp.rank_kept, strict=True))[:k]])
+
+
+class TableNeighbour(Neighbour):
+    distance: float = Field(description="Euclidean distance in the standardised feature space.")
+
+
+class TabularSimilarResult(SimilarResult):
+    """Nearest rows by distance in the standardised feature space."""
+
+    items: list[TableNeighbour] = Field(default_factory=list)  # type: ignore[assignment]
+
+    def views(self) -> list[View]:
+        if not self.items:
+            return []
+        return [Table(
+            title=f"nearest to {self.referent} in {self.scope}",
+            columns=[Column(name="id", type="id"), Column(name="distance", type="float"),
+                     Column(name="gold"), Column(name="predicted"),
+                     Column(name="conf", type="float"), Column(name="row", type="text")],
+            rows=[[n.id, n.distance, n.gold, n.predicted, n.probability,
+                   n.text] for n in self.items],
+            note="distance: Euclidean, numbers in standard deviations, a differing category 1")]
+
+    def summary(self) -> str:
+        if not self.items:
+            return f"For {self.referent}, there are no other rows in {self.scope} to compare with."
+        listed = "; ".join(f"#{n.id} (distance {n.distance:.2f}"
+                           + (f", gold {n.gold}" if n.gold else "")
+                           + (f", predicted {n.predicted}" if n.predicted else "") + ")"
+                           for n in self.items)
+        same = sum(n.predicted == self.predicted for n in self.items)
+        return (f"For {self.referent}, the {len(self.items)} nearest rows among "
+                f"{self.searched:,} in {self.scope}, by distance over the standardised features "
+                f"(numbers in standard deviations, a differing category counting 1), are: "
+                f"{listed}. {same} of {len(self.items)} share its predicted label "
+                f"({self.predicted}).")
+
+
+def similar(ctx: ToolContext, args: SimilarArgs) -> SimilarResult:
+    """The k rows nearest to a row in the standardised feature space, with their gold labels
+    and the model's predictions."""
+    import numpy as np
+    import pandas as pd
+
+    from ..errors import UserError
+    from .variants import row_of
+
+    if not 1 <= args.k <= 50:
+        raise UserError(f"k must be between 1 and 50 rows; got {args.k}.")
+    target = table_target(ctx)
+    data = table(ctx)
+    assert target.schema is not None
+    ref = ctx.resolve(args.id, args.text)
+    row = row_of(ctx, ref)
+    pool = [i for i in ctx.items() if i != ref.id]
+    X = data.X(pool)
+    both = pd.concat([pd.DataFrame([row]), X], ignore_index=True)
+    columns = []
+    for f in target.schema.features:
+        col = both[f.name]
+        if f.kind == "numeric":
+            spread = float(data.frame[f.name].std()) or 1.0
+            columns.append((col.to_numpy(dtype=float) - float(data.frame[f.name].mean()))
+                           / spread)
+        else:
+            columns.append((col.astype(str) != str(row[f.name])).to_numpy(dtype=float))
+    space = np.column_stack(columns)
+    distance = np.sqrt(((space[1:] - space[0]) ** 2).sum(1))
+    best = sorted(range(len(pool)), key=lambda j: (distance[j], pool[j]))[:args.k]
+    probs = target.predict_proba(pd.concat([pd.DataFrame([row]), X.iloc[best]]))
+    labels = target.labels
+    items = [TableNeighbour(id=pool[j], text=str(data.frame.at[pool[j], "text"]),
+                            similarity=round(1 / (1 + float(distance[j])), 4),
+                            distance=round(float(distance[j]), 4),
+                            gold=str(data.frame.at[pool[j], "label"]) if data.has_labels
+                            else None,
+                            predicted=labels[int(p.argmax())], probability=round(float(p.max()), 4))
+             for j, p in zip(best, probs[1:], strict=True)]
+    scope_words = f"the current subset ({ctx.subset.description})" if ctx.subset else "the table"
+    return TabularSimilarResult(referent=ref.referent, id=ref.id, text=ref.text,
+                                predicted=labels[int(probs[0].argmax())], searched=len(pool),
+                                scope=scope_words, items=items)
