@@ -35,7 +35,7 @@ def main() -> None:
 
     from ..tools.tabular import contributions as C
     from ..tools.tabular.demo import demo_table, load_demo_tabular
-    from ..tools.tabular.edits import Edit, what_if
+    from ..tools.tabular.edits import FeatureEdit, what_if
     from ..tools.tabular.importance import global_importance
     from ..tools.tabular.interactions import interaction
     from ..tools.tabular.search import counterfactuals
@@ -54,7 +54,8 @@ def main() -> None:
 
     first = _seconds(lambda: why(ids[0]))
     warm = [_seconds(lambda i=i: why(i)) for i in ids]
-    edits = [Edit(feature="BMI", value=25), Edit(feature="glucose", op="increase", value=10)]
+    edits = [FeatureEdit(feature="BMI", value=25),
+             FeatureEdit(feature="glucose", op="increase", value=10)]
     whatif = [_seconds(lambda i=i: what_if(target, X.loc[i], edits)) for i in ids[:20]]
     cf = [_seconds(lambda i=i: counterfactuals(target, X.loc[i], X)) for i in ids[:20]]
     imp = _seconds(lambda: global_importance(target, data.X(test_ids), bg))

@@ -15,7 +15,7 @@ from saywhy.tools.errors import NotFoundError, UserError
 from saywhy.tools.tabular import contributions as C
 from saywhy.tools.tabular.conditions import Condition, describe, mask, parse_conditions
 from saywhy.tools.tabular.demo import demo_table, load_demo_tabular
-from saywhy.tools.tabular.edits import Edit, apply_edits, what_if
+from saywhy.tools.tabular.edits import FeatureEdit, apply_edits, what_if
 from saywhy.tools.tabular.importance import global_importance
 from saywhy.tools.tabular.interactions import interaction, shap_interactions
 from saywhy.tools.tabular.search import counterfactuals
@@ -111,19 +111,20 @@ def test_kernel_shap_beyond_ten_features_still_adds_up() -> None:
 def test_what_if_edits_predict_the_edited_row(demo) -> None:  # type: ignore[no-untyped-def]
     target, data, _ = demo
     row = data.X().loc[0]
-    w = what_if(target, row, [Edit(feature="bmi", value=25),
-                              Edit(feature="Glucose", op="decrease", value="40")])
+    w = what_if(target, row, [FeatureEdit(feature="bmi", value=25),
+                              FeatureEdit(feature="Glucose", op="decrease", value="40")])
     assert w.after["BMI"] == 25 and w.after["Glucose"] == row["Glucose"] - 40
     assert w.changed == ["Glucose", "BMI"]
     expect = target.predict_proba(pd.DataFrame([w.after]))[0]
     assert np.allclose(w.probs_after, expect)
-    there, _ = apply_edits(row, [Edit(feature="age", op="increase", value=7)], target.schema)
-    back, _ = apply_edits(there, [Edit(feature="age", op="decrease", value=7)], target.schema)
+    up, down = (FeatureEdit(feature="age", op=op, value=7) for op in ("increase", "decrease"))
+    there, _ = apply_edits(row, [up], target.schema)
+    back, _ = apply_edits(there, [down], target.schema)
     assert back.equals(row)
-    _, notes = apply_edits(row, [Edit(feature="age", value=140)], target.schema)
+    _, notes = apply_edits(row, [FeatureEdit(feature="age", value=140)], target.schema)
     assert notes and "outside" in notes[0]
     with pytest.raises(NotFoundError):
-        apply_edits(row, [Edit(feature="height", value=1)], target.schema)
+        apply_edits(row, [FeatureEdit(feature="height", value=1)], target.schema)
     with pytest.raises(UserError):
         apply_edits(row, [], target.schema)
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 Op = Literal["set", "increase", "decrease", "multiply"]
 
 
-class Edit(BaseModel):
+class FeatureEdit(BaseModel):
     """One change to one feature of a row."""
 
     feature: str = Field(description="The feature, as the table names it or as people say it.")
@@ -38,7 +38,8 @@ class Edit(BaseModel):
         return f"{self.op} {self.feature} by {self.value}"
 
 
-def apply_edits(row: pd.Series, edits: list[Edit], schema: Schema) -> tuple[pd.Series, list[str]]:
+def apply_edits(row: pd.Series, edits: list[FeatureEdit],
+                schema: Schema) -> tuple[pd.Series, list[str]]:
     """The row with the edits applied in order, and notes on values outside the observed data."""
     if not edits:
         raise UserError("Say what to change, e.g. 'what if BMI were 25?'.")
@@ -92,7 +93,7 @@ class WhatIf:
         return self.label_before != self.label_after
 
 
-def what_if(target: TabularTarget, row: pd.Series, edits: list[Edit]) -> WhatIf:
+def what_if(target: TabularTarget, row: pd.Series, edits: list[FeatureEdit]) -> WhatIf:
     """Apply the edits to the row and predict both (one batch of two rows)."""
     import pandas as pd
 

@@ -17,7 +17,7 @@ from ..counterfactual import (
 from ..data.table import row_text, shown
 from ..errors import UserError
 from ..what_if import WhatIfArgs, WhatIfResult
-from .edits import Edit
+from .edits import FeatureEdit
 from .edits import what_if as run_what_if
 from .search import counterfactuals
 from .variants import row_of, table, table_target
@@ -51,13 +51,13 @@ class TabularCounterfactualResult(CounterfactualResult):
                 "counterfactual shows one way to change the outcome, not the only one.")
 
 
-def feature_edits(args: WhatIfArgs) -> list[Edit]:
+def feature_edits(args: WhatIfArgs) -> list[FeatureEdit]:
     """The feature edits of a what-if: its `features` when the planner gave them, else its
     word edits read as features ("replace BMI with 25"; "+10" / "-10" change a number by that
     much), else a whole row written as "feature = value, ..."."""
     given = getattr(args, "features", None)
     if given:
-        return [e if isinstance(e, Edit) else Edit.model_validate(e) for e in given]
+        return [e if isinstance(e, FeatureEdit) else FeatureEdit.model_validate(e) for e in given]
     out = []
     for e in args.edits:
         if e.action != "replace" or not e.target or e.value is None:
@@ -66,10 +66,10 @@ def feature_edits(args: WhatIfArgs) -> list[Edit]:
         name = e.target.split("=")[0].strip()
         value = e.value.split("=")[-1].strip()
         if value[:1] in "+-" and len(value) > 1 and value[1:].replace(".", "", 1).isdigit():
-            out.append(Edit(feature=name, op="increase" if value[0] == "+" else "decrease",
+            out.append(FeatureEdit(feature=name, op="increase" if value[0] == "+" else "decrease",
                             value=value[1:]))
         else:
-            out.append(Edit(feature=name, value=value))
+            out.append(FeatureEdit(feature=name, value=value))
     return out
 
 
@@ -84,7 +84,7 @@ def what_if(ctx: ToolContext, args: WhatIfArgs) -> WhatIfResult:
         from ..context import InputRef
 
         after = row_of(ctx, InputRef(text=args.new_text))
-        edits = [Edit(feature=n, value=str(after[n])) for n in target.schema.names
+        edits = [FeatureEdit(feature=n, value=str(after[n])) for n in target.schema.names
                  if str(after[n]) != str(row[n])]
     else:
         edits = feature_edits(args)
