@@ -47,11 +47,12 @@ class InputRef:
     id: int | None = None
     gold: str | None = None
     noun: str = "item"
+    name: str | None = None  # the user's id as answers write it ("A-1005"); default: `id`
 
     @property
     def referent(self) -> str:
         if self.id is not None:
-            return f"{self.noun} #{self.id}"
+            return f"{self.noun} #{self.id if self.name is None else self.name}"
         short = self.text if len(self.text) <= 60 else self.text[:57] + "..."
         return f'"{short}"'
 
@@ -152,7 +153,8 @@ class ToolContext:
             row = self.data.row(id)
             gold = row.get("label") if self.data.has_labels else None
             return InputRef(text=str(row["text"]), id=int(id),
-                            gold=None if gold is None else str(gold), noun=self.data.item_name)
+                            gold=None if gold is None else str(gold), noun=self.data.item_name,
+                            name=self.data.shown(id))
         if text is None or not str(text).strip():
             raise UserError("Tell me which input: an id from the dataset or a text.")
         return InputRef(text=str(text))

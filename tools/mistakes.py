@@ -26,6 +26,7 @@ class MistakesArgs(ToolArgs):
 
 class Mistake(BaseModel):
     id: int
+    name: str | None = None  # the user's id, when it is not the number `id`
     text: str
     gold: str
     predicted: str
@@ -65,7 +66,7 @@ class MistakesResult(Result):
                 title=title,
                 columns=[Column(name="id", type="id"), Column(name="gold"), Column(name="predicted"),
                          Column(name="conf", type="float"), Column(name="text", type="text")],
-                rows=[[m.id, m.gold, m.predicted, m.confidence, m.text] for m in listed]))
+                rows=[[m.name or m.id, m.gold, m.predicted, m.confidence, m.text] for m in listed]))
         return shown
 
     def summary(self) -> str:
@@ -97,7 +98,8 @@ class MistakesResult(Result):
 
 
 def _line(m: Mistake) -> str:
-    return f"- #{m.id}: gold {m.gold}, predicted {m.predicted} ({m.confidence:.2f}): \"{m.text}\""
+    return (f"- #{m.name or m.id}: gold {m.gold}, predicted {m.predicted} "
+            f"({m.confidence:.2f}): \"{m.text}\"")
 
 
 @tool("mistakes", MistakesArgs, scope="dataset", kinds={"classifier"}, needs_data=True)
@@ -107,6 +109,7 @@ def mistakes(ctx: ToolContext, args: MistakesArgs) -> MistakesResult:
     import pandas as pd
 
     predictions.check_comparable(ctx)
+    names = ctx.data.names if ctx.data is not None else None
     what, parts = scoped_rows(ctx, args.split)
     counts: list[SplitErrors] = []
     wrong_by_split: dict[str, pd.DataFrame] = {}
@@ -123,7 +126,8 @@ def mistakes(ctx: ToolContext, args: MistakesArgs) -> MistakesResult:
     wrong = wrong_by_split[sample_split]
 
     def as_list(frame: pd.DataFrame) -> list[Mistake]:
-        return [Mistake(id=int(i), text=str(r["text"]), gold=str(r["gold"]),
+        return [Mistake(id=int(i), name=None if names is None else names.names[int(i)],
+                        text=str(r["text"]), gold=str(r["gold"]),
                         predicted=str(r["predicted"]), confidence=round(float(r["confidence"]), 4))
                 for i, r in frame.iterrows()]
 

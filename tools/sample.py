@@ -31,6 +31,7 @@ class SampleArgs(ToolArgs):
 
 class SampledItem(BaseModel):
     id: int
+    name: str | None = None  # the user's id, when it is not the number `id`
     text: str
     gold: str | None = None
     predicted: str | None = None
@@ -51,7 +52,7 @@ class SampleResult(Result):
     def views(self) -> list[View]:
         columns = [Column(name="id", type="id"), Column(name="gold"), Column(name="predicted"),
                    Column(name="conf", type="float"), Column(name="text", type="text")]
-        rows = [[it.id, it.gold, it.predicted if it.answer is None else it.answer,
+        rows = [[it.name or it.id, it.gold, it.predicted if it.answer is None else it.answer,
                  it.confidence, it.text] for it in self.items]
         return [Table(title=f"random draw from {self.what} (seed {self.seed})", columns=columns,
                       rows=rows)]
@@ -64,7 +65,7 @@ class SampleResult(Result):
             gold = "" if it.gold is None else (
                 f", {'right' if it.gold == it.predicted else 'wrong'}: the gold label is {it.gold}"
                 if it.answer is None else f" (gold label {it.gold})")
-            lines.append(f'{self.noun} #{it.id}: "{_clip(it.text)}" — {said}{gold}.')
+            lines.append(f'{self.noun} #{it.name or it.id}: "{_clip(it.text)}" — {said}{gold}.')
         head = (f"A random {self.noun} from {self.what} (seed {self.seed}): " if len(lines) == 1
                 else f"{len(lines)} random {self.noun}s from {self.what} (seed {self.seed}):\n- ")
         return head + "\n- ".join(lines)
@@ -106,7 +107,7 @@ def sample(ctx: ToolContext, args: SampleArgs) -> SampleResult:
     for n, (i, text) in enumerate(zip(picked, texts, strict=True)):
         ctx.check()
         gold = data.row(i).get("label") if data.has_labels else None
-        item = SampledItem(id=i, text=text,
+        item = SampledItem(id=i, name=data.shown(i) if data.names else None, text=text,
                            gold=None if gold is None or gold != gold else str(gold))
         if probs is not None:
             best = int(probs[n].argmax())

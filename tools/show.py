@@ -13,6 +13,18 @@ from .errors import UserError
 from .registry import Result, ToolArgs, tool
 from .views import Column, Table, View
 
+SHOWN_CHARS = 2_000  # a text longer than this is clipped in the answer (kept whole in the JSON)
+
+
+def clip(text: str, limit: int = SHOWN_CHARS) -> str:
+    """A long text cut at a word boundary near `limit`, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    cut = cut[:cut.rfind(" ")] if " " in cut[limit // 2:] else cut
+    return (f"{cut} [... {len(text) - len(cut):,} more characters not shown; the whole text is "
+            f"in the JSON answer]")
+
 
 class ShowArgs(ToolArgs):
     """Show one item (`id`), several (`ids`: a list or a range "10-20"), or the current subset."""
@@ -26,6 +38,7 @@ class ShowArgs(ToolArgs):
 
 class ShownItem(BaseModel):
     id: int
+    name: str | None = None  # the user's id, when it is not the number `id`
     text: str
     gold: str | None = None
     predicted: str | None = None
@@ -53,7 +66,8 @@ class ShowResult(Result):
                  "confidence": Column(name="conf", type="float"),
                  "correct": Column(name="ok", type="bool"), "split": Column(name="split"),
                  "text": Column(name="text", type="text")}
-        items = [it.model_dump() for it in self.items]
+        items = [{**it.model_dump(), "id": it.name or it.id, "text": clip(it.text)}
+                 for it in self.items]
         keep = [k for k in names if any(it[k] not in (None, "") for it in items)]
         return [Table(title=f"{self.what} ({self.total:,}){pages}",
                       columns=[names[k] for k in keep],
@@ -69,7 +83,7 @@ class ShowResult(Result):
             span = f"page {self.page} of {self.pages}" if self.pages > 1 else "all of them"
             lines.append(f"{self.what[0].upper()}{self.what[1:]}: {self.total:,} in all, {span}:")
         for it in self.items:
-            parts = [f"{self.noun_one} #{it.id}"]
+            parts = [f"{self.noun_one} #{it.name or it.id}"]
             if it.gold is not None:
                 parts.append(f"gold {it.gold}")
             if it.predicted is not None:
@@ -77,7 +91,7 @@ class ShowResult(Result):
                 parts.append(f"predicted {it.predicted} {it.confidence:.2f}{verdict}")
             if it.split:
                 parts.append(it.split)
-            lines.append(f"- {', '.join(parts)}: \"{it.text}\"")
+            lines.append(f"- {', '.join(parts)}: \"{clip(it.text)}\"")
         return "\n".join(lines)
 
 
@@ -92,6 +106,8 @@ def _items(ctx: ToolContext, ids: list[int]) -> list[ShownItem]:
     out = []
     for i, row in rows.iterrows():
         rec: dict[str, Any] = {"id": int(i), "text": str(row["text"])}
+        if ctx.data.names is not None:
+            rec["name"] = ctx.data.shown(int(i))
         if "label" in row and not pd.isna(row["label"]):
             rec["gold"] = str(row["label"])
         if "predicted" in row:
@@ -114,7 +130,7 @@ def show(ctx: ToolContext, args: ShowArgs) -> ShowResult:
     if args.id is not None and args.ids is not None:
         raise UserError("Give either one id or a list/range of ids, not both.")
     if args.id is not None:
-        ids, what = check_ids(data, [args.id]), f"{noun(data, 1)} #{args.id}"
+        ids, what = check_ids(data, [args.id]), f"{noun(data, 1)} #{data.shown(args.id)}"
     elif args.ids is not None:
         ids = check_ids(data, parse_ids(args.ids))
         what = f"the {count(len(ids), data)} asked for"

@@ -47,7 +47,7 @@ def values(ctx: ToolContext) -> dict[str, str]:
             out["held_out"] = f"the {plural(data.item_name)} you never saw"
         ids = data.ids
         item = ids[min(12, len(ids) - 1)]
-        out["id"] = str(item)
+        out["id"] = data.shown(item)
         texts = data.frame["text"].astype(str).tolist()
         word = frequent_word(texts)
         if word:

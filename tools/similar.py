@@ -25,6 +25,7 @@ class SimilarArgs(InputArgs):
 
 class Neighbour(BaseModel):
     id: int
+    name: str | None = None  # the user's id, when it is not the number `id`
     text: str
     similarity: float
     gold: str | None = None
@@ -50,7 +51,7 @@ class SimilarResult(Result):
             columns=[Column(name="id", type="id"), Column(name="sim", type="float"), Column(name="gold"),
                      Column(name="predicted"), Column(name="conf", type="float"),
                      Column(name="text", type="text")],
-            rows=[[n.id, n.similarity, n.gold, n.predicted, n.probability, n.text]
+            rows=[[n.name or n.id, n.similarity, n.gold, n.predicted, n.probability, n.text]
                   for n in self.items],
             note="similarity: cosine of the model's own last-layer representations")]
 
@@ -58,7 +59,7 @@ class SimilarResult(Result):
         if not self.items:
             return f"For {self.referent}, there are no other items in {self.scope} to compare with."
         listed = "; ".join(
-            f"#{n.id} ({n.similarity:.2f}"
+            f"#{n.name or n.id} ({n.similarity:.2f}"
             + (f", gold {n.gold}" if n.gold else "")
             + (f", predicted {n.predicted}" if n.predicted else "") + ")"
             for n in self.items)
@@ -112,7 +113,8 @@ def similar(ctx: ToolContext, args: SimilarArgs) -> SimilarResult:
         probs = ctx.probs([ref.text, *texts])
         predicted = labels[int(probs[0].argmax())]
         preds = [(labels[int(p.argmax())], round(float(p.max()), 4)) for p in probs[1:]]
-    items = [Neighbour(id=i, text=t, similarity=round(float(sims[j]), 4), gold=_gold(ctx, i),
+    items = [Neighbour(id=i, name=data.shown(i) if data.names else None, text=t,
+                       similarity=round(float(sims[j]), 4), gold=_gold(ctx, i),
                        predicted=p, probability=pr)
              for i, t, j, (p, pr) in zip(ids, texts, best, preds, strict=True)]
     return SimilarResult(referent=ref.referent, id=ref.id, text=ref.text, predicted=predicted,

@@ -33,6 +33,7 @@ from .read.question import read_question
 from .read.replies import help_text
 from .slots.calls import assemble
 from .slots.clause import Clause, read_clause
+from .slots.names import ItemNames
 from .slots.reader import SlotReader
 from .validate import Known, validate
 from .words import Words
@@ -59,6 +60,7 @@ class OfflinePlanner:
         has_data: bool | None = None,
         bank_path: Path | None = None,
         item_noun: str | None = None,
+        id_names: ItemNames | None = None,
         ask_when_unsure: bool = True,
     ) -> None:
         self.ask_when_unsure = ask_when_unsure
@@ -69,10 +71,11 @@ class OfflinePlanner:
             id_range = (0, n_items - 1)
         self.id_range = id_range
         self.has_data = bool(n_items) if has_data is None else has_data
-        self.reader = SlotReader(self.labels, kind, item_noun)
+        self.reader = SlotReader(self.labels, kind, item_noun, id_names)
         noun = (item_noun or "").strip() or ("prompt" if not self.has_data else "item")
         self.words = Words(item=noun, labels=tuple(self.labels), kind=kind,
-                           id_range=id_range if self.has_data else None)
+                           id_range=id_range if self.has_data else None,
+                           names=tuple(getattr(id_names, "names", ())))
         self.classifier = IntentClassifier(bank_path=bank_path)
         self.known = Known(self.labels, kind, id_range, self.has_data)
         # words of the target that are never typos of the planner's vocabulary
@@ -89,6 +92,7 @@ class OfflinePlanner:
             n_items=len(ids) or None,
             id_range=(min(ids), max(ids)) if ids else None,
             item_noun=getattr(data, "item_name", None) if data is not None else None,
+            id_names=getattr(data, "names", None) if data is not None else None,
             **kwargs,
         )
 

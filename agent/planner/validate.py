@@ -81,6 +81,8 @@ def problem(c: Clause, known: Known) -> str | None:
         ids += s.ids
     elif isinstance(s.ids, str):
         ids += [int(x) for x in s.ids.split("-")]
+    if s.id_problem is not None:
+        return s.id_problem
     if s.bad_id is not None:
         if not has_data:
             return "There is no dataset loaded, so ids mean nothing here; quote a text instead."

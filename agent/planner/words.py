@@ -32,6 +32,7 @@ class Words:
     labels: Sequence[str] = field(default_factory=tuple)
     kind: str = "classifier"
     id_range: tuple[int, int] | None = None
+    names: Sequence[str] = ()  # the data's ids by key, when they are names ("A-1005")
 
     @property
     def has_data(self) -> bool:
@@ -44,9 +45,12 @@ class Words:
         first = lo + min(12, hi - lo)
         return first, min(hi, first + 8)
 
+    def shown(self, key: int) -> str:
+        return self.names[key] if 0 <= key < len(self.names) else str(key)
+
     def examples(self) -> str:
         item, items = self.item, plural(self.item)
-        first = self.ids()[0]
+        first = self.shown(self.ids()[0])
         if self.kind == "causal_lm":
             asks = ['"what do you answer to \'The capital of France is\'?"', '"why?"',
                     '"which layer decides it?"']
@@ -72,7 +76,7 @@ class Words:
         values = {
             "item": self.item, "items": plural(self.item),
             "Item": self.item.capitalize(), "Items": plural(self.item).capitalize(),
-            "id": str(first), "id2": str(second),
+            "id": self.shown(first), "id2": self.shown(second),
             "label": labels[0], "other_label": labels[-1],
             "examples": self.examples(),
             "input": "prompt" if self.kind == "causal_lm" else self.item,

@@ -1,14 +1,19 @@
-"""A dataset is a DataFrame with `id` (stable int), `text`, and optional `label` and `split`."""
+"""A dataset is a DataFrame with `id` (stable int key), `text`, and optional `label` and `split`.
+
+The key is the user's id when their ids are whole numbers; otherwise the user's ids ("A-1005")
+are kept as `names` and shown wherever an id is (`Dataset.shown`, see `ids.py`)."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import NotFoundError, UserError
 from .columns import choose
+from .ids import IdNames, describe_ids, read_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,6 +30,7 @@ class Dataset:
     description: str = ""
     item_name: str = "item"  # what one row is called in answers: "review", "ticket", "case"
     notes: list[str] = field(default_factory=list)  # said once at load: guessed columns, labels
+    names: IdNames | None = None  # the user's ids when they are not whole numbers, by key
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -47,6 +53,26 @@ class Dataset:
             return []
         return sorted(str(v) for v in self.frame["label"].dropna().unique())
 
+    def shown(self, key: int) -> str:
+        """The user's id of the item with this key, as every answer writes it."""
+        if self.names is not None and 0 <= int(key) < len(self.names.names):
+            return self.names.names[int(key)]
+        return str(key)
+
+    def key_of(self, user_id: object) -> int | None:
+        """The key of an id as the user wrote it ("A-1005", "a-1005", 12, "12"), or None."""
+        if self.names is not None:
+            return self.names.key(user_id)
+        text = str(user_id).strip()
+        if not re.fullmatch(r"\d+", text):
+            return None
+        return int(text) if int(text) in self.frame.index else None
+
+    def no_such_id(self, user_id: object) -> NotFoundError:
+        """The error for an id no item has, in the data's words."""
+        return NotFoundError(f"There is no item with id {user_id} in {self.name} "
+                             f"({describe_ids(self.ids, self.names)}).")
+
     def text(self, item_id: int) -> str:
         return str(self.row(item_id)["text"])
 
@@ -54,10 +80,7 @@ class Dataset:
         try:
             return self.frame.loc[int(item_id)]
         except (KeyError, ValueError, TypeError):
-            lo, hi = (min(self.ids), max(self.ids)) if len(self) else (0, -1)
-            raise NotFoundError(
-                f"There is no item with id {item_id} in {self.name} (ids run from {lo} to {hi})."
-            ) from None
+            raise self.no_such_id(item_id) from None
 
     def fingerprint(self) -> str:
         """Changes whenever ids, texts or labels change; keys cached predictions."""
@@ -67,6 +90,8 @@ class Dataset:
         cols = [c for c in ("text", "label", "split") if c in self.frame.columns]
         hashed = pd.util.hash_pandas_object(self.frame[cols], index=True).to_numpy()
         digest.update(hashed.tobytes())
+        if self.names is not None:
+            digest.update("\x00".join(self.names.names).encode("utf-8"))
         return digest.hexdigest()[:16]
 
 
@@ -88,13 +113,9 @@ def from_frame(df: pd.DataFrame, *, text_column: str | None = None, label_column
         out["label"] = df[label_col].astype(str).where(df[label_col].notna(), None)
     if "split" in df.columns and text_col != "split":
         out["split"] = df["split"].astype(str)
+    names: IdNames | None = None
     if id_col is not None:
-        ids = pd.to_numeric(df[id_col], errors="coerce")
-        if ids.isna().any() or (ids % 1 != 0).any() or ids.duplicated().any():
-            raise UserError(f"The id column {id_col!r} must hold unique whole numbers"
-                            + (" (it was guessed from its name: name another with --id-column)"
-                               if "id" in roles.guessed else "") + ".")
-        out.index = ids.astype(int).to_numpy()
+        out.index, names = read_ids(df[id_col], id_col, "id" in roles.guessed)
     else:
         out.index = range(len(out))
     out.index.name = "id"
@@ -103,7 +124,7 @@ def from_frame(df: pd.DataFrame, *, text_column: str | None = None, label_column
         out[col] = df[col].to_numpy()
     note = roles.note()
     return Dataset(frame=out, name=name, source=source, item_name=item_name,
-                   notes=[note] if note else [])
+                   notes=[note] if note else [], names=names)
 
 
 def load_dataset(path: str | Path, **kwargs: str | None) -> Dataset:

@@ -78,10 +78,8 @@ def check_ids(data: Dataset, ids: list[int]) -> list[int]:
     ids = list(dict.fromkeys(ids))
     missing = [i for i in ids if i not in data.frame.index]
     if missing:
-        lo, hi = min(data.ids), max(data.ids)
         shown = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
-        raise NotFoundError(f"There is no item with id {shown} in {data.name} "
-                            f"(ids run from {lo} to {hi}).")
+        raise data.no_such_id(shown)
     return ids
 
 

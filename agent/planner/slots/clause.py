@@ -160,7 +160,8 @@ def read_clause(
         c.input = {"text": quotes[free[0]]}
         at = re.search(rf"«{chr(65 + free[0])}»", s.work)
         c.quoted_condition = at is not None and _CONDITION_CUE.search(s.work[: at.start()]) is not None
-    elif s.bare_numbers and (cat.takes(intent, "id") or intent in ("repeat", "review_text")):
+    elif s.bare_numbers and reader.id_names is None and (
+            cat.takes(intent, "id") or intent in ("repeat", "review_text")):
         c.input = {"id": s.bare_numbers[0]}
     label_words = {w for lm in s.labels for w in words(s.work[lm.start : lm.end])}
     values = set()

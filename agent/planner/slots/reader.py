@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..read.masking import LETTER, PLACEHOLDER, quote_index, to_letters
+from .names import ItemNames, read_names, unknown_question
 
 METHODS = ("shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion")
 _METHOD_PATTERNS = [
@@ -192,6 +193,7 @@ class Slots:
     quotes_here: list[int] = field(default_factory=list)
     id: int | None = None
     bad_id: str | None = None  # "review -5", "item 12a": names no item
+    id_problem: str | None = None  # a question back: "ticket ZZ-9" when the ids are names
     ids: list[int] | str | None = None
     bare_numbers: list[int] = field(default_factory=list)
     k: int | None = None
@@ -216,6 +218,7 @@ class Slots:
             for v in (
                 self.id,
                 self.bad_id,
+                self.id_problem,
                 self.ids,
                 self.k,
                 self.layer,
@@ -236,8 +239,9 @@ class SlotReader:
     """Rule-based reader of one clause, configured with the target's labels."""
 
     def __init__(self, labels: Sequence[str], kind: str = "classifier",
-                 item_noun: str | None = None) -> None:
+                 item_noun: str | None = None, id_names: ItemNames | None = None) -> None:
         self.labels = list(labels)
+        self.id_names = id_names  # the data's ids when they are names, not whole numbers
         self.kind = kind
         lower = {lab.lower() for lab in self.labels}
         self.vocab: list[tuple[str, str]] = []  # (surface form, label)
@@ -261,6 +265,15 @@ class SlotReader:
     def numbers(self, s: Slots, *, sample: bool = False) -> None:
         """Layer, head, page, ids, an id, k and bare numbers; a sample size when `sample`."""
         w = s.work
+        if self.id_names is not None:  # ids that are names first: no digit of theirs is a number
+            nouns = ITEM_NOUNS + (f"|{re.escape(self.item_noun)}s?" if self.item_noun else "")
+            w, keys, unknown = read_names(w, self.id_names, nouns)
+            if unknown is not None:
+                s.id_problem = unknown_question(unknown, self.id_names)
+            if len(keys) == 1:
+                s.id = keys[0]
+            elif keys:
+                s.ids = keys
         for pat, attr in (
             (r"\blayer\s*#?(\d+)\b", "layer"),
             (r"\b(\d+)(?:st|nd|rd|th)\s+layer\b", "layer"),
@@ -286,22 +299,23 @@ class SlotReader:
             if m:
                 s.sample_size = int(next(g for g in m.groups() if g))
                 w = consume(w, m)
-        for rx in (_BETWEEN_IDS, _RANGE):
+        for rx in (_BETWEEN_IDS, _RANGE) if self.id_names is None else ():
             m = rx.search(w)
             if m:
                 lo, hi = sorted((int(m.group(1)), int(m.group(2))))
                 s.ids = f"{lo}-{hi}"
                 w = consume(w, m)
                 break
-        m = _LIST.search(w)
+        m = _LIST.search(w) if self.id_names is None else None
         if m and s.ids is None:
             s.ids = [int(x.lstrip("#")) for x in m.group(1).split(",")]
             w = consume(w, m)
-        m = _BAD_ID.search(w)
+        m = _BAD_ID.search(w) if self.id_names is None else None
         if m and s.ids is None:
             s.bad_id = re.sub(r"\s+", "", m.group(1))
             w = consume(w, m)
-        m = _ID.search(w) or (self._id_noun and self._id_noun.search(w)) or _ORDINAL.search(w)
+        m = None if self.id_names is not None else (
+            _ID.search(w) or (self._id_noun and self._id_noun.search(w)) or _ORDINAL.search(w))
         if m and s.bad_id is None:
             s.id = int(m.group(1))
             w = consume(w, m)
