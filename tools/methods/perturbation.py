@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..target.words import split_words
+from . import long_input
 from .base import method
 
 if TYPE_CHECKING:
@@ -114,6 +115,8 @@ def lime_method(obj: Objective, seed: int) -> tuple[list[float], float, dict[str
                     "Exact for single words, blind to words that only matter together.")
 def occlusion(obj: Objective, seed: int) -> tuple[list[float], float, dict[str, Any]]:
     n = obj.n_words
+    if n > long_input.LONG_WORDS:  # spans first, then words inside the top spans
+        return long_input.hierarchical_occlusion(obj, seed)
     texts = [obj.text_keeping([j != i for j in range(n)]) for i in range(n)]
     texts.append(obj.text_keeping([False] * n))
     values = obj.score(texts)

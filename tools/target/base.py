@@ -8,6 +8,8 @@ hidden states and attentions.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..errors import UserError
@@ -38,6 +40,32 @@ class Target:
         # transformers modules are not safe to run from several threads at once with gradients;
         # tools take this lock around model work so a server can share one target.
         self.lock = threading.RLock()
+        self._fused: bool | None = None  # whether the model runs with fused (sdpa) attention
+
+    @contextmanager
+    def fused_attention(self) -> Iterator[None]:
+        """Run the forward passes inside with PyTorch's fused attention (sdpa) when the model
+        supports it. The model is loaded with eager attention, which `attentions` needs, but
+        eager attention is over half the cost of a 512-token forward pass on CPU (measured on
+        demo-sentiment: 1.81 vs 1.11 CPU-s for the same batch, probabilities equal to 2e-7).
+        For passes that need no attention weights; call with `lock` held."""
+        config = self.model.config
+        switch = getattr(self.model, "set_attn_implementation", None)
+        if self._fused is False or switch is None or \
+                getattr(config, "_attn_implementation", None) != "eager":
+            yield
+            return
+        try:
+            switch("sdpa")
+            self._fused = True
+        except (ValueError, ImportError, NotImplementedError, AttributeError):
+            self._fused = False  # this architecture has no sdpa path: stay eager
+            yield
+            return
+        try:
+            yield
+        finally:
+            switch("eager")
 
     # ---- description -------------------------------------------------------------------
     @property
@@ -143,7 +171,7 @@ class Target:
         import torch
 
         out = []
-        with self.lock, torch.inference_mode():
+        with self.lock, torch.inference_mode(), self.fused_attention():
             for i in range(0, len(texts), batch_size):
                 batch = self.encode(texts[i:i + batch_size])
                 res = self.forward(**batch, output_hidden_states=True)
