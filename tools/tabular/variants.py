@@ -16,6 +16,7 @@ import numpy as np
 from ..attribute import AttributeArgs, AttributeResult
 from ..errors import UserError
 from ..predict import PredictArgs, PredictResult
+from ..views import Bars, View, WordScores
 from ..target.tabular import TabularTarget
 
 if TYPE_CHECKING:
@@ -127,6 +128,24 @@ def _feature_words(top: list[dict[str, Any]], sign: int) -> str:
 
 class TabularAttributeResult(AttributeResult):
     """An attribution whose parts are features; it words itself in features and SHAP terms."""
+
+    def views(self) -> list[View]:
+        """The row with each feature's score, and the top features as signed bars (a
+        waterfall's steps from the base value, largest first)."""
+        unit = "probability" if self.unit == "probability" else f"{self.unit} of {self.label}"
+        other = self.contrast or self.opposite
+        scores = WordScores(
+            title=f"feature contributions for {self.referent} ({self.method}, {unit})",
+            text=self.text, words=[str(w["word"]) for w in self.words],
+            spans=[(int(w["start"]), int(w["end"])) for w in self.words],
+            scores=[w.get("score") for w in self.words], high=f"towards {self.label}",
+            low=f"towards {other}" if other else f"away from {self.label}",
+            marked=[i for i, w in enumerate(self.words) if w in self.top])
+        bars = Bars(title=f"top features ({self.method}, {unit})",
+                    names=[str(w["word"]) for w in self.top],
+                    values=[float(w["score"]) for w in self.top], signed=True, format="signed",
+                    digits=3)
+        return [scores, bars]
 
     def summary(self) -> str:
         other = self.contrast or self.opposite

@@ -108,7 +108,8 @@ class TabularTarget(Target):
     def describe(self) -> dict[str, Any]:
         out = {"name": self.name, "kind": self.kind, "architecture": self.architecture,
                "parameters": self.n_parameters, "labels": self.labels,
-               "features": list(self.feature_names), "source": self.source, **self.info}
+               "max_length": self.max_length, "features": list(self.feature_names),
+               "source": self.source, **self.info}
         if self.schema is not None:
             out["feature_types"] = {f.name: f.kind for f in self.schema.features}
         return out
