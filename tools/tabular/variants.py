@@ -16,8 +16,8 @@ import numpy as np
 from ..attribute import AttributeArgs, AttributeResult
 from ..errors import UserError
 from ..predict import PredictArgs, PredictResult
-from ..views import Bars, View, WordScores
 from ..target.tabular import TabularTarget
+from ..views import Bars, View, WordScores
 
 if TYPE_CHECKING:
     import pandas as pd
