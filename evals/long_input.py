@@ -11,12 +11,14 @@ Printed: wall seconds, CPU seconds of this process (steadier than wall time on a
 model calls (texts scored), the process's peak RSS after each step, and the long/short ratios.
 The goal (issue 12) is under 10 s and under 1 GB peak RSS on 2 CPU cores; nothing is asserted.
 Run: `python -m saywhy.evals.long_input [--model demo-sentiment] [--megabytes 1] [--threads 1]`
-(`--plain`: word-by-word occlusion and the full check at any length, the cost before issue 12).
+(`--plain`: word-by-word occlusion and the full check at any length, as before the span-first
+occlusion; the batches still use fused attention).
 
-Measured on 2 CPU cores shared with other work (load average 8.8), demo-sentiment, 1 MB cell:
-before (word-by-word occlusion of the 430-word window, eager attention): 575 s wall, 1,213 MB
-peak RSS (its occlusion alone scored 431 texts); after: 44 texts scored in all, 7.0 CPU-s with
-one torch thread, 13.9 CPU-s / 51 s wall with two threads at that load, 716 MB peak RSS.
+Measured on 2 CPU cores shared with other work, demo-sentiment, 1 MB cell (430 words seen):
+before (word-by-word occlusion, eager attention, the full check; load 9-14): 575 s wall,
+1,213 MB peak RSS. After, one torch thread (load 5.3): 44 texts scored, 6.6 CPU-s, 10.6 s wall,
+688 MB peak RSS; two threads (load 6.7): 14.0 CPU-s, 30 s wall (threads waiting on each other
+on a busy machine), 719 MB. The short 15-word row costs 891 texts (its full check) and 3.7 CPU-s.
 """
 
 from __future__ import annotations

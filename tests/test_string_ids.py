@@ -155,3 +155,30 @@ def test_numbers_in_a_question_are_not_keys(conv_factory: Any) -> None:
     answer = conv_factory().ask("show me 3 random tickets")
     assert all(c.args.get("id") is None for c in answer.calls), answer.calls
     _only_real_ids(answer.text)
+
+
+# ---- the planner's reading, without the intent model ------------------------------------------
+UUIDS = ["3f2a9c1e-8b7d-4e21-9f0a-1c2b3d4e5f60", "a1b2c3d4-0000-4111-8222-333344445555"]
+
+
+@pytest.mark.parametrize("names, question, keys, unknown", [
+    (["ticket-7", "ticket-12"], "why is ticket-12 billing?", [1], None),
+    (["ticket-7", "ticket-12"], "compare Ticket-7 and ticket-12 please", [0, 1], None),
+    (["ticket-7", "ticket-12"], "predict ticket-99", [], "ticket-99"),
+    (UUIDS, f"what about item {UUIDS[1].upper()}?", [1], None),
+    (UUIDS, f"show {UUIDS[0][:-4]}0000", [], f"{UUIDS[0][:-4]}0000"),
+    (["A-1005", "B-7"], "top 5 words for case A-1005 in 2024", [0], None),
+])
+def test_names_are_read_back_into_keys(names: list[str], question: str, keys: list[int],
+                                       unknown: str | None) -> None:
+    from saywhy.agent.planner.slots.names import read_names
+    from saywhy.agent.planner.slots.reader import ITEM_NOUNS
+    from saywhy.tools.data.ids import IdNames
+
+    work, found, missing = read_names(question, IdNames(names), ITEM_NOUNS)
+    assert found == keys and missing == unknown
+    assert len(work) == len(question)
+    for k in found:  # a name read is used up: none of its digits is left for a count
+        assert names[k].lower() not in work.lower()
+    if "top 5" in question:
+        assert "5" in work and "2024" in work

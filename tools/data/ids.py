@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-# what an id written in a question may look like: letters, digits and inner - _ . : /
-ID_TOKEN = r"[^\W_](?:[\w\-.:/]*[^\W_])?"
 
 
 def fold(name: object) -> str:
