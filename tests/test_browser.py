@@ -99,6 +99,11 @@ def test_two_questions_highlights_feedback_and_reload(browser: Any, tiny_ctx: To
         assert second.find_elements(By.CSS_SELECTOR, "svg.chart rect")  # the bar chart
         calls = second.find_element(By.CSS_SELECTOR, "details.calls")
         assert calls.get_attribute("open") is None  # collapsed until clicked
+        folded = second.find_element(By.CSS_SELECTOR, "details.explained")  # method, ERASER at each k
+        assert folded.get_attribute("open") is None
+        folded.find_element(By.TAG_NAME, "summary").click()
+        assert "random" in folded.text.lower() and folded.text.strip() not in second.find_element(
+            By.TAG_NAME, "p").text
         second.find_element(By.CSS_SELECTOR, ".feedback button[data-rating='up']").click()
         wait.until(lambda d: second.find_element(
             By.CSS_SELECTOR, ".feedback button[data-rating='up']").get_attribute(

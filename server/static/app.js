@@ -389,6 +389,12 @@ function renderAnswer(answer, feedback, live = true) {
     const viz = renderViews(r);
     if (viz) bubble.append(viz);
   }
+  const said = (answer.results || []).map((r) => r && r.details).filter((d) => typeof d === "string" && d);
+  if (said.length && !said.every((d) => answer.text.includes(d))) {
+    // the method, base value, ERASER at each k and the random baseline: folded, said on request
+    bubble.append(el("details", { class: "explained" }, el("summary", { text: "details" }),
+                     ...said.map((d) => el("p", { text: d }))));
+  }
   const details = callsDetails(answer);
   if (details) bubble.append(details);
   if (answer.turn) bubble.append(feedbackButtons(answer.turn, feedback));
