@@ -54,9 +54,13 @@ def load_data(spec: DataSpec, labels: list[str]) -> Dataset | None:
 def load_context(model: str = "demo-sentiment", data: str | DataSpec | None = None, *,
                  allow_pickle: bool = False, on_progress: OnProgress | None = None) -> ToolContext:
     """The demos come with the Rotten Tomatoes corpus; other models take `data` or none."""
+    from saywhy.tools import distributed
     from saywhy.tools.data.demo import demo_dataset
     from saywhy.tools.target import DEMO_MODELS, load_target
 
+    from .settings import get_settings
+
+    distributed.configure_default(get_settings().ray_address)  # a --ray flag chose already
     spec = data if isinstance(data, DataSpec) else DataSpec(path=data)
     target = load_target(model, allow_pickle=allow_pickle, on_progress=on_progress)
     dataset: Dataset | None

@@ -74,6 +74,9 @@ class Settings(EnvSettings):
     api_token: SecretStr | None = Field(default=None,
                                         description="Bearer token the web API requires, if set.")
     seed: int = Field(default=0, ge=0, description="Seed for sampling and the writer's phrasing.")
+    ray_address: str | None = Field(
+        default=None, description="Ray for dataset-level work (predictions over the data, global "
+        "importance): 'local', 'auto', HOST:PORT or ray://HOST:10001; None = in-process.")
 
     @field_validator("home", mode="after")
     @classmethod

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from . import distributed
 from .context import ToolContext
 from .data.views import nothing, noun, scope
 from .errors import UserError
@@ -180,11 +181,12 @@ def attributions(ctx: ToolContext, ids: list[int], labels: list[int],
     store = _store(ctx, method)
     binary = len(ctx.target.labels) == 2
     todo = [i for i in ids if any(f"{i}:{lab}" not in store for lab in labels)]
-    if todo:
-        ctx.probs([ctx.data.text(i) for i in todo])  # one batched pass for every f(x)
     before = len(store)
     what = f"Explaining {len(todo):,} texts with {method} (once)"
+    runner = distributed.current()  # Ray's workers fill the store when asked to; else the loop
     try:
+        if todo and not (runner and runner.explain(ctx, todo, labels, method, store)):
+            ctx.probs([ctx.data.text(i) for i in todo])  # one batched pass for every f(x)
         for done, i in enumerate(todo):
             ctx.check()  # a cancelled or timed-out turn stops between texts
             ctx.progress(done, len(todo), what)

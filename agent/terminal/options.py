@@ -50,6 +50,13 @@ LlmOpt = Annotated[str | None, typer.Option(
 PickleOpt = Annotated[bool, typer.Option(
     "--allow-pickle", help="Allow pickle checkpoints (they can run code when loaded).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+RayOpt = Annotated[bool, typer.Option(
+    "--ray", help="Run dataset-level work (predictions over the data, global importance) on Ray: "
+    "the cluster at --ray-address or $SAYWHY_RAY_ADDRESS, else a local Ray instance. Needs "
+    "saywhy[ray].")]
+RayAddressOpt = Annotated[str | None, typer.Option(
+    "--ray-address", help="The Ray cluster for --ray (implies it): auto, HOST:PORT or "
+    "ray://HOST:10001.", show_default=False)]
 
 INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C (128 + SIGINT)
 
@@ -79,6 +86,16 @@ def log_to_file() -> None:
         root.addHandler(handler)
         root.setLevel(logging.INFO)
     logging.captureWarnings(True)
+
+
+def use_ray(ray: bool, address: str | None) -> None:
+    """--ray / --ray-address: dataset-level work of this process goes to Ray (connected when
+    first needed); without them, $SAYWHY_RAY_ADDRESS decides at load, else it runs in-process."""
+    from saywhy.agent.settings import get_settings
+    from saywhy.tools import distributed
+
+    if ray or address:
+        distributed.configure(address or get_settings().ray_address or distributed.LOCAL)
 
 
 def load_context(model: str, data: DataSpec, allow_pickle: bool = False) -> ToolContext:

@@ -23,19 +23,23 @@ from .options import (
     LlmOpt,
     ModelOpt,
     PickleOpt,
+    RayAddressOpt,
+    RayOpt,
     TextColumnOpt,
     fail,
     interrupted,
     load_context,
     log_to_file,
     say_notes,
+    use_ray,
 )
 
 
 def chat(model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
          label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
          item_name: ItemNameOpt = None, llm: LlmOpt = None,
-         allow_pickle: PickleOpt = False) -> None:
+         allow_pickle: PickleOpt = False, ray: RayOpt = False,
+         ray_address: RayAddressOpt = None) -> None:
     """Chat with the model: ask in plain words, follow up with "why?", "and with shap?".
 
     Line editing and a history (kept in SAYWHY_HOME/chat-history); /help lists the slash
@@ -58,6 +62,7 @@ def chat(model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOp
 
     log_to_file()
     try:
+        use_ray(ray, ray_address)
         settings = settings_for(model, data, text_column=text_column, label_column=label_column,
                                 id_column=id_column, item_name=item_name)
         code = run_chat(make_console(), settings.model, data_spec(settings), llm, allow_pickle)
@@ -75,7 +80,7 @@ def ask(
     model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
     label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
     item_name: ItemNameOpt = None, llm: LlmOpt = None, as_json: JsonOpt = False,
-    allow_pickle: PickleOpt = False,
+    allow_pickle: PickleOpt = False, ray: RayOpt = False, ray_address: RayAddressOpt = None,
 ) -> None:
     """Ask one or more questions (one conversation) and print the answers.
 
@@ -91,6 +96,8 @@ def ask(
 
       saywhy ask --json "how accurate are you on the held-out reviews?"
 
+      saywhy ask --ray "which words matter most overall?"
+
       saywhy ask --model path/to/model_dir --data tickets.csv --text-column complaint
       --id-column ref --item-name ticket "what do you predict for ticket 5001?"
     """
@@ -103,6 +110,7 @@ def ask(
     runner = TurnRunner(make_console(stderr=True))  # progress and "Cancelled." on stderr
     turns = []
     try:
+        use_ray(ray, ray_address)
         settings = settings_for(model, data, text_column=text_column, label_column=label_column,
                                 id_column=id_column, item_name=item_name)
         conv = new_conversation(load_context(settings.model, data_spec(settings), allow_pickle),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .. import distributed
 from ..errors import UserError
 from ..home import cache_dir
 
@@ -85,7 +86,11 @@ def _compute(ctx: ToolContext) -> Predictions:
         except (OSError, ValueError, KeyError):
             pass  # unreadable cache file: compute afresh and overwrite it
     texts = data.frame["text"].astype(str).tolist()
-    probs = run_in_chunks(f"Predicting {len(texts):,} texts with {target.name} (once)", texts,
+    what = f"Predicting {len(texts):,} texts with {target.name} (once)"
+    runner = distributed.current()  # Ray when the process was told to use it, else in-process
+    probs = runner.predict(ctx, texts, what) if runner else None
+    if probs is None:
+        probs = run_in_chunks(what, texts,
                               lambda batch: classifier.predict_proba(batch, batch_size=32),
                               len(labels), ctx)
     tmp = path.with_name(path.stem + ".tmp.npz")
