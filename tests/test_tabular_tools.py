@@ -128,3 +128,13 @@ def test_similar_rows_are_the_nearest_in_standardised_features(ctx: ToolContext)
     far = np.sqrt(((z - z.loc[3]) ** 2).sum(1)).drop(3)
     assert distances[0] == pytest.approx(far.min(), abs=1e-4)
     assert r.items[0].id == int(far.idxmin())
+
+
+def test_warming_builds_the_explainer_the_first_why_uses(ctx: ToolContext) -> None:
+    target = ctx.target
+    target.explainers.clear()  # type: ignore[attr-defined]
+    variants.warm(ctx)
+    built = dict(target.explainers)  # type: ignore[attr-defined]
+    assert built
+    variants.attribute(ctx, AttributeArgs(id=9))
+    assert target.explainers == built  # type: ignore[attr-defined]

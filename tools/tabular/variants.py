@@ -82,6 +82,20 @@ def background_rows(ctx: ToolContext) -> pd.DataFrame:
     return ctx.memo(("table-background", data.fingerprint(), ctx.seed), make)
 
 
+def warm(ctx: ToolContext) -> None:
+    """Import shap and build the explainer for this table's background now (about a second,
+    mostly `import shap`), so the first "why?" costs what every later one does."""
+    import pandas as pd
+
+    from .contributions import contributions
+
+    target, data = table_target(ctx), table(ctx)
+    if len(data):
+        first = data.X().iloc[:1]
+        contributions(target, pd.DataFrame(first), target.labels[0], background_rows(ctx),
+                      seed=ctx.seed)
+
+
 def predict(ctx: ToolContext, args: PredictArgs) -> PredictResult:
     """The label and probabilities the model gives a row."""
     ref = ctx.resolve(args.id, args.text)
