@@ -20,6 +20,7 @@ import math
 import time
 from typing import Any
 
+from .bench_ray import add_ray_option, predict, use_ray
 from .common import (
     Missing,
     demo_split,
@@ -117,7 +118,7 @@ def run(yardstick: bool = True) -> None:
 
     rows: list[list[Any]] = []
     ours = score("demo-sentiment (fine-tuned)", lambda xs: (
-        target.predict_proba(xs).argmax(1) == pos).astype(int))  # type: ignore[attr-defined]
+        predict(target, xs).argmax(1) == pos).astype(int))  # on Ray with --ray
     if yardstick:
         from sklearn.linear_model import LogisticRegression
 
@@ -141,7 +142,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Held-out accuracy of demo-sentiment.")
     parser.add_argument("--no-yardstick", action="store_true",
                         help="skip the frozen-MiniLM + LogisticRegression comparison")
+    add_ray_option(parser)
     args = parser.parse_args()
+    use_ray(args.ray)
     run_main(lambda: run(yardstick=not args.no_yardstick))
 
 

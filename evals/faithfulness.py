@@ -39,6 +39,7 @@ from typing import Any
 
 from saywhy.tools.eraser import BEAM_SIZE
 
+from .bench_ray import add_ray_option, use_ray
 from .common import (
     load_demo,
     machine_note,
@@ -68,23 +69,67 @@ def _progress(what: str, i: int, n: int, started: float) -> None:
               flush=True)
 
 
-def _context(methods: list[str]) -> Any:
-    """A context on demo-sentiment, each method run once so imports don't count as its time."""
-    from saywhy.tools.context import ToolContext
+def warm(ctx: Any, methods: list[str]) -> None:
+    """Each method run once, so that library imports do not count as its time (here and on
+    each Ray worker)."""
     from saywhy.tools.methods import explain
 
-    ctx = ToolContext(target=load_demo("demo-sentiment"), seed=0)
     for m in methods:
         explain(ctx, ctx.resolve(text=WARMUP), m)
+
+
+def _context(methods: list[str]) -> Any:
+    """A context on demo-sentiment, warmed up."""
+    from saywhy.tools.context import ToolContext
+
+    ctx = ToolContext(target=load_demo("demo-sentiment"), seed=0)
+    warm(ctx, methods)
     return ctx
 
 
 # ---- faithfulness -------------------------------------------------------------------------
+def grade(ctx: Any, text: str, methods: list[str], beam_size: int) -> dict[str, Any]:
+    """One sentence: each method's explanation (its seconds) and its ERASER figures under both
+    erasures, with the seeded random rankings' figures (the same for every method). Plain
+    data, so that it can be computed on a Ray worker."""
+    from saywhy.tools.eraser import measure
+    from saywhy.tools.methods import explain
+
+    ref = ctx.resolve(text=text)
+    out: dict[str, Any] = {"methods": {}, "random": [], "graded": 0.0}
+    for j, m in enumerate(methods):
+        t0, c0 = time.perf_counter(), time.process_time()
+        attr = explain(ctx, ref, m)
+        mine: dict[str, Any] = {"secs": time.perf_counter() - t0,
+                                "cpu": time.process_time() - c0, "tests": []}
+        t0 = time.perf_counter()
+        f = measure(ctx, ref, attr, beam_size=beam_size)
+        out["graded"] += time.perf_counter() - t0
+        for t in f.tests:
+            nao = t.naopc
+            mine["tests"].append({
+                "erasure": t.erasure, "comp": t.comprehensiveness,
+                "suff": float(t.sufficiency or 0.0), "beats": float(t.beats_chance),
+                "naopc": nao.value if nao is not None else None})
+            if j == 0:  # seeded: the same random rankings for every method
+                out["random"].append({
+                    "erasure": t.erasure, "comp": t.random.mean_comprehensiveness,
+                    "suff": float(t.random.mean_sufficiency or 0.0), "naopc": t.random.naopc,
+                    "exact": None if nao is None else bool(nao.bounds.exact),
+                    "scored": None if nao is None else nao.bounds.n_scored})
+        if j == 0:
+            out["words"] = f.n_words
+        out["methods"][m] = mine
+    return out
+
+
 def faithfulness(ctx: Any, methods: list[str], n: int | None, seed: int, beam_size: int) -> None:
+    import functools
+
     import numpy as np
 
-    from saywhy.tools.eraser import ERASURES, measure
-    from saywhy.tools.methods import explain
+    from saywhy.tools.distributed import map_texts
+    from saywhy.tools.eraser import ERASURES
 
     texts, _ = read_sst2_unseen("test")
     pick = np.random.default_rng(seed).permutation(len(texts))[:n]
@@ -100,34 +145,32 @@ def faithfulness(ctx: Any, methods: list[str], n: int | None, seed: int, beam_si
     bound_texts: list[int] = []
     exact = 0
     started = time.perf_counter()
-    for i, text in enumerate(sample, 1):
-        ref = ctx.resolve(text=text)
-        for j, m in enumerate(methods):
-            t0, c0 = time.perf_counter(), time.process_time()
-            attr = explain(ctx, ref, m)
-            secs[m].append(time.perf_counter() - t0)
-            cpu[m].append(time.process_time() - c0)
-            t0 = time.perf_counter()
-            f = measure(ctx, ref, attr, beam_size=beam_size)
-            graded.append(time.perf_counter() - t0)
-            for t in f.tests:
-                e, nao = t.erasure, t.naopc
-                found[m, e, "comp"].append(t.comprehensiveness)
-                found[m, e, "suff"].append(float(t.sufficiency or 0.0))
-                found[m, e, "beats"].append(float(t.beats_chance))
-                if nao is not None and nao.value is not None:
-                    found[m, e, "naopc"].append(nao.value)
-                if j == 0:  # seeded: the same random rankings for every method
-                    found["random", e, "comp"].append(t.random.mean_comprehensiveness)
-                    found["random", e, "suff"].append(float(t.random.mean_sufficiency or 0.0))
-                    if t.random.naopc is not None:
-                        found["random", e, "naopc"].append(t.random.naopc)
-                    if nao is not None:
-                        exact += nao.bounds.exact and e == ERASURES[0]
-                        bound_texts.append(nao.bounds.n_scored)
-            if j == 0:
-                words.append(f.n_words)
-        _progress("faithfulness", i, len(sample), started)
+    with ctx.turn(on_progress=lambda ev: _progress("faithfulness", ev.done or 0, len(sample),
+                                                   started)):
+        records = map_texts(ctx, sample, functools.partial(grade, methods=methods,
+                                                           beam_size=beam_size),
+                            "faithfulness", prepare=functools.partial(warm, methods=methods))
+    for rec in records:
+        graded.append(rec["graded"])
+        words.append(rec["words"])
+        for m in methods:
+            secs[m].append(rec["methods"][m]["secs"])
+            cpu[m].append(rec["methods"][m]["cpu"])
+            for t in rec["methods"][m]["tests"]:
+                e = t["erasure"]
+                for what in ("comp", "suff", "beats"):
+                    found[m, e, what].append(t[what])
+                if t["naopc"] is not None:
+                    found[m, e, "naopc"].append(t["naopc"])
+        for r in rec["random"]:
+            e = r["erasure"]
+            found["random", e, "comp"].append(r["comp"])
+            found["random", e, "suff"].append(r["suff"])
+            if r["naopc"] is not None:
+                found["random", e, "naopc"].append(r["naopc"])
+            if r["exact"] is not None:
+                exact += r["exact"] and e == ERASURES[0]
+                bound_texts.append(r["scored"])
     for e in ERASURES:
         rc = statistics.fmean(found["random", e, "comp"])
         table = []
@@ -302,8 +345,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--beam", type=int, default=BEAM_SIZE,
                         help=f"beam size for the NAOPC bounds above 8 words ({BEAM_SIZE})")
+    add_ray_option(parser)
     a = parser.parse_args()
     set_threads(a.threads)
+    use_ray(a.ray)
     methods = [m.strip() for m in a.methods.split(",") if m.strip()]
     run_main(lambda: run(a.n, methods, a.trees, a.eraser_docs, a.window, a.seed, a.beam))
 

@@ -125,6 +125,36 @@ def test_global_importance_on_ray_gives_the_in_process_words(on_ray: distributed
         assert a.stability == b.stability
 
 
+def _confidence(ctx: ToolContext, text: str) -> dict[str, Any]:
+    """A per-text function of the kind the evals map over texts (grading one sentence)."""
+    return {"text": text, "p": [round(float(p), 5) for p in ctx.probs([text])[0]],
+            "seed": ctx.seed, "prepared": ctx.cache.get(("prepared",), False)}
+
+
+def _prepare(ctx: ToolContext) -> None:
+    ctx.cache[("prepared",)] = True
+
+
+def test_map_texts_on_ray_equals_in_process_in_order(on_ray: distributed.RayRunner,
+                                                     model_dir: str) -> None:
+    import sys
+
+    from ray import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests/
+    ctx = _ctx(model_dir, 10)
+    ctx.seed = 7
+    texts = _texts(10)
+    sent = distributed.map_texts(ctx, texts, _confidence, "grading", prepare=_prepare)
+    distributed.configure(None)
+    _prepare(ctx)
+    here = distributed.map_texts(ctx, texts, _confidence, "grading", prepare=_prepare)
+    assert [r["text"] for r in sent] == texts
+    assert all(r["prepared"] and r["seed"] == 7 for r in sent)
+    for a, b in zip(sent, here, strict=True):
+        np.testing.assert_allclose(a["p"], b["p"], atol=1e-4)
+
+
 def test_a_model_built_in_memory_stays_in_process(on_ray: distributed.RayRunner,
                                                   tiny_classifier: Any) -> None:
     """Workers cannot load a model that has no directory: the work runs here, and says why in

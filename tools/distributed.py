@@ -5,7 +5,9 @@ repeated over many texts, so they spread over a Ray cluster as Ray Data `map_bat
 texts, with a callable class per worker that loads the target once (in `__init__`, from its
 model directory) and keeps it for every batch it is given. Everything else stays where it was:
 the driver keeps the caches (keyed by model and data fingerprints, as in-process), the turn's
-`check()` and `progress()` between results, and the aggregation.
+`check()` and `progress()` between results, and the aggregation. What runs on the workers is in
+`ray_workers.py`; `map_texts` gives the evals (accuracy, faithfulness) the same for any per-text
+function.
 
 The runner is per process, not per conversation: `ray.init` connects a process to one cluster,
 so `configure(address)` (from `--ray`, `--ray-address` or `SAYWHY_RAY_ADDRESS`) chooses it
@@ -24,112 +26,22 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .errors import SaywhyError, SystemFailure, TargetError, UserError
+from .errors import SaywhyError, SystemFailure, UserError
+from .ray_workers import Explainer, Mapper, Predictor, TargetSpec, TextFn
 
 if TYPE_CHECKING:
     import numpy as np
 
     from .context import ToolContext
-    from .target.base import Target
 
 log = logging.getLogger(__name__)
 
 LOCAL = "local"           # start a Ray instance inside this process (all cores unless told)
 LOCAL_STORE_BYTES = 256 * 1024 * 1024  # a local instance's object store: texts and probs only
 MISSING = "Ray is not installed; install the extra: pip install 'saywhy[ray]'."
-
-
-# ---- what a worker loads ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class TargetSpec:
-    """How a worker loads the driver's target: its model directory and what it was called."""
-
-    source: str
-    name: str
-    fingerprint: str
-    info: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, target: Target) -> TargetSpec | None:
-        """The spec of a classifier loaded from a local model directory; None otherwise (it
-        cannot be rebuilt on a worker, so its work stays in-process)."""
-        if target.kind != "classifier" or not target.source:
-            return None
-        if not (Path(target.source) / "config.json").is_file():
-            return None
-        return cls(source=target.source, name=target.name, fingerprint=target.fingerprint,
-                   info=dict(target.info))
-
-    def load(self) -> Target:
-        """The target, from the same files the driver loaded. A pickle checkpoint is allowed
-        only because the driver already loaded these exact files (same fingerprint)."""
-        from .target.loading import fingerprint_dir, load_hf
-
-        path = Path(self.source)
-        if not path.is_dir():
-            raise TargetError(f"A Ray worker cannot read the model directory {path}; every "
-                              "node needs it at the same path.")
-        if fingerprint_dir(path) != self.fingerprint:
-            raise TargetError(f"The model files at {path} differ on a Ray worker from the ones "
-                              "loaded here; every node needs the same files.")
-        return load_hf(str(path), name=self.name, fingerprint=self.fingerprint, info=self.info,
-                       allow_pickle=True)
-
-
-class Predictor:
-    """Ray Data callable class: the target is loaded once per worker, then predicts batches."""
-
-    def __init__(self, spec: TargetSpec) -> None:
-        self.target = spec.load()
-
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        texts = [str(t) for t in batch["text"]]
-        probs = self.target.predict_proba(texts, batch_size=32)  # type: ignore[attr-defined]
-        return {"row": batch["row"], "probs": probs}
-
-
-class Explainer:
-    """Ray Data callable class: word attributions of whole texts, the target loaded once."""
-
-    def __init__(self, spec: TargetSpec, method: str, labels: list[int], seed: int) -> None:
-        from .context import ToolContext
-
-        self.ctx = ToolContext(target=spec.load(), seed=seed)
-        self.method, self.labels = method, labels
-
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        import numpy as np
-
-        from .context import InputRef
-
-        texts = [str(t) for t in batch["text"]]
-        self.ctx.probs(texts)  # one batched pass for every f(x), as in-process
-        out = [json.dumps(explain_labels(self.ctx, InputRef(text=t), self.labels, self.method))
-               for t in texts]
-        return {"id": batch["id"], "scores": np.array(out, dtype=object)}
-
-
-def explain_labels(ctx: ToolContext, ref: Any, labels: list[int],
-                   method: str) -> dict[int, list[Any]]:
-    """{label: [words, scores]} for one text, by the rule of `global_importance.attributions`:
-    scores rounded to 6 places, and for two labels with a probability or log-odds objective
-    one explanation serves both (the scores towards the other label are its negation)."""
-    from .methods import explain
-
-    binary = len(ctx.target.labels) == 2
-    found: dict[int, list[Any]] = {}
-    for lab in labels:
-        if lab in found:
-            continue
-        att = explain(ctx, ref, method, label=lab)
-        found[lab] = [att.words, [round(s, 6) for s in att.scores]]
-        if binary and att.unit in ("probability", "log-odds") and att.contrast is None:
-            found[1 - lab] = [att.words, [round(-s, 6) for s in att.scores]]
-    return found
 
 
 def quiet_ray() -> None:
@@ -248,6 +160,32 @@ class RayRunner:
                     store.setdefault(f"{int(i)}:{lab}", entry)
         return True
 
+    def map(self, ctx: ToolContext, texts: list[str], fn: TextFn, what: str,
+            prepare: Callable[[ToolContext], None] | None = None) -> list[Any] | None:
+        """`fn(ctx, text)` for every text on the cluster (JSON-able results, in text order);
+        None when the target cannot be sent."""
+        import numpy as np
+        import pandas as pd
+
+        spec = TargetSpec.of(ctx.target)
+        if spec is None:
+            return None
+        self.connect()
+        import ray.data
+
+        parts = [p for p in np.array_split(np.arange(len(texts)),
+                                           max(1, min(len(texts), 4 * self.pool()))) if len(p)]
+        ds = ray.data.from_pandas([pd.DataFrame({"row": p, "text": [texts[i] for i in p]})
+                                   for p in parts]).map_batches(
+            Mapper, fn_constructor_kwargs={"spec": spec, "fn": fn, "seed": ctx.seed,
+                                           "prepare": prepare},
+            batch_size=1, batch_format="numpy", compute=self.actors(len(parts)), num_cpus=1)
+        out: list[Any] = [None] * len(texts)
+        for batch in self._results(ctx, ds, len(texts), what):
+            for row, found in zip(batch["row"], batch["out"], strict=True):
+                out[int(row)] = json.loads(found)
+        return out
+
     def _results(self, ctx: ToolContext, ds: Any, total: int, what: str,
                  key: str = "row") -> Any:
         """The dataset's output batches as they come; `ctx.check()` and `ctx.progress()` before
@@ -293,3 +231,19 @@ def configure_default(address: str | None) -> RayRunner | None:
 def current() -> RayRunner | None:
     """The process's Ray runner, or None for in-process work."""
     return _current
+
+
+def map_texts(ctx: ToolContext, texts: list[str], fn: TextFn, what: str,
+              prepare: Callable[[ToolContext], None] | None = None) -> list[Any]:
+    """`fn(ctx, text)` for every text: on Ray when the process uses it (results through JSON,
+    so keep them plain; `prepare` readies each worker's context as the caller readied `ctx`),
+    else here with `ctx.check()` before and `ctx.progress()` after each text."""
+    found = _current.map(ctx, texts, fn, what, prepare) if _current is not None else None
+    if found is not None:
+        return found
+    out = []
+    for done, text in enumerate(texts, 1):
+        ctx.check()
+        out.append(fn(ctx, text))
+        ctx.progress(done, len(texts), what)
+    return out
