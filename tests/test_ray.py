@@ -6,6 +6,7 @@ Skipped when Ray (the `saywhy[ray]` extra) is not installed."""
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -137,8 +138,6 @@ def _prepare(ctx: ToolContext) -> None:
 
 def test_map_texts_on_ray_equals_in_process_in_order(on_ray: distributed.RayRunner,
                                                      model_dir: str) -> None:
-    import sys
-
     from ray import cloudpickle
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests/
@@ -218,3 +217,12 @@ def test_ask_with_ray_names_the_words_it_names_without(cluster: None, model_dir:
     assert explained == [16]  # every text was explained by Ray's workers
     _clear("global_importance")
     assert with_ray and ask() == with_ray
+
+
+def test_without_ray_installed_the_user_is_told_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from saywhy.tools.errors import UserError
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as if it were absent
+    with pytest.raises(UserError, match=r"saywhy\[ray\]"):
+        distributed.RayRunner(distributed.LOCAL).connect()
