@@ -49,7 +49,7 @@ from pydantic import Field
 from .context import ToolContext
 from .eraser import Faithfulness, edited_text, scorer
 from .errors import UserError
-from .faithfulness import check, details_text, eraser_table, value_phrase, verdict_line
+from .faithfulness import details_text, eraser_table, quick_check, value_phrase, verdict_line
 from .inputs import InputArgs
 from .methods import long_input
 from .registry import Result, tool
@@ -259,7 +259,7 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
         delta=attr.extras.get("convergence_delta"), truncated=attr.truncated,
         n_words_seen=len(attr.words), n_words_total=attr.n_words_total, span=attr.span,
         answer=attr.extras.get("answer"), removal=removal(ctx, ref, attr),
-        faithfulness=(long_input.check if long_input.is_hierarchical(attr) else check)(
+        faithfulness=(long_input.check if long_input.is_hierarchical(attr) else quick_check)(
             ctx, ref, attr) if args.faithfulness else None,
         extras={k: v for k, v in attr.extras.items() if k not in ("answer",)},
         attribution_seconds=attr.seconds)

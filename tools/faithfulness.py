@@ -33,9 +33,23 @@ if TYPE_CHECKING:
     from .methods import WordAttribution
 
 
-def check(ctx: ToolContext, ref: InputRef, attribution: WordAttribution) -> Faithfulness:
-    """The faithfulness figures every answer uses: both erasures, NAOPC, 20 random rankings."""
-    return measure(ctx, ref, attribution)
+def check(ctx: ToolContext, ref: InputRef, attribution: WordAttribution, *,
+          naopc: bool = True) -> Faithfulness:
+    """The faithfulness figures every answer uses: both erasures, 20 random rankings and (unless
+    `naopc=False`) NAOPC."""
+    return measure(ctx, ref, attribution, naopc=naopc)
+
+
+def quick_check(ctx: ToolContext, ref: InputRef, attribution: WordAttribution) -> Faithfulness:
+    """What a "why?" answer needs for its trust line: both erasures against the 20 random
+    rankings, without sufficiency (the trust line does not use it: half the model calls), with
+    NAOPC only where its bounds are exact and cheap (at most EXACT_MAX words).
+    NAOPC's beam bounds cost about n * (n + 1) model calls per erasure (a 35-word review: some
+    2,500), most of a "why?" turn; the faithfulness tool ("can I trust that?") computes them."""
+    from .eraser import EXACT_MAX
+
+    return measure(ctx, ref, attribution, naopc=len(attribution.words) <= EXACT_MAX,
+                   sufficiency=False)
 
 
 def rank_agreement(a: WordAttribution, b: WordAttribution, k: int = 5) -> dict[str, Any]:
@@ -120,6 +134,10 @@ def details_text(f: Faithfulness) -> str:
                          f"{significant(a.comprehensiveness)} vs "
                          f"{significant(a.random_comprehensiveness)}" for a in t.per_k)
         parts.append(f"{line}; at each k, top vs random: {at_k}.")
+    if any(t.naopc is None for t in f.tests):
+        parts.append("NAOPC (comprehensiveness normalised by this input's best and worst "
+                     "orderings) was left out to answer quickly; ask whether you can trust the "
+                     "explanation for it.")
     return " ".join(parts)
 
 
@@ -135,14 +153,16 @@ def eraser_table(figures: list[Faithfulness], title: str = "") -> Table:
                          r.mean_sufficiency, t.verdict])
     n_random = len(figures[0].tests[0].random.comprehensiveness) if figures else 0
     unit = figures[0].unit if figures else ""
+    columns = [Column(name="method"), Column(name="erasure")] + [
+        Column(name=n, type="float", digits=3) for n in (
+            "comprehensiveness", "random mean", "random 95th pct", "NAOPC", "sufficiency",
+            "random sufficiency")] + [Column(name="verdict")]
+    measured = [j for j in range(len(columns)) if any(row[j] is not None for row in rows)]
     return Table(
         title=title or "ERASER faithfulness (higher comprehensiveness and NAOPC, lower "
                        "sufficiency = more faithful)",
-        columns=[Column(name="method"), Column(name="erasure")]
-        + [Column(name=n, type="float", digits=3) for n in (
-            "comprehensiveness", "random mean", "random 95th pct", "NAOPC", "sufficiency",
-            "random sufficiency")] + [Column(name="verdict")],
-        rows=rows, note=f"In {unit}; averaged over k = "
+        columns=[columns[j] for j in measured],  # figures not measured are left out, not blank
+        rows=[[row[j] for j in measured] for row in rows], note=f"In {unit}; averaged over k = "
                         f"{', '.join(str(k) for k in (figures[0].k_percents if figures else []))}"
                         f" % of the words; random: {n_random} seeded random rankings. 'beats "
                         "chance' means above their 95th percentile.")
