@@ -40,6 +40,15 @@ def check(ctx: ToolContext, ref: InputRef, attribution: WordAttribution, *,
     return measure(ctx, ref, attribution, naopc=naopc)
 
 
+NAOPC_MAX_WORDS = 20  # beam bounds: ~2 * n * (n + 1) model calls, about 840 at 20 words
+
+
+def _naopc_affordable(attribution: WordAttribution) -> bool:
+    """Whether NAOPC's bounds fit in a turn: up to NAOPC_MAX_WORDS words (a 35-word review
+    needs ~2,500 calls, over a minute of CPU on 2 cores); the evals compute them for any length."""
+    return len(attribution.words) <= NAOPC_MAX_WORDS
+
+
 def quick_check(ctx: ToolContext, ref: InputRef, attribution: WordAttribution) -> Faithfulness:
     """What a "why?" answer needs for its trust line: both erasures against the 20 random
     rankings, without sufficiency (the trust line does not use it: half the model calls), with
@@ -136,8 +145,9 @@ def details_text(f: Faithfulness) -> str:
         parts.append(f"{line}; at each k, top vs random: {at_k}.")
     if any(t.naopc is None for t in f.tests):
         parts.append("NAOPC (comprehensiveness normalised by this input's best and worst "
-                     "orderings) was left out to answer quickly; ask whether you can trust the "
-                     "explanation for it.")
+                     f"orderings) was left out to answer quickly (it is computed up to "
+                     f"{NAOPC_MAX_WORDS} words, when asked whether the explanation can be "
+                     "trusted).")
     return " ".join(parts)
 
 
@@ -250,10 +260,11 @@ def faithfulness(ctx: ToolContext, args: FaithfulnessArgs) -> FaithfulnessResult
     attr = explain(ctx, ref, args.method, label=label)
     result = FaithfulnessResult(referent=ref.referent, id=ref.id, method=attr.method,
                                 label=attr.label, unit=attr.unit, base_value=attr.base_value,
-                                eraser=check(ctx, ref, attr), truncated=attr.truncated)
+                                eraser=check(ctx, ref, attr, naopc=_naopc_affordable(attr)),
+                                truncated=attr.truncated)
     if args.compare:
         other = explain(ctx, ref, args.compare, label=label)
         result.compare = other.method
-        result.compare_eraser = check(ctx, ref, other)
+        result.compare_eraser = check(ctx, ref, other, naopc=_naopc_affordable(other))
         result.agreement = rank_agreement(attr, other)
     return result
