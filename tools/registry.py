@@ -216,9 +216,15 @@ def names() -> list[str]:
 
 
 def all_tools() -> list[Tool[Any, Any]]:
-    """Every tool, in the order of registration (`builtin.py` puts the most asked first)."""
+    """Every tool in the catalogue's order: `builtin.py`'s order of modules (the most asked
+    first), then any other tool in the order it was registered. Not simply the order of
+    registration: importing one tool's module early (`from saywhy.tools import attention`)
+    would otherwise move it ahead, and the planner's first-taker choices with it."""
     _load_builtin()
-    return list(_REGISTRY.values())
+    from .builtin import MODULES
+
+    rank = {m: i for i, m in enumerate(MODULES)}
+    return sorted(_REGISTRY.values(), key=lambda t: rank.get(getattr(t.fn, "__module__", ""), len(rank)))
 
 
 def with_scope(*scopes: Scope) -> list[Tool[Any, Any]]:

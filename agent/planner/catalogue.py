@@ -206,7 +206,7 @@ def catalogue() -> Catalogue:
     from saywhy.tools import registry
 
     tools = registry.all_tools()
-    key = tuple(t.name for t in tools)
+    key = tuple(f"{t.name}@{id(t)}" for t in tools)  # a tool replaced under its name reads anew
     if key not in _CACHE:
         values = {}
         for t in tools:
@@ -215,7 +215,7 @@ def catalogue() -> Catalogue:
                 if allowed is not None:
                     values[(t.name, name)] = allowed
         _CACHE[key] = Catalogue(
-            order=key, scope={t.name: t.scope for t in tools},
+            order=tuple(t.name for t in tools), scope={t.name: t.scope for t in tools},
             fields={t.name: t.fields for t in tools}, values=values,
             kinds={t.name: t.kinds for t in tools}, updates={t.name: t.updates for t in tools},
             needs_data=frozenset(t.name for t in tools if t.needs_data),

@@ -61,6 +61,7 @@ _VALUE_CUE = re.compile(
 )
 _lock = threading.Lock()
 _vocab: tuple[frozenset[str], list[str], Counter[str]] | None = None
+_without_english = False
 
 
 def _words(text: str) -> list[str]:
@@ -108,9 +109,11 @@ def _rule_words() -> set[str]:
 
 def vocabulary() -> tuple[frozenset[str], list[str], Counter[str]]:
     """(known words, the words a typo may become, how often each is in the bank)."""
-    global _vocab
+    global _vocab, _without_english
     with _lock:
-        if _vocab is None:
+        if _vocab is None or (_without_english and _encoder_words()):
+            # built without the English word list (its asset was missing, as in a home not yet
+            # set up): read again once the list is there, or common words pass for typos
             from ..intent.classifier import load_bank
 
             counts: Counter[str] = Counter()
@@ -118,6 +121,7 @@ def vocabulary() -> tuple[frozenset[str], list[str], Counter[str]]:
                 for ex in examples:
                     counts.update(_words(ex))
             english = _encoder_words()
+            _without_english = not english
             cues = _cue_words()
             targets = {w for w, n in counts.items()
                        if len(w) >= 3 and (w in english or n >= 3)} | cues
