@@ -10,7 +10,8 @@ STAMP      := $(VENV)/.setup-done
 setup: $(STAMP)
 
 # torch first, pinned: anything that pulls an unpinned torch gets a multi-GB CUDA build.
-$(STAMP): pyproject.toml
+# the example bank too: `models --prepare` tunes the intent encoder on it
+$(STAMP): pyproject.toml prompts/examples.yaml $(wildcard tools/examples/*.yaml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q "$(TORCH_SPEC)"
