@@ -1,4 +1,4 @@
-"""Importing this module registers every built-in tool (explicitly: one module name per tool module).
+"""Importing this module registers every built-in tool (explicitly: one module per name below).
 
 The order is the catalogue's order: what people ask most comes first in the capabilities answer,
 the banner's examples and the tool list.

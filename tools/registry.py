@@ -224,7 +224,8 @@ def all_tools() -> list[Tool[Any, Any]]:
     from .builtin import MODULES
 
     rank = {m: i for i, m in enumerate(MODULES)}
-    return sorted(_REGISTRY.values(), key=lambda t: rank.get(getattr(t.fn, "__module__", ""), len(rank)))
+    return sorted(_REGISTRY.values(),
+                  key=lambda t: rank.get(getattr(t.fn, "__module__", ""), len(rank)))
 
 
 def with_scope(*scopes: Scope) -> list[Tool[Any, Any]]:

@@ -6,6 +6,7 @@ showcase questions); nothing falls back to the demo's "review" or "positive"."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -16,10 +17,9 @@ if TYPE_CHECKING:
     from saywhy.tools.data.dataset import Dataset
 
 FALLBACK_EXAMPLES = ["What can I ask you?"]
-# the capabilities a first question is best taken from, in the banner's order; the questions
-# themselves are the catalogue's showcase, filled from the loaded model and data
-PREFERRED = ("attribute", "counterfactual", "performance", "predict", "what_if", "similar",
-             "attention", "model_info")
+# a showcase question that leans on an earlier answer ("how faithful is that explanation?")
+# cannot open a conversation: it goes after those that stand alone
+FOLLOW_UP = re.compile(r"\b(?:that|it|this|these|those)\b(?![^?]*\d)", re.I)
 
 
 def describe_context(ctx: ToolContext) -> str:
@@ -55,17 +55,17 @@ def notes_of(data: Dataset | None) -> list[str]:
 
 def example_questions(ctx: ToolContext, n: int) -> list[str]:
     """`n` example questions that fit this model and data, in its own words: the first showcase
-    question of each capability, the `PREFERRED` ones first (a question that stands alone, not a
-    follow-up such as "how faithful is that explanation?"), then in catalogue order."""
+    question of each capability in catalogue order, those that stand alone first (not a
+    follow-up such as "how faithful is that explanation?")."""
     from saywhy.tools import registry
 
     try:
         sections = registry.get("capabilities").run(ctx, {}).sections
     except Exception:  # noqa: BLE001 - the banner must not fail on a missing tool
         return list(FALLBACK_EXAMPLES)
-    rank = {name: i for i, name in enumerate(PREFERRED)}
-    ordered = sorted(sections, key=lambda s: min(rank.get(t, len(rank)) for t in s.tools))
-    return [s.examples[0] for s in ordered if s.examples][:n] or list(FALLBACK_EXAMPLES)
+    firsts = [s.examples[0] for s in sections if s.examples]
+    ordered = sorted(firsts, key=lambda q: bool(FOLLOW_UP.search(q)))  # stable: catalogue order
+    return ordered[:n] or list(FALLBACK_EXAMPLES)
 
 
 def state_lines(conv: Conversation, model: str, data: str | None, planner: str) -> list[str]:
