@@ -11,7 +11,8 @@ import re
 from typing import Any
 
 from ..read.masking import quote_index
-from .reader import Slots, consume
+from .patterns import consume
+from .reader import Slots
 
 _T = r"(«[A-Z]»|[A-Za-z][\w'-]*)"
 _BAD_BARE = {

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..catalogue import catalogue
 from ..read.replies import find_terms
 from .clause import Clause
-from .reader import METHODS
+from .patterns import METHODS
 
 if TYPE_CHECKING:
     from ...state import DialogueState

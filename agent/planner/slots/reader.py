@@ -15,55 +15,18 @@ from typing import Any
 
 from ..read.masking import LETTER, PLACEHOLDER, quote_index, to_letters
 from .names import ItemNames, read_names, unknown_question
-
-METHODS = ("shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion")
-_METHOD_PATTERNS = [
-    (
-        "gradient_x_input",
-        r"(?:gradients?|grad)\s*(?:x|×|\*|times)\s*inputs?|inputs?\s*(?:x|×|\*"
-        r"|times)\s*"
-        r"(?:gradients?|grad)|\bgxi\b|\bg\s*x\s*i\b",
-    ),
-    ("integrated_gradients", r"\bintegrated[\s_-]*gradients?\b|\big\b"),
-    ("shap", r"\b(?:kernel|partition|deep)?[\s-]?shap(?:ley)?(?:\s+values?)?\b"),
-    ("lime", r"\blime\b"),
-    ("occlusion", r"\bocclusion\b|\bleave[\s-]*one[\s-]*out\b|\bloo\b|\berasure\b"),
-]
-UNKNOWN_METHODS = re.compile(
-    r"\b(deeplift|deep lift|lrp|layer-?wise relevance|smoothgrad"
-    r"|smooth ?grad"
-    r"|grad-?cam|anchors?|tcav|vanilla gradients?"
-    r"|guided backprop)\b",
-    re.I,
+from .patterns import (
+    METHOD_PATTERNS,
+    NUMBER_WORD,
+    NUMBERS,
+    SYNONYMS,
+    UNKNOWN_METHODS,
+    USING,
+    consume,
+    label_forms,
+    spaced,
+    unknown_word,
 )
-SYNONYMS = {
-    "positive": ("positive", "pos", "fresh", "favourable", "favorable", "thumbs up", "positively"),
-    "negative": (
-        "negative",
-        "neg",
-        "rotten",
-        "unfavourable",
-        "unfavorable",
-        "thumbs down",
-        "negatively",
-    ),
-}
-
-
-def label_forms(label: str) -> list[str]:
-    """How people write a label: "Technical_Issue" as "technical issue", "technical-issue",
-    "technical issues" (any case; the spacing is matched loosely)."""
-    base = " ".join(re.split(r"[\s_-]+", label.strip().lower()))
-    forms = [base]
-    if not base.endswith("s"):
-        forms.append(base + "s")
-    return forms
-
-
-def _spaced(form: str) -> str:
-    """A label form as a pattern: its words joined by any spacing, hyphen or underscore."""
-    return r"[\s_-]*".join(re.escape(p) for p in form.split())
-
 
 _REF = r"(?:\s*|it|this(?: one)?|that(?: one)?|they|these|those|the (?:text|prompt|input|sentence))"
 _REF2 = r"(?:\s{2,}|\s+(?:it|this(?: one)?|that(?: one)?|they|these|those)\s+)"
@@ -136,28 +99,6 @@ _K_PATTERNS = [
     r"\b(?:first|only|just|give me|at most|up to|max(?:imum)?|limit(?: to)?|say|make it)\s+(\d{1,2})\b",
     r"\b(\d{1,2})\s+(?:instead|only|of them|of those|of these|please|pls)\b",
 ]
-
-
-_USING = re.compile(r"\b(?:using|use|via|with|run|apply|try)\s+(?:the\s+)?([a-z][a-z0-9-]{2,})"
-                    r"(?=\s*(?:method|explainer|attributions?|technique|algorithm|instead|[?.!]|$))",
-                    re.I)
-
-
-def _unknown_word(word: str) -> bool:
-    from ..read.typos import vocabulary
-
-    return word.lower() not in vocabulary()[0]
-
-
-_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split()) if i >= 2}
-# "two random tickets", "the three most important words": a count in words
-_NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBERS)})\b(?=\s+(?:[a-z]+\s+){{0,2}}?[a-z]+s\b)", re.I)
-
-
-def consume(work: str, m: re.Match[str]) -> str:
-    return work[: m.start()] + " " * (m.end() - m.start()) + work[m.end() :]
 
 
 def _lev1(a: str, b: str) -> bool:
@@ -253,7 +194,7 @@ class SlotReader:
             for name, forms in SYNONYMS.items():
                 self.vocab.extend((f, canon[name]) for f in forms)
         self.vocab = sorted(dict.fromkeys(self.vocab), key=lambda x: -len(x[0]))
-        self._forms = [(re.compile(rf"(?<![\w-]){_spaced(f)}(?![\w-])"), lab)
+        self._forms = [(re.compile(rf"(?<![\w-]){spaced(f)}(?![\w-])"), lab)
                        for f, lab in self.vocab]
         self.item_noun = (item_noun or "").strip().lower() or None
         self._id_noun = (
@@ -338,7 +279,7 @@ class SlotReader:
     def methods(self, s: Slots) -> None:
         w = s.work
         found: list[tuple[int, str]] = []
-        for name, pat in _METHOD_PATTERNS:
+        for name, pat in METHOD_PATTERNS:
             for m in re.finditer(pat, w, re.I):
                 found.append((m.start(), name))
                 w = consume(w, m)
@@ -347,8 +288,8 @@ class SlotReader:
         if unknown:
             s.unknown_method = unknown.group(1)
         elif not s.methods:  # "explain 77 using tcav": a method word that is no word saywhy knows
-            m = _USING.search(w)
-            if m and _unknown_word(m.group(1)):
+            m = USING.search(w)
+            if m and unknown_word(m.group(1)):
                 s.unknown_method = m.group(1)
         s.rollout = re.search(r"\broll[\s-]?out|\brolled[\s-]?out\b", w, re.I) is not None
         s.work = w
@@ -429,6 +370,6 @@ class SlotReader:
         """The clause with its quotes as letters and its methods read (numbers and labels next)."""
         s = Slots(work=clause)
         s.quotes_here = [int(i) for i in PLACEHOLDER.findall(clause)]
-        s.work = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(1).lower()]), to_letters(clause))
+        s.work = NUMBER_WORD.sub(lambda m: str(NUMBERS[m.group(1).lower()]), to_letters(clause))
         self.methods(s)
         return s
