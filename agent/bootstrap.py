@@ -7,6 +7,7 @@ guessed or matched is kept in `ctx.data.notes` for the caller to say once.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from saywhy.tools.turn import OnProgress
 
 if TYPE_CHECKING:
     from saywhy.tools.data.dataset import Dataset
+    from saywhy.tools.target.tabular import TabularTarget
 
     from .settings import Settings
 
@@ -51,12 +53,30 @@ def load_data(spec: DataSpec, labels: list[str]) -> Dataset | None:
     return dataset
 
 
+def load_table_data(spec: DataSpec, target: TabularTarget) -> Dataset | None:
+    """A table model's data: the user's CSV/Parquet (feature columns, gold label and id
+    columns named or guessed), or the diabetes table for the demo."""
+    from saywhy.tools.data.table import load_table
+
+    if spec.path:
+        return load_table(spec.path, target=target, label_column=spec.label_column,
+                          id_column=spec.id_column,
+                          item_name=(spec.item_name or "row").strip() or "row")
+    if target.name == "demo-tabular":
+        from saywhy.tools.tabular.demo import demo_table
+
+        return demo_table(target)
+    return None
+
+
 def load_context(model: str = "demo-sentiment", data: str | DataSpec | None = None, *,
                  allow_pickle: bool = False, on_progress: OnProgress | None = None) -> ToolContext:
-    """The demos come with the Rotten Tomatoes corpus; other models take `data` or none."""
+    """The text demos come with the Rotten Tomatoes corpus, demo-tabular with the diabetes
+    table; other models take `data` or none."""
     from saywhy.tools import distributed
     from saywhy.tools.data.demo import demo_dataset
     from saywhy.tools.target import DEMO_MODELS, load_target
+    from saywhy.tools.target.tabular import TabularTarget
 
     from .settings import get_settings
 
@@ -64,6 +84,13 @@ def load_context(model: str = "demo-sentiment", data: str | DataSpec | None = No
     spec = data if isinstance(data, DataSpec) else DataSpec(path=data)
     target = load_target(model, allow_pickle=allow_pickle, on_progress=on_progress)
     dataset: Dataset | None
+    if isinstance(target, TabularTarget):
+        from saywhy.tools.tabular.variants import warm
+
+        ctx = ToolContext(target=target, data=load_table_data(spec, target))
+        if ctx.data is not None:  # shap's import and the explainer, while the user types
+            threading.Thread(target=warm, args=(ctx,), daemon=True).start()
+        return ctx
     if spec.path:
         dataset = load_data(spec, list(target.labels))
     elif model in DEMO_MODELS:

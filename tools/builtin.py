@@ -14,3 +14,5 @@ MODULES: tuple[str, ...] = tuple(f"{__package__}.{name}" for name in (
 
 for _module in MODULES:
     import_module(_module)  # registers the module's tools
+# the tools above on table models (their tabular implementations; no tools of their own)
+import_module(f"{__package__}.tabular.register")

@@ -51,6 +51,8 @@ class CounterfactualArgs(InputArgs):
     label: str | None = Field(default=None, description=(
         "The label to flip to (default: any label other than the predicted one)."))
     k: int = Field(default=3, description="Most words that may be edited (1-5).")
+    fixed: list[str] = Field(default_factory=list, description=(
+        "Table models: features that must not change ('without changing age')."))
 
 
 class WordEdit(BaseModel):
@@ -233,6 +235,8 @@ def counterfactual(ctx: ToolContext, args: CounterfactualArgs) -> Counterfactual
     a dataset, explains a sample of it once per model and data (cached on disk)."""
     if not 1 <= args.k <= 5:
         raise UserError(f"k (the most words to edit) must be between 1 and 5; got {args.k}.")
+    if args.fixed:
+        raise UserError("Fixed features need a table model; a text's words are all free to change.")
     ref = ctx.resolve(args.id, args.text)
     labels = ctx.classifier.labels
     wt = ctx.target.words(ref.text)

@@ -9,7 +9,10 @@ so that none of them keeps a list of tool names:
 - `scope`: what it works on: one `input`, the `dataset` (or the current subset), the `model`,
   or the `conversation` itself;
 - `updates`: which dialogue state it moves (`focus`, `subset`, `label`, `method`);
-- `kinds` and `needs_data`: which targets it fits;
+- `kinds` and `needs_data`: which targets it fits; `variant(name, kind, fn)` lets a tool fit
+  one more kind of target, with its own implementation for it (same arguments, same result
+  model: a table's features are the parts of an input as a text's words are, not a second set
+  of tools) or with the tool's own function when that already works for it;
 - its examples (`examples/<name>.yaml` beside this module, see `catalogue_text.py`): the
   capability title, showcase questions, the phrasings the offline planner learns from, and
   cue words.
@@ -119,8 +122,13 @@ class Tool(Generic[A, R]):
 
         return load_tool_text(self.name)
 
+    @property
+    def all_kinds(self) -> frozenset[str]:
+        """The kinds of target the tool runs on: its own and its variants'."""
+        return self.kinds | {kind for name, kind in _VARIANTS if name == self.name}
+
     def fits(self, ctx: ToolContext) -> bool:
-        return ctx.target.kind in self.kinds and not (self.needs_data and ctx.data is None)
+        return ctx.target.kind in self.all_kinds and not (self.needs_data and ctx.data is None)
 
     def validate(self, args: dict[str, Any] | BaseModel | None) -> A:
         if isinstance(args, self.args_model):
@@ -138,15 +146,15 @@ class Tool(Generic[A, R]):
 
     def run(self, ctx: ToolContext, args: dict[str, Any] | BaseModel | None = None) -> R:
         valid = self.validate(args)
-        if ctx.target.kind not in self.kinds:
-            kinds = " or ".join(k.replace("_", " ") for k in sorted(self.kinds))
+        if ctx.target.kind not in self.all_kinds:
+            kinds = " or ".join(k.replace("_", " ") for k in sorted(self.all_kinds))
             raise UserError(f"{self.name.replace('_', ' ')} works on {kinds} models; "
                             f"{ctx.target.name} is a {ctx.target.kind.replace('_', ' ')}.")
         if self.needs_data and ctx.data is None:
             raise UserError(f"{self.name.replace('_', ' ')} needs a dataset; start saywhy with "
                             "--data FILE.")
         started = time.perf_counter()
-        result = self.fn(ctx, valid)
+        result = _VARIANTS.get((self.name, ctx.target.kind), self.fn)(ctx, valid)
         result.tool = self.name
         result.seconds = round(time.perf_counter() - started, 4)
         return result
@@ -157,12 +165,23 @@ class Tool(Generic[A, R]):
 
     def card(self) -> dict[str, Any]:
         """What `GET /api/v1/tools` and `saywhy tool list` show of the tool."""
-        return {**self.json_schema(), "scope": self.scope, "kinds": sorted(self.kinds),
+        return {**self.json_schema(), "scope": self.scope, "kinds": sorted(self.all_kinds),
                 "needs_data": self.needs_data, "updates": sorted(self.updates),
                 "title": self.text.title, "examples": list(self.text.showcase)}
 
 
 _REGISTRY: dict[str, Tool[Any, Any]] = {}
+_VARIANTS: dict[tuple[str, str], Callable[[Any, Any], Any]] = {}
+
+
+def variant(name: str, kind: str, fn: Callable[[Any, Any], Any] | None = None) -> None:
+    """Let the registered tool `name` run on targets of `kind`: with `fn`, that is its
+    implementation there (it takes the tool's args and returns its result model, or a subclass
+    of it); without, the tool's own function, which already works for that kind."""
+    found = _REGISTRY.get(name)
+    if found is None:
+        raise ValueError(f"No tool named {name!r} to give a {kind} variant.")
+    _VARIANTS[(name, kind)] = fn or found.fn
 
 
 def register(tool: Tool[Any, Any]) -> Tool[Any, Any]:

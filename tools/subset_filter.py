@@ -43,6 +43,9 @@ class FilterArgs(ToolArgs):
     min_similarity: float = Field(default=0.5, ge=-1.0, le=1.0)
     split: Literal["train", "test"] | None = None
     column: str | None = Field(default=None, description="Another column of the data to match.")
+    where: str | None = Field(default=None, min_length=1, description=(
+        "Table models: conditions on feature values, e.g. 'Age > 50 and BMI < 30', "
+        "'Glucose between 100 and 140', 'smoker' (and binds tighter than or)."))
     value: str | None = Field(default=None, description="The value `column` must equal.")
     negate: bool = Field(default=False, description="Keep the items NOT matching the conditions.")
     combine: Literal["replace", "and", "or"] = Field(
@@ -165,6 +168,18 @@ def _conditions(ctx: ToolContext, args: FilterArgs) -> tuple[pd.Series, list[str
         short = args.similar_to if len(args.similar_to) <= 40 else args.similar_to[:37] + "..."
         clauses.append(f"similar to \"{short}\" (cosine at least {args.min_similarity:g})")
         crit.update(similar_to=args.similar_to, min_similarity=args.min_similarity)
+    if args.where is not None:
+        from .tabular.conditions import describe, parse_conditions
+        from .tabular.conditions import mask as feature_mask
+
+        schema = getattr(ctx.target, "schema", None)
+        if schema is None:
+            raise UserError("Conditions on feature values need a table model; filter texts by "
+                            "a word, a label or a length.")
+        groups = parse_conditions(args.where, schema)
+        mask &= pd.Series(feature_mask(frame, groups, schema), index=frame.index)
+        clauses.append(f"with {describe(groups)}")
+        crit["where"] = describe(groups)
     if args.column is not None or args.value is not None:
         if args.column is None or args.value is None:
             raise UserError("To filter on a column, give both the column and the value "

@@ -16,6 +16,7 @@ from .context import ToolContext
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
+from .tabular.edits import FeatureEdit
 from .views import Column, Table, TextPair, TextPairs, View
 
 
@@ -34,6 +35,9 @@ class WhatIfArgs(InputArgs):
     edits: list[Edit] = Field(default_factory=list, description="Edits applied in order.")
     new_text: str | None = Field(default=None, max_length=100_000,
                                  description="A whole new text instead of edits.")
+    features: list[FeatureEdit] = Field(default_factory=list, description=(
+        "Table models: feature edits (set a feature, or increase/decrease/multiply it by an "
+        "amount), applied in order."))
 
     @model_validator(mode="after")
     def _edits_or_new_text(self) -> WhatIfArgs:
@@ -166,6 +170,8 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[str]]:
 def what_if(ctx: ToolContext, args: WhatIfArgs) -> WhatIfResult:
     """Re-predict an edited version of an input (replace, delete or insert words, or a whole new
     text) and show how the probabilities (classifier) or the answer (causal LM) change."""
+    if args.features:
+        raise UserError("Feature edits need a table model; change the words of the text instead.")
     ref = ctx.resolve(args.id, args.text)
     target = ctx.target
     changes: list[str] = []

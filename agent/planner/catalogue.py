@@ -44,6 +44,7 @@ class Catalogue:
     needs_data: frozenset[str] = frozenset()
     titles: tuple[tuple[str, str], ...] = ()
     k_words: frozenset[str] = frozenset()  # tools whose `k` counts words (not items)
+    runs_on: tuple[tuple[str, frozenset[str]], ...] = ()  # kinds incl. variants (tables)
 
     def title(self, tool: str) -> str:
         """The tool's capability title ("Why it said that"), for offering it as a reading."""
@@ -81,7 +82,7 @@ class Catalogue:
         return self.takes(tool, arg) and (allowed is None or value in allowed)
 
     def fits(self, tool: str, kind: str) -> bool:
-        return kind in self.kinds.get(tool, frozenset({kind}))
+        return kind in (dict(self.runs_on).get(tool) or self.kinds.get(tool, frozenset({kind})))
 
     # ---- the parts tools play ------------------------------------------------------------------
     @cached_property
@@ -220,6 +221,7 @@ def catalogue() -> Catalogue:
             kinds={t.name: t.kinds for t in tools}, updates={t.name: t.updates for t in tools},
             needs_data=frozenset(t.name for t in tools if t.needs_data),
             titles=tuple((t.name, t.text.title) for t in tools),
+            runs_on=tuple((t.name, t.all_kinds) for t in tools),
             k_words=frozenset(t.name for t in tools if "k" in t.args_model.model_fields
                               and re.search(r"\bwords?\b|\btokens?\b",
                                             t.args_model.model_fields["k"].description or "")))

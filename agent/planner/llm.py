@@ -108,7 +108,7 @@ class LLMPlanner:
     def tools(self) -> list[Any]:
         """Registry tools that can run on this target (and dataset)."""
         return [t for t in registry.all_tools()
-                if self.kind in t.kinds and (self.has_data or not t.needs_data)]
+                if self.kind in t.all_kinds and (self.has_data or not t.needs_data)]
 
     def schemas(self) -> list[dict[str, Any]]:
         from ..llm import tool_schema

@@ -18,11 +18,11 @@ router = APIRouter(prefix="/api/v1/tools", tags=["tools"], dependencies=GUARDS,
 
 def _info(tool: Any, svc: Any) -> ToolInfo:
     ctx = svc.ctx
-    available = ctx is not None and ctx.target.kind in tool.kinds and (
+    available = ctx is not None and ctx.target.kind in tool.all_kinds and (
         not tool.needs_data or ctx.data is not None)
     schema = tool.json_schema()
     return ToolInfo(name=tool.name, description=schema["description"],
-                    parameters=schema["parameters"], kinds=sorted(tool.kinds),
+                    parameters=schema["parameters"], kinds=sorted(tool.all_kinds),
                     needs_data=tool.needs_data, available=available)
 
 

@@ -62,7 +62,7 @@ def run_in_chunks(description: str, texts: list[str],
 
 
 def require_classifier(ctx: ToolContext) -> None:
-    if ctx.target.kind != "classifier":
+    if ctx.target.kind not in ("classifier", "tabular"):
         raise UserError(f"Predicted labels need a classifier; {ctx.target.name} is a causal LM.")
     if ctx.data is None:
         raise UserError("There is no dataset loaded; start saywhy with --data FILE.")
@@ -72,11 +72,15 @@ def _compute(ctx: ToolContext) -> Predictions:
     import numpy as np
 
     assert ctx.data is not None
+    from ..target.tabular import TabularTarget
+
     data, target = ctx.data, ctx.target
-    classifier = ctx.classifier
     labels = tuple(target.labels)
-    path = cache_dir("predictions") / f"{target.fingerprint}-{data.fingerprint()}.npz"
     ids = np.asarray(data.ids, dtype=np.int64)
+    if isinstance(target, TabularTarget):  # every row in milliseconds: no file needed
+        return Predictions(ids=ids, probs=target.predict_proba(data.frame), labels=labels)
+    classifier = ctx.classifier
+    path = cache_dir("predictions") / f"{target.fingerprint}-{data.fingerprint()}.npz"
     if path.is_file():
         try:
             with np.load(path, allow_pickle=False) as f:
@@ -134,7 +138,7 @@ def frame(ctx: ToolContext, ids: list[int] | None = None) -> pd.DataFrame:
     data = ctx.data
     labels = tuple(ctx.target.labels)
     ids = data.ids if ids is None else list(ids)
-    if len(ids) <= FEW and not has_cached(ctx):
+    if len(ids) <= FEW and ctx.target.kind == "classifier" and not has_cached(ctx):
         probs = ctx.probs(data.frame.loc[ids, "text"].astype(str).tolist())
     else:
         preds = dataset_predictions(ctx)

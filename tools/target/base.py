@@ -26,7 +26,7 @@ CHARS_PER_TOKEN = 8  # a first guess of how much text fills the window; grown wh
 class Target:
     """Base adapter. Subclasses set `kind` and implement the kind-specific calls."""
 
-    kind: ClassVar[Literal["classifier", "causal_lm"]]
+    kind: ClassVar[Literal["classifier", "causal_lm", "tabular"]]
 
     def __init__(self, model: Any, tokenizer: Any, *, name: str, fingerprint: str,
                  source: str = "", info: dict[str, Any] | None = None) -> None:

@@ -16,12 +16,16 @@ from ..errors import NotFoundError, TargetError, UserError
 from ..home import cache_dir
 from ..turn import OnProgress
 from .base import Target
+from .tabular import PICKLE_SUFFIXES
 
 DEMO_MODELS: dict[str, str] = {
     "demo-sentiment": "all-MiniLM-L6-v2 fine-tuned on the Rotten Tomatoes critics demo train split "
                       "(positive / negative)",
     "demo-lm": "SmolLM2-135M-Instruct (GGUF Q4_1, dequantised once to safetensors)",
+    "demo-tabular": "gradient boosting on TalkToModel's diabetes table (Pima Indians Diabetes "
+                    "study; no diabetes / diabetes)",
 }
+TABLE_MODEL_SUFFIXES = (".skops", *PICKLE_SUFFIXES)
 PICKLE_FILES = ("pytorch_model.bin", "tf_model.h5", "model.ckpt.index", "flax_model.msgpack")
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
@@ -168,8 +172,9 @@ def convert_gguf(gguf: Path) -> Path:
 def load_target(spec: str | None = None, *, allow_pickle: bool = False,
                 trust_remote_code: bool = False,
                 on_progress: OnProgress | None = None) -> Target:
-    """Load a target by demo name, local directory, GGUF file or hub id; `on_progress` hears
-    of the demo's one-time build."""
+    """Load a target by demo name, local directory, GGUF file, scikit-learn model file (.skops,
+    or joblib/pickle with `allow_pickle`) or hub id; `on_progress` hears of a demo's one-time
+    build."""
     from ..assets import require
 
     spec = (spec or "demo-sentiment").strip()
@@ -183,7 +188,15 @@ def load_target(spec: str | None = None, *, allow_pickle: bool = False,
         return load_hf(str(path), name="demo-lm",
                        info={"trained_on": "SmolLM2 pre-training and instruction data "
                                            "(HuggingFaceTB); Q4_1 GGUF, dequantised"})
+    if spec == "demo-tabular":
+        from ..tabular.demo import load_demo_tabular
+
+        return load_demo_tabular(on_progress=on_progress)
     path = Path(spec).expanduser()
+    if path.suffix.lower() in TABLE_MODEL_SUFFIXES:
+        from .tabular import load_tabular
+
+        return load_tabular(path, allow_pickle=allow_pickle)
     if path.suffix.lower() == ".gguf":
         if not path.is_file():
             raise NotFoundError(f"The GGUF file {spec!r} does not exist.")

@@ -17,7 +17,7 @@ import hashlib
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..errors import NotFoundError, TargetError, UserError
 from .base import Target
@@ -36,7 +36,7 @@ TREE_NAMES = ("Tree", "Forest", "GradientBoosting", "XGB", "LGBM", "Booster", "C
 class TabularTarget(Target):
     """A fitted scikit-learn-compatible classifier; rows in, class probabilities out."""
 
-    kind: ClassVar[Any] = "tabular"
+    kind: ClassVar[Literal["classifier", "causal_lm", "tabular"]] = "tabular"
 
     def __init__(self, model: Any, *, name: str, fingerprint: str, source: str = "",
                  info: dict[str, Any] | None = None, features: Sequence[str] | None = None,

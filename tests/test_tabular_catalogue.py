@@ -1,0 +1,102 @@
+"""Table models through the catalogue: the same tool names run their tabular implementations,
+the planner's roles stay what they were, and a user's own skops pipeline with its CSV answers
+"why did you predict item N?" end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from saywhy.agent.bootstrap import DataSpec, load_context
+from saywhy.tools import registry
+from saywhy.tools.errors import UserError
+from saywhy.tools.target import DEMO_MODELS, load_target
+
+
+@pytest.fixture(scope="module")
+def user_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    import skops.io as sio
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(4)
+    n = 300
+    df = pd.DataFrame({"age": rng.integers(20, 80, n), "income": rng.normal(50, 15, n).round(1),
+                       "owner": rng.choice(["yes", "no"], n)})
+    df["approved"] = np.where(df["income"] + 10 * (df["owner"] == "yes") > 55, "yes", "no")
+    pre = ColumnTransformer([("cat", OneHotEncoder(), ["owner"])], remainder="passthrough")
+    model = Pipeline([("pre", pre), ("rf", RandomForestClassifier(40, random_state=0))])
+    model.fit(df[["age", "income", "owner"]], df["approved"])
+    folder = tmp_path_factory.mktemp("loans")
+    sio.dump(model, folder / "loans.skops")
+    df.insert(0, "case_id", np.arange(100, 100 + n))
+    df.to_csv(folder / "loans.csv", index=False)
+    return folder / "loans.skops", folder / "loans.csv"
+
+
+def test_a_table_model_runs_the_same_tool_names(user_files) -> None:  # type: ignore[no-untyped-def]
+    model, csv = user_files
+    ctx = load_context(str(model), DataSpec(path=str(csv)))
+    fitting = {t.name for t in registry.all_tools() if t.fits(ctx)}
+    assert {"predict", "attribute", "what_if", "counterfactual", "filter", "performance",
+            "mistakes", "describe_data", "global_importance", "similar"} <= fitting
+    assert not {"attention", "layer_predictions", "keywords"} & fitting
+    why = registry.get("attribute").run(ctx, {"id": 105})
+    assert why.tool == "attribute" and why.method == "exact shap"
+    assert why.base_value + sum(w["score"] for w in why.words) == pytest.approx(
+        why.target_value, abs=1e-6)
+    chosen = registry.get("filter").run(ctx, {"where": "income > 60 and owner = yes"})
+    frame = pd.read_csv(csv)
+    assert chosen.size == int(((frame.income > 60) & (frame.owner == "yes")).sum())
+    scored = registry.get("performance").run(ctx, {})
+    assert scored.scores and scored.scores[0].n == chosen.size
+
+
+def test_text_tools_keep_their_kinds_and_the_planner_its_roles() -> None:
+    from saywhy.agent.planner.catalogue import catalogue
+
+    cat = catalogue()
+    assert cat.flipper == "counterfactual" and cat.describer == "describe_data"
+    assert registry.get("counterfactual").kinds == frozenset({"classifier"})
+    assert cat.fits("counterfactual", "tabular") and not cat.fits("attention", "tabular")
+
+
+def test_pickle_is_refused_by_name_and_the_demo_is_listed(tmp_path: Path) -> None:
+    import joblib
+    from sklearn.linear_model import LogisticRegression
+
+    path = tmp_path / "m.pkl"
+    joblib.dump(LogisticRegression().fit([[0.0], [1.0]], [0, 1]), path)
+    with pytest.raises(UserError) as err:
+        load_target(str(path))
+    assert "--allow-pickle" in err.value.user_text()
+    assert load_target(str(path), allow_pickle=True).kind == "tabular"
+    assert "demo-tabular" in DEMO_MODELS
+
+
+def test_why_about_an_item_of_the_users_table_end_to_end(user_files) -> None:  # type: ignore[no-untyped-def]
+    from saywhy.agent.compose import build_conversation
+
+    model, csv = user_files
+    conv = build_conversation(load_context(str(model), DataSpec(path=str(csv))))
+    answer = conv.ask("why did you predict item 103?")
+    assert [r.tool for r in answer.results] == ["attribute"]
+    top = answer.results[0].top[0]["feature"]
+    assert top in answer.text and "103" in answer.text
+
+
+def test_feature_arguments_are_refused_for_a_text_model(tiny_classifier, tiny_dataset) -> None:  # type: ignore[no-untyped-def]
+    from saywhy.tools.context import ToolContext
+
+    ctx = ToolContext(target=tiny_classifier, data=tiny_dataset)
+    for name, args in [("what_if", {"id": 0, "features": [{"feature": "x", "value": 1}]}),
+                       ("filter", {"where": "x > 1"}),
+                       ("counterfactual", {"id": 0, "fixed": ["x"]})]:
+        with pytest.raises(UserError) as err:
+            registry.get(name).run(ctx, args)
+        assert "table model" in err.value.message

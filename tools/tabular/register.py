@@ -1,0 +1,31 @@
+"""The catalogue's tools on table models: which run with an implementation for features
+(`variants*.py`) and which run as they are (`registry.variant`). Imported last by `builtin.py`.
+
+Tools not named here (attention, layer predictions, keywords, faithfulness, sample) read or
+write words or a network's insides and do not fit a table model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..registry import variant
+from . import variants, variants_data, variants_edit
+
+KIND = "tabular"
+OWN: dict[str, Callable[[Any, Any], Any]] = {
+    "predict": variants.predict,
+    "attribute": variants.attribute,
+    "what_if": variants_edit.what_if,
+    "counterfactual": variants_edit.counterfactual,
+    "describe_data": variants_data.describe_data,
+    "global_importance": variants_data.global_importance,
+    "similar": variants_data.similar,
+}
+AS_THEY_ARE = ("filter", "performance", "mistakes", "show", "model_info", "capabilities")
+
+for name, fn in OWN.items():
+    variant(name, KIND, fn)
+for name in AS_THEY_ARE:
+    variant(name, KIND)
