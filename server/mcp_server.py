@@ -23,6 +23,7 @@ API, checked by the SDK's bearer-token middleware.
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 import threading
 from collections import OrderedDict
@@ -39,6 +40,7 @@ from mcp.server.auth.settings import AuthSettings
 from mcp.shared.exceptions import MCPError
 from pydantic import AnyHttpUrl, BaseModel, Field, ValidationError
 from starlette.applications import Starlette
+from starlette.responses import JSONResponse
 
 from saywhy.agent.conversation import Conversation
 from saywhy.tools import registry
@@ -47,6 +49,8 @@ from saywhy.tools.errors import NotFoundError, SaywhyError, ToolArgsError
 from saywhy.tools.turn import Limits, ProgressEvent
 
 from .config import ServerSettings
+from .errors import RateLimited
+from .limits import RateLimiter
 
 log = logging.getLogger("saywhy.mcp")
 Factory = Callable[[ToolContext], Conversation]
@@ -218,13 +222,46 @@ async def serve_stdio(explainer: Explainer) -> None:
 
 
 def http_app(explainer: Explainer, port: int, token: str | None) -> Starlette:
-    """Streamable HTTP at http://127.0.0.1:PORT/mcp, behind the API token when one is set."""
+    """Streamable HTTP at http://127.0.0.1:PORT/mcp, behind the API token when one is set and
+    the web API's per-client rate limit."""
     server = build_server(explainer)
     auth: dict[str, Any] = {}
     if token:
         auth = {"auth": AuthSettings(issuer_url=AnyHttpUrl(f"http://127.0.0.1:{port}"),
                                      resource_server_url=None),
                 "token_verifier": StaticToken(token)}
-    return server.streamable_http_app(host="127.0.0.1", json_response=False,
-                                      max_request_body_size=explainer.limits.max_body_bytes,
-                                      **auth)
+    app = server.streamable_http_app(host="127.0.0.1", json_response=False,
+                                     max_request_body_size=explainer.limits.max_body_bytes,
+                                     **auth)
+    limits = explainer.limits
+    app.add_middleware(RateLimitMiddleware, token=token, rate=RateLimiter(
+        limits.rate_limit_per_minute, limits.rate_limit_burst))
+    return app
+
+
+class RateLimitMiddleware:
+    """ASGI middleware: the web API's rate limit for MCP over HTTP, counted as `guard` counts it
+    (server/dependencies.py): a request without the right token under a key of its own, so
+    unauthorised clients cannot use up the allowance of everyone behind one address. Over the
+    limit: 429 with Retry-After and the project's error shape; the SDK's own auth then answers
+    401 for a wrong token as before."""
+
+    def __init__(self, app: Any, *, token: str | None, rate: RateLimiter) -> None:
+        self.app, self.token, self.rate = app, token, rate
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                       for k, v in scope.get("headers", [])}
+            client = (scope.get("client") or ("unknown", 0))[0]
+            given = headers.get("authorization", "")
+            ok = not self.token or secrets.compare_digest(given, f"Bearer {self.token}")
+            try:
+                self.rate.check(client if ok else f"unauthorized:{client}")
+            except RateLimited as exc:
+                response = JSONResponse(
+                    {"error": {"code": "rate_limited", "message": str(exc)}}, status_code=429,
+                    headers={"Retry-After": str(max(1, math.ceil(exc.retry_after)))})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

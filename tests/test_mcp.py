@@ -163,3 +163,29 @@ def test_http_through_the_sdk_client_with_the_token(demo_ctx: ToolContext,
                 await exercise(session)
 
         anyio.run(main)
+
+
+def test_http_rate_limit_counts_requests_without_the_token_apart(tiny_ctx: ToolContext,
+                                                                 tmp_path: Any) -> None:
+    """MCP over HTTP has the web API's rate limit, and, as there, requests without the right
+    token are counted under a key of their own: they cannot use up a token holder's allowance."""
+    from starlette.testclient import TestClient
+
+    limits = ServerSettings(db_path=tmp_path / "db.sqlite3", rate_limit_per_minute=1,
+                            rate_limit_burst=2)
+    explainer = Explainer(tiny_ctx, lambda c: Conversation(ctx=c, planner=offline_planner(c)),
+                          limits)
+    accept = {"Accept": "application/json, text/event-stream"}
+    hello = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": {"name": "t", "version": "0"}}}
+    port = free_port()
+    app = http_app(explainer, port, TOKEN)
+    with TestClient(app, base_url=f"http://127.0.0.1:{port}") as client:
+        statuses = [client.post("/mcp", json=hello, headers=accept).status_code for _ in range(3)]
+        assert statuses == [401, 401, 429]
+        limited = client.post("/mcp", json=hello, headers=accept)
+        assert limited.json()["error"]["code"] == "rate_limited"
+        assert int(limited.headers["Retry-After"]) >= 1
+        authorised = {**accept, "Authorization": f"Bearer {TOKEN}"}
+        assert client.post("/mcp", json=hello, headers=authorised).status_code == 200
