@@ -44,19 +44,20 @@ def attribute(r: Any) -> Said:
             (f"Removing its top words drops p({lab}) from {removal['full']:.2f} to "
              f"{removal['without_top']:.2f}.", True),
             (f"The base value is {r.base_value:.2f}.", True),
-            (f"Its comprehensiveness is {comp:.2f} against {rand:.2f} for random words, and its "
-             f"sufficiency is {suff:.2f}.", True),
+            (f"Its comprehensiveness is {comp:.2f} against {rand:.2f} for random words" + (
+                "." if suff is None else f", and its sufficiency is {suff:.2f}."), True),
             (f"The word '{w1}' pushes the prediction towards {oth} ({s1:+.2f}).", False),
             (f"'{w2}' pushes away from {lab}.", False),
             (f"'{w1}' has a score of {-s1:+.2f}.", False)] + [
         (lie, False) for lie, a, b in [
             (f"'{w1}' has a score of {s2:+.2f}.", s1, s2),
             (f"'{w1}' adds {s2:.2f} to the log-odds of {lab}.", s1, s2),
+            (f"The model says {lab} with {removal['without_top']:.0%} confidence.",
+             removal["full"], removal["without_top"])] if abs(a - b) > 0.012] + ([] if suff is None
+        else [(lie, False) for lie, a, b in [  # sufficiency: measured by "can I trust that?"
             (f"Its comprehensiveness is {suff:.2f}.", comp, suff),
             (f"Its sufficiency is {f.random.mean_sufficiency:.2f}.", suff,
-             f.random.mean_sufficiency),
-            (f"The model says {lab} with {removal['without_top']:.0%} confidence.",
-             removal["full"], removal["without_top"])] if abs(a - b) > 0.012]
+             f.random.mean_sufficiency)] if abs(a - b) > 0.012])
 
 
 def performance(r: Any) -> Said:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .vocabulary import Vocabulary
+    pass
 
 TOKEN = re.compile(
     r"(?P<quote>\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”|‘[^’\n]{1,300}’"
@@ -102,15 +102,3 @@ def parse_number(token: str) -> tuple[float, int, bool, bool]:
 
 def unquote(text: str) -> str:
     return text[1:-1].strip() if len(text) >= 2 and text[0] in "\"'“‘" else text
-
-
-def read(text: str, vocab: Vocabulary) -> list[Claim]:
-    """Every claim of `text`: numbers first (ids among them), then labels and directions."""
-    from .reader import Reader
-    from .statements import directions, labels
-
-    reader = Reader(text, vocab)
-    out = reader.numbers()
-    out += labels(reader)
-    out += directions(reader)
-    return out

@@ -29,8 +29,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .claims import Claim, read
+from .claims import Claim
 from .facts import Walker
+from .statements import read
 from .vocabulary import fold
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ import re
 
 from .claims import Claim, unquote
 from .reader import Reader
-from .vocabulary import fold, wordkey
+from .vocabulary import Vocabulary, fold, wordkey
 
 SAY = (r"predicts?|predicted(?:\s+as|\s+to\s+be)?|predicting|prediction\s+(?:is|was|of)|says?|"
        r"said|saying|classif(?:y|ies|ied)(?:\s+it)?(?:\s+as)?|labels?\s+it(?:\s+as)?|picks?|"
@@ -159,4 +159,13 @@ def _quoted(reader: Reader, start: int, end: int) -> list[tuple[str, Claim | Non
             if reader.vocab.label(inner) is None and len(fold(inner).split()) <= 3:
                 after = [reader.number_kinds.get(k) for k in (n + 1, n + 2)]
                 out.append((wordkey(inner), next((a for a in after if a is not None), None)))
+    return out
+
+
+def read(text: str, vocab: Vocabulary) -> list[Claim]:
+    """Every claim of `text`: numbers first (ids among them), then labels and directions."""
+    reader = Reader(text, vocab)
+    out = reader.numbers()
+    out += labels(reader)
+    out += directions(reader)
     return out
