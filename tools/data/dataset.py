@@ -127,8 +127,9 @@ def from_frame(df: pd.DataFrame, *, text_column: str | None = None, label_column
                    notes=[note] if note else [], names=names)
 
 
-def load_dataset(path: str | Path, **kwargs: str | None) -> Dataset:
-    """Load CSV, TSV, JSONL/JSON or Parquet into a Dataset, with clear errors for bad files."""
+def read_frame(path: str | Path) -> tuple[pd.DataFrame, Path]:
+    """A CSV, TSV, JSONL/JSON or Parquet file as a DataFrame (and its resolved path), with clear
+    errors for a missing, unreadable or empty file; texts and tables both load through it."""
     import pandas as pd
 
     p = Path(path).expanduser()
@@ -154,4 +155,10 @@ def load_dataset(path: str | Path, **kwargs: str | None) -> Dataset:
         raise UserError(f"The data file {p.name} is empty.") from None
     except (ValueError, pd.errors.ParserError, OSError) as exc:
         raise UserError(f"Could not read {p.name} as a table: {str(exc).splitlines()[0]}") from None
+    return df, p
+
+
+def load_dataset(path: str | Path, **kwargs: str | None) -> Dataset:
+    """Load CSV, TSV, JSONL/JSON or Parquet into a Dataset, with clear errors for bad files."""
+    df, p = read_frame(path)
     return from_frame(df, name=p.stem, source=str(p), **kwargs)

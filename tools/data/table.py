@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NotFoundError, UserError
+from ..errors import UserError
 from ..tabular.schema import Schema, infer_schema
 from .columns import _ID_SUFFIX, ID_NAMES, LABEL_NAMES, _guess, _named
-from .dataset import Dataset
+from .dataset import Dataset, read_frame
 from .labels import reconcile
 
 if TYPE_CHECKING:
@@ -187,28 +187,8 @@ def gold_through_classes(data: TableDataset, target: TabularTarget) -> None:
 
 
 def load_table(path: str | Path, **kwargs: Any) -> TableDataset:
-    """Load a CSV/TSV or Parquet table, with clear errors for bad files."""
-    import pandas as pd
-
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise NotFoundError(f"The data file {str(p)!r} does not exist.")
-    if p.is_dir():
-        raise UserError(f"{str(p)!r} is a directory; give a CSV or Parquet file.")
-    suffixes = "".join(p.suffixes).lower()
-    try:
-        if suffixes.endswith((".parquet", ".pq")):
-            df = pd.read_parquet(p)
-        elif ".tsv" in suffixes:
-            df = pd.read_csv(p, sep="\t", encoding="utf-8")
-        else:
-            df = pd.read_csv(p, encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UserError(f"{p.name} is not UTF-8 text; re-save it as UTF-8.") from None
-    except pd.errors.EmptyDataError:
-        raise UserError(f"The data file {p.name} is empty.") from None
-    except (ValueError, pd.errors.ParserError, OSError) as exc:
-        raise UserError(f"Could not read {p.name} as a table: {str(exc).splitlines()[0]}") from None
+    """Load a CSV/TSV, JSONL or Parquet table, with clear errors for bad files."""
+    df, p = read_frame(path)
     kwargs.setdefault("name", p.stem)
     kwargs.setdefault("source", str(p))
     return table_from_frame(df, **kwargs)
