@@ -48,9 +48,8 @@ class DescribeResult(Result):
                                   values=list(counts.values()), format="count"))
         return shown
 
-    def summary(self) -> str:
-        if self.size == 0:
-            return nothing(self.noun, self.what, "there is nothing to describe")
+    def overview(self) -> list[str]:
+        """The sentences every kind of data starts with: size, description, labels, splits."""
         whole = "" if self.size == self.total else f" (of the {self.total:,} in {self.name})"
         out = [f"{self.what[0].upper()}{self.what[1:]}: {self.size:,} {self.noun}{whole}."]
         if self.description and self.size == self.total:
@@ -60,6 +59,12 @@ class DescribeResult(Result):
             out.append(f"Gold labels: {', '.join(parts)}.")
         if self.splits:
             out.append("Splits: " + ", ".join(f"{k} {v:,}" for k, v in self.splits.items()) + ".")
+        return out
+
+    def summary(self) -> str:
+        if self.size == 0:
+            return nothing(self.noun, self.what, "there is nothing to describe")
+        out = self.overview()
         w = self.words
         out.append(f"Length: {w['mean']:.1f} words on average (median {w['median']:.0f}, "
                    f"shortest {w['min']:.0f}, longest {w['max']:.0f}).")

@@ -45,15 +45,7 @@ class TabularDescribeResult(DescribeResult):
     def summary(self) -> str:
         if self.size == 0:
             return super().summary()
-        whole = "" if self.size == self.total else f" (of the {self.total:,} in {self.name})"
-        out = [f"{self.what[0].upper()}{self.what[1:]}: {self.size:,} {self.noun}{whole}."]
-        if self.description and self.size == self.total:
-            out.append(self.description)
-        if self.labels:
-            parts = [f"{name} {n:,} ({n / self.size:.0%})" for name, n in self.labels.items()]
-            out.append(f"Gold labels: {', '.join(parts)}.")
-        if self.splits:
-            out.append("Splits: " + ", ".join(f"{k} {v:,}" for k, v in self.splits.items()) + ".")
+        out = self.overview()
         lines = [" ".join(out), f"{len(self.features)} features:"]
         lines += [f"- {f['words']}" for f in self.features]
         return "\n".join(lines)
