@@ -152,8 +152,9 @@ def test_figures_match_their_definition_with_one_batched_call(tiny_ctx: ToolCont
             keep = [i >= s for i in range(n)]
             without, only = real([edited_text(obj, keep, t.erasure),
                                   edited_text(obj, [not k for k in keep], t.erasure)])
-            assert row.comprehensiveness == pytest.approx(obj.value - without, abs=1e-6)
-            assert row.sufficiency == pytest.approx(obj.value - only, abs=1e-6)
+            # float32 forward passes batched with different padding: log-odds agree to ~1e-5
+            assert row.comprehensiveness == pytest.approx(obj.value - without, abs=1e-5)
+            assert row.sufficiency == pytest.approx(obj.value - only, abs=1e-5)
         assert t.comprehensiveness == pytest.approx(np.mean([r.comprehensiveness
                                                              for r in t.per_k]))
         assert t.beats_chance == (t.comprehensiveness > np.percentile(
