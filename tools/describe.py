@@ -15,7 +15,7 @@ from .views import Bars, View
 class DescribeArgs(ToolArgs):
     """Describe the data: size, label distribution, text lengths in words, splits, examples."""
 
-    split: Literal["train", "test", "all"] | None = Field(
+    split: Literal["test", "train", "all"] | None = Field(
         default=None, description="Describe only one split (default: all items).")
 
 
