@@ -24,6 +24,7 @@ from saywhy.agent.conversation import Conversation, pick, picked_number
 from saywhy.agent.planner.base import Choice, ToolCall
 from saywhy.tools.context import ToolContext
 from tests.conftest import REAL_HOME
+from tests.tiny import save_tiny
 
 TORN = "review 3 then"  # the question the patched planner cannot decide on
 READINGS = {"predict": 0.40, "attribute": 0.39, "similar": 0.11, "show": 0.10}
@@ -155,17 +156,6 @@ def test_the_terminal_lists_the_readings_under_the_question_once() -> None:
             assert sum(text in ln for ln in lines) == 1  # listed once, not again in the words
             assert any(re.fullmatch(rf"{n}\.? +{re.escape(text)}", ln) for ln in lines)
         assert "1 or 2" in lines[-1]
-
-
-def save_tiny(root: Path) -> tuple[Path, Path]:
-    """The tiny model and its reviews as files, for the command line: (model dir, csv)."""
-    from tests.tiny import tiny_classifier_parts, tiny_frame
-
-    model, tokenizer = tiny_classifier_parts()
-    model.save_pretrained(root / "model")
-    tokenizer.save_pretrained(root / "model")
-    tiny_frame().to_csv(root / "reviews.csv", index=False)
-    return root / "model", root / "reviews.csv"
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_choices import TORN, need_planner, save_tiny, tear
+from tests.test_choices import TORN, need_planner, tear
+from tests.tiny import save_tiny
 
 REPO = Path(__file__).resolve().parents[1]
 PROMPT = "you ›"

@@ -56,14 +56,10 @@ def _need_planner_assets() -> None:
 @pytest.fixture(scope="module")
 def tiny_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """The tiny classifier saved as a model directory and the tiny reviews as a CSV."""
-    from tests.tiny import tiny_classifier_parts, tiny_frame
+    from tests.tiny import save_tiny
 
-    root = tmp_path_factory.mktemp("tiny-cli")
-    model, tokenizer = tiny_classifier_parts()
-    model.save_pretrained(root / "model")
-    tokenizer.save_pretrained(root / "model")
-    tiny_frame().to_csv(root / "reviews.csv", index=False)
-    return str(root / "model"), str(root / "reviews.csv")
+    model, data = save_tiny(tmp_path_factory.mktemp("tiny-cli"))
+    return str(model), str(data)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Any:

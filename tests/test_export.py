@@ -159,12 +159,9 @@ def test_repl_exports_the_full_results(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from saywhy.agent.terminal.app import app
-    from tests.tiny import tiny_classifier_parts, tiny_frame
+    from tests.tiny import save_tiny
 
-    model, tokenizer = tiny_classifier_parts()
-    model.save_pretrained(tmp_path / "model")
-    tokenizer.save_pretrained(tmp_path / "model")
-    tiny_frame().to_csv(tmp_path / "reviews.csv", index=False)
+    save_tiny(tmp_path)
     page, data = tmp_path / "t.html", tmp_path / "t.json"
     lines = [*QUESTIONS, f"/export {page}", f"/export {data}", f"/export {tmp_path / 't.pdf'}"]
     res = CliRunner().invoke(app, ["chat", "--model", str(tmp_path / "model"), "--data",

@@ -361,12 +361,9 @@ def test_chat_reads_plain_lines_from_a_pipe(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from saywhy.agent.terminal.app import app
-    from tests.tiny import tiny_classifier_parts, tiny_frame
+    from tests.tiny import save_tiny
 
-    model, tokenizer = tiny_classifier_parts()
-    model.save_pretrained(tmp_path / "model")
-    tokenizer.save_pretrained(tmp_path / "model")
-    tiny_frame().to_csv(tmp_path / "reviews.csv", index=False)
+    save_tiny(tmp_path)
     out = tmp_path / "t.md"
     res = CliRunner().invoke(app, ["chat", "--model", str(tmp_path / "model"), "--data",
                                    str(tmp_path / "reviews.csv")],

@@ -7,6 +7,7 @@ library, so unit tests exercise the same adapters and tools as the real demo tar
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 WORDS = """the a an and or but not no is was are were be been it this that film movie story
 plot acting actors actor director script music great good bad awful terrible wonderful brilliant
@@ -123,3 +124,12 @@ def tiny_frame():  # type: ignore[no-untyped-def]
     split = ["train" if i % 3 else "test" for i in range(len(REVIEWS))]
     return pd.DataFrame({"text": [t for t, _ in REVIEWS], "label": [lab for _, lab in REVIEWS],
                          "split": split})
+
+
+def save_tiny(root: Path) -> tuple[Path, Path]:
+    """The tiny model and its reviews as files, for the command line: (model dir, csv)."""
+    model, tokenizer = tiny_classifier_parts()
+    model.save_pretrained(root / "model")
+    tokenizer.save_pretrained(root / "model")
+    tiny_frame().to_csv(root / "reviews.csv", index=False)
+    return root / "model", root / "reviews.csv"
