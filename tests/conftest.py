@@ -8,11 +8,30 @@ to run when that has not happened.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 REAL_HOME = Path(os.environ.get("SAYWHY_HOME") or Path.home() / ".cache" / "saywhy")
+
+
+def _have_minilm() -> bool:
+    from saywhy.tools.assets import get_asset
+
+    return get_asset("minilm").is_present()
+
+
+# for modules whose every test plans with the offline planner (MiniLM, a registry-fetched asset)
+needs_minilm = pytest.mark.skipif(not _have_minilm(),
+                                  reason="the MiniLM asset is missing; run `make setup`")
+
+
+def fail_with_screen(exc: BaseException, screen: str) -> None:
+    """A pexpect wait that timed out or met EOF, reported with the end of the terminal screen."""
+    shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen)[-3000:]
+    pytest.fail(f"{type(exc).__name__} waiting for {str(exc.args[0]).splitlines()[-1]!r}; "
+                f"the screen ended with:\n{shown}")
 SHARED = ("assets", "models", "cache/converted", "cache/planner")
 
 

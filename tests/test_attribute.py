@@ -8,8 +8,8 @@ import pytest
 from saywhy.tools import registry
 from saywhy.tools.context import ToolContext
 from saywhy.tools.errors import NotFoundError, UserError
-from saywhy.tools.methods import DEFAULT_METHOD, METHODS, build_objective, explain, names_for
 from saywhy.tools.faithfulness import verdict_line
+from saywhy.tools.methods import DEFAULT_METHOD, METHODS, build_objective, explain, names_for
 from saywhy.tools.target.words import split_words
 from saywhy.tools.views import significant
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import fail_with_screen
 from tests.test_choices import TORN, need_planner, tear
 from tests.tiny import save_tiny
 
@@ -61,9 +61,7 @@ def test_chat_in_a_terminal_offers_numbered_readings_and_2_picks(
         child.expect("Bye")
         child.expect(pexpect.EOF)
     except (pexpect.TIMEOUT, pexpect.EOF) as exc:
-        shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue())[-3000:]
-        pytest.fail(f"{type(exc).__name__} waiting for {exc.args[0].splitlines()[-1]!r}; "
-                    f"the screen ended with:\n{shown}")
+        fail_with_screen(exc, screen.getvalue())
     finally:
         child.close(force=True)
     assert child.exitstatus == 0

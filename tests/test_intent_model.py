@@ -12,18 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import REAL_HOME
+from tests.conftest import REAL_HOME, needs_minilm
 
-
-def _have_minilm() -> bool:
-    from saywhy.tools.assets import get_asset
-
-    return get_asset("minilm").is_present()
-
-
-pytestmark = pytest.mark.skipif(
-    not _have_minilm(), reason="the MiniLM asset is missing; run `make setup`"
-)
+pytestmark = needs_minilm
 
 TINY_BANK = {
     "predict": ["what do you predict for review 3", "label of item 9", "classify review 12",

@@ -14,20 +14,13 @@ import pytest
 from saywhy.agent.planner.base import ToolCall
 from saywhy.agent.state import DialogueState, Turn
 from saywhy.tools.context import Subset
+from tests.conftest import needs_minilm
 
 LABELS = ["negative", "positive"]
 EVALS = Path(__file__).resolve().parents[1] / "evals" / "parse"
 
 
-def _have_minilm() -> bool:
-    from saywhy.tools.assets import get_asset
-
-    return get_asset("minilm").is_present()
-
-
-pytestmark = pytest.mark.skipif(
-    not _have_minilm(), reason="the MiniLM asset is missing; run `make setup`"
-)
+pytestmark = needs_minilm
 
 
 @pytest.fixture(scope="module")

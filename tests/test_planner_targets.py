@@ -17,20 +17,13 @@ import pytest
 
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.state import DialogueState
+from tests.conftest import needs_minilm
 
 LABELS = ["billing", "technical issue", "account access"]
 IDS = (1001, 1400)
 
 
-def _have_minilm() -> bool:
-    from saywhy.tools.assets import get_asset
-
-    return get_asset("minilm").is_present()
-
-
-pytestmark = pytest.mark.skipif(
-    not _have_minilm(), reason="the MiniLM asset is missing; run `make setup`"
-)
+pytestmark = needs_minilm
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from saywhy.tools import registry
 from saywhy.tools.context import ToolContext
 from saywhy.tools.registry import Result, Tool, ToolArgs
 from saywhy.tools.turn import ProgressEvent
-from tests.conftest import REAL_HOME
+from tests.conftest import REAL_HOME, fail_with_screen
 from tests.slow_tools import slowed
 
 REPO = Path(__file__).resolve().parents[1]
@@ -342,9 +342,7 @@ def test_chat_session_in_a_terminal(_saywhy_home: Path, tmp_path: Path) -> None:
         child.expect("Bye")
         child.expect(pexpect.EOF)
     except (pexpect.TIMEOUT, pexpect.EOF) as exc:
-        shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue())[-3000:]
-        pytest.fail(f"{type(exc).__name__} waiting for {exc.args[0].splitlines()[-1]!r}; "
-                    f"the screen ended with:\n{shown}")
+        fail_with_screen(exc, screen.getvalue())
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
