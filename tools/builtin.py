@@ -10,7 +10,7 @@ from importlib import import_module
 MODULES: tuple[str, ...] = tuple(f"{__package__}.{name}" for name in (
     "predict", "attribute", "faithfulness", "counterfactual", "what_if", "performance",
     "mistakes", "similar", "attention", "layer_predictions", "global_importance", "keywords",
-    "describe", "show", "subset_filter", "sample", "model_info"))
+    "interactions", "describe", "show", "subset_filter", "sample", "model_info"))
 
 for _module in MODULES:
     import_module(_module)  # registers the module's tools

@@ -41,6 +41,8 @@ class Interaction:
     shap_strength: float | None = None  # mean |interaction value| (both cells), trees only
     shap_scale: str = ""
     n_rows: int = 0
+    shap_main_a: float | None = None  # mean |main effect| of a (trees only)
+    shap_main_b: float | None = None
 
 
 def _grid(feature: Feature, column: pd.Series) -> list[Any]:
@@ -127,7 +129,114 @@ def interaction(target: TabularTarget, rows: pd.DataFrame, bg: pd.DataFrame, a: 
             i, j = schema.names.index(a), schema.names.index(b)
             values, _ = got
             out.shap_strength = float(np.abs(values[:, i, j]).mean() * 2)
+            out.shap_main_a = float(np.abs(values[:, i, i]).mean())
+            out.shap_main_b = float(np.abs(values[:, j, j]).mean())
             out.shap_scale = "probability" if not hasattr(target.model, "decision_function") \
                 else "log-odds"
             out.n_rows = len(sample)
     return out
+
+
+def row_matrix(target: TabularTarget, row: pd.DataFrame,
+               k: int) -> tuple[np.ndarray, float, float] | None:
+    """One row's SHAP interaction matrix towards label k (main effects on the diagonal, each
+    pair's interaction split over its two cells), the expected output and the row's output
+    (= expected + the matrix's sum); None when shap cannot read the model as trees."""
+    got = shap_interactions(target, row, k) if target.is_tree else None
+    if got is None:
+        return None
+    values, expected = got
+    matrix = values[0]
+    return matrix, float(expected), float(expected + matrix.sum())
+
+
+def occlusion_pair(target: TabularTarget, row: pd.Series, bg: pd.DataFrame, a: str, b: str,
+                   k: int) -> tuple[float, float, float]:
+    """For any model: how `a` and `b` act together in one row, against the background rows z:
+    the mean of f(x) - f(x, a from z) - f(x, b from z) + f(x, a and b from z) in log-odds of
+    label k (zero when their effects add up), and each one's own effect f(x) - f(x, it from z)."""
+    import pandas as pd
+
+    from ..methods.objective import log_odds
+
+    names = target.feature_names
+    base = pd.DataFrame([row[names]] * len(bg), columns=names).reset_index(drop=True)
+    z = bg[names].reset_index(drop=True)
+    only_a = base.assign(**{a: z[a].to_numpy()})
+    only_b = base.assign(**{b: z[b].to_numpy()})
+    both = base.assign(**{a: z[a].to_numpy(), b: z[b].to_numpy()})
+    probs = target.predict_proba(pd.concat([base.iloc[:1], only_a, only_b, both],
+                                           ignore_index=True))
+    f = log_odds(probs, k, None)
+    n = len(bg)
+    fx, fa, fb, fab = f[0], f[1:1 + n], f[1 + n:1 + 2 * n], f[1 + 2 * n:]
+    return float(np.mean(fx - fa - fb + fab)), float(np.mean(fx - fa)), float(np.mean(fx - fb))
+
+
+def _curve_spread(target: TabularTarget, bg: pd.DataFrame, table: pd.DataFrame, name: str,
+                  k: int) -> float:
+    """How much one feature moves the mean p(label k) on its own (spread of its partial
+    dependence curve): which features are worth pairing when every pair cannot be tried."""
+    import pandas as pd
+
+    schema = target.schema
+    assert schema is not None
+    grid = _grid(schema[name], table[name])
+    frames = [bg[target.feature_names].assign(**{name: v}) for v in grid]
+    probs = target.predict_proba(pd.concat(frames, ignore_index=True))[:, k]
+    return float(np.std(probs.reshape(len(grid), len(bg)).mean(1)))
+
+
+MAX_PAIRED = 8  # features: without trees, pairs are tried among at most this many
+
+
+def ranked_pairs(target: TabularTarget, rows: pd.DataFrame, bg: pd.DataFrame, k: int,
+                 only: str | None = None, seed: int = 0) -> tuple[list[tuple[str, str, float]],
+                                                                str, str, int]:
+    """Feature pairs from the strongest interaction down (pairs with `only` when given), with
+    the scale, the method and the rows it was measured over. Trees: mean |SHAP interaction
+    value| over a sample of the rows (both cells). Otherwise: the size of the part of the
+    two-feature partial dependence the one-feature curves do not explain (Friedman's H before
+    its normalisation, in probability), among the features that move the prediction most."""
+    schema = target.schema
+    assert schema is not None
+    names = schema.names
+    table = rows if len(rows) else bg
+    if target.is_tree and len(rows):
+        sample = rows if len(rows) <= MAX_ROWS else rows.sample(MAX_ROWS, random_state=seed)
+        got = shap_interactions(target, sample, k)
+        if got is not None:
+            strength = np.abs(got[0]).mean(0) * 2
+            pairs = [(names[i], names[j], float(strength[i, j]))
+                     for i in range(len(names)) for j in range(i + 1, len(names))]
+            scale = "probability" if not hasattr(target.model, "decision_function") \
+                else "log-odds"
+            return _keep(pairs, only), scale, "mean |SHAP interaction value|", len(sample)
+    pairs = []
+    for a, b in pool_pairs(target, bg, table, k, only):
+        surface = partial_dependence(target, bg, a, b, k, _grid(schema[a], table[a]),
+                                     _grid(schema[b], table[b]))
+        centred = surface - surface.mean()
+        rest = centred - centred.mean(1, keepdims=True) - centred.mean(0, keepdims=True)
+        pairs.append((a, b, float(np.sqrt((rest ** 2).mean()))))
+    return _keep(pairs, only), "probability", "unnormalised Friedman's H", len(bg)
+
+
+def pool_pairs(target: TabularTarget, bg: pd.DataFrame, table: pd.DataFrame, k: int,
+               only: str | None = None) -> list[tuple[str, str]]:
+    """The pairs worth trying without trees: all of them up to MAX_PAIRED features, else the
+    pairs among the MAX_PAIRED features whose own partial dependence moves most (with `only`)."""
+    names = target.feature_names
+    pool = list(names)
+    if len(pool) > MAX_PAIRED:
+        spread = {n: _curve_spread(target, bg, table, n, k) for n in names}
+        pool = sorted(names, key=lambda n: -spread[n])[:MAX_PAIRED]
+        if only is not None and only not in pool:
+            pool = [only, *pool[:MAX_PAIRED - 1]]
+    return [(a, b) for i, a in enumerate(pool) for b in pool[i + 1:]
+            if only is None or only in (a, b)]
+
+
+def _keep(pairs: list[tuple[str, str, float]], only: str | None) -> list[tuple[str, str, float]]:
+    kept = [p for p in pairs if only is None or only in p[:2]]
+    return sorted(kept, key=lambda p: -p[2])

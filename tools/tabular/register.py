@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..registry import variant
-from . import variants, variants_data, variants_edit
+from . import variants, variants_data, variants_edit, variants_interactions
 
 KIND = "tabular"
 OWN: dict[str, Callable[[Any, Any], Any]] = {
@@ -22,6 +22,7 @@ OWN: dict[str, Callable[[Any, Any], Any]] = {
     "describe_data": variants_data.describe_data,
     "global_importance": variants_data.global_importance,
     "similar": variants_data.similar,
+    "interactions": variants_interactions.interactions,
 }
 AS_THEY_ARE = ("filter", "performance", "mistakes", "show", "model_info", "capabilities")
 
