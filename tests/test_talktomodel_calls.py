@@ -54,6 +54,12 @@ def test_conditions_compare_by_meaning_not_spelling(norm: Normaliser) -> None:
             (False, True), where
     # no filter at all: the tool is right, the rows are not
     assert judge(program, plan(("performance", {})), norm) == (False, True)
+    # the rows right but the question answered by another tool: wrong on both counts
+    rows = "filter age greater than 40 and predict"
+    assert judge(rows, plan(("filter", {"where": "Age > 40"}), ("describe_data", {})), norm) == \
+        (False, False)
+    assert judge(rows, plan(("filter", {"where": "Age > 40"}), ("show", {})), norm) == \
+        (True, True)
 
 
 def test_or_and_between_and_booleans(norm: Normaliser) -> None:

@@ -9,22 +9,23 @@ on TalkToModel's train split, saved as skops with the table as CSV and loaded th
 built for the table target (`compose.offline_planner`: its features, ids and labels). Every
 question is planned once with an empty dialogue state; no tool runs.
 
-Match rule. Each gold program is read into the saywhy calls that answer it (`ttm_programs.py`):
-the main tool (a set of acceptable tools per TalkToModel operation), the item id, the conditions
-on the rows asked about, and the what-if edits. A question counts right when the plan (no
-question back, no direct reply) holds a call of an acceptable main tool whose item is the gold id
-(the call's `id`/`ids`, or a one-id `filter` before it; no id when the gold has none), whose rows
-are the gold conditions (the `filter` calls before it, and any `where` argument up to it, folded
-in order: replace, "and" narrows, "or" widens; feature conditions from `where`, gold/predicted
-label from `label`/`predicted`), and whose what-if edits (`features`, or word edits read as
-feature edits) are the gold edits as a set. Conditions and edits compare after normalisation:
-feature names case- and spelling-insensitively through the table's schema, values numerically,
-comparison operators normalised (see `ttm_programs.py`). A `previousfilter` question's conditions
-are not compared (the earlier turn is not in the suite); `split` arguments are ignored (the
-suites have no split); a `correct=False` filter is the same thing as a mistakes question and is
-dropped there. Intent-only accuracy asks just for an acceptable tool among the plan's non-filter
-tools (the filter, when it is the only call), as `talktomodel.py` does. Denominators are whole
-suites: an operation saywhy has no tool for stays in, as a miss.
+Match rule. Each gold program is read into the saywhy calls that answer it (`ttm_programs.py`): the
+main tool (a set of acceptable tools per TalkToModel operation), the item id, the conditions on the
+rows asked about, and the what-if edits. A question counts right when the plan (no question back,
+no direct reply) holds a call of an acceptable main tool (among its non-filter calls; a `filter`
+counts only when it is the plan's only tool, as in the intent eval) whose item is the gold id (the
+call's `id`/`ids`, or a one-id `filter` before it; no id when the gold has none), whose rows are
+the gold conditions (the `filter` calls before it, and any `where` argument up to it, folded in
+order: replace, "and" narrows, "or" widens; feature conditions from `where`, gold/predicted label
+from `label`/`predicted`), and whose what-if edits (`features`, or word edits read as feature
+edits) are the gold edits as a set. Conditions and edits compare after normalisation: feature names
+case- and spelling-insensitively through the table's schema, values numerically, comparison
+operators normalised (see `ttm_programs.py`). A `previousfilter` question's conditions are not
+compared (the earlier turn is not in the suite); `split` arguments are ignored (the suites have no
+split); a `correct=False` filter is the same thing as a mistakes question and is dropped there.
+Intent-only accuracy asks just for that acceptable main tool, as `talktomodel.py` does, so a whole
+call right is always an intent right. Denominators are whole suites: an operation saywhy has no
+tool for stays in, as a miss.
 
 The planner was never tuned on these questions; they are a yardstick. Output carries no question
 text unless --verbose asks for the misses.
@@ -111,14 +112,14 @@ def plan_edits(call: ToolCall, norm: Normaliser) -> frozenset[Edit]:
 
 def observed(plan: Plan, exp: Expected, norm: Normaliser) -> tuple[bool, bool]:
     """(whole call right, intent right) for one plan against the gold's expected calls."""
-    intent = not plan.clarify and not plan.reply and any(t in exp.tools for t in predicted(plan))
-    calls = [] if plan.clarify or plan.reply else plan.calls
-    main = next((i for i, c in enumerate(calls) if c.tool in exp.tools and c.tool != "filter"),
+    wanted = set(predicted(plan)) & exp.tools  # the filter only when it is the only call
+    if plan.clarify or plan.reply or not wanted:
+        return False, False
+    calls = plan.calls
+    main = next((i for i, c in enumerate(calls) if c.tool in wanted and c.tool != "filter"),
                 None)
-    if main is None and "filter" in exp.tools:
-        main = max((i for i, c in enumerate(calls) if c.tool == "filter"), default=None)
     if main is None:
-        return False, intent
+        main = max(i for i, c in enumerate(calls) if c.tool == "filter")
     rows, ids = EVERYTHING, set()
     for call in calls[:main + 1]:
         if call.tool != "filter" and call is not calls[main] and "where" not in call.args:
@@ -137,7 +138,7 @@ def observed(plan: Plan, exp: Expected, norm: Normaliser) -> tuple[bool, bool]:
     same_id = (ids == {exp.id}) if exp.id is not None else not ids
     same_rows = exp.conditions is None or rows == exp.conditions
     same_edits = plan_edits(calls[main], norm) == exp.edits
-    return same_id and same_rows and same_edits, intent
+    return same_id and same_rows and same_edits, True
 
 
 def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[str, Any]:
