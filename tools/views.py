@@ -7,7 +7,9 @@ code outside `tools/` looks at a tool's name to decide how to draw it.
 
 - `word_scores`: words of one text with a score each (attributions, attention weights, an LM's
   token probabilities), signed or not, highlighted inside the text on a colour-blind-safe scale;
-- `bars`: named values as bars (probabilities, top words, global importance, counts);
+- `bars`: named values as bars (probabilities, top words, global importance, counts); with a
+  `start` and an `end` they are the steps of a waterfall (a table row's feature contributions
+  from the base value to its output), each bar starting where the one before ends;
 - `table`: columns and rows (items, mistakes, similar items, metrics, the ERASER figures);
 - `matrix`: a labelled grid (confusion matrix, attention heat map, layers x labels);
 - `text_pairs`: before/after texts with a note each (what-if, counterfactuals).
@@ -51,6 +53,8 @@ class WordScores(BaseModel):
         "low probability. Without colour they are written «word +0.31»."))
     digits: int = 2
     note: str = ""
+    part: str = Field(default="word", description="What one scored piece is called in legends: "
+                      "word, token, feature.")
 
     @model_validator(mode="after")
     def _consistent(self) -> WordScores:
@@ -84,6 +88,13 @@ class Bars(BaseModel):
     digits: int = 2
     notes: list[str] | None = Field(default=None, description="A few words after each bar.")
     note: str = ""
+    start: float | None = Field(default=None, description="A waterfall: the value the first "
+                                "step starts from (a base value); each step starts where the "
+                                "one before ends. None: plain bars from zero.")
+    end: float | None = Field(default=None, description="A waterfall: where the last step ends "
+                              "(start + the sum of the values: the output).")
+    start_name: str = Field(default="", description="What `start` is, e.g. 'base value'.")
+    end_name: str = Field(default="", description="What `end` is, e.g. 'this row'.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Bars:
@@ -91,17 +102,29 @@ class Bars(BaseModel):
             raise ValueError(f"{len(self.values)} values for {len(self.names)} names")
         if self.notes is not None and len(self.notes) != len(self.names):
             raise ValueError(f"{len(self.notes)} notes for {len(self.names)} names")
+        if (self.start is None) != (self.end is None):
+            raise ValueError("a waterfall needs both its start and its end")
+        if self.start is not None and self.end is not None:
+            gap = abs(self.start + sum(self.values) - self.end)
+            if gap > 1e-3 * max(1.0, abs(self.end)):
+                raise ValueError(f"the steps do not go from start to end (off by {gap:.2g})")
         return self
+
+    @property
+    def waterfall(self) -> bool:
+        return self.start is not None and self.end is not None
 
 
 class Column(BaseModel):
     """A table column. `auto`: yes/no for booleans, integers with separators, other numbers
     with `digits`; `text`: a long text, cut at the screen's edge; `float`/`signed`/`percent`/
     `count`: numbers in that format; `bool`: yes/no, coloured; `id`: the value as it is (an
-    item's id is the user's, never "5,003")."""
+    item's id is the user's, never "5,003"); `exact`: a number as it is, aligned as a number (a
+    feature's value: 1.222 stays 1.222, 40 stays 40)."""
 
     name: str
-    type: Literal["auto", "text", "float", "signed", "percent", "count", "bool", "id"] = "auto"
+    type: Literal["auto", "text", "float", "signed", "percent", "count", "bool", "id",
+                  "exact"] = "auto"
     digits: int = 2
 
 

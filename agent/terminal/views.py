@@ -162,10 +162,10 @@ def word_scores(view: WordScores, plain: bool) -> RenderableType:
     if plain:
         if view.signed:
             ends = [f"{sign} {what}" for sign, what in (("+", view.high), ("-", view.low)) if what]
-            key = "; ".join(["«word +x» marks the top words", ", ".join(ends)] if ends else
-                            ["«word +x» marks the top words"])
+            top = f"«{view.part} +x» marks the top {plural(view.part)}"
+            key = "; ".join([top, ", ".join(ends)] if ends else [top])
         else:
-            key = "«word x» marks the words singled out"
+            key = f"«{view.part} x» marks the {plural(view.part)} singled out"
         parts.append(Text(key + ".", style="dim"))
     else:
         parts.append(legend(view.low, view.high, signed=view.signed))
@@ -173,7 +173,13 @@ def word_scores(view: WordScores, plain: bool) -> RenderableType:
 
 
 # ---- bars ------------------------------------------------------------------------------------
+def plural(part: str) -> str:
+    return part if part.endswith("s") else part + "s"
+
+
 def bars(view: Bars, plain: bool) -> RenderableType:
+    if view.waterfall:
+        return waterfall(view, plain)
     scale = view.scale or max((abs(v) for v in view.values), default=0.0)
     table = RichTable(box=None, show_header=False, pad_edge=False)
     table.add_column(justify="right")
@@ -191,11 +197,51 @@ def bars(view: Bars, plain: bool) -> RenderableType:
     return _titled(view.title, table, view.note)
 
 
+WATERFALL_WIDTH = 30
+UP, DOWN, MARK = "█", "░", "┃"  # without colour a step down is drawn in a lighter block
+
+
+def waterfall(view: Bars, plain: bool) -> RenderableType:
+    """The steps from `start` to `end`: each value a bar from where the previous one ended,
+    right for up (orange), left for down (blue), with the start and the end marked."""
+    assert view.start is not None and view.end is not None
+    ends = [view.start]
+    for v in view.values:
+        ends.append(ends[-1] + v)
+    lo, hi = min(ends), max(ends)
+    span = (hi - lo) or 1.0
+
+    def cell(x: float) -> int:
+        return round((x - lo) / span * WATERFALL_WIDTH)
+
+    def marker(x: float) -> Text:
+        return Text(" " * min(cell(x), WATERFALL_WIDTH) + MARK, style="bold")
+
+    table = RichTable(box=None, show_header=False, pad_edge=False)
+    table.add_column(justify="right")
+    table.add_column(justify="right", style="dim")
+    table.add_column(no_wrap=True)
+    table.add_row(Text(view.start_name or "start", style="dim"),
+                  number(view.start, "fixed", view.digits), marker(view.start))
+    for i, (name, value) in enumerate(zip(view.names, view.values, strict=True)):
+        a, b = sorted((cell(ends[i]), cell(ends[i + 1])))
+        glyph = UP if value >= 0 or not plain else DOWN
+        colour = "" if plain else (ORANGES[2] if value >= 0 else BLUES[1])
+        steps = Text(" " * a) + Text(glyph * max(1, b - a), style=colour)
+        table.add_row(visible(name), number(value, "signed", view.digits), steps)
+    table.add_row(Text(view.end_name or "end", style="bold"),
+                  Text(number(view.end, "fixed", view.digits), style="bold"), marker(view.end))
+    note = view.note
+    if plain:
+        note = " ".join(x for x in (note, f"({UP} up, {DOWN} down)") if x)
+    return _titled(view.title, table, note)
+
+
 # ---- tables ----------------------------------------------------------------------------------
 def _cell(value: Any, kind: str, digits: int, plain: bool) -> RenderableType:
     if value is None:
         return ""
-    if kind == "id":
+    if kind == "id" or (kind == "exact" and not isinstance(value, bool)):
         return str(value)
     if isinstance(value, bool) or kind == "bool":
         ok = bool(value)

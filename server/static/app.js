@@ -115,11 +115,11 @@ function section(v, ...nodes) {
             v.note ? el("p", { class: "note", text: v.note }) : null);
 }
 
-function legend(low, high, isSigned) {
+function legend(low, high, isSigned, part = "word") {
   return el("div", { class: "legend" },
     isSigned ? el("span", { class: "swatch away" }) : null, isSigned ? low : null,
     el("span", { class: "swatch towards" }), high,
-    el("span", { text: " · hover a word for its score" }));
+    el("span", { text: ` · hover a ${part} for its score` }));
 }
 
 function wordScores(v) {
@@ -147,10 +147,46 @@ function wordScores(v) {
     box.append(span);
   });
   if (spans) box.append(v.text.slice(pos));
-  return section(v, box, legend(v.low, v.high, v.signed));
+  return section(v, box, legend(v.low, v.high, v.signed, v.part || "word"));
+}
+
+// a waterfall (bars with a start and an end): each step starts where the one before ended
+function waterfall(v) {
+  const ends = [v.start];
+  for (const x of v.values) ends.push(ends[ends.length - 1] + x);
+  const lo = Math.min(...ends), hi = Math.max(...ends), span = hi - lo || 1;
+  const names = [v.start_name || "start", ...v.names, v.end_name || "end"];
+  const longest = Math.max(4, ...names.map((n) => Math.min(36, n.length)));
+  const rowH = 20, labelW = Math.min(250, 12 + 6.5 * longest), barW = 260, valueW = 70;
+  const width = labelW + barW + valueW, height = names.length * rowH + 4;
+  const at = (x) => labelW + ((x - lo) / span) * barW;
+  const chart = svg("svg", { class: "chart waterfall", viewBox: `0 0 ${width} ${height}`, width,
+                             height, role: "img" });
+  names.forEach((raw, i) => {
+    const name = visible(raw), y = i * rowH + 2, g = svg("g");
+    const edge = i === 0 || i === names.length - 1;
+    const value = i === 0 ? v.start : edge ? v.end : v.values[i - 1];
+    const shown = edge ? number(value, "fixed", v.digits) : number(value, "signed", v.digits);
+    g.append(svg("title", {}, `${name}: ${shown}`));
+    g.append(svg("text", { x: labelW - 6, y: y + 13, "text-anchor": "end",
+                           ...(edge ? { class: "edge" } : {}) },
+                 name.length > 36 ? name.slice(0, 35) + "…" : name));
+    if (edge) {
+      g.append(svg("rect", { x: at(value) - 1.5, y: y + 1, width: 3, height: rowH - 4, fill: "#444" }));
+    } else {
+      const a = at(ends[i - 1]), b = at(ends[i]);
+      g.append(svg("rect", { x: Math.min(a, b), y: y + 2, width: Math.max(1, Math.abs(b - a)),
+                             height: rowH - 6, rx: 2, fill: rgba(value < 0 ? AWAY : TOWARDS, 0.85) }));
+      g.append(svg("line", { x1: b, x2: b, y1: y + rowH - 4, y2: y + rowH + 2, stroke: "#999" }));
+    }
+    g.append(svg("text", { x: labelW + barW + 6, y: y + 13 }, shown));
+    chart.append(g);
+  });
+  return section(v, chart);
 }
 
 function bars(v) {
+  if (typeof v.start === "number" && typeof v.end === "number") return waterfall(v);
   const longest = Math.max(4, ...v.names.map((n) => Math.min(32, n.length)));
   const rowH = 20, labelW = Math.min(220, 12 + 6.5 * longest), valueW = v.notes ? 150 : 60;
   const barW = 240;
@@ -183,7 +219,8 @@ function bars(v) {
 function cell(value, column) {
   const td = el("td");
   if (value === null || value === undefined) return td;
-  if (column.type === "id") {
+  if (column.type === "id" || (column.type === "exact" && typeof value !== "boolean")) {
+    if (column.type === "exact" && typeof value === "number") td.className = "num";
     td.textContent = String(value);
   } else if (typeof value === "boolean" || column.type === "bool") {
     td.textContent = value ? "yes" : "no";

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..registry import variant
 from . import variants, variants_data, variants_edit, variants_interactions
+from .result_views import shown_for_tables
 
 KIND = "tabular"
 OWN: dict[str, Callable[[Any, Any], Any]] = {
@@ -27,6 +28,6 @@ OWN: dict[str, Callable[[Any, Any], Any]] = {
 AS_THEY_ARE = ("filter", "performance", "mistakes", "show", "model_info", "capabilities")
 
 for name, fn in OWN.items():
-    variant(name, KIND, fn)
+    variant(name, KIND, shown_for_tables(name, fn))  # attributions, edits, flips as tables
 for name in AS_THEY_ARE:
     variant(name, KIND)
