@@ -162,8 +162,9 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
         calls = paged or [ToolCall(tool=cat.lister, args={})]
         calls[0].args["page"] = s.page
         changed = True
-    if c.edits or c.new_text:
-        edit = {"edits": c.edits} if c.edits else {"new_text": c.new_text}
+    if c.changes:
+        edit = ({"edits": c.edits} if c.edits else {"features": c.features.edits}
+                if c.features.edits else {"new_text": c.new_text})
         calls = [ToolCall(tool=cat.natural("edits"), args={**target_input, **edit})]
         changed = True
     if c.span:

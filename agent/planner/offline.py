@@ -33,6 +33,8 @@ from .read.question import read_question
 from .read.replies import help_text
 from .slots.calls import assemble
 from .slots.clause import Clause, read_clause
+from .slots.feature_names import FeatureInfo, FeatureNames
+from .slots.features import FeatureReader
 from .slots.names import ItemNames
 from .slots.reader import SlotReader
 from .validate import Known, validate
@@ -62,6 +64,7 @@ class OfflinePlanner:
         item_noun: str | None = None,
         id_names: ItemNames | None = None,
         ask_when_unsure: bool = True,
+        features: Sequence[FeatureInfo] = (),
     ) -> None:
         self.ask_when_unsure = ask_when_unsure
         self.labels = [str(x) for x in labels]
@@ -71,7 +74,10 @@ class OfflinePlanner:
             id_range = (0, n_items - 1)
         self.id_range = id_range
         self.has_data = bool(n_items) if has_data is None else has_data
-        self.reader = SlotReader(self.labels, kind, item_noun, id_names)
+        names = FeatureNames(features, [*self.labels, item_noun or ""]) if features else None
+        self.feature_forms = tuple(f for f, _ in names.forms) if names else ()
+        self.reader = SlotReader(self.labels, kind, item_noun, id_names,
+                                 FeatureReader(names) if names else None)
         noun = (item_noun or "").strip() or ("prompt" if not self.has_data else "item")
         self.words = Words(item=noun, labels=tuple(self.labels), kind=kind,
                            id_range=id_range if self.has_data else None,
@@ -80,7 +86,8 @@ class OfflinePlanner:
         self.known = Known(self.labels, kind, id_range, self.has_data)
         # words of the target that are never typos of the planner's vocabulary
         self.known_words = frozenset(
-            w for x in [*self.labels, item_noun or ""] for w in re.findall(r"[a-z]+", x.lower()))
+            w for x in [*self.labels, item_noun or ""] for w in re.findall(r"[a-z]+", x.lower())
+        ) | (names.words() if names else frozenset())
 
     @classmethod
     def for_context(cls, ctx: Any, **kwargs: Any) -> OfflinePlanner:
@@ -93,6 +100,7 @@ class OfflinePlanner:
             id_range=(min(ids), max(ids)) if ids else None,
             item_noun=getattr(data, "item_name", None) if data is not None else None,
             id_names=getattr(data, "names", None) if data is not None else None,
+            features=feature_infos(ctx.target),
             **kwargs,
         )
 
@@ -119,7 +127,8 @@ class OfflinePlanner:
         return plan
 
     def _plan(self, text: str, state: DialogueState) -> Plan:
-        question = read_question(text, MAX_TEXT, self.known_words, tuple(self.labels))
+        question = read_question(text, MAX_TEXT, self.known_words, tuple(self.labels),
+                                 self.feature_forms)
         if isinstance(question, Plan):
             return question
         defined = defined_outright(question)
@@ -148,3 +157,13 @@ class OfflinePlanner:
 
     def _reread(self, c: Clause, masked: Masked, intent: str) -> Clause:
         return read_clause(self.reader, masked, c.text, intent, c.prob, self.kind)
+
+
+def feature_infos(target: Any) -> list[FeatureInfo]:
+    """A table model's features as the planner reads them (none for a text model)."""
+    schema = getattr(target, "schema", None)
+    if schema is None:
+        return []
+    return [FeatureInfo(name=str(f.name), kind=str(f.kind),
+                        values=tuple(str(v) for v in getattr(f, "values", ()) or ()))
+            for f in schema.features]

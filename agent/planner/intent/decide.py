@@ -59,8 +59,7 @@ def extra_slots(c: Clause) -> bool:
         or s.rollout
         or c.criteria
         or c.split
-        or c.edits
-        or c.new_text
+        or c.changes
     )
 
 
@@ -136,11 +135,11 @@ def retarget(
         return reread(c, next((i for i, _ in ranked if i in on_data), cat.selector))
     if intent == cat.explainer and not has_input and not state.focus and _GLOBAL.search(c.text):
         return reread(c, cat.natural("method", "dataset"))  # the explainer across the data
-    if intent in inputs and not cat.takes(intent, "edits") and (c.edits or c.new_text) and (
+    if intent in inputs and not cat.takes(intent, "edits") and c.changes and (
         has_input or state.focus
     ):
         return reread(c, edits)
-    if intent in inputs and not has_input and not state.focus:
+    if intent in inputs and not has_input and not state.focus and not c.features.edits:
         if define_reply(c.text.lower()):
             return reread(c, "define")  # "explain lime to me", "counterfactual = ?"
         other = next(
@@ -148,7 +147,7 @@ def retarget(
         )
         if other:
             return reread(c, other)
-    if cat.takes(intent, "edits") and not (c.edits or c.new_text):
+    if cat.takes(intent, "edits") and not c.changes:
         plain = inputs - set(cat.takers("edits"))
         return reread(c, next((i for i, _ in ranked[1:] if i in plain), cat.predictor))
     stray_text = intent in on_data and c.input.get("text") is not None

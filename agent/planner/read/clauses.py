@@ -71,10 +71,20 @@ def tidy(question: str) -> str:
     return unglue(_glue(question))
 
 
-def clauses(question: str, labels: tuple[str, ...] = ()) -> list[str]:
+def clauses(question: str, labels: tuple[str, ...] = (),
+            features: tuple[str, ...] = ()) -> list[str]:
     """Split a (masked) question into clauses that may each ask for one tool (the target's
-    `labels` joined by "and" / "or" / "not" stay in one clause)."""
+    `labels` joined by "and" / "or" / "not" stay in one clause; so do a table's feature
+    conditions and edits: "age over 50 and BMI under 30", "BMI were 25 and age 40")."""
     glued = _glue(question)
+    if features:
+        names = "|".join(r"[\s_-]+".join(map(re.escape, f.split())) for f in features)
+        joined = re.compile(
+            rf"(\d(?:%|\s*(?:years?|yrs?)(?:\s+old)?)?|\b(?:{names}|fixed|the same|constant))\s+(and|or|&)"
+            rf"\s+(?=(?:(?:the|their|his|her|its|a|an|with|who|whose|have|has|had|are|is|being"
+            rf"|not|non|no|without|older|younger|aged|over|under|above|below|at least|at most"
+            rf"|more than|less than|fewer than)\s+)*(?:{names}|older|younger|aged|\d)\b)", re.I)
+        glued = joined.sub(lambda m: m.group(1).replace(" ", "~s~") + f"_{m.group(2)}_", glued)
     if labels:
         names = "|".join(r"[\s_-]+".join(map(re.escape, lab.lower().split()))
                          for lab in sorted(labels, key=len, reverse=True))

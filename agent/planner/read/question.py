@@ -42,7 +42,7 @@ def gibberish(normalised: str, known: Iterable[str] = ()) -> bool:
 
 
 def read_question(text: str, max_chars: int, known: Iterable[str] = (),
-                  labels: tuple[str, ...] = ()) -> Question | Plan:
+                  labels: tuple[str, ...] = (), features: tuple[str, ...] = ()) -> Question | Plan:
     """The message as a question, or the answer to give instead of planning."""
     bad = unusable_reply(text, max_chars)
     if bad is not None:
@@ -59,4 +59,5 @@ def read_question(text: str, max_chars: int, known: Iterable[str] = (),
             intent="non_english",
             confidence=0.0,
         )
-    return Question(masked=masked, parts=clauses(masked.question, labels) or [masked.question])
+    parts = clauses(masked.question, labels, features)
+    return Question(masked=masked, parts=parts or [masked.question])

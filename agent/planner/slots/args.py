@@ -54,6 +54,11 @@ def said(c: Clause, tool: str) -> dict[str, Any]:
         "edits": c.edits or None,
         "new_text": None if c.edits else c.new_text or None,  # edits, when given, say it all
         "split": c.split if c.split and catalogue().allows(tool, "split", c.split) else None,
+        # a table row's feature edits for the tool taking edits; else the features named
+        "features": (c.features.edits if catalogue().takes(tool, "edits")
+                     else c.features.mentioned[:2] if len(c.features.mentioned) >= 2
+                     else None) or None,
+        "fixed": c.features.fixed or None,
     }
 
 

@@ -254,6 +254,8 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
             if not inp:
                 if kind == "causal_lm":
                     ask = "Which prompt? Quote it, e.g. \"why 'The capital of France is'?\""
+                elif kind == "tabular":
+                    ask = 'Which {item}? Give an id, e.g. "{item} {id}".'
                 else:
                     ask = ('Which {item}? Give an id (e.g. "{item} {id}") or quote a text '
                            "(e.g. \"predict 'my text'\").")
@@ -266,7 +268,7 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
             if tool in cat.explainers and len(c.slots.methods) > 1 and not COMPARE.search(c.text):
                 calls += [ToolCall(tool=tool, args={**args, "method": m}) for m in c.slots.methods]
                 continue
-            if cat.takes(tool, "edits") and not (c.edits or c.new_text):
+            if cat.takes(tool, "edits") and not c.changes:
                 return clarify(
                     "What should I change? For example: \"what if I replace 'dull' with "
                     "'gripping'?\" or \"what if it said 'a fine film'?\"",

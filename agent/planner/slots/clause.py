@@ -17,6 +17,7 @@ from ..catalogue import catalogue
 from ..read.masking import LETTER, Masked, words
 from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_length, read_split
 from .edits import read_edits
+from .features import HYPOTHETICAL, FeatureSlots
 from .reader import SlotReader, Slots
 
 ANAPHORA = re.compile(
@@ -59,6 +60,13 @@ class Clause:
     settled: bool = False  # the slots, not the classifier, chose the intent
     answer_quote: bool = False  # a causal LM request quoting (part of) the answer
     quoted_condition: bool = False  # its quoted input follows "mentioning", "with the word" ...
+    features: FeatureSlots = field(default_factory=FeatureSlots)  # a table model's features
+
+    @property
+    def changes(self) -> bool:
+        """Whether the clause asks for a change of its input: word edits, a new text, or
+        feature edits of a table row."""
+        return bool(self.edits or self.new_text or self.features.edits)
 
 
 FILLER = set(
@@ -80,6 +88,10 @@ def read_clause(
     on_data = cat.scope.get(intent) == "dataset" or intent in ("repeat", "complement")
     s = reader.read(clause)
     c = Clause(text=clause, intent=intent, prob=prob, slots=s)
+    if reader.features is not None:  # a table's features, before numbers are read as ids
+        supposes = cat.takes(intent, "edits") or (
+            not on_data and HYPOTHETICAL.search(clause) is not None)
+        s.work, c.features = reader.features.read(s.work, hypothetical=supposes)
     quotes = masked.quotes
     used: set[int] = set()
     if intent in cat.inputs or intent == "repeat":
@@ -110,6 +122,8 @@ def read_clause(
             clause=clause,
         )
         c.criteria.positive.update(length)
+        if c.features.where():
+            c.criteria.positive["where"] = c.features.where()
         if intent in cat.mistake_listers and c.criteria.positive.get("correct") is False:
             c.criteria.positive.pop("correct", None)  # "wrong" is what it lists, not a condition
         for crit in (c.criteria.positive, c.criteria.negative):
@@ -120,8 +134,11 @@ def read_clause(
         c.criteria_like = bool(c.criteria or c.split)
     else:
         probe = copy.deepcopy(s)
+        if c.features.where():  # "what do you predict for people over 50?": rows, not one
+            c.criteria.positive["where"] = c.features.where()
         c.criteria_like = bool(
-            c.split
+            c.features.where()
+            or c.split
             or read_criteria(
                 probe,
                 quotes,
@@ -206,7 +223,8 @@ def _answer_quote(work: str, free: list[int]) -> int | None:
 
 
 def has_slots(c: Clause) -> bool:
-    return bool(c.slots.has_any() or c.criteria or c.split or c.edits or c.new_text or c.span)
+    return bool(c.slots.has_any() or c.criteria or c.split or c.changes or c.span
+                or c.features.fixed or c.features.mentioned)
 
 
 def clarify(text: str, c: Clause) -> Plan:

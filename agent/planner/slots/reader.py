@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..read.masking import LETTER, PLACEHOLDER, quote_index, to_letters
+from .features import FeatureReader
 from .names import ItemNames, read_names, unknown_question
 from .patterns import (
     METHOD_PATTERNS,
@@ -180,8 +181,10 @@ class SlotReader:
     """Rule-based reader of one clause, configured with the target's labels."""
 
     def __init__(self, labels: Sequence[str], kind: str = "classifier",
-                 item_noun: str | None = None, id_names: ItemNames | None = None) -> None:
+                 item_noun: str | None = None, id_names: ItemNames | None = None,
+                 features: FeatureReader | None = None) -> None:
         self.labels = list(labels)
+        self.features = features  # a table model's feature reader
         self.id_names = id_names  # the data's ids when they are names, not whole numbers
         self.kind = kind
         lower = {lab.lower() for lab in self.labels}
@@ -311,7 +314,7 @@ class SlotReader:
             qi = ord(m.group(1)) - 65
             said = quotes[qi] if qi < len(quotes) else ""
             lab = self.label_of(said)
-            if lab is not None and self.kind == "classifier":
+            if lab is not None and self.kind in ("classifier", "tabular"):
                 found.append(LabelMention(lab, m.start(), m.end()))
                 s.label_quotes.append(qi)
         for m in re.finditer(r"[a-z]{5,}", low):  # typos: "negatve", "postive"
@@ -322,7 +325,7 @@ class SlotReader:
                     found.append(LabelMention(lab, m.start(), m.end()))
                     break
         s.labels = sorted(found, key=lambda x: x.start)
-        if not s.labels and self.kind == "classifier" and self.labels:
+        if not s.labels and self.kind in ("classifier", "tabular") and self.labels:
             s.foreign_label = self.foreign(w, quotes)
 
     def label_of(self, said: str) -> str | None:

@@ -1,0 +1,174 @@
+"""What-if edits and fixed features of a table model's question, in the table's feature names.
+
+"what if their BMI were 25 and age 40?", "set glucose to 120", "if she had 3 pregnancies",
+"increase glucose by 20", "glucose 10 lower", "double the insulin", "if they were 60 years
+old"; "without changing age", "keeping BMI and age fixed". Edits are `FeatureEdit`s as the
+what-if tool takes them (feature, op set/increase/decrease/multiply, value); the tool checks
+each value against the feature's kind and observed range.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .patterns import consume
+
+if TYPE_CHECKING:
+    from .feature_names import FeatureNames
+
+_OWNER = r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:\w+'s\s+)?|\w+'s\s+)?"
+_AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?))?"
+_N = r"(?P<n>-?\d+(?:\.\d+)?|-?\.\d+)"
+_PCT = r"(?P<pct>\s*(?:%|percent\b))?"
+_UP = (r"increas\w*|rais\w*|boost\w*|bump\w*(?:\s+up)?|add(?:ed|ing)?|went\s+up|go(?:es)?\s+up"
+       r"|rose|rises?|higher|up|more")
+_DOWN = (r"decreas\w*|reduc\w*|lower(?:ed|ing)?|cut(?:ting)?|drop(?:ped|s)?|subtract\w*|went\s+down"
+         r"|go(?:es)?\s+down|fell|falls?|less|down|smaller|fewer|take")
+_SET = (r"were|was|is|are|be|became|becomes|become|changed\s+to|changes\s+to|change\s+to|went\s+to"
+        r"|goes\s+to|set\s+to|equal\s+to|equals?|==|=|of|at|to|had\s+been|reached")
+_VERB = r"(?:set|change|make|put|move|bring|raise|lower|increase|decrease|reduce|drop|turn)\w*"
+_MULTIPLY = {"doubl": 2, "halv": 0.5, "half": 0.5, "tripl": 3}
+
+
+def _take(w: str, m: re.Match[str], ends: list[int]) -> str:
+    ends.append(m.end())
+    return consume(w, m)
+
+
+class EditReader:
+    """Reads feature edits and fixed features for one table's features."""
+
+    def __init__(self, names: FeatureNames) -> None:
+        self.names = names
+        f = rf"(?P<f>{names.pattern})"
+        values = "|".join(re.escape(str(v)) for feat in names.features.values()
+                          for v in feat.values if feat.kind == "categorical" and str(v).strip())
+        v = rf"(?P<v>-?\d+(?:\.\d+)?|-?\.\d+|yes|no|true|false{'|' + values if values else ''})"
+        by = rf"\s+by\s+(?:an?\s+)?(?:extra\s+)?{_N}{_PCT}"
+        self.steps = [
+            re.compile(rf"\b(?P<d>{_UP}|{_DOWN})\s+{_OWNER}{f}(?![\w-]){_AFTER}{by}", re.I),
+            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:(?:is|was|were|got|gets"
+                       rf"|had|has|would\s+be)\s+)?(?P<d>{_UP}|{_DOWN}){by}", re.I),
+            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:(?:is|was|were)\s+)?{_N}{_PCT}"
+                       r"\s*(?:points?\s+|units?\s+)?(?P<d>higher|more|greater|larger|up|lower|less"
+                       r"|smaller|down)\b", re.I),
+            re.compile(rf"\b(?P<d>add|subtract|take)\s+{_N}{_PCT}\s+(?:\w+\s+)?(?:to|from|off)\s+"
+                       rf"{_OWNER}{f}(?![\w-])", re.I),
+        ]
+        self.multiply = [
+            re.compile(rf"\b(?P<m>doubl\w*|halv\w*|tripl\w*|cut\s+in\s+half)\s+{_OWNER}{f}(?![\w-])",
+                       re.I),
+            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-])\s+(?:(?:is|was|were)\s+)?(?P<m>doubled"
+                       r"|halved|tripled|cut\s+in\s+half)\b", re.I),
+        ]
+        self.sets = [
+            re.compile(rf"\b{_VERB}\s+{_OWNER}{f}(?![\w-]){_AFTER}\s+(?:to|=|at|into)\s*{v}", re.I),
+            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s*(?:{_SET})\s*{v}(?![\w-])", re.I),
+            re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:a\s+|an\s+)?{f}(?![\w-])"
+                       rf"{_AFTER}\s+(?:of\s+)?{v}(?![\w-])", re.I),
+            re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+{v}\s+{f}(?![\w-])", re.I),
+        ]
+        self.bare = re.compile(rf"\s*(?:,|and|,\s*and|&)\s*{_OWNER}{f}(?![\w-]){_AFTER}\s*(?:of|to"
+                               rf"|=|at|as|is|be)?\s*{v}(?![\w-])", re.I)
+        age = names.age()
+        self.age = age
+        self.age_set = re.compile(
+            rf"\b(?:were|was|is|are|be|turned|turns|aged?|at)\s+{_N}\s*(?:years?|yrs?)"
+            r"(?:\s+old|\s+of\s+age)?\b", re.I) if age else None
+        self.age_step = re.compile(
+            rf"\b{_N}\s*(?:years?|yrs?)\s+(?P<d>older|younger)\b|\b(?P<d2>older|younger)\s+by\s+"
+            rf"(?P<n2>\d+)\s*(?:years?|yrs?)?", re.I) if age else None
+
+    def _name(self, said: str) -> str:
+        name = self.names.name_of(said)
+        assert name is not None, said
+        return name
+
+    def _value(self, name: str, said: str) -> Any:
+        """The said value as the feature takes it, or None when it cannot be one."""
+        kind = self.names.kind(name)
+        low = said.strip().lower()
+        if re.fullmatch(r"-?\d+(?:\.\d+)?|-?\.\d+", low):
+            if kind == "categorical":
+                match = [x for x in self.names.features[name].values if str(x) == said.strip()]
+                return match[0] if match else None
+            value = float(low)
+            return int(value) if value.is_integer() else value
+        if kind == "numeric":
+            return None
+        if kind == "boolean":
+            return low if low in ("yes", "no", "true", "false") else None
+        match = [x for x in self.names.features[name].values if str(x).lower() == low]
+        return match[0] if match else None
+
+    def edits(self, w: str) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
+        found: list[tuple[int, dict[str, Any]]] = []
+        ends: list[int] = []
+        for rx in self.steps:
+            for m in list(rx.finditer(w)):
+                name = self._name(m.group("f"))
+                if self.names.kind(name) != "numeric":
+                    continue
+                down = re.fullmatch(_DOWN, m.group("d").lower()) is not None or m.group(
+                    "d").lower() in ("subtract", "take")
+                amount = float(m.group("n"))
+                if m.group("pct"):
+                    edit = {"feature": name, "op": "multiply",
+                            "value": round(1 - amount / 100 if down else 1 + amount / 100, 6)}
+                else:
+                    edit = {"feature": name, "op": "decrease" if down else "increase",
+                            "value": int(amount) if amount.is_integer() else amount}
+                found.append((m.start(), edit))
+                w = _take(w, m, ends)
+        for rx in self.multiply:
+            for m in list(rx.finditer(w)):
+                name = self._name(m.group("f"))
+                said = m.group("m").lower()
+                factor = next((x for k, x in _MULTIPLY.items() if k in said), 0.5)
+                found.append((m.start(), {"feature": name, "op": "multiply", "value": factor}))
+                w = _take(w, m, ends)
+        for rx in self.sets:
+            for m in list(rx.finditer(w)):
+                name = self._name(m.group("f"))
+                value = self._value(name, m.group("v"))
+                if value is None:
+                    continue
+                found.append((m.start(), {"feature": name, "op": "set", "value": value}))
+                w = _take(w, m, ends)
+        if self.age is not None and self.age_set is not None and self.age_step is not None:
+            for m in list(self.age_step.finditer(w)):
+                n = float(m.group("n") or m.group("n2"))
+                older = (m.group("d") or m.group("d2")).lower() == "older"
+                found.append((m.start(), {"feature": self.age, "op": "increase" if older else
+                                          "decrease", "value": int(n) if n.is_integer() else n}))
+                w = _take(w, m, ends)
+            if not any(e["feature"] == self.age for _, e in found):
+                for m in list(self.age_set.finditer(w)):
+                    n = float(m.group("n"))
+                    found.append((m.start(), {"feature": self.age, "op": "set",
+                                              "value": int(n) if n.is_integer() else n}))
+                    w = _take(w, m, ends)
+        if found and ends:  # "BMI were 25 and age 40": bare pairs after an edit
+            at = max(ends)
+            while (m := self.bare.match(w, at)) is not None:
+                name = self._name(m.group("f"))
+                value = self._value(name, m.group("v"))
+                if value is None or any(e["feature"] == name for _, e in found):
+                    break
+                found.append((m.start("f"), {"feature": name, "op": "set", "value": value}))
+                w = consume(w, m)
+                at = m.end()
+        return w, sorted(found, key=lambda x: x[0])
+
+    def fixed(self, w: str, pattern: re.Pattern[str], names: re.Pattern[str]) -> tuple[
+            str, list[str]]:
+        out: list[str] = []
+        for m in list(pattern.finditer(w)):
+            listed = m.group("list") or m.group("list2") or ""
+            for n in names.finditer(listed):
+                name = self._name(n.group(0))
+                if name not in out:
+                    out.append(name)
+            w = consume(w, m)
+        return w, out

@@ -1,0 +1,164 @@
+"""How people write a table's feature names and values, built from the loaded table at run time.
+
+"BloodPressure" is written "blood pressure", "BP" or "pressure"; "number_of_prior_crimes" as
+"prior crimes" or "priors"; "Pregnancies" as "pregnancy"; a boolean column "woman" as "women"; a
+category "Female" as "women". The forms come from the names alone (split camelCase and
+underscores, singular and plural, a word of the name that no other feature or label uses,
+initials), never from a list per data set; a form shared by two features names neither.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# words of a feature name too generic to name it alone ("number" of pregnancies, "loan" amount)
+_GENERIC = set("""number count num amount total value values level levels rate ratio score index
+function type status flag indicator percent percentage pct size length time times days months
+years year month day age group class category label id code has is was are with of in at on per
+as the a an and or to geq leq gt lt eq greater less than equal other current currently""".split())
+_IRREGULAR = {"woman": "women", "man": "men", "person": "people", "child": "children"}
+# the sexes as people say them, for a categorical value or boolean column of that name
+_SEX = {"female": ("female", "females", "woman", "women"), "male": ("male", "males", "man", "men"),
+        "woman": ("woman", "women", "female", "females"), "man": ("man", "men", "male", "males"),
+        "f": ("female", "females", "woman", "women"), "m": ("male", "males", "man", "men")}
+
+
+def spelling(name: str) -> str:
+    """A name as words: camelCase split, `_ - .` as spaces, lower case ("BloodPressure" ->
+    "blood pressure"); the same folding the table tools resolve names with."""
+    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(name))
+    return " ".join(re.sub(r"[_\-.]+", " ", split).lower().split())
+
+
+def plural(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(?:s|x|ch|sh)$", word):
+        return word + "es"
+    return word + "s"
+
+
+def singular(word: str) -> str:
+    for one, many in _IRREGULAR.items():
+        if word == many:
+            return one
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(?:ss|us|is)$", word):
+        return word
+    if word.endswith("es") and re.search(r"(?:s|x|ch|sh)es$", word):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+@dataclass(frozen=True)
+class FeatureInfo:
+    """What the planner needs of one feature: its name, kind and (categories) values."""
+
+    name: str
+    kind: str = "numeric"  # numeric | categorical | boolean
+    values: tuple[str, ...] = ()
+
+
+def _variants(words: list[str]) -> set[str]:
+    """A multi-word name with its last word singular and plural ("prior crimes", "prior crime")."""
+    if not words:
+        return set()
+    last = words[-1]
+    return {" ".join([*words[:-1], w]) for w in {last, singular(last), plural(singular(last))}
+            if w}
+
+
+def _own_forms(name: str) -> set[str]:
+    words = spelling(name).split()
+    forms = _variants(words)
+    core = [w for w in words if w not in ("has", "is", "num", "number", "of", "count", "total")]
+    if core and core != words:  # "number of prior crimes" -> "prior crimes"; "has telephone"
+        forms |= _variants(core)
+        if words[:2] == ["number", "of"] or words[-1:] == ["count"]:
+            forms |= {"number of " + " ".join(core), "# of " + " ".join(core)}
+    if len(words) >= 2:
+        initials = "".join(w[0] for w in words if w[0].isalpha())
+        if len(initials) >= 2:
+            forms.add(initials)
+    return {f for f in forms if f}
+
+
+class FeatureNames:
+    """The forms of every feature (longest first) and of the categorical values."""
+
+    def __init__(self, features: Sequence[FeatureInfo], taken: Iterable[str] = ()) -> None:
+        self.features = {f.name: f for f in features}
+        taken_words = {w for t in taken for w in spelling(t).split()}
+        owners: dict[str, set[str]] = defaultdict(set)
+        for f in features:
+            for form in _own_forms(f.name):
+                owners[form].add(f.name)
+        # single words of a name that no other feature (nor a label) uses
+        word_owners: dict[str, set[str]] = defaultdict(set)
+        for f in features:
+            for w in spelling(f.name).split():
+                for v in {w, singular(w), plural(singular(w))}:
+                    word_owners[v].add(f.name)
+        for word, names in word_owners.items():
+            if (len(names) == 1 and len(word) >= 4 and word not in _GENERIC
+                    and singular(word) not in _GENERIC and word not in taken_words):
+                owners[word] |= names
+        self.forms = sorted(((form, next(iter(n))) for form, n in owners.items() if len(n) == 1),
+                            key=lambda x: -len(x[0]))
+        self.pattern = "|".join(_spaced(form) for form, _ in self.forms) or r"(?!x)x"
+        self._lookup = {re.sub(r"[\s_-]+", " ", form): name for form, name in self.forms}
+        self.values = self._value_forms(features, taken_words)
+        self.value_pattern = "|".join(_spaced(v) for v in sorted(self.values, key=len,
+                                                                 reverse=True)) or r"(?!x)x"
+
+    @staticmethod
+    def _value_forms(features: Sequence[FeatureInfo],
+                     taken: set[str]) -> dict[str, tuple[str, str]]:
+        """'women' -> (feature, value): categorical values and boolean columns named as words
+        people use for a group of rows; a form two features share names neither."""
+        found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for f in features:
+            if f.kind == "categorical":
+                for v in f.values:
+                    low = spelling(v)
+                    if len(low) < 3 or not re.search(r"[a-z]{3}", low) or low in _GENERIC:
+                        continue
+                    for form in {low, plural(low), *_SEX.get(low, ())}:
+                        found[form].add((f.name, v))
+            elif f.kind == "boolean":
+                words = spelling(f.name).split()
+                if len(words) == 1 and words[0] not in _GENERIC and words[0] not in taken:
+                    true = next((v for v in f.values if str(v).lower() in ("1", "true", "yes",
+                                                                            "1.0", "t", "y")), "1")
+                    for form in {words[0], plural(words[0]), *_SEX.get(words[0], ())}:
+                        found[form].add((f.name, str(true)))
+        return {form: next(iter(v)) for form, v in found.items() if len(v) == 1}
+
+    def name_of(self, said: str) -> str | None:
+        """The feature a written form names (exact form, any case and spacing)."""
+        key = re.sub(r"[\s_-]+", " ", said.strip().lower())
+        return self._lookup.get(key)
+
+    def kind(self, name: str) -> str:
+        return self.features[name].kind
+
+    def age(self) -> str | None:
+        """The feature that "older" and "younger" compare: one whose name has the word age."""
+        found = [n for n in self.features if "age" in spelling(n).split()
+                 and self.features[n].kind == "numeric"]
+        return found[0] if len(found) == 1 else None
+
+    def words(self) -> set[str]:
+        """Every word of the forms: never to be taken for a typo of another word."""
+        return {w for form, _ in self.forms for w in form.split()} | {
+            w for v in self.values for w in v.split()}
+
+
+def _spaced(form: str) -> str:
+    return r"[\s_-]*".join(re.escape(p) for p in form.split())

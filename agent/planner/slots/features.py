@@ -1,0 +1,222 @@
+"""Feature slots of a table model's question: conditions, what-if edits, fixed features, a pair.
+
+"how accurate are you on people older than 50?" -> condition `Age > 50`; "patients with glucose
+over 150 and BMI under 30" -> `Glucose > 150 and BMI < 30`; "what if their BMI were 25 and age
+40?" -> edits BMI=25, Age=40; "increase glucose by 20" -> Glucose +20; "without changing age" ->
+Age fixed; "how does glucose interact with age?" -> the pair. Feature names are the loaded
+table's (`feature_names.py`). Each read span is consumed, so the 150 of "glucose over 150" is
+never taken for an item id. Hand-written because no parser library reads comparisons written in
+words against a table's own column names; the table tools re-check every value they are given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .feature_edits import EditReader
+from .feature_names import FeatureNames
+from .patterns import consume
+
+NUM = r"(-?\d+(?:\.\d+)?|-?\.\d+)"
+NUM_N = r"(?P<n>-?\d+(?:\.\d+)?|-?\.\d+)"
+_UNIT = (r"(?:\s*(?:%|percent\b|mg/dl\b|mmhg\b|kg/m2\b|kg\b|years?(?:\s+old|\s+of\s+age)?\b|yrs?\b"
+         r"|months?\b|weeks?\b|days?\b|dollars?\b|euros?\b|dm\b|points?\b))?")
+_OWNER = r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:\w+'s\s+)?|\w+'s\s+)?"
+_AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?))?"
+_BE = r"(?:\s+(?:is|are|was|were|be|being|of|at|with))?"
+_GE = r"at\s+least|no\s+less\s+than|not\s+less\s+than|greater\s+than\s+or\s+equal\s+to|>=|=>|≥"
+_LE = r"at\s+most|no\s+more\s+than|not\s+more\s+than|less\s+than\s+or\s+equal\s+to|<=|=<|≤"
+_GT = (r"greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|above|over"
+       r"|exceed(?:s|ing)?|in\s+excess\s+of|>")
+_LT = r"less\s+than|lower\s+than|smaller\s+than|fewer\s+than|below|under|beneath|<"
+_NE = r"not\s+equal\s+to|other\s+than|is\s+not|isn't|aren't|!=|≠"
+_EQ = r"equal\s+to|equals?|exactly|==|=|is|are|was|were|of"
+_OPS: list[tuple[str, str]] = [(_GE, ">="), (_LE, "<="), (_GT, ">"), (_LT, "<"), (_NE, "!="),
+                               (_EQ, "==")]
+_TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)|and\s+(?:above|over|up)|\+", ">="),
+          (r"or\s+(?:less|lower|fewer|below|under|younger)|and\s+(?:below|under)", "<=")]
+_PEOPLE = (r"people|persons|patients|applicants|customers|clients|individuals|men|women|those"
+           r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
+           r"|employees|students|members|folks")
+HYPOTHETICAL = re.compile(r"\b(?:what\s+if|if|suppose|supposing|imagine|assum\w*|pretend|say"
+                           r"|were|had|change\w*|set|increas\w*|decreas\w*|rais\w*|lower\w*"
+                           r"|reduc\w*|doubl\w*|halv\w*|tripl\w*|would|instead)\b", re.I)
+
+
+@dataclass
+class FeatureSlots:
+    """What a clause says about features (written in the table's own feature names)."""
+
+    conditions: list[str] = field(default_factory=list)
+    joiners: list[str] = field(default_factory=list)  # "and" / "or" between conditions
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    mentioned: list[str] = field(default_factory=list)
+
+    def where(self) -> str | None:
+        if not self.conditions:
+            return None
+        out = self.conditions[0]
+        for joiner, cond in zip(self.joiners, self.conditions[1:], strict=False):
+            out += f" {joiner} {cond}"
+        return out
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+class FeatureReader:
+    """Reads feature slots from a clause's working text for one table's features."""
+
+    def __init__(self, names: FeatureNames) -> None:
+        self.names = names
+        self.edit_reader = EditReader(names)
+        f = rf"(?P<f>{names.pattern})"
+        ops = "|".join(o for o, _ in _OPS)
+        self._cond_after = re.compile(
+            rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}{_BE}\s*(?P<op>{ops})\s*{NUM_N}{_UNIT}"
+            rf"(?:\s+(?P<trail>{'|'.join(t for t, _ in _TRAIL)}))?", re.I)
+        self._between = re.compile(
+            rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}{_BE}\s*(?:between|from|in\s+the\s+range"
+            rf"(?:\s+of)?)\s*{NUM_N}{_UNIT}\s*(?:and|to|-|–)\s*(?P<hi>-?\d+(?:\.\d+)?){_UNIT}", re.I)
+        self._cond_before = re.compile(
+            rf"(?P<op>{_GE}|{_LE}|{_GT}|{_LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
+            rf"|fewer|less))?\s+(?:\w+\s+)?{f}(?![\w-])", re.I)
+        self._range_value = re.compile(rf"{NUM}\s*(?:-|–|to)\s*(?P<hi>-?\d+(?:\.\d+)?)")
+        age = names.age()
+        self._age = age
+        self._older = re.compile(
+            rf"\b(?:(?P<gt>older\s+than|over\s+the\s+age\s+of|above\s+the\s+age\s+of|aged\s+over"
+            rf"|aged\s+above)|(?P<lt>younger\s+than|under\s+the\s+age\s+of|below\s+the\s+age\s+of"
+            rf"|aged\s+under|aged\s+below)|(?P<ge>aged\s+at\s+least)|(?P<eq>aged))\s*{NUM}"
+            rf"{_UNIT}(?:\s+(?P<trail>or\s+(?:older|more|over|above)|or\s+(?:younger|less|under)"
+            rf"|and\s+(?:over|above|up)))?"
+            rf"|\b(?P<op2>over|above|under|below)\s+{NUM.replace('(', '(?P<n2>', 1)}\s*"
+            rf"(?:years?|yrs?)(?:\s+old|\s+of\s+age)?\b"
+            rf"|\b{NUM.replace('(', '(?P<n3>', 1)}\s*(?:years?|yrs?)\s+(?:old\s+)?or\s+"
+            rf"(?P<op3>older|over|more|younger|less)\b"
+            rf"|\b(?:{_PEOPLE})\s+(?:who\s+are\s+|that\s+are\s+|aged\s+)?(?P<op4>over|above|under"
+            rf"|below)\s+(?:the\s+age\s+of\s+)?{NUM.replace('(', '(?P<n4>', 1)}(?![\w.])",
+            re.I) if age else None
+        self._fixed = re.compile(
+            rf"\b(?:without\s+(?:changing|touching|modifying|altering)|not\s+changing"
+            rf"|(?:do\s+not|don't|never|can't|cannot|must\s+not|mustn't)\s+(?:change|touch|modify"
+            rf"|alter)|(?:other\s+than|except(?:\s+for)?|apart\s+from|besides)(?=\s+(?:the\s+)?"
+            rf"(?:{names.pattern})\b)|(?:keep|keeping|hold|holding|leave|leaving|fix|fixing)"
+            rf"(?=\s+(?:the\s+|their\s+|his\s+|her\s+|its\s+)?(?:{names.pattern})(?:\s*(?:,|and)"
+            rf"\s*(?:{names.pattern}))*\s+(?:fixed|the\s+same|constant|unchanged|as\s+(?:it\s+is"
+            rf"|is|they\s+are)|alone)))\s+(?P<list>(?:(?:the|their|his|her|its)\s+)?"
+            rf"(?:{names.pattern})(?:\s*(?:,|and|or|nor)\s*(?:the\s+)?(?:{names.pattern}))*)"
+            rf"|(?P<list2>(?:{names.pattern})(?:\s*(?:,|and)\s*(?:{names.pattern}))*)\s+"
+            rf"(?:(?:held\s+|kept\s+|stays?\s+|staying\s+|remains?\s+|remaining\s+)?(?:fixed"
+            rf"|unchanged|constant|the\s+same))\b", re.I)
+        self._name = re.compile(rf"(?<![\w-])(?:{names.pattern})(?![\w-])", re.I)
+        self._group = re.compile(
+            rf"(?<![\w-])(?P<neg>(?:not|non|no|without|aren't|isn't)[\s-]+)?(?P<v>"
+            rf"{names.value_pattern})(?![\w-])", re.I)
+
+    def read(self, w: str, *, hypothetical: bool) -> tuple[str, FeatureSlots]:
+        """The feature slots of a clause's working text, and the text with them consumed:
+        fixed features first, then edits when the clause supposes something, else conditions."""
+        out = FeatureSlots(mentioned=list(dict.fromkeys(
+            self._feature(m.group(0)) for m in self._name.finditer(w))))
+        w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)
+        if hypothetical:
+            w, found = self.edit_reader.edits(w)
+            out.edits = [e for _, e in found]
+        if not out.edits:
+            w = self.conditions(w, out)
+        return w, out
+
+    # ---- the parts -----------------------------------------------------------------------
+    def _feature(self, said: str) -> str:
+        name = self.names.name_of(said)
+        assert name is not None, said
+        return name
+
+    def _numeric(self, name: str) -> bool:
+        return self.names.kind(name) == "numeric"
+
+    def conditions(self, w: str, out: FeatureSlots) -> str:
+        found: list[tuple[int, str]] = []
+        for m in self._between.finditer(w):
+            name = self._feature(m.group("f"))
+            lo, hi = sorted((_number(m.group("n")), _number(m.group("hi"))))
+            found.append((m.start(), f"{name} between {lo} and {hi}"))
+            w = consume(w, m)
+        for m in list(self._cond_after.finditer(w)):
+            name, op = self._feature(m.group("f")), self._op(m.group("op"))
+            if op in ("<", ">", "<=", ">=") and not self._numeric(name):
+                continue
+            if m.group("trail"):
+                op = self._trail(m.group("trail"), op)
+            found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
+            w = consume(w, m)
+        for m in list(self._cond_before.finditer(w)):
+            name = self._feature(m.group("f"))
+            if not self._numeric(name) or (not m.group("op") and not m.group("trail")
+                                           and not re.search(r"\bwith\s*$", w[:m.start()])):
+                continue  # "3 pregnancies" alone is no condition; "with 3 pregnancies" is
+            op = self._op(m.group("op")) if m.group("op") else "=="
+            if m.group("trail"):
+                op = self._trail(m.group("trail"), op)
+            found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
+            w = consume(w, m)
+        if self._older is not None and self._age is not None:
+            for m in list(self._older.finditer(w)):
+                found.append((m.start(), self._age_condition(m)))
+                w = consume(w, m)
+        for m in list(self._group.finditer(w)):
+            said = m.group("v").lower()
+            if re.search(r"\b(?:a|an|one|the|every|each)\s+$", w[: m.start("v")], re.I) and (
+                    self.names.values.get(said) and said == said.rstrip("s")
+                    and said not in ("women", "men", "people")):
+                continue  # "a single prediction": a word, not a group of rows
+            name, value = self.names.values[re.sub(r"[\s_-]+", " ", said)]
+            op = "!=" if m.group("neg") else "=="
+            found.append((m.start(), f"{name} {op} {value}"))
+            w = consume(w, m)
+        found.sort()
+        for i, (at, cond) in enumerate(found):
+            if i:
+                gap = w[found[i - 1][0]:at]
+                out.joiners.append("or" if re.search(r"\bor\b", gap, re.I)
+                                   and not re.search(r"\band\b", gap, re.I) else "and")
+            out.conditions.append(cond)
+        return w
+
+    def _age_condition(self, m: re.Match[str]) -> str:
+        age = self._age
+        if m.group("n2") is not None:
+            op = ">" if m.group("op2").lower() in ("over", "above") else "<"
+            return f"{age} {op} {_number(m.group('n2'))}"
+        if m.group("n4") is not None:
+            op = ">" if m.group("op4").lower() in ("over", "above") else "<"
+            return f"{age} {op} {_number(m.group('n4'))}"
+        if m.group("n3") is not None:
+            op = ">=" if m.group("op3").lower() in ("older", "over", "more") else "<="
+            return f"{age} {op} {_number(m.group('n3'))}"
+        op = ">" if m.group("gt") else "<" if m.group("lt") else ">=" if m.group("ge") else "=="
+        trail = (m.group("trail") or "").lower()
+        if trail:
+            op = ">=" if re.search(r"older|more|over|above|up", trail) else "<="
+        return f"{age} {op} {_number(m.group(5))}"
+
+    @staticmethod
+    def _op(said: str) -> str:
+        said = " ".join(said.lower().split())
+        for pattern, op in _OPS:
+            if re.fullmatch(pattern, said, re.I):
+                return op
+        return "=="
+
+    @staticmethod
+    def _trail(said: str, op: str) -> str:
+        for pattern, trail_op in _TRAIL:
+            if re.fullmatch(pattern, " ".join(said.lower().split()), re.I):
+                return trail_op
+        return op

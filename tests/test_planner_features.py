@@ -1,0 +1,134 @@
+"""The offline planner on a table model: feature names as people write them, comparisons in
+words, what-if edits, fixed features and a pair of features, read from the loaded table's
+columns at run time (a made-up loan table here, nothing the planner was written for).
+
+Needs only the MiniLM asset; no tool runs.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from saywhy.agent.planner.base import Plan
+from saywhy.agent.state import DialogueState
+from tests.conftest import needs_minilm
+
+pytestmark = needs_minilm
+
+FEATURES = [
+    ("AnnualIncome", "numeric", ()),
+    ("Age", "numeric", ()),
+    ("CreditScore", "numeric", ()),
+    ("number_of_dependents", "numeric", ()),
+    ("EmploymentType", "categorical", ("salaried", "self-employed", "student")),
+    ("has_guarantor", "boolean", ("0", "1")),
+    ("Sex", "categorical", ("Female", "Male")),
+]
+
+
+@pytest.fixture(scope="module")
+def planner():  # type: ignore[no-untyped-def]
+    from saywhy.agent.planner.offline import OfflinePlanner
+
+    schema = SimpleNamespace(features=[SimpleNamespace(name=n, kind=k, values=v)
+                                       for n, k, v in FEATURES])
+    ctx = SimpleNamespace(
+        target=SimpleNamespace(labels=["rejected", "approved"], kind="tabular", schema=schema),
+        data=SimpleNamespace(ids=list(range(0, 500)), item_name="applicant"),
+    )
+    p = OfflinePlanner.for_context(ctx)
+    p.warm_up()
+    return p
+
+
+def calls(plan: Plan) -> list[tuple[str, dict[str, Any]]]:
+    return [(c.tool, c.args) for c in plan.calls]
+
+
+def ask(planner: Any, question: str, state: DialogueState | None = None) -> Plan:
+    return planner.plan(question, state or DialogueState())
+
+
+def where(plan: Plan) -> str | None:
+    return next((c.args.get("where") for c in plan.calls if "where" in c.args), None)
+
+
+@pytest.mark.parametrize(("question", "condition"), [
+    ("how accurate are you on applicants older than 40?", "Age > 40"),
+    ("accuracy for people with a credit score under 600", "CreditScore < 600"),
+    ("show me applicants whose annual income is at least 50000", "AnnualIncome >= 50000"),
+    ("how many applicants have more than 2 dependents?", "number_of_dependents > 2"),
+    ("how well do you do on women?", "Sex == Female"),
+    ("performance on applicants aged 30 or younger", "Age <= 30"),
+    ("list applicants with income between 20000 and 40000",
+     "AnnualIncome between 20000 and 40000"),
+    ("accuracy on students", "EmploymentType == student"),
+    ("how accurate are you for applicants over 60 with a credit score above 700?",
+     "Age > 60 and CreditScore > 700"),
+])
+def test_conditions_become_a_where_filter(planner: Any, question: str, condition: str) -> None:
+    plan = ask(planner, question)
+    assert where(plan) == condition, calls(plan) or plan.clarify
+
+
+def test_a_number_in_a_condition_is_never_an_item_id(planner: Any) -> None:
+    plan = ask(planner, "show me applicants with a credit score over 150")
+    assert where(plan) == "CreditScore > 150"
+    assert all("id" not in args for _, args in calls(plan))
+
+
+def edits(plan: Plan) -> list[dict[str, Any]]:
+    return next((c.args["features"] for c in plan.calls if c.tool == "what_if"), [])
+
+
+def focused(planner: Any, item: int = 12) -> DialogueState:
+    state = DialogueState()
+    plan = ask(planner, f"why did you reject applicant {item}?", state)
+    assert plan.calls and plan.calls[-1].args.get("id") == item, calls(plan)
+    state.focus_id = item
+    state.last_calls = plan.calls
+    return state
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what if their credit score were 720?",
+     [{"feature": "CreditScore", "op": "set", "value": 720}]),
+    ("what if the annual income was 60000 and age 35?",
+     [{"feature": "AnnualIncome", "op": "set", "value": 60000},
+      {"feature": "Age", "op": "set", "value": 35}]),
+    ("increase the credit score by 50", [{"feature": "CreditScore", "op": "increase",
+                                          "value": 50}]),
+    ("what if they had 3 dependents?", [{"feature": "number_of_dependents", "op": "set",
+                                         "value": 3}]),
+    ("and if the income were 10% lower?", [{"feature": "AnnualIncome", "op": "multiply",
+                                            "value": 0.9}]),
+    ("suppose they were self-employed", []),  # a value without its feature: not guessed
+])
+def test_what_if_edits_name_the_features(planner: Any, question: str,
+                                         expected: list[dict[str, Any]]) -> None:
+    plan = ask(planner, question, focused(planner))
+    if expected:
+        assert edits(plan) == expected, calls(plan) or plan.clarify
+        assert all(args.get("id") == 12 for _, args in calls(plan))
+    else:
+        assert not edits(plan)
+
+
+def test_what_if_without_an_item_asks_which(planner: Any) -> None:
+    plan = ask(planner, "what if their credit score were 720?")
+    assert plan.clarify and "applicant" in plan.clarify and "text" not in plan.clarify
+
+
+def test_fixed_features_go_to_the_counterfactual(planner: Any) -> None:
+    plan = ask(planner, "what is the smallest change that gets applicant 7 approved without "
+                        "changing age or sex?")
+    cf = [args for tool, args in calls(plan) if tool == "counterfactual"]
+    assert cf and cf[0]["id"] == 7 and cf[0]["fixed"] == ["Age", "Sex"], calls(plan)
+
+
+def test_a_label_of_the_model_is_not_read_as_a_feature(planner: Any) -> None:
+    plan = ask(planner, "why was applicant 3 approved?")
+    assert calls(plan)[-1][1].get("id") == 3 and not where(plan)
