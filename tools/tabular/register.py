@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..registry import variant
+from ..showcase import capabilities
 from . import variants, variants_data, variants_edit, variants_interactions
 from .result_views import shown_for_tables
 
@@ -24,8 +25,9 @@ OWN: dict[str, Callable[[Any, Any], Any]] = {
     "global_importance": variants_data.global_importance,
     "similar": variants_data.similar,
     "interactions": variants_interactions.interactions,
+    "capabilities": capabilities,  # in features and rows, with the table's own names
 }
-AS_THEY_ARE = ("filter", "performance", "mistakes", "show", "model_info", "capabilities")
+AS_THEY_ARE = ("filter", "performance", "mistakes", "show", "model_info")
 
 for name, fn in OWN.items():
     variant(name, KIND, shown_for_tables(name, fn))  # attributions, edits, flips as tables
