@@ -132,3 +132,24 @@ def test_fixed_features_go_to_the_counterfactual(planner: Any) -> None:
 def test_a_label_of_the_model_is_not_read_as_a_feature(planner: Any) -> None:
     plan = ask(planner, "why was applicant 3 approved?")
     assert calls(plan)[-1][1].get("id") == 3 and not where(plan)
+
+
+@pytest.mark.parametrize(("question", "tool"), [
+    ("what do you predict for applicants older than 40?", "predict"),
+    ("how likely are applicants with a credit score under 500 to be approved?", "predict"),
+    ("explain your predictions for applicants with income above 90000", "global_importance"),
+])
+def test_a_one_row_tool_asked_of_many_rows_runs_on_them(planner: Any, question: str,
+                                                         tool: str) -> None:
+    plan = ask(planner, question, focused(planner))  # an applicant in focus is not meant
+    assert calls(plan)[0][0] == "filter" and where(plan)
+    assert calls(plan)[-1] == (tool, {}), calls(plan)
+
+
+def test_what_if_on_everyone_changes_every_row(planner: Any) -> None:
+    plan = ask(planner, "what would happen if everyone's credit score went up by 50?")
+    assert calls(plan) == [("what_if", {"features": [
+        {"feature": "CreditScore", "op": "increase", "value": 50}]})]
+    plan = ask(planner, "if income rose by 10% for applicants under 30, what would you predict?")
+    assert calls(plan) == [("filter", {"where": "Age < 30"}), ("what_if", {"features": [
+        {"feature": "AnnualIncome", "op": "multiply", "value": 1.1}]})]

@@ -156,6 +156,8 @@ def _with(fn: Callable[[Any, Any], R], make: Callable[[Any, R], Result]) -> Call
 
 
 def _what_if(ctx: Any, result: WhatIfResult) -> Result:
+    if not isinstance(result, WhatIfResult):  # many rows (rows_what_if.py): its own views
+        return result
     names = table_target(ctx).feature_names
     return TableWhatIfResult(**{k: getattr(result, k) for k in type(result).model_fields},
                              features=changes(result.original, result.edited, names))

@@ -19,6 +19,7 @@ from ..errors import UserError
 from ..what_if import WhatIfArgs, WhatIfResult
 from .edits import FeatureEdit
 from .edits import what_if as run_what_if
+from .rows_what_if import what_if_rows
 from .search import counterfactuals
 from .variants import row_of, table, table_target
 
@@ -75,8 +76,11 @@ def feature_edits(args: WhatIfArgs) -> list[FeatureEdit]:
 
 def what_if(ctx: ToolContext, args: WhatIfArgs) -> WhatIfResult:
     """Change features of a row ("what if BMI were 25", "increase glucose by 10") and compare
-    the model's probabilities before and after."""
+    the model's probabilities before and after; with no row named, change every row of the
+    subset (or table) and count the predictions that change (`rows_what_if.py`)."""
     target = table_target(ctx)
+    if args.id is None and not args.text and not args.new_text:  # "if everyone's BMI were 25"
+        return what_if_rows(ctx, args, feature_edits(args))  # type: ignore[return-value]
     ref = ctx.resolve(args.id, args.text)
     row = row_of(ctx, ref)
     assert target.schema is not None

@@ -144,6 +144,33 @@ def _dataset(
     return ToolCall(tool=tool, args=args)
 
 
+_EVERYONE = re.compile(r"\b(?:everyone|everybody|every\s+\w+|all\s+(?:the\s+)?\w+|each\s+\w+"
+                       r"|across|on average|the whole|whole\s+\w+|(?:the\s+)?predictions)\b", re.I)
+
+
+def _on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]]) -> ToolCall | None:
+    """A one-input tool asked of many rows of a table ("what do you predict for people over
+    50?", "explain the predictions for BMI above 30", "what if everyone's glucose dropped by
+    20?"): the rows as a selection, then the tool that answers for rows."""
+    cat = catalogue()
+    if kind != "tabular" or tool not in cat.inputs or c.input or c.slots.id is not None:
+        return None
+    edits = cat.takes(tool, "edits") and bool(c.features.edits)
+    if not (c.criteria or (edits and _EVERYONE.search(c.text))):
+        return None
+    if tool == cat.predictor:
+        answer = ToolCall(tool=tool, args={})
+    elif tool in cat.explainers:
+        answer = ToolCall(tool=cat.natural("method", "dataset"), args={})
+    elif edits:
+        answer = ToolCall(tool=tool, args={"features": c.features.edits})
+    else:
+        return None
+    crit = subset_criteria(c)
+    filters += filter_calls(crit, combine=crit.combine)
+    return answer
+
+
 def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
     cat = catalogue()
     shared = next((c.input for c in infos if c.input), {})
@@ -248,6 +275,10 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 args = {"id": one, **tool_args(tool, c)}
                 args.pop("ids", None)
                 calls.append(ToolCall(tool=tool, args=args))
+            continue
+        rows = _on_rows(c, tool, kind, filters)
+        if rows is not None:  # a table model asked about many rows: "for people over 50"
+            calls.append(rows)
             continue
         if tool in cat.inputs:
             inp = c.input or shared or state.focus

@@ -121,15 +121,15 @@ class FeatureReader:
 
     def read(self, w: str, *, hypothetical: bool) -> tuple[str, FeatureSlots]:
         """The feature slots of a clause's working text, and the text with them consumed:
-        fixed features first, then edits when the clause supposes something, else conditions."""
+        fixed features first, then edits when the clause supposes something, then conditions
+        on the rows in what is left."""
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
         w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)
         if hypothetical:
             w, found = self.edit_reader.edits(w)
             out.edits = [e for _, e in found]
-        if not out.edits:
-            w = self.conditions(w, out)
+        w = self.conditions(w, out)  # "if BMI went up by 5 for patients under 30"
         return w, out
 
     # ---- the parts -----------------------------------------------------------------------
