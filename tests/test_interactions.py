@@ -144,3 +144,16 @@ def test_views_draw_only_the_results_numbers(demo: ToolContext) -> None:
                 assert any(math.isclose(x, f, rel_tol=1e-9, abs_tol=1e-12) for f in fields)
             assert "Glucose" in drawn(render_view(view, plain=True)) or "BMI" in drawn(
                 render_view(view, plain=True))
+
+
+def test_the_writer_can_cite_every_figure_and_no_other(demo: ToolContext) -> None:
+    from saywhy.agent.writer.grounding import check
+
+    for result in (run(demo, features=["glucose", "age"]), run(demo),
+                   run(demo, id=12, features=["glucose", "age"])):
+        source = [{k: v for k, v in result.to_json().items() if k != "views"}]
+        assert check(result.summary(), source).ok, result.summary()
+    pair = run(demo, features=["glucose", "age"])
+    source = [{k: v for k, v in pair.to_json().items() if k != "views"}]
+    wrong = f"Glucose and Age interact weakly: H = {pair.h + 0.3:.2f}."  # type: ignore[operator]
+    assert not check(wrong, source).ok
