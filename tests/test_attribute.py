@@ -252,3 +252,33 @@ def test_demo_shap_and_ig_beat_random(demo_ctx) -> None:  # type: ignore[no-unty
                 assert abs(a.extras["convergence_delta"]) < 0.05 * max(
                     1.0, abs(a.target_value - a.base_value))
         assert np.mean(comp) > np.mean(rand) + 0.2, name
+
+
+def test_lead_names_words_not_punctuation(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+    """The lead names the most supportive tokens that have a letter or digit: a "," or "."
+    scored above them is passed over there (and what removing the named words does is
+    measured without it), but keeps its score in the full table."""
+    from saywhy.tools.attribute import is_word, removal
+
+    ref = tiny_ctx.resolve(text=TEXTS[0])  # "boring and predictable , the plot is a mess"
+    attr = explain(tiny_ctx, ref, "occlusion")
+    comma = attr.words.index(",")
+    # punctuation pushing hardest towards the label, then every other word by its own score
+    scores = [abs(s) + 1.0 for s in attr.scores]
+    scores[comma] = max(scores) + 1.0
+    boosted = attr.model_copy(update={"scores": scores})
+    assert boosted.ranking()[0] == comma
+    lead = removal(tiny_ctx, ref, boosted)
+    named = [w["word"] for w in lead["words"]]
+    words_first = [attr.words[i] for i in boosted.ranking() if is_word(attr.words[i])]
+    assert named == words_first[:3] and "," not in named
+    # removing the three named words, not the comma: p(label) of the text without them
+    kept = " ".join(w for i, w in enumerate(attr.words)
+                    if i not in [attr.words.index(n) for n in named])
+    p = tiny_ctx.probs([kept])[0, attr.label_index]
+    assert lead["without_top"] == pytest.approx(float(p), abs=1e-5)
+    # the tool: every lead word has a letter or digit; the table keeps punctuation
+    res = run(tiny_ctx, text=TEXTS[1], faithfulness=False)  # "a gorgeous , witty film ..."
+    assert all(is_word(w["word"]) for w in res.removal["words"])
+    assert "," in [w["word"] for w in res.words]
+    assert not is_word(",") and not is_word("...") and is_word("9") and is_word("film's")

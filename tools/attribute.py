@@ -114,8 +114,9 @@ class AttributeResult(Result):
     extras: dict[str, Any] = Field(default_factory=dict)
     attribution_seconds: float = 0.0
 
-    def _words(self, sign: int, limit: int | None = None) -> str:
-        picked = [w for w in self.top if w["score"] * sign > 0][:limit]
+    def _words(self, sign: int, limit: int | None = None, lead: bool = False) -> str:
+        picked = [w for w in self.top if w["score"] * sign > 0
+                  and (not lead or is_word(str(w["word"])))][:limit]
         return (", ".join(f"\"{w['word']}\" ({significant(w['score'], signed=True)})"
                           for w in picked) or f"none in the top {len(self.top)}")
 
@@ -200,7 +201,7 @@ class AttributeResult(Result):
         else:
             parts[0] += f"; no word pushes {self._sides()[0]} on its own."
         if self.asked is not None and self.opposite == self.asked:
-            parts.append(f"Towards {self.asked}: {self._words(-1, LEAD)}.")
+            parts.append(f"Towards {self.asked}: {self._words(-1, LEAD, lead=True)}.")
         if self.faithfulness is not None:
             parts.append(verdict_line(self.faithfulness))
         if self.truncated:
@@ -265,15 +266,22 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
         attribution_seconds=attr.seconds)
 
 
+def is_word(token: str) -> bool:
+    """A token with a letter or digit: the lead names words, not "," or "." (punctuation keeps
+    its score in the full table and the details)."""
+    return any(c.isalnum() for c in token)
+
+
 def removal(ctx: ToolContext, ref: InputRef, attr: WordAttribution) -> dict[str, Any]:
-    """The (up to) LEAD words that push most towards the explained label and what deleting
-    them does, in the number a person reads: p(label) for a classifier, p(answer) for a causal
-    LM (its log-probability difference with a contrast token)."""
+    """The (up to) LEAD words (tokens with a letter or digit) that push most towards the
+    explained label and what deleting them does, in the number a person reads: p(label) for a
+    classifier, p(answer) for a causal LM (its log-probability difference with a contrast
+    token)."""
     import math
 
     from .methods import objective_of
 
-    named = [i for i in attr.ranking()[:LEAD] if attr.scores[i] > 0]
+    named = [i for i in attr.ranking() if attr.scores[i] > 0 and is_word(attr.words[i])][:LEAD]
     obj = objective_of(ctx, ref, attr)
     out: dict[str, Any] = {"words": [{"word": attr.words[i], "score": attr.scores[i]}
                                      for i in named], "n_words": len(named)}
