@@ -209,7 +209,7 @@ def main_operation(others: list[str], by_id: bool, edits: bool) -> tuple[str, fr
         return main.split()[0], frozenset()
     name, tools = found
     if name in ("explain features", "likelihood", "predict"):
-        name += scope  # one row, or rows: saywhy's predict and what_if take one row
+        name += scope  # asked of one row, or of rows (a subset or the whole table)
     return name, frozenset(tools)
 
 
