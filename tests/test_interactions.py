@@ -89,9 +89,10 @@ def test_any_other_model_finds_it_too_across_rows_and_in_one_row() -> None:
     ctx = built("pipeline")
     ranked = run(ctx).pairs
     assert {ranked[0].a, ranked[0].b} == {"x1", "x2"}
-    assert run(ctx, features=["x1", "x2"]).h > run(ctx, features=["x1", "x3"]).h  # type: ignore[operator]
-    row = int(ctx.data.frame.index[  # type: ignore[union-attr]
-        (ctx.data.frame["x1"].abs() > 0.6) & (ctx.data.frame["x2"].abs() > 0.6)][0])  # type: ignore[union-attr]
+    h_pair, h_additive = run(ctx, features=["x1", "x2"]).h, run(ctx, features=["x1", "x3"]).h
+    assert h_pair is not None and h_additive is not None and h_pair > h_additive
+    frame = ctx.data.frame  # type: ignore[union-attr]
+    row = int(frame.index[(frame["x1"].abs() > 0.6) & (frame["x2"].abs() > 0.6)][0])
     one = run(ctx, id=row, features=["x1", "x2"])
     other = run(ctx, id=row, features=["x1", "x3"])
     assert abs(one.value) > 5 * abs(other.value)  # type: ignore[arg-type]

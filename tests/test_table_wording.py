@@ -45,7 +45,8 @@ def test_the_suggested_values_are_the_tables(demo: ToolContext) -> None:
     known = table_values(demo)
     frame = demo.data.frame  # type: ignore[union-attr]
     row = frame.loc[int(known["id"])]
-    assert known["label"] == demo.target.predict(row[demo.target.feature_names])["label"]  # type: ignore[attr-defined]
+    target: TabularTarget = demo.target  # type: ignore[assignment]
+    assert known["label"] == target.predict(row[target.feature_names])["label"]
     assert float(known["value"]) != float(row[known["feature"]])
     assert frame[known["feature"]].min() <= float(known["value"]) <= frame[known["feature"]].max()
     assert float(known["threshold"]) == pytest.approx(frame[known["number_feature"]].median(),
@@ -60,10 +61,10 @@ def test_the_banner_examples_are_table_questions(demo: ToolContext) -> None:
 
 
 def test_a_users_table_with_categories_gets_its_own_names() -> None:
+    from sklearn.compose import make_column_transformer
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder
-    from sklearn.compose import make_column_transformer
 
     frame = pd.DataFrame({"Tenure Months": [1, 5, 30, 48, 2, 60, 12, 7] * 5,
                           "plan": ["basic", "pro", "pro", "basic", "basic", "pro", "basic",

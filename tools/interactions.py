@@ -114,7 +114,7 @@ class InteractionsResult(Result):
             shown.append(Matrix(
                 title=f"mean p({self.label}) with {self.a} and {self.b} set (partial dependence)",
                 rows=[f"{self.a} = {v}" for v in self.grid_a],
-                columns=[str(v) for v in self.grid_b], values=self.surface,
+                columns=[str(v) for v in self.grid_b], values=[list(r) for r in self.surface],
                 row_title=self.a, column_title=self.b, digits=2,
                 note="averaged over the background rows; for an additive pair every column "
                      "changes by the same amounts from row to row"))

@@ -171,7 +171,7 @@ def capabilities(ctx: ToolContext, args: Any) -> CapabilitiesResult:
     questions from its own table: only what fits this kind of model, and what needs data when
     there is none."""
     from . import registry
-    from .model_info import Capability, CapabilitiesResult
+    from .model_info import CapabilitiesResult, Capability
 
     known = values(ctx)
     kind = ctx.target.kind
