@@ -7,6 +7,8 @@ fallbacks. `ctx` is the conversation's own context (`ToolContext.for_conversatio
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from saywhy.tools.context import ToolContext
@@ -31,16 +33,40 @@ def offline_planner(ctx: ToolContext) -> Planner:
 
 
 def data_description(ctx: ToolContext) -> str:
+    """The data in a line for the LLM planner: its size in its own noun, how its ids look (the
+    user's ids, which the tools take as written), its gold labels and split."""
+    from saywhy.tools.data.views import count
+
     data = ctx.data
     if data is None:
         return "none loaded (only free texts)"
     ids = data.ids
-    text = f"{data.name}, {len(data):,} items with ids {min(ids)}-{max(ids)}" if ids else data.name
+    text = f"{data.name}, {count(len(data), data)}"
+    if ids and data.names is not None:
+        example = json.dumps(data.names.names[0])
+        text += (f" with ids that are names ({data.names.examples()}); pass an id as the data "
+                 f"writes it, e.g. id={example}")
+    elif ids:
+        text += f" with ids {min(ids)}-{max(ids)}"
     if data.has_labels:
         text += f", gold labels {', '.join(data.label_names)}"
     if data.has_split:
         text += ", train/test split"
     return text
+
+
+def focus_item(ctx: ToolContext) -> Callable[[int], str]:
+    """How the LLM planner is told the item in focus: by the user's id, and how to pass it."""
+
+    def words(key: int) -> str:
+        data = ctx.data  # read at each turn: the REPL's /data may load other data
+        noun = data.item_name if data is not None else "item"
+        if data is not None and data.names is not None:
+            shown = data.shown(key)
+            return f"{noun} #{shown} (pass id={json.dumps(shown)})"
+        return f"{noun} #{key} (pass id={key})"
+
+    return words
 
 
 def build_conversation(ctx: ToolContext, settings: Settings | None = None, *,
@@ -69,6 +95,6 @@ def build_conversation(ctx: ToolContext, settings: Settings | None = None, *,
                          n_items=len(ctx.data) if ctx.data is not None else 0,
                          fallback=offline_planner(ctx), max_rounds=settings.llm_max_rounds,
                          model_name=ctx.target.name, data_description=data_description(ctx),
-                         check=ctx.check)
+                         check=ctx.check, focus_item=focus_item(ctx))
     return Conversation(ctx=ctx, planner=planner, writer=LLMWriter(client, embedded),
                         seed=settings.seed)

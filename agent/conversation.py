@@ -24,7 +24,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from saywhy.tools import registry
-from saywhy.tools.context import ToolContext
+from saywhy.tools.context import ToolContext, keyed
 from saywhy.tools.errors import SaywhyError, SystemFailure, ToolArgsError, UserError
 from saywhy.tools.registry import Result
 from saywhy.tools.turn import Limits, OnProgress
@@ -250,8 +250,8 @@ class Conversation:
         tool = registry.find(call.tool)
         moves = tool.updates if tool is not None else frozenset()
         kept = result.remembered() if result is not None else {}
-        if "focus" in moves:
-            s.set_focus(call.args)
+        if "focus" in moves:  # the state keeps keys; a call may name the item by the user's id
+            s.set_focus(keyed(self.ctx.data, call.args))
             if kept.get("focus") is not None:  # an item the tool chose itself (a random draw)
                 s.set_focus({"id": int(kept["focus"])})
         if kept.get("generation") is not None:

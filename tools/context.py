@@ -57,6 +57,19 @@ class InputRef:
         return f'"{short}"'
 
 
+def keyed(data: Dataset | None, args: dict[str, Any]) -> dict[str, Any]:
+    """Tool arguments with their `id` as the item's key, for the dialogue state (which keeps
+    keys) after a call named the item by the user's id; arguments without an id, or with one
+    no item has, come back as they are."""
+    item = args.get("id")
+    if item is None or isinstance(item, int) or data is None:
+        return args
+    try:
+        return {**args, "id": data.key(item)}
+    except UserError:
+        return args
+
+
 PROBS_CHUNK = 256  # texts per forward call in `ToolContext.probs`: what a cancel may wait for
 
 
@@ -142,31 +155,43 @@ class ToolContext:
         return self.target
 
     # ---- inputs -----------------------------------------------------------------------------
-    def resolve(self, id: int | None = None, text: str | None = None) -> InputRef:
-        """Turn `id` or `text` into the input, with the user-facing errors for bad ones."""
+    def key(self, id: int | str) -> int:
+        """The key of the item a tool argument names: the user's id as the data writes it
+        ("CASE-7", 12), or a key the planner read a name into; an id no item has is a
+        UserError naming a few real ids (`Dataset.key`, the one place ids are looked up)."""
+        if self.data is None:
+            raise UserError("There is no dataset loaded, so ids mean nothing; "
+                            "give a text instead.")
+        return self.data.key(id)
+
+    def shown(self, key: int) -> str:
+        """The user's id of the item with this key, as answers write it."""
+        return str(key) if self.data is None else self.data.shown(key)
+
+    def resolve(self, id: int | str | None = None, text: str | None = None) -> InputRef:
+        """Turn `id` (the user's id, see `key`) or `text` into the input, with the
+        user-facing errors for bad ones."""
         if id is not None and text:
             raise UserError("Give either an id or a text, not both.")
         if id is not None:
-            if self.data is None:
-                raise UserError("There is no dataset loaded, so ids mean nothing; "
-                                "give a text instead.")
-            row = self.data.row(id)
+            key = self.key(id)
+            assert self.data is not None
+            row = self.data.row(key)
             gold = row.get("label") if self.data.has_labels else None
-            return InputRef(text=str(row["text"]), id=int(id),
+            return InputRef(text=str(row["text"]), id=key,
                             gold=None if gold is None else str(gold), noun=self.data.item_name,
-                            name=self.data.shown(id))
+                            name=self.data.shown(key))
         if text is None or not str(text).strip():
             raise UserError("Tell me which input: an id from the dataset or a text.")
         return InputRef(text=str(text))
 
-    def items(self, ids: list[int] | None = None) -> list[int]:
-        """Ids to work on: the given ones, else the current subset, else the whole dataset."""
+    def items(self, ids: list[int] | list[int | str] | None = None) -> list[int]:
+        """Keys to work on: those of the given ids, else the current subset, else the whole
+        dataset."""
         if self.data is None:
             raise UserError("There is no dataset loaded; start saywhy with --data FILE.")
         if ids is not None:
-            for i in ids:
-                self.data.row(i)
-            return list(ids)
+            return [self.data.key(i) for i in ids]
         if self.subset is not None:
             return list(self.subset.ids)
         return self.data.ids

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from .context import ToolContext
 from .data import predictions
-from .data.views import nothing, noun
+from .data.views import clip, nothing, noun
 from .performance import SplitPart, labelled, scoped_rows
 from .registry import Result, ToolArgs, tool
 from .views import Bars, Column, Table, View
@@ -64,9 +64,11 @@ class MistakesResult(Result):
                      else f"a random sample of the mistakes (seed {self.seed})")
             shown.append(Table(
                 title=title,
-                columns=[Column(name="id", type="id"), Column(name="gold"), Column(name="predicted"),
-                         Column(name="conf", type="float"), Column(name="text", type="text")],
-                rows=[[m.name or m.id, m.gold, m.predicted, m.confidence, m.text] for m in listed]))
+                columns=[Column(name="id", type="id"), Column(name="gold"),
+                         Column(name="predicted"), Column(name="conf", type="float"),
+                         Column(name="text", type="text")],
+                rows=[[m.name or m.id, m.gold, m.predicted, m.confidence, clip(m.text)]
+                      for m in listed]))
         return shown
 
     def summary(self) -> str:
@@ -99,7 +101,7 @@ class MistakesResult(Result):
 
 def _line(m: Mistake) -> str:
     return (f"- #{m.name or m.id}: gold {m.gold}, predicted {m.predicted} "
-            f"({m.confidence:.2f}): \"{m.text}\"")
+            f"({m.confidence:.2f}): \"{clip(m.text)}\"")
 
 
 @tool("mistakes", MistakesArgs, scope="dataset", kinds={"classifier"}, needs_data=True)

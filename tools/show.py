@@ -8,30 +8,20 @@ from pydantic import BaseModel, Field
 
 from .context import ToolContext
 from .data import predictions
-from .data.views import check_ids, count, nothing, noun, parse_ids, scope
+from .data.views import check_ids, clip, count, nothing, noun, parse_ids, scope
 from .errors import UserError
+from .inputs import ID_HELP, ItemId
 from .registry import Result, ToolArgs, tool
 from .views import Column, Table, View
-
-SHOWN_CHARS = 2_000  # a text longer than this is clipped in the answer (kept whole in the JSON)
-
-
-def clip(text: str, limit: int = SHOWN_CHARS) -> str:
-    """A long text cut at a word boundary near `limit`, saying how much was left out."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    cut = cut[:cut.rfind(" ")] if " " in cut[limit // 2:] else cut
-    return (f"{cut} [... {len(text) - len(cut):,} more characters not shown; the whole text is "
-            f"in the JSON answer]")
 
 
 class ShowArgs(ToolArgs):
     """Show one item (`id`), several (`ids`: a list or a range "10-20"), or the current subset."""
 
-    id: int | None = Field(default=None, ge=0, description="One dataset item.")
-    ids: list[int] | int | str | None = Field(default=None,
-                                        description='A list or a range "10-20".')
+    id: ItemId | None = Field(default=None, description="One dataset item. " + ID_HELP)
+    ids: list[ItemId] | int | str | None = Field(
+        default=None, description='Several items: a list of ids, a range of numbers "10-20", or '
+                                  'ids separated by commas.')
     page: int = Field(default=1, ge=1, description="1-based page number.")
     page_size: int = Field(default=10, ge=1, le=100, description="Items per page.")
 
@@ -130,9 +120,10 @@ def show(ctx: ToolContext, args: ShowArgs) -> ShowResult:
     if args.id is not None and args.ids is not None:
         raise UserError("Give either one id or a list/range of ids, not both.")
     if args.id is not None:
-        ids, what = check_ids(data, [args.id]), f"{noun(data, 1)} #{data.shown(args.id)}"
+        key = ctx.key(args.id)
+        ids, what = [key], f"{noun(data, 1)} #{data.shown(key)}"
     elif args.ids is not None:
-        ids = check_ids(data, parse_ids(args.ids))
+        ids = check_ids(data, parse_ids(args.ids, data))
         what = f"the {count(len(ids), data)} asked for"
     else:
         ids, what = scope(ctx)

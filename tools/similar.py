@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from .context import ToolContext
 from .data.embeddings import dataset_embeddings, text_embedding
+from .data.views import clip
 from .errors import UserError
 from .inputs import InputArgs
 from .registry import Result, tool
@@ -48,10 +49,10 @@ class SimilarResult(Result):
             return []
         return [Table(
             title=f"most similar to {self.referent} in {self.scope}",
-            columns=[Column(name="id", type="id"), Column(name="sim", type="float"), Column(name="gold"),
-                     Column(name="predicted"), Column(name="conf", type="float"),
-                     Column(name="text", type="text")],
-            rows=[[n.name or n.id, n.similarity, n.gold, n.predicted, n.probability, n.text]
+            columns=[Column(name="id", type="id"), Column(name="sim", type="float"),
+                     Column(name="gold"), Column(name="predicted"),
+                     Column(name="conf", type="float"), Column(name="text", type="text")],
+            rows=[[n.name or n.id, n.similarity, n.gold, n.predicted, n.probability, clip(n.text)]
                   for n in self.items],
             note="similarity: cosine of the model's own last-layer representations")]
 

@@ -59,10 +59,13 @@ def render(template: str, **values: Any) -> str:
     return string.Template(template).safe_substitute({k: str(v) for k, v in values.items()})
 
 
-def state_values(state: DialogueState) -> dict[str, str]:
-    """The dialogue state in words, for the system prompt."""
+def state_values(state: DialogueState,
+                 focus_item: Callable[[int], str] | None = None) -> dict[str, str]:
+    """The dialogue state in words, for the system prompt; `focus_item` says the item in focus
+    by the user's id (the state keeps its key) and how to pass it."""
     if state.focus_id is not None:
-        focus = f"review #{state.focus_id} (pass id={state.focus_id})"
+        focus = (focus_item(state.focus_id) if focus_item is not None
+                 else f"review #{state.focus_id} (pass id={state.focus_id})")
     elif state.focus_text:
         focus = "the free text " + json.dumps(state.focus_text[:400]) + " (pass it as text)"
     else:
@@ -92,9 +95,11 @@ class LLMPlanner:
     def __init__(self, client: ChatClient, *, labels: list[str], kind: str, n_items: int = 0,
                  fallback: Planner | None = None, max_rounds: int = 3, model_name: str = "",
                  data_description: str = "", has_data: bool | None = None,
-                 max_feedback: int = 1, check: Callable[[], None] | None = None) -> None:
+                 max_feedback: int = 1, check: Callable[[], None] | None = None,
+                 focus_item: Callable[[int], str] | None = None) -> None:
         self.client = client
         self.check = check or (lambda: None)  # the turn's limits: ToolContext.check
+        self.focus_item = focus_item  # the item in focus by the user's id (compose.focus_item)
         self.labels, self.kind, self.n_items = list(labels), kind, n_items
         self.fallback = fallback
         self.max_rounds = max(1, max_rounds)
@@ -118,7 +123,8 @@ class LLMPlanner:
     def system_prompt(self, state: DialogueState) -> str:
         return render(prompt_section("planner"), model=self.model_name,
                       kind=self.kind.replace("_", " "), labels=", ".join(self.labels) or "none",
-                      data=self.data_description, definitions=definitions(), **state_values(state))
+                      data=self.data_description, definitions=definitions(),
+                      **state_values(state, self.focus_item))
 
     # ---- planning -------------------------------------------------------------------------
     def plan(self, text: str, state: DialogueState) -> Plan:

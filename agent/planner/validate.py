@@ -89,8 +89,9 @@ def problem(c: Clause, known: Known) -> str | None:
         span = f" from {id_range[0]} to {id_range[1]}" if id_range else ""
         return (f'"{s.bad_id}" names no {{item}}: ids are whole numbers{span}. '
                 "Which one did you mean?")
-    if id_range and any(not id_range[0] <= i <= id_range[1] for i in ids):
-        bad = next(i for i in ids if not id_range[0] <= i <= id_range[1])
+    keys = [i for i in ids if isinstance(i, int)]  # a name ("CASE-7") is looked up by the tool
+    if id_range and any(not id_range[0] <= i <= id_range[1] for i in keys):
+        bad = next(i for i in keys if not id_range[0] <= i <= id_range[1])
         return (
             f"There is no {{item}} {bad}: ids run from {id_range[0]} to {id_range[1]}. "
             f"Which one did you mean?"

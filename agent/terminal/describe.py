@@ -75,7 +75,7 @@ def state_lines(conv: Conversation, model: str, data: str | None, planner: str) 
 
     s = conv.state
     noun = conv.ctx.data.item_name if conv.ctx.data is not None else "item"
-    focus = (f"{noun} #{s.focus_id}" if s.focus_id is not None else
+    focus = (f"{noun} #{conv.ctx.shown(s.focus_id)}" if s.focus_id is not None else
              f'"{s.focus_text[:70]}"' if s.focus_text else "nothing yet")
     subset = (f"{s.subset.description} ({count(len(s.subset.ids), conv.ctx.data)})"
               if s.subset is not None else f"none (all {noun_of(conv.ctx.data)})")

@@ -68,6 +68,26 @@ class Dataset:
             return None
         return int(text) if int(text) in self.frame.index else None
 
+    def key(self, item: int | str) -> int:
+        """The key of the item a tool argument names, or the error naming a few real ids.
+
+        A string is the user's id as the data writes it ("CASE-7"; any case, a leading "#" or
+        space does not matter; "12" when the ids are numbers). An int is a key: the user's id
+        itself when the ids are whole numbers, else the key the planner read a name into."""
+        if isinstance(item, bool) or not isinstance(item, int | str):
+            raise UserError(f"{item!r} is not an item id ({describe_ids(self.ids, self.names)}).")
+        if isinstance(item, int):
+            if item in self.frame.index:
+                return int(item)
+            raise self.no_such_id(item)
+        raw = str(item).strip()
+        found = self.key_of(raw)
+        if found is None and raw.startswith("#"):
+            found = self.key_of(raw.lstrip("#").strip())
+        if found is None:
+            raise self.no_such_id(item)
+        return found
+
     def no_such_id(self, user_id: object) -> NotFoundError:
         """The error for an id no item has, in the data's words."""
         return NotFoundError(f"There is no item with id {user_id} in {self.name} "

@@ -23,6 +23,21 @@ RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|\.\.|to)\s*(\d+)\s*$")
 MAX_IDS = 100_000
 
 
+SHOWN_CHARS = 2_000  # a text longer than this is clipped in an answer (kept whole in the JSON)
+
+
+def clip(text: str, limit: int = SHOWN_CHARS) -> str:
+    """A long text cut at a word boundary near `limit`, saying how much was left out: what an
+    answer prints of an item's text (`show`, `mistakes`, `similar`); the result's own field keeps
+    the whole text, so `--json` and the API still have it."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    cut = cut[:cut.rfind(" ")] if " " in cut[limit // 2:] else cut
+    return (f"{cut} [... {len(text) - len(cut):,} more characters not shown; the whole text is "
+            f"in the JSON answer]")
+
+
 def plural(noun: str) -> str:
     if noun.endswith(("s", "x", "ch", "sh")):
         return noun + "es"
@@ -48,23 +63,34 @@ def word_counts(texts: pd.Series) -> pd.Series:
     return texts.astype(str).str.count(WORD.pattern)
 
 
-def parse_ids(ids: list[int] | str | int) -> list[int]:
-    """Ids from a list, one number, a range "10-20" (inclusive) or a comma list "3, 5, 8"."""
+def parse_ids(ids: list[int] | list[int | str] | str | int,
+              data: Dataset | None = None) -> list[int]:
+    """Keys from a list, one id, a range "10-20" (inclusive) or a comma list "3, 5, 8".
+
+    With `data`, an id may be the user's id as the data writes it ("CASE-7", also inside a comma
+    list), looked up by `Dataset.key` (an unknown one is an error naming real ids); ranges are of
+    whole numbers."""
     if isinstance(ids, int):
         return [ids]
     if isinstance(ids, list):
+        if data is not None:
+            return [data.key(i) for i in ids]
         return [int(i) for i in ids]
     text = str(ids).strip()
     out: list[int] = []
     for part in filter(None, (p.strip() for p in text.split(","))):
         m = RANGE.match(part)
-        if m:
+        if data is not None and data.names is not None and data.key_of(part) is not None:
+            out.append(data.key(part))
+        elif m:
             lo, hi = sorted((int(m.group(1)), int(m.group(2))))
             if hi - lo >= MAX_IDS:
                 raise UserError(f"The range {part} is too long (at most {MAX_IDS:,} ids).")
             out.extend(range(lo, hi + 1))
         elif part.isdigit():
             out.append(int(part))
+        elif data is not None:
+            out.append(data.key(part))
         else:
             raise UserError(f"I could not read {part!r} as ids; "
                             "write e.g. 12, \"10-20\" or \"3, 5, 8\".")
