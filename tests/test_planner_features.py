@@ -153,3 +153,21 @@ def test_what_if_on_everyone_changes_every_row(planner: Any) -> None:
     plan = ask(planner, "if income rose by 10% for applicants under 30, what would you predict?")
     assert calls(plan) == [("filter", {"where": "Age < 30"}), ("what_if", {"features": [
         {"feature": "AnnualIncome", "op": "multiply", "value": 1.1}]})]
+
+
+@pytest.mark.parametrize(("question", "calls_expected"), [
+    ("for applicants with a credit score above 700, what is the chance of approval?",
+     [("filter", {"where": "CreditScore > 700"}), ("predict", {})]),
+    ("what is the likelihood of approval for people whose income is under 20000?",
+     [("filter", {"where": "AnnualIncome < 20000"}), ("predict", {})]),
+    ("what labels do applicants over 50 have in the data?",
+     None),  # rows of the data, never the model card
+])
+def test_rows_asked_about_stay_the_rows(planner: Any, question: str,
+                                        calls_expected: list[tuple[str, dict[str, Any]]] | None
+                                        ) -> None:
+    plan = ask(planner, question)
+    if calls_expected is not None:
+        assert calls(plan) == calls_expected, calls(plan) or plan.clarify
+    else:
+        assert where(plan) == "Age > 50" and "model_info" not in [t for t, _ in calls(plan)]

@@ -66,6 +66,34 @@ def extra_slots(c: Clause) -> bool:
 Reread = Callable[[Clause, str], Clause]  # a clause read again for another intent
 
 
+_TOGETHER = re.compile(r"\b(?:interact\w*|together|jointly|joint|pairs?|pairwise|combin\w*|synerg\w*"
+                       r"|depend\w*|partial dependence|h[- ]statistic|friedman)\b", re.I)
+_CHANCE = re.compile(r"\b(?:likelihood|likely|probab\w*|chances?|odds|risk)\b", re.I)
+
+
+def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -> Clause | None:
+    """Second thoughts for a table model's rows: "what labels do people over 60 have?" is about
+    those rows, not the model's card; "the chance of diabetes for BMI over 40" is the
+    predictions on them, not a gold-label selection; two features only "interact" when asked."""
+    cat = catalogue()
+    intent = c.intent
+    conditions = bool(c.features.conditions)
+    if intent not in cat.names:
+        return None
+    if cat.takes(intent, "features") and not cat.takes(intent, "edits") and not _TOGETHER.search(
+            c.text):
+        return reread(c, next((i for i, _ in ranked[1:] if i in cat.names
+                               and not cat.takes(i, "features")), cat.natural("method", "dataset")))
+    if (conditions and not c.input and c.slots.id is None and _CHANCE.search(c.text)
+            and intent != cat.predictor and intent not in cat.graders):
+        return reread(c, cat.predictor)
+    on_data = cat.dataset | cat.subset_tools | cat.inputs
+    if conditions and intent not in on_data:
+        return reread(c, next((i for i, _ in ranked if i in cat.dataset | cat.subset_tools),
+                              cat.selector))
+    return None
+
+
 def retarget(
     c: Clause,
     reread: Reread,
@@ -74,6 +102,9 @@ def retarget(
 ) -> Clause:
     """Second thoughts when the top intent does not fit the slots the clause has."""
     cat = catalogue()
+    again = _on_table_rows(c, reread, ranked)
+    if again is not None:
+        c = again
     intent = c.intent
     has_input = bool(c.input)
     if (not has_input and c.slots.id is None and c.slots.ids is None
@@ -139,7 +170,8 @@ def retarget(
         has_input or state.focus
     ):
         return reread(c, edits)
-    if intent in inputs and not has_input and not state.focus and not c.features.edits:
+    if (intent in inputs and not has_input and not state.focus and not c.features.edits
+            and not c.features.conditions):  # a table's rows are an input of sorts
         if define_reply(c.text.lower()):
             return reread(c, "define")  # "explain lime to me", "counterfactual = ?"
         other = next(

@@ -40,6 +40,11 @@ _SCOPE = re.compile(
 
 
 
+# "for patients over 50, what do you predict?": the rows of the request that follows
+_LEADING_SCOPE = re.compile(r"^(?:for|among|amongst|within|across|in|on|of|regarding|with)\s+(?:the\s+)?"
+                            r"(?!(?:it|this|that|them)\b)[^?]*\b(?:\w+s|people|ones)\b[^?]*$", re.I)
+
+
 # "change 'a' to 'b' and 'c' to 'd'": one request with two edits
 _EDIT_PAIRS = re.compile(r"(«\d+»\s*(?:to|with|by|for|->|→)\s*«\d+»)\s+and\s+(?=«\d+»\s*(?:to|with"
                          r"|by|for|->|→)\s*«\d+»)")
@@ -95,7 +100,7 @@ def clauses(question: str, labels: tuple[str, ...] = (),
     parts = [p for p in parts if p and re.search(r"\w", p)]
     merged: list[str] = []
     for part in parts:  # "among those, which mention X" is one request
-        if merged and _SCOPE.fullmatch(merged[-1]):
+        if merged and (_SCOPE.fullmatch(merged[-1]) or _LEADING_SCOPE.match(merged[-1])):
             merged[-1] += ", " + part
         else:
             merged.append(part)

@@ -17,7 +17,8 @@ from .patterns import consume
 if TYPE_CHECKING:
     from .feature_names import FeatureNames
 
-_OWNER = r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:\w+'s\s+)?|\w+'s\s+)?"
+_OWNER = (r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:[a-z]\w*'s\s+)?"
+          r"|[a-z]\w*'s\s+)?")
 _AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?))?"
 _N = r"(?P<n>-?\d+(?:\.\d+)?|-?\.\d+)"
 _PCT = r"(?P<pct>\s*(?:%|percent\b))?"

@@ -61,7 +61,8 @@ your my our we they them these those do does did at for with from about into tha
 well ok okay please pls sentiment correctly? answer output text prompt input model classifier
 each every all some any none both either neither whatever bucket queue group type kind
 differently instead rather otherwise first second last end start beginning work sense happen
-again later now bigger smaller better worse stronger weaker""".split()
+again later now bigger smaller better worse stronger weaker make get have take give keep see
+know need want go come""".split()
 )
 # Any noun a user may give an item: the data's own noun is added at run time (SlotReader).
 ITEM_NOUNS = (
