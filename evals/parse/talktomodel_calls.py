@@ -152,7 +152,7 @@ def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[st
     rows = set(ctx.data.ids) if ctx.data is not None else set()
     per_cat: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     times: list[float] = []
-    unknown = missing_ids = 0
+    unknown = missing_ids = errors = 0
     for utterance, program in read_suite(folder / f"{name}_test_suite.txt"):
         exp = read_program(program, norm)
         unknown += bool(exp.unknown)
@@ -163,6 +163,7 @@ def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[st
         except Exception as exc:  # noqa: BLE001 - a crash is a miss, not the end of the eval
             plan = Plan(clarify=f"(crashed: {type(exc).__name__})", intent="error")
         times.append(time.perf_counter() - t0)
+        errors += plan.intent == "error"
         whole, intent = observed(plan, exp, norm)
         per_cat[exp.category].append((whole, intent))
         if verbose and not whole:
@@ -173,7 +174,7 @@ def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[st
                   f"edits={sorted(exp.edits, key=str)}\n   got: {got}"
                   + ("" if not intent else "  (intent right)"))
     return {"how": loaded.how, "held_out": loaded.held_out_accuracy, "per_cat": per_cat,
-            "times": times, "unknown": unknown, "missing_ids": missing_ids}
+            "times": times, "unknown": unknown, "missing_ids": missing_ids, "errors": errors}
 
 
 def _show(rows: DNF | None) -> str:
@@ -194,7 +195,7 @@ def report(name: str, out: dict[str, Any]) -> None:
           f"(TalkToModel published {PUBLISHED[name]:.1f}%)  planning p50 {p50:.0f} ms")
     print(f"  loaded as {out['how']}; held-out accuracy {out['held_out']:.3f}; gold programs "
           f"naming a feature the table lacks: {out['unknown']}; gold ids with no row: "
-          f"{out['missing_ids']}")
+          f"{out['missing_ids']}; planner errors (counted as misses): {out['errors']}")
     print(f"  {'category':<28} {'whole-call':>10} {'intent':>8}")
     for cat, pairs in sorted(out["per_cat"].items(), key=lambda kv: -len(kv[1])):
         whole, intent = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
