@@ -171,3 +171,41 @@ def test_rows_asked_about_stay_the_rows(planner: Any, question: str,
         assert calls(plan) == calls_expected, calls(plan) or plan.clarify
     else:
         assert where(plan) == "Age > 50" and "model_info" not in [t for t, _ in calls(plan)]
+
+
+@pytest.fixture(scope="module")
+def people():  # type: ignore[no-untyped-def]
+    """A table of people with yes/no columns named as words ("smoker", "HasCar") and counts."""
+    from saywhy.agent.planner.offline import OfflinePlanner
+
+    feats = [("age", "numeric", ()), ("smoker", "boolean", ("0", "1")),
+             ("HasCar", "boolean", ("False", "True")), ("number_of_children", "numeric", ()),
+             ("woman", "boolean", ("0", "1"))]
+    schema = SimpleNamespace(features=[SimpleNamespace(name=n, kind=k, values=v)
+                                       for n, k, v in feats])
+    ctx = SimpleNamespace(
+        target=SimpleNamespace(labels=["low", "high"], kind="tabular", schema=schema),
+        data=SimpleNamespace(ids=list(range(0, 300)), item_name="person"))
+    return OfflinePlanner.for_context(ctx)
+
+
+@pytest.mark.parametrize(("question", "condition"), [
+    ("how accurate are you on smokers?", "smoker == 1"),
+    ("accuracy for people without a car", "HasCar == False"),
+    ("show the people who have a car", "HasCar == True"),
+    ("how many people have no children?", "number_of_children == 0"),
+    ("what is the accuracy for women under 30?", "age < 30 and woman == 1"),
+    ("how accurate are you on non-smokers over 40?", "smoker == 0 and age > 40"),
+])
+def test_yes_no_columns_and_counts_as_groups(people: Any, question: str, condition: str) -> None:
+    assert where(ask(people, question)) == condition
+
+
+@pytest.mark.parametrize(("question", "edit"), [
+    ("what if person 4 were a smoker?", {"feature": "smoker", "op": "set", "value": "yes"}),
+    ("what if person 4 did not have a car?", {"feature": "HasCar", "op": "set", "value": "no"}),
+    ("what if person 4 had 2 more children?",
+     {"feature": "number_of_children", "op": "increase", "value": 2}),
+])
+def test_yes_no_and_count_edits(people: Any, question: str, edit: dict[str, Any]) -> None:
+    assert edits(ask(people, question)) == [edit]

@@ -10,7 +10,7 @@ of the same shape is planned the same way without a line here:
   arguments) and the *lister* (the dataset tool that pages through items: it takes `page`);
 - dataset tools (scope "dataset", the subset tools aside) work on the data or the current
   subset; among them the *graders* compare the model's predictions with the gold labels (they
-  fit classifiers only and move no dialogue state): a grader of scores takes "the ones you got
+  need data, fit classifiers only and move no dialogue state): a grader of scores takes "the ones you got
   wrong" as a condition, a grader that lists items (it takes `k`, how many to show) lists the
   ones it got wrong, so right and wrong are its own business; the *describer* sizes the data
   itself (it fits every kind of target and moves no dialogue state);
@@ -108,8 +108,8 @@ class Catalogue:
 
     @cached_property
     def graders(self) -> frozenset[str]:
-        return frozenset(n for n in self.dataset
-                         if self.kinds[n] == {"classifier"} and not self.updates[n])
+        return frozenset(n for n in self.dataset if n in self.needs_data
+                         and self.kinds[n] == {"classifier"} and not self.updates[n])
 
     @cached_property
     def mistake_listers(self) -> frozenset[str]:

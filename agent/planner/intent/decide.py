@@ -84,6 +84,8 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
             c.text):
         return reread(c, next((i for i, _ in ranked[1:] if i in cat.names
                                and not cat.takes(i, "features")), cat.natural("method", "dataset")))
+    if c.features.edits and intent in cat.inputs and not cat.takes(intent, "edits"):
+        return reread(c, cat.natural("edits"))  # "what if they had 2 more priors?": a what-if
     if (conditions and not c.input and c.slots.id is None and _CHANCE.search(c.text)
             and intent != cat.predictor and intent not in cat.graders):
         return reread(c, cat.predictor)

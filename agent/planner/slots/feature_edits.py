@@ -56,6 +56,8 @@ class EditReader:
                        r"|smaller|down)\b", re.I),
             re.compile(rf"\b(?P<d>add|subtract|take)\s+{_N}{_PCT}\s+(?:\w+\s+)?(?:to|from|off)\s+"
                        rf"{_OWNER}{f}(?![\w-])", re.I),
+            re.compile(rf"\b(?:had|has|have|having|with|got|get|gets)\s+{_N}\s+(?P<d>more|extra"
+                       rf"|additional|fewer|less)\s+{f}(?![\w-])", re.I),  # "2 more prior crimes"
         ]
         self.multiply = [
             re.compile(rf"\b(?P<m>doubl\w*|halv\w*|tripl\w*|cut\s+in\s+half)\s+{_OWNER}{f}(?![\w-])",
@@ -68,8 +70,15 @@ class EditReader:
             re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s*(?:{_SET})\s*{v}(?![\w-])", re.I),
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:a\s+|an\s+)?{f}(?![\w-])"
                        rf"{_AFTER}\s+(?:of\s+)?{v}(?![\w-])", re.I),
-            re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+{v}\s+{f}(?![\w-])", re.I),
+            re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:[a-z]+\s+)?{v}\s+{f}(?![\w-])",
+                       re.I),  # "had 3 pregnancies", "had spent 20 months in jail"
         ]
+        yes_no = names.boolean_pattern()
+        self.yes_no = re.compile(
+            rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get|with|without)\s+"
+            rf"(?P<neg>not\s+|no\s+|never\s+)?(?:an?\s+|any\s+)?(?P<b>{yes_no})(?![\w-])"
+            rf"|\b(?:did|does|do)(?:\s+not|n't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?(?P<b2>{yes_no})"
+            rf"(?![\w-])", re.I) if yes_no else None
         self.bare = re.compile(rf"\s*(?:,|and|,\s*and|&)\s*{_OWNER}{f}(?![\w-]){_AFTER}\s*(?:of|to"
                                rf"|=|at|as|is|be)?\s*{v}(?![\w-])", re.I)
         age = names.age()
@@ -111,10 +120,11 @@ class EditReader:
                 name = self._name(m.group("f"))
                 if self.names.kind(name) != "numeric":
                     continue
-                down = re.fullmatch(_DOWN, m.group("d").lower()) is not None or m.group(
+                down = (m.group("d").lower() not in ("more", "extra", "additional")
+                        and re.fullmatch(_DOWN, m.group("d").lower()) is not None) or m.group(
                     "d").lower() in ("subtract", "take")
                 amount = float(m.group("n"))
-                if m.group("pct"):
+                if m.groupdict().get("pct"):
                     edit = {"feature": name, "op": "multiply",
                             "value": round(1 - amount / 100 if down else 1 + amount / 100, 6)}
                 else:
@@ -137,6 +147,12 @@ class EditReader:
                     continue
                 found.append((m.start(), {"feature": name, "op": "set", "value": value}))
                 w = _take(w, m, ends)
+        for m in list(self.yes_no.finditer(w)) if self.yes_no is not None else ():
+            said = m.group("b") or m.group("b2")
+            name = self._name(said)
+            no = bool(m.group("neg") or m.group("b2") or m.group(0).lower().startswith("without"))
+            found.append((m.start(), {"feature": name, "op": "set", "value": "no" if no else "yes"}))
+            w = _take(w, m, ends)
         if self.age is not None and self.age_set is not None and self.age_step is not None:
             for m in list(self.age_step.finditer(w)):
                 n = float(m.group("n") or m.group("n2"))

@@ -148,6 +148,19 @@ class FeatureNames:
     def kind(self, name: str) -> str:
         return self.features[name].kind
 
+    def boolean_pattern(self) -> str:
+        """The forms of the yes/no features, longest first ('' when there are none)."""
+        return "|".join(_spaced(form) for form, name in self.forms
+                        if self.features[name].kind == "boolean")
+
+    def truth(self, name: str, yes: bool) -> str:
+        """The value a yes/no feature holds for yes (or no): its own spelling of 1/0, true..."""
+        truthy, falsy = ("1", "true", "yes", "1.0", "t", "y"), ("0", "false", "no", "0.0", "f", "n")
+        wanted = truthy if yes else falsy
+        found = next((str(v) for v in self.features[name].values if str(v).lower() in wanted),
+                     None)
+        return found or ("1" if yes else "0")
+
     def age(self) -> str | None:
         """The feature that "older" and "younger" compare: one whose name has the word age."""
         found = [n for n in self.features if "age" in spelling(n).split()

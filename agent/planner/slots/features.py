@@ -90,6 +90,8 @@ class FeatureReader:
         self._range_value = re.compile(rf"{NUM}\s*(?:-|–|to)\s*(?P<hi>-?\d+(?:\.\d+)?)")
         age = names.age()
         self._age = age
+        groups = [v for v in names.values if v.endswith("s") and " " not in v]
+        people = "|".join([_PEOPLE, *map(re.escape, groups)])
         self._older = re.compile(
             rf"\b(?:(?P<gt>older\s+than|over\s+the\s+age\s+of|above\s+the\s+age\s+of|aged\s+over"
             rf"|aged\s+above)|(?P<lt>younger\s+than|under\s+the\s+age\s+of|below\s+the\s+age\s+of"
@@ -100,7 +102,7 @@ class FeatureReader:
             rf"(?:years?|yrs?)(?:\s+old|\s+of\s+age)?\b"
             rf"|\b{NUM.replace('(', '(?P<n3>', 1)}\s*(?:years?|yrs?)\s+(?:old\s+)?or\s+"
             rf"(?P<op3>older|over|more|younger|less)\b"
-            rf"|\b(?:{_PEOPLE})\s+(?:who\s+are\s+|that\s+are\s+|aged\s+)?(?P<op4>over|above|under"
+            rf"|\b(?:{people})\s+(?:who\s+are\s+|that\s+are\s+|are\s+|aged\s+)?(?P<op4>over|above|under"
             rf"|below)\s+(?:the\s+age\s+of\s+)?{NUM.replace('(', '(?P<n4>', 1)}(?![\w.])",
             re.I) if age else None
         self._fixed = re.compile(
@@ -116,6 +118,17 @@ class FeatureReader:
             rf"(?:(?:held\s+|kept\s+|stays?\s+|staying\s+|remains?\s+|remaining\s+)?(?:fixed"
             rf"|unchanged|constant|the\s+same))\b", re.I)
         self._name = re.compile(rf"(?<![\w-])(?:{names.pattern})(?![\w-])", re.I)
+        self._none = re.compile(rf"\b(?:with|having|had|have|has)\s+(?:no|zero|0)\s+{f}(?![\w-])",
+                                re.I)
+        yes_no = names.boolean_pattern()
+        self._bool = re.compile(
+            rf"(?P<neg>\bwithout\s+(?:an?\s+|any\s+)?|\bwith\s+no\s+|\bno\s+|\bnon[\s-]?|\bnot\s+"
+            rf"(?:an?\s+)?|\b(?:who|that)\s+(?:are|is|was|were)\s+not\s+(?:an?\s+)?|\b(?:who|that)\s+"
+            rf"(?:do|does|did)\s*(?:n't|\s+not)\s+(?:have|own)\s+(?:an?\s+|any\s+)?|\b(?:don't"
+            rf"|doesn't|didn't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?)?(?P<pos>\bwith\s+(?:an?\s+)?"
+            rf"|\b(?:who|that)\s+(?:are|is|was|were|have|has|had|own|owns)\s+(?:an?\s+)?|\bhaving"
+            rf"\s+(?:an?\s+)?|\b(?:are|is|have|has|own)\s+(?:an?\s+)?|\bcharged\s+with\s+(?:an?\s+)?)?"
+            rf"(?P<b>{yes_no})(?![\w-])", re.I) if yes_no else None
         self._group = re.compile(
             rf"(?<![\w-])(?P<neg>(?:not|non|no|without|aren't|isn't)[\s-]+)?(?P<v>"
             rf"{names.value_pattern})(?![\w-])", re.I)
@@ -170,7 +183,8 @@ class FeatureReader:
         if self._older is not None and self._age is not None:
             for m in list(self._older.finditer(w)):
                 found.append((m.start(), self._age_condition(m)))
-                w = consume(w, m)
+                start = m.start("op4") if m.group("n4") is not None else m.start()
+                w = w[:start] + " " * (m.end() - start) + w[m.end():]  # "men" stays a group
         for m in list(self._group.finditer(w)):
             said = m.group("v").lower()
             if re.search(r"\b(?:a|an|one|the|every|each)\s+$", w[: m.start("v")], re.I) and (
@@ -178,9 +192,17 @@ class FeatureReader:
                     and said not in ("women", "men", "people")):
                 continue  # "a single prediction": a word, not a group of rows
             name, value = self.names.values[re.sub(r"[\s_-]+", " ", said)]
-            op = "!=" if m.group("neg") else "=="
-            found.append((m.start(), f"{name} {op} {value}"))
+            if m.group("neg") and self.names.kind(name) == "boolean":  # "non-smokers"
+                found.append((m.start(), f"{name} == {self.names.truth(name, False)}"))
+            else:
+                found.append((m.start(), f"{name} {'!=' if m.group('neg') else '=='} {value}"))
             w = consume(w, m)
+        w = self._booleans(w, found)
+        for m in list(self._none.finditer(w)):  # "with no prior crimes": zero of a count
+            name = self._feature(m.group("f"))
+            if self._numeric(name):
+                found.append((m.start(), f"{name} == 0"))
+                w = consume(w, m)
         found.sort()
         for i, (at, cond) in enumerate(found):
             if i:
@@ -188,6 +210,23 @@ class FeatureReader:
                 out.joiners.append("or" if re.search(r"\bor\b", gap, re.I)
                                    and not re.search(r"\band\b", gap, re.I) else "and")
             out.conditions.append(cond)
+        return w
+
+    def _booleans(self, w: str, found: list[tuple[int, str]]) -> str:
+        """Yes/no columns named as a group: "foreign workers", "applicants with a telephone",
+        "people without a guarantor", "charged with a felony", "non-smokers"."""
+        if self._bool is None:
+            return w
+        for m in list(self._bool.finditer(w)):
+            said = m.group("b")
+            plural = said.lower().endswith("s") and not said.lower().endswith("ss")
+            people = re.match(rf"\s+(?:{_PEOPLE})\b", w[m.end():], re.I) is not None
+            if not (m.group("neg") or m.group("pos") or plural or people):
+                continue  # a bare feature name is a mention, not a condition
+            name = self._feature(said)
+            value = self.names.truth(name, not m.group("neg"))
+            found.append((m.start(), f"{name} == {value}"))
+            w = consume(w, m)
         return w
 
     def _age_condition(self, m: re.Match[str]) -> str:
