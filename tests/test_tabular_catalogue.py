@@ -100,3 +100,48 @@ def test_feature_arguments_are_refused_for_a_text_model(tiny_classifier, tiny_da
         with pytest.raises(UserError) as err:
             registry.get(name).run(ctx, args)
         assert "table model" in err.value.message
+
+
+def test_the_six_table_questions_in_one_dialogue(user_files) -> None:  # type: ignore[no-untyped-def]
+    """Why, what-if, the smallest flip, accuracy on a subset, what matters, interactions: each
+    planned from the user's own words and feature names, each number checked against the
+    model and the table."""
+    import skops.io as sio
+
+    from saywhy.agent.compose import build_conversation
+
+    model_path, csv = user_files
+    conv = build_conversation(load_context(str(model_path), DataSpec(path=str(csv))))
+    frame = pd.read_csv(csv)
+    model = sio.load(model_path, trusted=sio.get_untrusted_types(file=model_path))
+    features = ["age", "income", "owner"]
+
+    why = conv.ask("why did you predict that for case 103?")
+    assert [r.tool for r in why.results] == ["attribute"] and "103" in why.text
+
+    what_if = conv.ask("what if their income were 40?")
+    r = what_if.results[-1]
+    assert r.tool == "what_if" and r.id is not None
+    row = frame.loc[frame["case_id"] == 103, features].copy()
+    row["income"] = 40
+    expected = dict(zip(model.classes_, model.predict_proba(row)[0], strict=True))
+    assert r.probs_after == {k: pytest.approx(v, abs=1e-6) for k, v in expected.items()}
+
+    flip = conv.ask("what is the smallest change that flips it?")
+    cf = flip.results[-1]
+    assert cf.tool == "counterfactual" and cf.counterfactuals
+    assert all(c.label != cf.label for c in cf.counterfactuals)  # each one really flips
+
+    older = conv.ask("how accurate are you on people older than 50?")
+    assert [r.tool for r in older.results] == ["filter", "performance"]
+    assert older.results[0].size == int((frame["age"] > 50).sum())
+
+    conv.ask("reset the filter")
+    matters = conv.ask("which features matter most?")
+    ranking = [w["feature"] if isinstance(w, dict) else w for w in
+               getattr(matters.results[-1], "ranking", [])] or matters.text
+    assert matters.results[-1].tool == "global_importance" and "income" in str(ranking)
+
+    pair = conv.ask("how does income interact with owner?")
+    assert pair.results[-1].tool == "interactions"
+    assert "income" in pair.text and "owner" in pair.text
