@@ -134,7 +134,7 @@ class OfflinePlanner:
         defined = defined_outright(question)
         if defined is not None:
             return defined
-        asked = requests(question, self.classifier)
+        asked = requests(question, self.classifier, self.kind)
         masked = question.masked
         clauses = [read_clause(self.reader, masked, g, i, p, self.kind) for g, i, p in asked.groups]
 

@@ -30,7 +30,8 @@ _ROLE_STRONG = {
     r"|\breflects? what\b|\bsame story\b|\bactually matter\b|\bbelieve (?:the|this|that|its) "
     r"(?:explanation|attribution)|\bshaky\b|\bcan i rely\b",
     "lister": r"\b(?:gold|true|real|actual|correct|human|annotated|ground[- ]truth|original)[- ]"
-    r"(?:label|class|category|answer|tag|sentiment)\b|\b(?:actually|really|originally)\s+(?:labell?ed"
+    r"(?:label|class|category|answer|tag|sentiment|outcome)\b|\bground[- ]truth\b"
+    r"|\b(?:actually|really|originally)\s+(?:labell?ed"
     r"|filed|tagged|marked|annotated|categori[sz]ed)\b|\b(?:pull|bring|open|call) up\b"
     r"|\bwhat text\b|\b(?:full|raw|whole|original) text\b|\bbrowse\b|\bscroll\b"
     r"|\bpage \d+ of\b|\b\d+(?:st|nd|rd|th) page\b|\bwhat(?:'s| is) in (?:the )?[a-z]+\s*#?\d",

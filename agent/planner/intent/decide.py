@@ -68,6 +68,9 @@ Reread = Callable[[Clause, str], Clause]  # a clause read again for another inte
 
 _TOGETHER = re.compile(r"\b(?:interact\w*|together|jointly|joint|pairs?|pairwise|combin\w*|synerg\w*"
                        r"|depend\w*|partial dependence|h[- ]statistic|friedman)\b", re.I)
+_STAT = re.compile(r"\b(?:average|mean|median|max(?:imum)?|min(?:imum)?|highest|lowest|largest"
+                   r"|smallest|std|standard deviation|variance|range|distribution|spread|statistics?"
+                   r"|stats|percentiles?|quartiles?)\b", re.I)
 _CHANCE = re.compile(r"\b(?:likelihood|likely|probab\w*|chances?|odds|risk)\b", re.I)
 
 
@@ -89,6 +92,9 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
     if (conditions and not c.input and c.slots.id is None and _CHANCE.search(c.text)
             and intent != cat.predictor and intent not in cat.graders):
         return reread(c, cat.predictor)
+    if (c.features.mentioned and intent in cat.subset_tools and not c.slots.id
+            and _STAT.search(c.text)):  # "the maximum BMI for people over 50": statistics
+        return reread(c, cat.describer)
     on_data = cat.dataset | cat.subset_tools | cat.inputs
     if conditions and intent not in on_data:
         return reread(c, next((i for i, _ in ranked if i in cat.dataset | cat.subset_tools),

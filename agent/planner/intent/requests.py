@@ -15,7 +15,7 @@ from ..read.masking import PLACEHOLDER, words
 from ..read.question import Question
 from ..slots.clause import FILLER
 from .classifier import IntentClassifier, Prediction, classifier_text
-from .cues import boost
+from .cues import STRONG, boost
 
 CLAUSE_MIN = 0.3
 _STATEMENT = re.compile(
@@ -43,14 +43,29 @@ class Requests:
     ranked: list[tuple[str, float]]
 
 
-def requests(question: Question, classifier: IntentClassifier) -> Requests:
-    """Classify the question and its clauses in one batch and group the clauses into requests."""
+def fitting(probs: dict[str, float], text: str, kind: str | None) -> dict[str, float]:
+    """The probabilities without the tools that do not run on this kind of target (attention
+    for a table model), unless the question names the tool's own vocabulary: then it is asked
+    for, and the answer says it does not fit."""
+    if kind is None:
+        return probs
+    cat = catalogue()
+    out = {k: v for k, v in probs.items() if k not in cat.names or cat.fits(k, kind)
+           or (k in STRONG and STRONG[k].search(text))}
+    total = sum(out.values())
+    return {k: v / total for k, v in out.items()} if total > 0 else probs
+
+
+def requests(question: Question, classifier: IntentClassifier,
+             kind: str | None = None) -> Requests:
+    """Classify the question and its clauses in one batch and group the clauses into requests
+    (for `kind`, only among the tools that fit that kind of target)."""
     parts, masked = question.parts, question.masked
     texts = [classifier_text(masked.question)] + (
         [classifier_text(p) for p in parts] if len(parts) > 1 else []
     )
     preds = [
-        Prediction.of(boost(p.probs, t))
+        Prediction.of(fitting(boost(p.probs, t), t, kind))
         for p, t in zip(classifier.predict(texts), texts, strict=True)
     ]
     whole = preds[0]
