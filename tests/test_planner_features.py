@@ -209,3 +209,31 @@ def test_yes_no_columns_and_counts_as_groups(people: Any, question: str, conditi
 ])
 def test_yes_no_and_count_edits(people: Any, question: str, edit: dict[str, Any]) -> None:
     assert edits(ask(people, question)) == [edit]
+
+
+@pytest.mark.parametrize(("question", "condition"), [
+    ("how accurate are you on applicants in their 40s?", "Age between 40 and 49"),
+    ("accuracy for applicants aged between 30 and 40", "Age between 30 and 40"),
+    ("performance on 50-year-olds", "Age == 50"),
+    ("accuracy for applicants that are 40 or older", "Age >= 40"),
+    ("accuracy on applicants aged 40+", "Age >= 40"),
+    ("accuracy for applicants older than thirty", "Age > 30"),
+    ("accuracy where the credit score is over 600 but under 700",
+     "CreditScore > 600 and CreditScore < 700"),
+    ("accuracy where income is not greater than 30000", "AnnualIncome <= 30000"),
+    ("accuracy for credit scores 500-600", "CreditScore between 500 and 600"),
+])
+def test_more_ways_to_say_a_condition(planner: Any, question: str, condition: str) -> None:
+    assert where(ask(planner, question)) == condition
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what if we lowered the credit score of all applicants by 50?",
+     [("what_if", {"features": [{"feature": "CreditScore", "op": "decrease", "value": 50}]})]),
+    ("what if credit score + 40 for applicant 3?",
+     [("what_if", {"id": 3, "features": [{"feature": "CreditScore", "op": "increase",
+                                          "value": 40}]})]),
+])
+def test_more_ways_to_say_an_edit(planner: Any, question: str,
+                                  expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert calls(ask(planner, question)) == expected

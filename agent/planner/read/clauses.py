@@ -90,6 +90,7 @@ def clauses(question: str, labels: tuple[str, ...] = (),
             rf"|not|non|no|without|older|younger|aged|over|under|above|below|at least|at most"
             rf"|more than|less than|fewer than)\s+)*(?:{names}|older|younger|aged|\d)\b)", re.I)
         glued = joined.sub(lambda m: m.group(1).replace(" ", "~s~") + f"_{m.group(2)}_", glued)
+        glued = re.sub(rf"\b({names})\s+\+\s+(?=\d)", r"\1 +", glued, flags=re.I)  # "glucose + 10"
     if labels:
         names = "|".join(r"[\s_-]+".join(map(re.escape, lab.lower().split()))
                          for lab in sorted(labels, key=len, reverse=True))

@@ -300,6 +300,9 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 calls += [ToolCall(tool=tool, args={**args, "method": m}) for m in c.slots.methods]
                 continue
             if cat.takes(tool, "edits") and not c.changes:
+                if kind == "tabular":
+                    return clarify("What should I change? Name a feature and its new value, or "
+                                   "how much to raise or lower it.", c)
                 return clarify(
                     "What should I change? For example: \"what if I replace 'dull' with "
                     "'gripping'?\" or \"what if it said 'a fine film'?\"",

@@ -47,8 +47,10 @@ class EditReader:
                           for v in feat.values if feat.kind == "categorical" and str(v).strip())
         v = rf"(?P<v>-?\d+(?:\.\d+)?|-?\.\d+|yes|no|true|false{'|' + values if values else ''})"
         by = rf"\s+by\s+(?:an?\s+)?(?:extra\s+)?{_N}{_PCT}"
+        rows = r"(?P<rows>\s+(?:of|for)\s+[^,.?;!]{1,40}?)?"  # "the BMI of all patients by 5"
         self.steps = [
-            re.compile(rf"\b(?P<d>{_UP}|{_DOWN})\s+{_OWNER}{f}(?![\w-]){_AFTER}{by}", re.I),
+            re.compile(rf"\b(?P<d>{_UP}|{_DOWN})\s+{_OWNER}{f}(?![\w-]){_AFTER}{rows}{by}", re.I),
+            re.compile(rf"(?<![\w-]){f}\s*(?P<d>\+|-|−)\s*{_N}{_PCT}(?![\w.])", re.I),  # "glucose + 10"
             re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:(?:is|was|were|got|gets"
                        rf"|had|has|would\s+be)\s+)?(?P<d>{_UP}|{_DOWN}){by}", re.I),
             re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:(?:is|was|were)\s+)?{_N}{_PCT}"
@@ -120,9 +122,10 @@ class EditReader:
                 name = self._name(m.group("f"))
                 if self.names.kind(name) != "numeric":
                     continue
-                down = (m.group("d").lower() not in ("more", "extra", "additional")
-                        and re.fullmatch(_DOWN, m.group("d").lower()) is not None) or m.group(
-                    "d").lower() in ("subtract", "take")
+                said = m.group("d").lower()
+                down = (said not in ("more", "extra", "additional")
+                        and re.fullmatch(_DOWN, said) is not None) or said in ("subtract", "take",
+                                                                              "-", "−")
                 amount = float(m.group("n"))
                 if m.groupdict().get("pct"):
                     edit = {"feature": name, "op": "multiply",
@@ -131,7 +134,10 @@ class EditReader:
                     edit = {"feature": name, "op": "decrease" if down else "increase",
                             "value": int(amount) if amount.is_integer() else amount}
                 found.append((m.start(), edit))
+                kept = m.span("rows") if m.groupdict().get("rows") else None
                 w = _take(w, m, ends)
+                if kept:  # the rows named inside the edit stay for the conditions
+                    w = w[:kept[0]] + m.string[kept[0]:kept[1]] + w[kept[1]:]
         for rx in self.multiply:
             for m in list(rx.finditer(w)):
                 name = self._name(m.group("f"))

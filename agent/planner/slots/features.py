@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .feature_ages import AgeReader
 from .feature_edits import EditReader
 from .feature_names import FeatureNames
+from .number_words import spelled_numbers
 from .patterns import consume
 
 NUM = r"(-?\d+(?:\.\d+)?|-?\.\d+)"
@@ -27,8 +29,10 @@ _OWNER = (r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:[a-z]\w
           r"|[a-z]\w*'s\s+)?")
 _AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?))?"
 _BE = r"(?:\s+(?:is|are|was|were|be|being|of|at|with))?"
-_GE = r"at\s+least|no\s+less\s+than|not\s+less\s+than|greater\s+than\s+or\s+equal\s+to|>=|=>|≥"
-_LE = r"at\s+most|no\s+more\s+than|not\s+more\s+than|less\s+than\s+or\s+equal\s+to|<=|=<|≤"
+_GE = (r"at\s+least|no\s+less\s+than|not\s+(?:less|lower|smaller|fewer|below|under)(?:\s+than)?"
+       r"|(?:greater|more|higher)\s+than\s+or\s+equal\s+to|>=|=>|≥")
+_LE = (r"at\s+most|no\s+more\s+than|not\s+(?:more|greater|higher|larger|bigger|above|over)"
+       r"(?:\s+than)?|(?:less|lower|smaller)\s+than\s+or\s+equal\s+to|<=|=<|≤")
 _GT = (r"greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|above|over"
        r"|exceed(?:s|ing)?|in\s+excess\s+of|>")
 _LT = r"less\s+than|lower\s+than|smaller\s+than|fewer\s+than|below|under|beneath|<"
@@ -84,6 +88,12 @@ class FeatureReader:
         self._between = re.compile(
             rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}{_BE}\s*(?:between|from|in\s+the\s+range"
             rf"(?:\s+of)?)\s*{NUM_N}{_UNIT}\s*(?:and|to|-|–)\s*(?P<hi>-?\d+(?:\.\d+)?){_UNIT}", re.I)
+        ops_re = "|".join(o for o, _ in _OPS[:4])
+        self._more = re.compile(rf"\s*,?\s*(?:and|but|yet)\s+(?:also\s+)?(?:is\s+|are\s+)?"
+                                rf"(?P<op>{ops_re})\s*{NUM_N}{_UNIT}", re.I)
+        self._span = re.compile(
+            rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:of\s+|from\s+)?{NUM_N}{_UNIT}\s*(?:-|–|to)"
+            rf"\s*(?P<hi>-?\d+(?:\.\d+)?)(?![\w.])", re.I)
         self._cond_before = re.compile(
             rf"(?P<op>{_GE}|{_LE}|{_GT}|{_LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
             rf"|fewer|less))?\s+(?:\w+\s+)?{f}(?![\w-])", re.I)
@@ -92,19 +102,7 @@ class FeatureReader:
         self._age = age
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
         people = "|".join([_PEOPLE, *map(re.escape, groups)])
-        self._older = re.compile(
-            rf"\b(?:(?P<gt>older\s+than|over\s+the\s+age\s+of|above\s+the\s+age\s+of|aged\s+over"
-            rf"|aged\s+above)|(?P<lt>younger\s+than|under\s+the\s+age\s+of|below\s+the\s+age\s+of"
-            rf"|aged\s+under|aged\s+below)|(?P<ge>aged\s+at\s+least)|(?P<eq>aged))\s*{NUM}"
-            rf"{_UNIT}(?:\s+(?P<trail>or\s+(?:older|more|over|above)|or\s+(?:younger|less|under)"
-            rf"|and\s+(?:over|above|up)))?"
-            rf"|\b(?P<op2>over|above|under|below)\s+{NUM.replace('(', '(?P<n2>', 1)}\s*"
-            rf"(?:years?|yrs?)(?:\s+old|\s+of\s+age)?\b"
-            rf"|\b{NUM.replace('(', '(?P<n3>', 1)}\s*(?:years?|yrs?)\s+(?:old\s+)?or\s+"
-            rf"(?P<op3>older|over|more|younger|less)\b"
-            rf"|\b(?:{people})\s+(?:who\s+are\s+|that\s+are\s+|are\s+|aged\s+)?(?P<op4>over|above|under"
-            rf"|below)\s+(?:the\s+age\s+of\s+)?{NUM.replace('(', '(?P<n4>', 1)}(?![\w.])",
-            re.I) if age else None
+        self._ages = AgeReader(age, people, _UNIT) if age else None
         self._fixed = re.compile(
             rf"\b(?:without\s+(?:changing|touching|modifying|altering)|not\s+changing"
             rf"|(?:do\s+not|don't|never|can't|cannot|must\s+not|mustn't)\s+(?:change|touch|modify"
@@ -137,6 +135,7 @@ class FeatureReader:
         """The feature slots of a clause's working text, and the text with them consumed:
         fixed features first, then edits when the clause supposes something, then conditions
         on the rows in what is left."""
+        w = spelled_numbers(w)
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
         w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)
@@ -162,6 +161,12 @@ class FeatureReader:
             lo, hi = sorted((_number(m.group("n")), _number(m.group("hi"))))
             found.append((m.start(), f"{name} between {lo} and {hi}"))
             w = consume(w, m)
+        for m in list(self._span.finditer(w)):  # "ages 30 to 40", "glucose 100-140"
+            name = self._feature(m.group("f"))
+            if self._numeric(name):
+                lo, hi = sorted((_number(m.group("n")), _number(m.group("hi"))))
+                found.append((m.start(), f"{name} between {lo} and {hi}"))
+                w = consume(w, m)
         for m in list(self._cond_after.finditer(w)):
             name, op = self._feature(m.group("f")), self._op(m.group("op"))
             if op in ("<", ">", "<=", ">=") and not self._numeric(name):
@@ -170,6 +175,11 @@ class FeatureReader:
                 op = self._trail(m.group("trail"), op)
             found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
             w = consume(w, m)
+            more = self._more.match(w, m.end())
+            if more and self._numeric(name):  # "BMI over 30 but under 40": the same feature
+                found.append((more.start("op"), f"{name} {self._op(more.group('op'))} "
+                                                 f"{_number(more.group('n'))}"))
+                w = consume(w, more)
         for m in list(self._cond_before.finditer(w)):
             name = self._feature(m.group("f"))
             if not self._numeric(name) or (not m.group("op") and not m.group("trail")
@@ -180,11 +190,8 @@ class FeatureReader:
                 op = self._trail(m.group("trail"), op)
             found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
             w = consume(w, m)
-        if self._older is not None and self._age is not None:
-            for m in list(self._older.finditer(w)):
-                found.append((m.start(), self._age_condition(m)))
-                start = m.start("op4") if m.group("n4") is not None else m.start()
-                w = w[:start] + " " * (m.end() - start) + w[m.end():]  # "men" stays a group
+        if self._ages is not None:
+            w = self._ages.read(w, found)
         for m in list(self._group.finditer(w)):
             said = m.group("v").lower()
             if re.search(r"\b(?:a|an|one|the|every|each)\s+$", w[: m.start("v")], re.I) and (
@@ -228,23 +235,6 @@ class FeatureReader:
             found.append((m.start(), f"{name} == {value}"))
             w = consume(w, m)
         return w
-
-    def _age_condition(self, m: re.Match[str]) -> str:
-        age = self._age
-        if m.group("n2") is not None:
-            op = ">" if m.group("op2").lower() in ("over", "above") else "<"
-            return f"{age} {op} {_number(m.group('n2'))}"
-        if m.group("n4") is not None:
-            op = ">" if m.group("op4").lower() in ("over", "above") else "<"
-            return f"{age} {op} {_number(m.group('n4'))}"
-        if m.group("n3") is not None:
-            op = ">=" if m.group("op3").lower() in ("older", "over", "more") else "<="
-            return f"{age} {op} {_number(m.group('n3'))}"
-        op = ">" if m.group("gt") else "<" if m.group("lt") else ">=" if m.group("ge") else "=="
-        trail = (m.group("trail") or "").lower()
-        if trail:
-            op = ">=" if re.search(r"older|more|over|above|up", trail) else "<="
-        return f"{age} {op} {_number(m.group(5))}"
 
     @staticmethod
     def _op(said: str) -> str:

@@ -1,0 +1,83 @@
+"""Ages said the way people say them, for a table with an age column: "older than 50", "over 60
+years old", "aged 40 or over", "aged 40+", "40 or older", "men under 25", "people in their 30s",
+"aged between 30 and 40", "between the ages of 30 and 40", "30-year-olds". Only the feature whose
+name has the word "age" is compared, and only when there is exactly one.
+"""
+
+from __future__ import annotations
+
+import re
+
+N = r"-?\d+(?:\.\d+)?"
+
+
+def _num(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+class AgeReader:
+    """Reads age conditions for the table's age feature `age`; `people` names groups of rows
+    ("people", "patients", "women", "smokers") that "over 60" may follow."""
+
+    def __init__(self, age: str, people: str, unit: str) -> None:
+        self.age = age
+        gt = r"older\s+than|over\s+the\s+age\s+of|above\s+the\s+age\s+of|aged\s+over|aged\s+above"
+        lt = r"younger\s+than|under\s+the\s+age\s+of|below\s+the\s+age\s+of|aged\s+under|aged\s+below"
+        trail = (r"or\s+(?:older|more|over|above)|or\s+(?:younger|less|under)|and\s+(?:over|above|up"
+                 r"|older)|and\s+(?:under|below|younger)|\+")
+        self.patterns: list[tuple[re.Pattern[str], str]] = [
+            (re.compile(rf"\b(?:aged|ages?)\s+(?:between|from)\s+(?P<n>{N})\s*(?:and|to|-|–)\s*"
+                        rf"(?P<hi>{N})|\bbetween\s+the\s+ages\s+of\s+(?P<n_>{N})\s*(?:and|to|-|–)\s*"
+                        rf"(?P<hi_>{N})", re.I), "between"),
+            (re.compile(rf"\bin\s+(?:their|his|her)\s+(?P<n>[1-9]0)'?s\b", re.I), "decade"),
+            (re.compile(rf"\b(?P<n>{N})[\s-]years?[\s-]olds?\b", re.I), "=="),
+            (re.compile(rf"\bnot\s+(?P<op>older|younger)\s+than\s+(?P<n>{N}){unit}", re.I), "not"),
+            (re.compile(rf"\b(?:(?P<gt>{gt})|(?P<lt>{lt})|(?P<ge>aged\s+at\s+least)|(?P<eq>aged))"
+                        rf"\s*(?P<n>{N}){unit}(?:\s*(?P<trail>{trail}))?", re.I), "words"),
+            (re.compile(rf"\b(?P<op>over|above|under|below)\s+(?P<n>{N})\s*(?:years?|yrs?)"
+                        rf"(?:\s+old|\s+of\s+age)?\b", re.I), "over"),
+            (re.compile(rf"\b(?P<n>{N})\s*(?:years?|yrs?)\s+(?:old\s+)?or\s+(?P<op>older|over|more"
+                        rf"|younger|less|under)\b|\b(?:(?:are|is|were|was|aged)\s+)?(?P<n_>{N})\s+or\s+"
+                        rf"(?P<op_>older|younger)\b|\b(?:are|is|were|was|aged)\s+(?P<n__>{N})\s+or\s+"
+                        rf"(?P<op__>over|more|under|less)\b", re.I), "or"),
+            (re.compile(rf"\b(?:{people})\s+(?:who\s+are\s+|that\s+are\s+|are\s+|aged\s+)?"
+                        rf"(?P<op4>over|above|under|below)\s+(?:the\s+age\s+of\s+)?(?P<n>{N})"
+                        rf"(?![\w.])", re.I), "people"),
+        ]
+
+    def read(self, w: str, found: list[tuple[int, str]]) -> str:
+        """Adds (position, condition) for each age said in `w`; returns `w` with them blanked
+        (a group noun before "over 60" stays: "men over 60" is also men)."""
+        for rx, how in self.patterns:
+            for m in list(rx.finditer(w)):
+                found.append((m.start(), self._condition(m, how)))
+                start = m.start("op4") if how == "people" else m.start()
+                w = w[:start] + " " * (m.end() - start) + w[m.end():]
+        return w
+
+    def _condition(self, m: re.Match[str], how: str) -> str:
+        age = self.age
+        g = m.groupdict()
+        if how == "between":
+            lo, hi = sorted((_num(g["n"] or g["n_"]), _num(g["hi"] or g["hi_"])))
+            return f"{age} between {lo} and {hi}"
+        n = _num(g.get("n") or g.get("n_") or g["n__"])
+        if how == "decade":
+            return f"{age} between {n} and {int(n) + 9}"
+        if how == "==":
+            return f"{age} == {n}"
+        if how == "not":
+            return f"{age} {'<=' if g['op'].lower() == 'older' else '>='} {n}"
+        if how in ("over", "people"):
+            word = (g.get("op") or g.get("op4") or "").lower()
+            return f"{age} {'>' if word in ('over', 'above') else '<'} {n}"
+        if how == "or":
+            said = (g.get("op") or g.get("op_") or g["op__"]).lower()
+            more = said in ("older", "over", "more")
+            return f"{age} {'>=' if more else '<='} {n}"
+        op = ">" if g["gt"] else "<" if g["lt"] else ">=" if g["ge"] else "=="
+        trail = (g.get("trail") or "").lower()
+        if trail:
+            op = "<=" if re.search(r"younger|less|under|below", trail) else ">="
+        return f"{age} {op} {n}"
