@@ -1,4 +1,5 @@
-"""Occlusion and its faithfulness check for long inputs, at a bounded number of forward passes.
+"""Occlusion, shap, lime and the faithfulness check on long inputs, at a bounded number of forward
+passes.
 
 Plain occlusion costs one forward pass of the whole window per word: a 512-token window holds
 ~400 words, so "why?" on a long text took minutes. Here a window of more than `LONG_WORDS` words
@@ -9,6 +10,12 @@ finest piece it was occluded in, shared evenly between the piece's words (a word
 own keeps its exact occlusion score). That is about SPANS + 1 + REFINE x FANOUT x depth passes
 (~33 for 400 words), in a few large batches. The result says which part of the text was
 explained (`explained`): the window the model sees, how many spans, how many words one by one.
+
+shap and lime cost a number of evaluations of the whole window that grows with their features
+(~6 a word for shap, 12 for lime: ~600 and ~1,000 for 430 words). Above `LONG_WORDS` words their
+features are `FEATURE_SPANS` spans cut the same way (`feature_spans`), each word gets an even
+share of its span's score, and the answer says so; occlusion is the method that goes down to
+single words.
 
 The faithfulness check of such an explanation uses ERASER with fewer random rankings and cuts
 (`LONG_ERASER`): the same verdict, from fewer model calls, and the figures say how many rankings
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
     from .objective import Objective
 
 LONG_WORDS = 80  # above this many words in the window, occlusion goes span first
+FEATURE_SPANS = 16  # above LONG_WORDS, shap and lime explain this many spans instead of words
 SPANS = 8  # pieces of the first level
 FANOUT = 4  # parts a refined piece is cut into
 REFINE = 2  # pieces refined at each level (those that move f most)
@@ -129,8 +137,45 @@ def explained_sentence(n_words: int, n_spans: int, n_alone: int, truncated: bool
             "by one; the other words share their span's score.")
 
 
+def feature_spans(obj: Objective) -> list[Piece] | None:
+    """The spans shap and lime take as their features on a window of more than `LONG_WORDS`
+    words (their cost grows with the features: ~6 evaluations a word for shap, 12 for lime, each
+    of the whole window), or None when the words themselves are the features."""
+    if obj.n_words <= LONG_WORDS:
+        return None
+    return sentence_spans(list(obj.words.words), FEATURE_SPANS)
+
+
+def piece_chars(obj: Objective, pieces: list[Piece]) -> list[tuple[int, int]]:
+    """Where each piece starts and ends in the window's text (characters)."""
+    spans = obj.words.spans
+    return [(spans[p.start][0], spans[p.end - 1][1]) for p in pieces]
+
+
+def spread(pieces: list[Piece], scores: list[float], n_words: int) -> list[float]:
+    """Word scores from piece scores: each word gets an even share of its piece's score."""
+    out = [0.0] * n_words
+    for p, s in zip(pieces, scores, strict=True):
+        for i in range(p.start, p.end):
+            out[i] = float(s) / p.size
+    return out
+
+
+def spans_extras(obj: Objective, pieces: list[Piece], method: str,
+                 evaluations: int) -> dict[str, Any]:
+    """What a span-level shap or lime explanation records and says about itself."""
+    where = "the part of the text the model sees" if obj.truncated else "the text"
+    return {"spans": {"spans": len(pieces), "words": obj.n_words, "evaluations": evaluations},
+            "explained": (f"The text is long, so {where} ({obj.n_words:,} words) was explained "
+                          f"by {method} over {len(pieces)} spans of about "
+                          f"{round(obj.n_words / len(pieces))} words; each word shares its "
+                          "span's score (occlusion goes down to single words).")}
+
+
 def is_hierarchical(attribution: WordAttribution) -> bool:
-    return "hierarchy" in attribution.extras
+    """Whether the words share scores of spans (hierarchical occlusion, or shap or lime over
+    spans): its faithfulness check is then `check`'s, at a bounded number of model calls."""
+    return "hierarchy" in attribution.extras or "spans" in attribution.extras
 
 
 def check(ctx: ToolContext, ref: InputRef, attribution: WordAttribution) -> Faithfulness:
