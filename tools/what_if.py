@@ -110,6 +110,8 @@ class WhatIfResult(Result):
         else:
             verdict = (f"the prediction flips from {lab} ({before:.2f}) to {self.label_after} "
                        f"({self.probs_after.get(self.label_after or '', 0.0):.2f})")
+        if self.kind == "tabular":  # the changed features are said; the row is in the table view
+            return f"For {self.referent} with {what}, {verdict}."
         return f"For {self.referent} with {what}, {verdict}. Edited text: \"{self.edited}\"."
 
 

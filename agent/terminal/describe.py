@@ -25,10 +25,12 @@ FOLLOW_UP = re.compile(r"\b(?:that|it|this|these|those)\b(?![^?]*\d)", re.I)
 def describe_context(ctx: ToolContext) -> str:
     """`model NAME (kind: labels; architecture, size) · data ...`, as rich markup."""
     t = ctx.target
-    kind = "classifier" if t.kind == "classifier" else "causal LM"
+    kind = {"classifier": "classifier", "tabular": "table classifier"}.get(t.kind, "causal LM")
     labels = f": {' / '.join(t.labels)}" if t.labels else ""
     try:
-        size = f", {t.n_parameters / 1e6:.1f} M parameters"
+        schema = getattr(t, "schema", None)
+        size = (f", {len(schema.features)} features" if t.kind == "tabular" and schema
+                else f", {t.n_parameters / 1e6:.1f} M parameters")
     except Exception:  # noqa: BLE001 - a stub or unusual target: the name is enough
         size = ""
     arch = getattr(t, "architecture", "")
