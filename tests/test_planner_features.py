@@ -237,3 +237,10 @@ def test_more_ways_to_say_a_condition(planner: Any, question: str, condition: st
 def test_more_ways_to_say_an_edit(planner: Any, question: str,
                                   expected: list[tuple[str, dict[str, Any]]]) -> None:
     assert calls(ask(planner, question)) == expected
+
+
+def test_a_table_question_naming_no_row_runs_on_the_rows(planner: Any) -> None:
+    assert calls(ask(planner, "what if the credit score were 700?")) == [
+        ("what_if", {"features": [{"feature": "CreditScore", "op": "set", "value": 700}]})]
+    assert calls(ask(planner, "what is the probability of approval?")) == [("predict", {})]
+    assert ask(planner, "what if their credit score were 700?").clarify  # one row, unnamed
