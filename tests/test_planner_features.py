@@ -118,7 +118,7 @@ def test_what_if_edits_name_the_features(planner: Any, question: str,
 
 
 def test_what_if_without_an_item_asks_which(planner: Any) -> None:
-    plan = ask(planner, "what if their credit score were 720?")
+    plan = ask(planner, "what if his credit score were 720?")
     assert plan.clarify and "applicant" in plan.clarify and "text" not in plan.clarify
 
 
@@ -243,4 +243,4 @@ def test_a_table_question_naming_no_row_runs_on_the_rows(planner: Any) -> None:
     assert calls(ask(planner, "what if the credit score were 700?")) == [
         ("what_if", {"features": [{"feature": "CreditScore", "op": "set", "value": 700}]})]
     assert calls(ask(planner, "what is the probability of approval?")) == [("predict", {})]
-    assert ask(planner, "what if their credit score were 700?").clarify  # one row, unnamed
+    assert ask(planner, "what if her credit score were 700?").clarify  # one row, unnamed

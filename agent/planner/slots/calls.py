@@ -148,7 +148,7 @@ _EVERYONE = re.compile(r"\b(?:everyone|everybody|every\s+\w+|all\s+(?:the\s+)?\w
                        r"|across|on average|the whole|whole\s+\w+|(?:the\s+)?predictions)\b", re.I)
 
 
-_ONE_ROW = re.compile(r"\b(?:their|his|her|its|it|this|that|they|he|she|him|them|this one|that one"
+_ONE_ROW = re.compile(r"\b(?:his|her|its|it|this|that|he|she|him|this one|that one"
                       r"|the (?:patient|person|applicant|customer|row|item|case|one))\b", re.I)
 
 
