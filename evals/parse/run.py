@@ -7,6 +7,10 @@ in-sample), `holdout` (written after that tuning; partly overlapping its phrasin
 and `fresh-holdout` (evals/parse/fresh/: written fresh by template group; dev may be tuned on,
 hold-out never — the split is fixed by a hash of the group id). Fresh rows name a target: the
 demo sentiment classifier, a user's 3-class ticket classifier, or a causal LM without data.
+`tabular-dev` / `tabular-holdout` (fresh/tabular_questions.jsonl, same split rule) ask about two
+table models: the diabetes demo and a loan classifier; their `where` conditions compare as sets
+of conditions and their feature edits as sets of edits, after reading both with the tools' own
+parsers against the target's feature schema.
 
 Exact match compares tool names and key arguments in the canonical form of README.md (order of
 calls included). Dialogue turns are teacher-forced: the state before a turn is built from the
@@ -19,15 +23,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from saywhy.agent.planner.base import Plan, ToolCall
 from saywhy.agent.state import DialogueState, Turn
 from saywhy.tools.context import Subset
+
+if TYPE_CHECKING:
+    from saywhy.tools.tabular.schema import Schema
 
 HERE = Path(__file__).resolve().parent
 LABELS = ["negative", "positive"]
@@ -41,6 +49,28 @@ TARGETS: dict[str, dict[str, Any]] = {
     "lm": {"labels": [], "kind": "causal_lm", "ids": None},
     # the older sets' causal-LM rows: the demo LM with the demo corpus loaded
     "demo-lm": {"labels": LABELS, "kind": "causal_lm", "ids": (0, N_ITEMS - 1)},
+    # table models: features as (name, kind, low, high, integer, values), in the table's order
+    "table": {"labels": ["no diabetes", "diabetes"], "kind": "tabular", "ids": (0, 767),
+              "noun": "patient", "features": [
+                  ("Pregnancies", "numeric", 0, 17, True, ()),
+                  ("Glucose", "numeric", 0, 199, True, ()),
+                  ("BloodPressure", "numeric", 0, 122, True, ()),
+                  ("SkinThickness", "numeric", 0, 99, True, ()),
+                  ("Insulin", "numeric", 0, 846, True, ()),
+                  ("BMI", "numeric", 0, 67.1, False, ()),
+                  ("DiabetesPedigreeFunction", "numeric", 0.078, 2.42, False, ()),
+                  ("Age", "numeric", 21, 81, True, ())]},
+    "loans": {"labels": ["rejected", "approved"], "kind": "tabular", "ids": (1000, 1999),
+              "noun": "applicant", "features": [
+                  ("age", "numeric", 18, 80, True, ()),
+                  ("income", "numeric", 0, 250000, True, ()),
+                  ("loan_amount", "numeric", 500, 100000, True, ()),
+                  ("credit_score", "numeric", 300, 850, True, ()),
+                  ("employment_type", "categorical", None, None, False,
+                   ("salaried", "self-employed", "unemployed")),
+                  ("has_guarantor", "boolean", None, None, False, (0, 1)),
+                  ("number_of_dependents", "numeric", 0, 6, True, ()),
+                  ("gender", "categorical", None, None, False, ("Female", "Male"))]},
 }
 
 
@@ -68,19 +98,104 @@ def _canon_value(key: str, value: Any) -> Any:
     return value
 
 
-def canon(calls: list[ToolCall] | list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for c in calls:
-        tool, args = (c.tool, c.args) if isinstance(c, ToolCall) else (c["tool"], c.get("args", {}))
-        out.append(
-            (tool, {k: _canon_value(k, v) for k, v in sorted(args.items()) if v is not None})
-        )
+def schema_of(target: str) -> Schema | None:
+    """The target's feature schema (tools/tabular/schema.py), or None for a text model."""
+    from saywhy.tools.tabular.schema import Feature, Schema
+
+    spec = TARGETS.get(target, {})
+    if not spec.get("features"):
+        return None
+    return Schema([Feature(name, kind, low=low, high=high, integer=integer, values=values)
+                   for name, kind, low, high, integer, values in spec["features"]])
+
+
+def _atoms(c: Any, schema: Schema) -> set[tuple[Any, ...]]:
+    """One condition as atoms that equal conditions share: `between` as >= and <=, strict
+    bounds of a whole-number feature as inclusive ones, a category (or yes/no) as the set of
+    values it keeps."""
+    f = schema[c.feature]
+    if f.kind != "numeric":
+        seen = {str(v).lower() for v in f.values}
+        vals = {str(v).lower() for v in (c.value if c.op == "in" else [c.value])}
+        if c.op == "!=" or c.negated:
+            vals = seen - vals
+        return {(f.name, "in", frozenset(vals))}
+    if c.op == "between":
+        return _atoms(c.model_copy(update={"op": ">=", "high": None}), schema) | _atoms(
+            c.model_copy(update={"op": "<=", "value": c.high, "high": None}), schema)
+    if c.op == "in":
+        return {(f.name, "in", frozenset(float(v) for v in c.value))}
+    v = float(c.value)
+    if f.integer and c.op in (">", "<"):  # Age > 50 is Age >= 51 on whole numbers
+        return {(f.name, c.op + "=", math.floor(v) + 1.0 if c.op == ">" else math.ceil(v) - 1.0)}
+    if f.integer and c.op in (">=", "<="):
+        return {(f.name, c.op, float(math.ceil(v) if c.op == ">=" else math.floor(v)))}
+    return {(f.name, c.op, v)}
+
+
+def canon_where(where: str, schema: Schema) -> Any:
+    """`where` as a set of alternatives, each a set of atoms: order, spelling and equal forms
+    ("Age between 30 and 39", "age >= 30 and age < 40") compare equal."""
+    from saywhy.tools.tabular.conditions import parse_conditions
+
+    try:
+        groups = parse_conditions(where, schema)
+        return frozenset(frozenset(a for c in g for a in _atoms(c, schema)) for g in groups)
+    except Exception:  # noqa: BLE001 -- an unreadable condition matches nothing
+        return ("unreadable", " ".join(str(where).lower().split()))
+
+
+def _feature_name(name: Any, schema: Schema) -> str:
+    try:
+        return schema.resolve(str(name))
+    except Exception:  # noqa: BLE001 -- an unknown feature is compared as written
+        return " ".join(str(name).lower().split())
+
+
+def canon_edits(edits: list[Any], schema: Schema) -> frozenset[tuple[Any, ...]]:
+    """Feature edits as a set of (feature, op, value), values read as the feature's kind
+    (numbers as floats, yes/no and categories as the table's own values)."""
+    out = set()
+    for e in edits:
+        e = e.model_dump() if hasattr(e, "model_dump") else dict(e)
+        name, op, value = _feature_name(e.get("feature"), schema), e.get("op") or "set", e["value"]
+        try:
+            v = schema[name].value(value) if op == "set" else float(value)
+            value = float(v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+        except Exception:  # noqa: BLE001 -- compared as written
+            value = str(value).lower()
+        out.add((name, op, value))
+    return frozenset(out)
+
+
+def _canon_table_args(tool: str, args: dict[str, Any], schema: Schema) -> dict[str, Any]:
+    """The arguments of a table model's call that compare as sets, in their canonical form."""
+    out: dict[str, Any] = {}
+    if isinstance(args.get("where"), str):
+        out["where"] = canon_where(args["where"], schema)
+    if tool == "what_if" and isinstance(args.get("features"), list):
+        out["features"] = canon_edits(args["features"], schema)
+    for key in ("fixed", "features"):  # counterfactual `fixed`, interactions `features`
+        if key not in out and isinstance(args.get(key), list):
+            out[key] = frozenset(_feature_name(n, schema) for n in args[key])
     return out
 
 
-def matches(plan: Plan, expect: dict[str, Any]) -> bool:
+def canon(calls: list[ToolCall] | list[dict[str, Any]],
+          schema: Schema | None = None) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for c in calls:
+        tool, args = (c.tool, c.args) if isinstance(c, ToolCall) else (c["tool"], c.get("args", {}))
+        args = {k: v for k, v in sorted(args.items()) if v is not None}
+        table = _canon_table_args(tool, args, schema) if schema is not None else {}
+        out.append((tool, {k: table[k] if k in table else _canon_value(k, v)
+                           for k, v in args.items()}))
+    return out
+
+
+def matches(plan: Plan, expect: dict[str, Any], schema: Schema | None = None) -> bool:
     if "any_of" in expect:
-        return any(matches(plan, e) for e in expect["any_of"])
+        return any(matches(plan, e, schema) for e in expect["any_of"])
     if expect.get("clarify"):
         return bool(plan.clarify) and not plan.calls
     if "reply" in expect:
@@ -90,7 +205,8 @@ def matches(plan: Plan, expect: dict[str, Any]) -> bool:
             and not plan.calls
             and (topic is True or str(topic).lower() in plan.reply.lower())
         )
-    return not plan.clarify and not plan.reply and canon(plan.calls) == canon(expect["calls"])
+    return (not plan.clarify and not plan.reply
+            and canon(plan.calls, schema) == canon(expect["calls"], schema))
 
 
 def expected_tools(expect: dict[str, Any]) -> list[str]:
@@ -146,9 +262,13 @@ def make_planner(name: str, target: str) -> Any:
     n_items = ids[1] - ids[0] + 1 if ids else 0
     if name == "offline":
         from saywhy.agent.planner.offline import OfflinePlanner
+        from saywhy.agent.planner.slots.feature_names import FeatureInfo
 
+        features = [FeatureInfo(f[0], f[1], tuple(str(v) for v in f[5]))
+                    for f in spec.get("features", [])]
         return OfflinePlanner(labels=labels, kind=kind, n_items=n_items or None, id_range=ids,
-                              has_data=ids is not None)
+                              has_data=ids is not None, item_noun=spec.get("noun"),
+                              features=features)
     if name == "llm":
         from saywhy.agent.llm import client_from_settings
         from saywhy.agent.planner.llm import LLMPlanner
@@ -181,6 +301,7 @@ def evaluate(
     rows: list[dict[str, Any]] = []
     latencies: list[float] = []
     cpu: list[float] = []
+    schemas: dict[str, Schema | None] = {}
 
     def run(
         planner: Any, q: str, state: DialogueState, expect: dict[str, Any], **meta: Any
@@ -192,7 +313,9 @@ def evaluate(
             plan = Plan(clarify=f"(crashed: {type(exc).__name__})", intent="error")
         latencies.append(time.perf_counter() - t0)
         cpu.append(time.thread_time() - c0)
-        ok = plan.intent != "error" and matches(plan, expect)
+        if meta["target"] not in schemas:
+            schemas[meta["target"]] = schema_of(meta["target"])
+        ok = plan.intent != "error" and matches(plan, expect, schemas[meta["target"]])
         rows.append(
             {
                 "q": q[:120],
@@ -223,6 +346,7 @@ def evaluate(
             source="questions",
             target=target_of(row),
             style=row.get("style", []),
+            intent=row.get("intent"),
         )
     for d in dialogues:
         state = DialogueState()
@@ -270,6 +394,8 @@ def summarise(
         "per_style": {s: _acc([r for r in rows if s in r["style"]])
                       for s in sorted({s for r in rows for s in r["style"]})},
         "per_tool": {t: _acc(rs) for t, rs in sorted(per_tool.items())},
+        "per_intent": {i: _acc([r for r in rows if r.get("intent") == i])
+                       for i in sorted({r["intent"] for r in rows if r.get("intent")})},
         "latency_ms": {
             "p50": _pct(latencies, 0.5),
             "p90": _pct(latencies, 0.9),
@@ -288,8 +414,8 @@ def print_report(res: dict[str, Any], name: str) -> None:
     print(f"Parse eval, planner={name}: exact match (tool names + key arguments)")
     for key in ("overall", "questions", "dialogue_turns", "followups", "multi_call"):
         print(line(key, res[key]))
-    for group in ("per_target", "per_style"):
-        if len(res[group]) > 1 or group == "per_style" and res[group]:
+    for group in ("per_target", "per_style", "per_intent"):
+        if len(res[group]) > 1 or group != "per_target" and res[group]:
             print(f"  {group.replace('_', ' ')}:")
             for key, acc in res[group].items():
                 print("  " + line(key, acc))
@@ -309,6 +435,7 @@ def load_sets() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
 
     fresh_q = load_jsonl(HERE / "fresh" / "questions.jsonl")
     fresh_d = load_jsonl(HERE / "fresh" / "dialogues.jsonl")
+    table_q = load_jsonl(HERE / "fresh" / "tabular_questions.jsonl")
     return {
         "main": (load_jsonl(HERE / "questions.jsonl"), load_jsonl(HERE / "dialogues.jsonl")),
         "holdout": (load_jsonl(HERE / "holdout_questions.jsonl"),
@@ -317,6 +444,8 @@ def load_sets() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
                       [d for d in fresh_d if not is_holdout(d["group"])]),
         "fresh-holdout": ([r for r in fresh_q if is_holdout(r["group"])],
                           [d for d in fresh_d if is_holdout(d["group"])]),
+        "tabular-dev": ([r for r in table_q if not is_holdout(r["group"])], []),
+        "tabular-holdout": ([r for r in table_q if is_holdout(r["group"])], []),
     }
 
 
@@ -328,9 +457,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--set",
         default="all",
-        choices=["main", "holdout", "fresh-dev", "fresh-holdout", "fresh", "all"],
+        choices=["main", "holdout", "fresh-dev", "fresh-holdout", "fresh", "tabular-dev",
+                 "tabular-holdout", "tabular", "all"],
         help="main: in-sample; holdout: the older hold-out; fresh-dev / fresh-holdout: the "
-        "fresh sets split by template group (fresh: both); all: every set",
+        "fresh sets split by template group (fresh: both); tabular-dev / tabular-holdout: the "
+        "fresh table-model questions, same split (tabular: both); all: every set",
     )
     args = ap.parse_args(argv)
     cache: dict[str, Any] = {}
@@ -344,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         planner_for("demo").warm_up()  # fit/load the classifier outside the timings
     results = {}
     for name, (questions, dialogues) in load_sets().items():
-        wanted = {"all": True, "fresh": name.startswith("fresh")}.get(args.set, args.set == name)
+        wanted = {"all": True, "fresh": name.startswith("fresh"),
+                  "tabular": name.startswith("tabular")}.get(args.set, args.set == name)
         if not wanted:
             continue
         res = evaluate(planner_for, questions, dialogues, verbose=args.verbose)

@@ -12,6 +12,12 @@ that tool's arguments model and validates against it; labels and methods are the
 names and canonical method ids; ids exist in the target's data; and no two questions are the same
 after lower-casing, replacing quoted text with "…" and numbers with "#" -- within these sets, and
 against every question of evals/parse/*.jsonl, tools/examples/*.yaml and prompts/examples.yaml.
+
+`tabular_questions.jsonl` (table models, groups `tNNN`, same split rule) is checked the same way,
+and also: every feature named (edits, `fixed`, interactions) is one of the target's features,
+every `where` parses with the tools' own condition reader against the target's schema, every
+edit value reads as its feature's kind, and no question equals (after the normalisation above)
+any other question in the repository, the fresh text-model sets included.
 """
 
 from __future__ import annotations
@@ -30,12 +36,16 @@ PARSE = HERE.parent
 ROOT = PARSE.parent.parent
 QUESTIONS = HERE / "questions.jsonl"
 DIALOGUES = HERE / "dialogues.jsonl"
+TABULAR = HERE / "tabular_questions.jsonl"
+TABLE_TARGETS = ("table", "loans")  # their feature schemas: evals/parse/run.py TARGETS
 SALT = "saywhy-holdout-v1:"
 
 TARGETS: dict[str, dict[str, Any]] = {
     "demo": {"labels": {"negative", "positive"}, "ids": range(0, 12808)},
     "topic": {"labels": {"billing", "technical issue", "account access"}, "ids": range(1001, 1401)},
     "lm": {"labels": None, "ids": range(0)},  # no data; labels are free tokens
+    "table": {"labels": {"no diabetes", "diabetes"}, "ids": range(0, 768)},
+    "loans": {"labels": {"rejected", "approved"}, "ids": range(1000, 2000)},
 }
 METHODS = {"shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion"}
 SAMPLE_FIELDS = {"k", "label"}  # `sample` is checked by hand until it is registered
@@ -67,6 +77,12 @@ def load(which: str | None = None) -> tuple[list[dict[str, Any]], list[dict[str,
         return qs, ds
     return ([r for r in qs if side(r["group"]) == which],
             [d for d in ds if side(d["group"]) == which])
+
+
+def load_tabular(which: str | None = None) -> list[dict[str, Any]]:
+    """The table-model questions of one side ("dev" / "holdout") or of both (None)."""
+    rows = load_jsonl(TABULAR)
+    return rows if which is None else [r for r in rows if side(r["group"]) == which]
 
 
 # ---- normalisation for the overlap check -------------------------------------------------------
@@ -286,6 +302,127 @@ def check() -> tuple[list[str], list[str], list[str]]:
     return problems, overlaps, turn_overlaps
 
 
+def check_features(calls: list[dict[str, Any]], target: str, where: str) -> list[str]:
+    """Table calls: features are the target's, conditions parse, edit values read."""
+    from saywhy.tools.tabular.conditions import parse_conditions
+
+    from ..run import schema_of
+
+    schema = schema_of(target)
+    assert schema is not None
+    problems = []
+    for c in calls:
+        args = c.get("args", {})
+        try:
+            if isinstance(args.get("where"), str):
+                parse_conditions(args["where"], schema)
+            names = list(args.get("fixed") or [])
+            if c.get("tool") == "interactions":
+                names += list(args.get("features") or [])
+            for name in names:
+                if name not in schema.names:
+                    problems.append(f"{where}: {name!r} is not a {target} feature as it is named")
+            if c.get("tool") == "what_if":
+                for e in args.get("features") or []:
+                    if e["feature"] not in schema.names:
+                        problems.append(f"{where}: {e['feature']!r} is not a {target} feature")
+                        continue
+                    f = schema[e["feature"]]
+                    if e.get("op", "set") == "set":
+                        f.value(e["value"])
+                    elif f.kind != "numeric" or isinstance(e["value"], str):
+                        problems.append(f"{where}: {e['op']} on {f.name} needs a number")
+        except Exception as exc:  # noqa: BLE001 -- report, do not stop
+            problems.append(f"{where}: {exc}")
+    return problems
+
+
+def check_tabular() -> tuple[list[str], list[str]]:
+    """(problems, overlaps) of tabular_questions.jsonl."""
+    tools = catalogue()
+    problems: list[str] = []
+    rows = load_tabular()
+    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for n, r in enumerate(rows, 1):
+        where = f"tabular_questions.jsonl:{n}"
+        missing = {"q", "expect", "group", "intent", "target", "style"} - set(r)
+        if missing or r["target"] not in TABLE_TARGETS:
+            problems.append(f"{where}: missing {sorted(missing)} or target not one of "
+                            f"{TABLE_TARGETS}")
+            continue
+        by_group[r["group"]].append(r)
+        if not re.fullmatch(r"t\d{3}", r["group"]):
+            problems.append(f"{where}: group {r['group']!r} is not tNNN")
+        if not isinstance(r["style"], list):
+            problems.append(f"{where}: style is not a list")
+        expected = list(_expect_calls(r["expect"]))
+        problems += _check_expect(r["expect"], where)
+        problems += check_calls(expected, r["target"], where, tools)
+        problems += check_features(expected, r["target"], where)
+        if r.get("after"):
+            problems += check_calls(r["after"], r["target"], where + " (after)", tools)
+            problems += check_features(r["after"], r["target"], where + " (after)")
+        context = r["q"] + "\n" + json.dumps(r.get("after") or [], ensure_ascii=False)
+        problems += check_grounded(expected, context, where)
+    for g, grows in by_group.items():
+        if not 2 <= len(grows) <= 6:
+            problems.append(f"group {g}: {len(grows)} phrasings (want 2-6)")
+        if len({r["target"] for r in grows}) != 1:
+            problems.append(f"group {g}: more than one target")
+    existing = existing_questions()
+    qs, ds = load()
+    for n, r in enumerate(qs, 1):
+        existing.setdefault(normalise(r["q"]), f"fresh/questions.jsonl:{n}")
+    for d in ds:
+        for t, turn in enumerate(d["turns"], 1):
+            existing.setdefault(normalise(turn["q"]), f"fresh/dialogues.jsonl {d['id']} turn {t}")
+    overlaps: list[str] = []
+    mine: dict[str, str] = {}
+    for n, r in enumerate(rows, 1):
+        key = normalise(r["q"])
+        if key in mine:
+            overlaps.append(f"tabular_questions.jsonl:{n} {r['q']!r} = {mine[key]}")
+        mine.setdefault(key, f"tabular_questions.jsonl:{n}")
+        if key in existing:
+            overlaps.append(f"tabular_questions.jsonl:{n} {r['q']!r} also in {existing[key]}")
+    return problems, overlaps
+
+
+def report_tabular() -> int:
+    rows = load_tabular()
+    groups: dict[str, Counter[str]] = {"dev": Counter(), "holdout": Counter()}
+    per: dict[str, dict[str, Counter[str]]] = {
+        k: {"dev": Counter(), "holdout": Counter()} for k in ("target", "intent", "style")}
+    counted: set[str] = set()
+    for r in rows:
+        s = side(r["group"])
+        if r["group"] not in counted:
+            groups[s]["groups"] += 1
+            groups[s][f"groups ({r['target']})"] += 1
+        counted.add(r["group"])
+        groups[s]["questions"] += 1
+        groups[s]["follow-ups"] += bool(r.get("after"))
+        groups[s]["any_of"] += "any_of" in r["expect"]
+        per["target"][s][r["target"]] += 1
+        per["intent"][s][r["intent"]] += 1
+        for st in r["style"]:
+            per["style"][s][st] += 1
+    print("\nTable models: evals/parse/fresh/tabular_questions.jsonl (same hold-out rule)")
+    _table("per side", groups, ["groups", "groups (table)", "groups (loans)", "questions",
+                                "follow-ups", "any_of"])
+    _table("questions per target", per["target"], list(TABLE_TARGETS))
+    _table("questions per intent", per["intent"])
+    _table("questions per style", per["style"])
+    problems, overlaps = check_tabular()
+    print(f"\nchecks (tabular): {len(problems)} problem(s)")
+    for p in problems:
+        print("  PROBLEM", p)
+    print(f"overlaps with any other question in the repository or each other: {len(overlaps)}")
+    for o in overlaps:
+        print("  OVERLAP", o)
+    return 1 if problems or overlaps else 0
+
+
 # ---- report ------------------------------------------------------------------------------------
 def _table(title: str, counts: dict[str, Counter[str]], order: list[str] | None = None) -> None:
     keys = order or sorted(set().union(*counts.values()), key=lambda k: (-sum(
@@ -343,7 +480,8 @@ def report() -> int:
           f"expected to recur): {len(turn_overlaps)}")
     for o in turn_overlaps:
         print("  TURN", o)
-    return 1 if problems or overlaps else 0
+    status = 1 if problems or overlaps else 0
+    return max(status, report_tabular())
 
 
 if __name__ == "__main__":
