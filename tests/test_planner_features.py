@@ -222,6 +222,13 @@ def test_yes_no_and_count_edits(people: Any, question: str, edit: dict[str, Any]
      "CreditScore > 600 and CreditScore < 700"),
     ("accuracy where income is not greater than 30000", "AnnualIncome <= 30000"),
     ("accuracy for credit scores 500-600", "CreditScore between 500 and 600"),
+    ("accuracy for credit scores below 500 or above 800", "CreditScore < 500 or CreditScore > 800"),
+    ("how do you do on applicants past 50?", "Age > 50"),
+    ("accuracy for a credit score of 700+", "CreditScore >= 700"),
+    ("accuracy on applicants in their twenties", "Age between 20 and 29"),
+    ("accuracy for everyone except the students", "EmploymentType != student"),
+    ("accuracy excluding applicants with a guarantor", "has_guarantor == 0"),
+    ("accuracy where has_guarantor is yes", "has_guarantor == 1"),
 ])
 def test_more_ways_to_say_a_condition(planner: Any, question: str, condition: str) -> None:
     assert where(ask(planner, question)) == condition
@@ -233,6 +240,15 @@ def test_more_ways_to_say_a_condition(planner: Any, question: str, condition: st
     ("what if credit score + 40 for applicant 3?",
      [("what_if", {"id": 3, "features": [{"feature": "CreditScore", "op": "increase",
                                           "value": 40}]})]),
+    ("what if applicant 3's income were halved?",
+     [("what_if", {"id": 3, "features": [{"feature": "AnnualIncome", "op": "multiply",
+                                          "value": 0.5}]})]),
+    ("what if applicant 3's income dropped to 20000?",
+     [("what_if", {"id": 3, "features": [{"feature": "AnnualIncome", "op": "set",
+                                          "value": 20000}]})]),
+    ("what if applicant 3 had income x1.5?",
+     [("what_if", {"id": 3, "features": [{"feature": "AnnualIncome", "op": "multiply",
+                                          "value": 1.5}]})]),
 ])
 def test_more_ways_to_say_an_edit(planner: Any, question: str,
                                   expected: list[tuple[str, dict[str, Any]]]) -> None:

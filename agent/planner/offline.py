@@ -122,8 +122,12 @@ class OfflinePlanner:
         plan.planner = self.name
         words = self.words
         plan.clarify, plan.reply = words.fill(plan.clarify), words.fill(plan.reply)
-        for choice in plan.choices:
-            choice.text = words.fill(choice.text) or choice.text
+        names = list(getattr(self.reader.id_names, "names", None) or [])
+        for choice in plan.choices:  # a row key as the user's id ("ticket TCK-0042")
+            text = re.sub(r"(\{item\} )(\d+)\b", lambda m: m.group(1) + (
+                names[int(m.group(2))] if int(m.group(2)) < len(names) else m.group(2)),
+                choice.text) if names else choice.text
+            choice.text = words.fill(text) or text
         return plan
 
     def _plan(self, text: str, state: DialogueState) -> Plan:

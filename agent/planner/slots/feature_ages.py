@@ -22,7 +22,8 @@ class AgeReader:
 
     def __init__(self, age: str, people: str, unit: str) -> None:
         self.age = age
-        gt = r"older\s+than|over\s+the\s+age\s+of|above\s+the\s+age\s+of|aged\s+over|aged\s+above"
+        gt = (r"older\s+than|over\s+the\s+age\s+of|above\s+the\s+age\s+of|aged\s+over|aged\s+above"
+              r"|past(?:\s+the\s+age\s+of)?")
         lt = r"younger\s+than|under\s+the\s+age\s+of|below\s+the\s+age\s+of|aged\s+under|aged\s+below"
         trail = (r"or\s+(?:older|more|over|above)|or\s+(?:younger|less|under)|and\s+(?:over|above|up"
                  r"|older)|and\s+(?:under|below|younger)|\+")
@@ -31,6 +32,8 @@ class AgeReader:
                         rf"(?P<hi>{N})|\bbetween\s+the\s+ages\s+of\s+(?P<n_>{N})\s*(?:and|to|-|–)\s*"
                         rf"(?P<hi_>{N})", re.I), "between"),
             (re.compile(rf"\bin\s+(?:their|his|her)\s+(?P<n>[1-9]0)'?s\b", re.I), "decade"),
+            (re.compile(r"\bin\s+(?:their|his|her)\s+(?P<w>twenties|thirties|forties|fifties|sixties"
+                        r"|seventies|eighties|nineties)\b", re.I), "decade"),
             (re.compile(rf"\b(?P<n>{N})[\s-]years?[\s-]olds?\b", re.I), "=="),
             (re.compile(rf"\bnot\s+(?P<op>older|younger)\s+than\s+(?P<n>{N}){unit}", re.I), "not"),
             (re.compile(rf"\b(?:(?P<gt>{gt})|(?P<lt>{lt})|(?P<ge>aged\s+at\s+least)|(?P<eq>aged))"
@@ -62,6 +65,9 @@ class AgeReader:
         if how == "between":
             lo, hi = sorted((_num(g["n"] or g["n_"]), _num(g["hi"] or g["hi_"])))
             return f"{age} between {lo} and {hi}"
+        if g.get("w"):
+            decades = "twenties thirties forties fifties sixties seventies eighties nineties"
+            g["n"] = str(20 + 10 * decades.split().index(g["w"].lower()))
         n = _num(g.get("n") or g.get("n_") or g["n__"])
         if how == "decade":
             return f"{age} between {n} and {int(n) + 9}"

@@ -66,12 +66,21 @@ class EditReader:
                        re.I),
             re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-])\s+(?:(?:is|was|were)\s+)?(?P<m>doubled"
                        r"|halved|tripled|cut\s+in\s+half)\b", re.I),
+            re.compile(rf"\b(?P<m>half)\s+(?:as\s+much\s+|as\s+many\s+)?(?:the\s+|their\s+|its\s+)?"
+                       rf"{f}(?![\w-])", re.I),  # "half the loan amount"
+            re.compile(rf"\b(?P<x>{_N.replace('(?P<n>', '(?:')})\s+times\s+(?:as\s+(?:much|many|high)\s+|"
+                       rf"the\s+|their\s+)?{f}(?![\w-])", re.I),  # "3 times as many pregnancies"
+            re.compile(rf"(?<![\w-]){f}\s*(?:x|×|\*)\s*(?P<x>\d+(?:\.\d+)?)(?![\w.])", re.I),  # "x1.5"
         ]
         self.sets = [
             re.compile(rf"\b{_VERB}\s+{_OWNER}{f}(?![\w-]){_AFTER}\s+(?:to|=|at|into)\s*{v}", re.I),
             re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s*(?:{_SET})\s*{v}(?![\w-])", re.I),
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:a\s+|an\s+)?{f}(?![\w-])"
-                       rf"{_AFTER}\s+(?:of\s+)?{v}(?![\w-])", re.I),
+                       rf"{_AFTER}\s+(?:of\s+|at\s+|as\s+|=\s*)?{v}(?![\w-])", re.I),
+            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:had\s+|has\s+)?(?:dropped|fell"
+                       rf"|fallen|went\s+(?:down|up)|gone\s+(?:down|up)|decreased|increased|rose|risen"
+                       rf"|changed|moved|jumped|climbed|went|came\s+down|reduced|raised|lowered)\s+to"
+                       rf"\s+{v}(?![\w-])", re.I),  # "her BMI dropped to 25"
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:[a-z]+\s+)?{v}\s+{f}(?![\w-])",
                        re.I),  # "had 3 pregnancies", "had spent 20 months in jail"
         ]
@@ -141,8 +150,11 @@ class EditReader:
         for rx in self.multiply:
             for m in list(rx.finditer(w)):
                 name = self._name(m.group("f"))
-                said = m.group("m").lower()
-                factor = next((x for k, x in _MULTIPLY.items() if k in said), 0.5)
+                if m.groupdict().get("x"):
+                    factor: float = float(m.group("x"))
+                else:
+                    said = m.group("m").lower()
+                    factor = next((x for k, x in _MULTIPLY.items() if k in said), 0.5)
                 found.append((m.start(), {"feature": name, "op": "multiply", "value": factor}))
                 w = _take(w, m, ends)
         for rx in self.sets:

@@ -148,6 +148,11 @@ class FeatureNames:
     def kind(self, name: str) -> str:
         return self.features[name].kind
 
+    def values_said(self) -> list[str]:
+        """Every categorical value as the table writes it (longest first)."""
+        return sorted({str(v) for f in self.features.values() if f.kind == "categorical"
+                       for v in f.values if str(v).strip()}, key=len, reverse=True)
+
     def boolean_pattern(self) -> str:
         """The forms of the yes/no features, longest first ('' when there are none)."""
         return "|".join(_spaced(form) for form, name in self.forms

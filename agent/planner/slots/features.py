@@ -83,14 +83,21 @@ class FeatureReader:
         f = rf"(?P<f>{names.pattern})"
         ops = "|".join(o for o, _ in _OPS)
         self._cond_after = re.compile(
-            rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}{_BE}\s*(?P<op>{ops})\s*{NUM_N}{_UNIT}"
-            rf"(?:\s+(?P<trail>{'|'.join(t for t, _ in _TRAIL)}))?", re.I)
+            rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}{_BE}(?:\s*,?\s*(?:say|i\.?e\.?|like|meaning))?"
+            rf"\s*(?P<op>{ops})\s*{NUM_N}{_UNIT}"
+            rf"(?:\s+(?P<trail>{'|'.join(t for t, _ in _TRAIL)})(?!\s*-?\d))?", re.I)
         self._between = re.compile(
             rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}{_BE}\s*(?:between|from|in\s+the\s+range"
             rf"(?:\s+of)?)\s*{NUM_N}{_UNIT}\s*(?:and|to|-|–)\s*(?P<hi>-?\d+(?:\.\d+)?){_UNIT}", re.I)
         ops_re = "|".join(o for o, _ in _OPS[:4])
-        self._more = re.compile(rf"\s*,?\s*(?:and|but|yet)\s+(?:also\s+)?(?:is\s+|are\s+)?"
+        self._more = re.compile(rf"\s*,?\s*(?P<j>and|but|yet|or)\s+(?:also\s+)?(?:is\s+|are\s+)?"
                                 rf"(?P<op>{ops_re})\s*{NUM_N}{_UNIT}", re.I)
+        self._plus = re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}(?:\s+(?:of|at|is|=))?\s*"
+                                rf"{NUM_N}\s*\+", re.I)
+        values = "|".join(re.escape(v) for v in names.values_said())
+        self._is_value = re.compile(
+            rf"(?<![\w-]){f}(?![\w-])\s*(?:is|=|==|equals?|of)\s*(?P<not>not\s+)?(?P<v>yes|no|true"
+            rf"|false{'|' + values if values else ''})(?![\w-])", re.I)
         self._span = re.compile(
             rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:of\s+|from\s+)?{NUM_N}{_UNIT}\s*(?:-|–|to)"
             rf"\s*(?P<hi>-?\d+(?:\.\d+)?)(?![\w.])", re.I)
@@ -107,7 +114,7 @@ class FeatureReader:
             rf"\b(?:without\s+(?:changing|touching|modifying|altering)|not\s+changing"
             rf"|(?:do\s+not|don't|never|can't|cannot|must\s+not|mustn't)\s+(?:change|touch|modify"
             rf"|alter)|(?:other\s+than|except(?:\s+for)?|apart\s+from|besides)(?=\s+(?:the\s+)?"
-            rf"(?:{names.pattern})\b)|(?:keep|keeping|hold|holding|leave|leaving|fix|fixing)"
+            rf"(?:{names.pattern})\b)|(?:keeps?|keeping|kept|holds?|holding|held|leaves?|leaving|fix|fixing)"
             rf"(?=\s+(?:the\s+|their\s+|his\s+|her\s+|its\s+)?(?:{names.pattern})(?:\s*(?:,|and)"
             rf"\s*(?:{names.pattern}))*\s+(?:fixed|the\s+same|constant|unchanged|as\s+(?:it\s+is"
             rf"|is|they\s+are)|alone)))\s+(?P<list>(?:(?:the|their|his|her|its)\s+)?"
@@ -120,7 +127,9 @@ class FeatureReader:
                                 re.I)
         yes_no = names.boolean_pattern()
         self._bool = re.compile(
-            rf"(?P<neg>\bwithout\s+(?:an?\s+|any\s+)?|\bwith\s+no\s+|\bno\s+|\bnon[\s-]?|\bnot\s+"
+            rf"(?P<neg>\b(?:except|excluding|other\s+than|apart\s+from|but\s+not)\s+(?:(?:the|those|people"
+            rf"|ones|[a-z]+s)\s+)?(?:with\s+(?:an?\s+)?|who\s+(?:are|have|has)\s+(?:an?\s+)?)?"
+            rf"|\bwithout\s+(?:an?\s+|any\s+)?|\bwith\s+no\s+|\bno[\s-]+|\bnon[\s-]?|\bnot\s+"
             rf"(?:an?\s+)?|\b(?:who|that)\s+(?:are|is|was|were)\s+not\s+(?:an?\s+)?|\b(?:who|that)\s+"
             rf"(?:do|does|did)\s*(?:n't|\s+not)\s+(?:have|own)\s+(?:an?\s+|any\s+)?|\b(?:don't"
             rf"|doesn't|didn't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?)?(?P<pos>\bwith\s+(?:an?\s+)?"
@@ -128,14 +137,15 @@ class FeatureReader:
             rf"\s+(?:an?\s+)?|\b(?:are|is|have|has|own)\s+(?:an?\s+)?|\bcharged\s+with\s+(?:an?\s+)?)?"
             rf"(?P<b>{yes_no})(?![\w-])", re.I) if yes_no else None
         self._group = re.compile(
-            rf"(?<![\w-])(?P<neg>(?:not|non|no|without|aren't|isn't)[\s-]+)?(?P<v>"
+            rf"(?<![\w-])(?P<neg>(?:not|non|no|without|aren't|isn't|except(?:\s+for)?|excluding"
+            rf"|other\s+than|apart\s+from|but\s+not)(?:\s+the)?[\s-]+)?(?P<v>"
             rf"{names.value_pattern})(?![\w-])", re.I)
 
     def read(self, w: str, *, hypothetical: bool) -> tuple[str, FeatureSlots]:
         """The feature slots of a clause's working text, and the text with them consumed:
         fixed features first, then edits when the clause supposes something, then conditions
         on the rows in what is left."""
-        w = spelled_numbers(w)
+        w = spelled_numbers(w).replace("(", " ").replace(")", " ")
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
         w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)
@@ -161,6 +171,26 @@ class FeatureReader:
             lo, hi = sorted((_number(m.group("n")), _number(m.group("hi"))))
             found.append((m.start(), f"{name} between {lo} and {hi}"))
             w = consume(w, m)
+        for m in list(self._plus.finditer(w)):  # "glucose 120+"
+            name = self._feature(m.group("f"))
+            if self._numeric(name):
+                found.append((m.start(), f"{name} >= {_number(m.group('n'))}"))
+                w = consume(w, m)
+        for m in list(self._is_value.finditer(w)):  # "has_guarantor is yes", "sex = female"
+            name = self._feature(m.group("f"))
+            said = m.group("v").lower()
+            kind = self.names.kind(name)
+            if kind == "boolean" and said in ("yes", "no", "true", "false"):
+                yes = (said in ("yes", "true")) != bool(m.group("not"))
+                found.append((m.start(), f"{name} == {self.names.truth(name, yes)}"))
+                w = consume(w, m)
+            elif kind == "categorical":
+                value = next((v for v in self.names.features[name].values if v.lower() == said),
+                             None)
+                if value is not None:
+                    op = "!=" if m.group("not") else "=="
+                    found.append((m.start(), f"{name} {op} {value}"))
+                    w = consume(w, m)
         for m in list(self._span.finditer(w)):  # "ages 30 to 40", "glucose 100-140"
             name = self._feature(m.group("f"))
             if self._numeric(name):
@@ -180,6 +210,8 @@ class FeatureReader:
                 found.append((more.start("op"), f"{name} {self._op(more.group('op'))} "
                                                  f"{_number(more.group('n'))}"))
                 w = consume(w, more)
+                if more.group("j").lower() == "or":  # "BMI below 20 or above 45"
+                    w = w[:more.start()] + " or" + w[more.start() + 3:]
         for m in list(self._cond_before.finditer(w)):
             name = self._feature(m.group("f"))
             if not self._numeric(name) or (not m.group("op") and not m.group("trail")

@@ -71,6 +71,9 @@ ITEM_NOUNS = (
     "|messages?|msgs?|records?|posts?|tweets?|e-?mails?|comments?|quer(?:y|ies)|requests?"
     "|complaints?|articles?|passages?|utterances?|observations?|lines?|reports?|notes?|inputs?"
     "|responses?|questions?|reviews?|issues?|calls?|chats?|conversations?|transcripts?"
+    "|patients?|people|persons?|individuals?|customers?|clients?|applicants?"
+    "|borrowers?|defendants?|users?|members?|employees?|students?|subjects?|participants?"
+    "|respondents?"
 )
 _ID_NOUNS = ITEM_NOUNS
 _RANGE = re.compile(
