@@ -105,7 +105,8 @@ def focused(planner: Any, item: int = 12) -> DialogueState:
                                          "value": 3}]),
     ("and if the income were 10% lower?", [{"feature": "AnnualIncome", "op": "multiply",
                                             "value": 0.9}]),
-    ("suppose they were self-employed", []),  # a value without its feature: not guessed
+    ("suppose they were self-employed",  # a value only one feature has names it
+     [{"feature": "EmploymentType", "op": "set", "value": "self-employed"}]),
 ])
 def test_what_if_edits_name_the_features(planner: Any, question: str,
                                          expected: list[dict[str, Any]]) -> None:

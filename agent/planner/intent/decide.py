@@ -67,7 +67,10 @@ Reread = Callable[[Clause, str], Clause]  # a clause read again for another inte
 
 
 _TOGETHER = re.compile(r"\b(?:interact\w*|together|jointly|joint|pairs?|pairwise|combin\w*|synerg\w*"
-                       r"|depend\w*|partial dependence|h[- ]statistic|friedman)\b", re.I)
+                       r"|depend\w*|partial dependence|h[- ]statistic|friedman|each other"
+                       r"|one another|play off)\b", re.I)
+_DESCRIBE = re.compile(r"\b(?:describe|description|summari[sz]\w*|summary|look like|overview|profile"
+                       r"|typical)\b", re.I)
 _STAT = re.compile(r"\b(?:average|mean|median|max(?:imum)?|min(?:imum)?|highest|lowest|largest"
                    r"|smallest|std|standard deviation|variance|range|distribution|spread|statistics?"
                    r"|stats|percentiles?|quartiles?)\b", re.I)
@@ -83,6 +86,17 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
     conditions = bool(c.features.conditions)
     if intent not in cat.names:
         return None
+    pairer = next((t for t in cat.order if cat.takes(t, "features") and not cat.takes(t, "edits")
+                   and t in cat.names), None)
+    if (pairer and intent != pairer and len(c.features.mentioned) >= 2
+            and _TOGETHER.search(c.text) and not c.features.edits):
+        return reread(c, pairer)  # "for patient 12, how do glucose and BMI interact?"
+    if c.features.edits and not cat.takes(intent, "edits") and (
+            intent in cat.inputs or intent in cat.subset_tools or c.slots.id is not None):
+        return reread(c, cat.natural("edits"))  # "halve the glucose for patient 19"
+    if (intent in cat.subset_tools and (c.features.conditions or c.features.mentioned)
+            and _DESCRIBE.search(c.text) and not c.slots.id):
+        return reread(c, cat.describer)  # "describe the patients over 50"
     if cat.takes(intent, "features") and not cat.takes(intent, "edits") and not _TOGETHER.search(
             c.text):
         return reread(c, next((i for i, _ in ranked[1:] if i in cat.names

@@ -118,7 +118,7 @@ def route(
         edits = cat.natural("edits")
         out = []
         for c in clauses:
-            if c.intent in cat.inputs and c.changes and not cat.takes(c.intent,
+            if (c.intent in cat.inputs or c.features.edits) and c.changes and not cat.takes(c.intent,
                                                                                   "edits"):
                 c = reread(c, edits)
             elif (c.intent == cat.lister and not c.criteria_like and c.slots.ids is None

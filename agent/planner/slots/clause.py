@@ -34,6 +34,9 @@ _TOKEN_CUE = re.compile(r"\b(?:why|token|track|follow|complet\w*|does|rationale 
                         r"\s*(?:the\s+)?$", re.I)
 _CONDITION_CUE = re.compile(r"\b(?:mention\w*|contain\w*|includ\w*|with the (?:word|phrase|term)"
                             r"|using the (?:word|phrase|term))\s*$", re.I)
+_WITH = re.compile(r"\b(?:with|w/)\b", re.I)
+_GROUP = re.compile(r"\b(?:all|every\w*|those|ones|people|patients|applicants|customers|clients"
+                    r"|individuals|rows|items|cases|[a-z]+s\s+(?:with|who|that|whose))\b", re.I)
 _SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
 
 
@@ -89,8 +92,9 @@ def read_clause(
     s = reader.read(clause)
     c = Clause(text=clause, intent=intent, prob=prob, slots=s)
     if reader.features is not None:  # a table's features, before numbers are read as ids
-        supposes = cat.takes(intent, "edits") or (
-            not on_data and HYPOTHETICAL.search(clause) is not None)
+        supposes = (cat.takes(intent, "edits") or HYPOTHETICAL.search(clause) is not None
+                    or (intent in cat.inputs and _WITH.search(clause) is not None
+                        and not _GROUP.search(clause)))  # "patient 2 with 0 pregnancies"
         s.work, c.features = reader.features.read(s.work, hypothetical=supposes)
     quotes = masked.quotes
     used: set[int] = set()

@@ -32,6 +32,16 @@ _VERB = r"(?:set|change|make|put|move|bring|raise|lower|increase|decrease|reduce
 _MULTIPLY = {"doubl": 2, "halv": 0.5, "half": 0.5, "tripl": 3}
 
 
+def _keep(w: str, m: re.Match[str], *groups: str) -> str:
+    """`w` with the text of `groups` of `m` put back after consuming it: the rows ("of all
+    patients") or the item ("applicant 1500's") named inside an edit stay for their readers."""
+    for g in groups:
+        if m.groupdict().get(g):
+            a, b = m.span(g)
+            w = w[:a] + m.string[a:b] + w[b:]
+    return w
+
+
 def _take(w: str, m: re.Match[str], ends: list[int]) -> str:
     ends.append(m.end())
     return consume(w, m)
@@ -48,8 +58,11 @@ class EditReader:
         v = rf"(?P<v>-?\d+(?:\.\d+)?|-?\.\d+|yes|no|true|false{'|' + values if values else ''})"
         by = rf"\s+by\s+(?:an?\s+)?(?:extra\s+)?{_N}{_PCT}"
         rows = r"(?P<rows>\s+(?:of|for)\s+[^,.?;!]{1,40}?)?"  # "the BMI of all patients by 5"
+        who = r"(?P<who>[a-z]+\s+#?\d+'s\s+)?"  # "raise applicant 1500's credit score by 50"
         self.steps = [
-            re.compile(rf"\b(?P<d>{_UP}|{_DOWN})\s+{_OWNER}{f}(?![\w-]){_AFTER}{rows}{by}", re.I),
+            re.compile(rf"\b(?P<d>{_UP}|{_DOWN})\s+{who}{_OWNER}{f}(?![\w-]){_AFTER}{rows}{by}", re.I),
+            re.compile(rf"\b(?P<d>lost|lose|loses|losing|shed|gained|gains?|gaining|put\s+on)\s+{_N}"
+                       rf"\s+(?:more\s+)?{_OWNER}{f}(?![\w-])(?:\s+points?)?", re.I),  # "lost 4 BMI points"
             re.compile(rf"(?<![\w-]){f}\s*(?P<d>\+|-|−)\s*{_N}{_PCT}(?![\w.])", re.I),  # "glucose + 10"
             re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:(?:is|was|were|got|gets"
                        rf"|had|has|would\s+be)\s+)?(?P<d>{_UP}|{_DOWN}){by}", re.I),
@@ -58,7 +71,7 @@ class EditReader:
                        r"|smaller|down)\b", re.I),
             re.compile(rf"\b(?P<d>add|subtract|take)\s+{_N}{_PCT}\s+(?:\w+\s+)?(?:to|from|off)\s+"
                        rf"{_OWNER}{f}(?![\w-])", re.I),
-            re.compile(rf"\b(?:had|has|have|having|with|got|get|gets)\s+{_N}\s+(?P<d>more|extra"
+            re.compile(rf"\b(?:had|has|have|having|with|got|get|gets|and|plus)\s+{_N}\s+(?P<d>more|extra"
                        rf"|additional|fewer|less)\s+{f}(?![\w-])", re.I),  # "2 more prior crimes"
         ]
         self.multiply = [
@@ -73,7 +86,7 @@ class EditReader:
             re.compile(rf"(?<![\w-]){f}\s*(?:x|×|\*)\s*(?P<x>\d+(?:\.\d+)?)(?![\w.])", re.I),  # "x1.5"
         ]
         self.sets = [
-            re.compile(rf"\b{_VERB}\s+{_OWNER}{f}(?![\w-]){_AFTER}\s+(?:to|=|at|into)\s*{v}", re.I),
+            re.compile(rf"\b{_VERB}\s+{who}{_OWNER}{f}(?![\w-]){_AFTER}\s+(?:to|=|at|into)\s*{v}", re.I),
             re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s*(?:{_SET})\s*{v}(?![\w-])", re.I),
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:a\s+|an\s+)?{f}(?![\w-])"
                        rf"{_AFTER}\s+(?:of\s+|at\s+|as\s+|=\s*)?{v}(?![\w-])", re.I),
@@ -84,9 +97,12 @@ class EditReader:
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:[a-z]+\s+)?{v}\s+{f}(?![\w-])",
                        re.I),  # "had 3 pregnancies", "had spent 20 months in jail"
         ]
+        self.category = re.compile(
+            rf"\b(?:make|makes|made|turn|were|was|is|be|became|become)\s+(?P<who>(?:[a-z]+\s+#?\d+|them"
+            rf"|him|her|it|they|he|she)\s+)?(?:an?\s+)?(?P<cv>{values})(?![\w-])", re.I) if values else None
         yes_no = names.boolean_pattern()
         self.yes_no = re.compile(
-            rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get|with|without)\s+"
+            rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get)\s+"
             rf"(?P<neg>not\s+|no\s+|never\s+)?(?:an?\s+|any\s+)?(?P<b>{yes_no})(?![\w-])"
             rf"|\b(?:did|does|do)(?:\s+not|n't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?(?P<b2>{yes_no})"
             rf"(?![\w-])", re.I) if yes_no else None
@@ -132,6 +148,10 @@ class EditReader:
                 if self.names.kind(name) != "numeric":
                     continue
                 said = m.group("d").lower()
+                if said in ("lost", "lose", "loses", "losing", "shed"):
+                    said = "down"
+                elif said.startswith("gain") or said.startswith("put"):
+                    said = "up"
                 down = (said not in ("more", "extra", "additional")
                         and re.fullmatch(_DOWN, said) is not None) or said in ("subtract", "take",
                                                                               "-", "−")
@@ -143,10 +163,7 @@ class EditReader:
                     edit = {"feature": name, "op": "decrease" if down else "increase",
                             "value": int(amount) if amount.is_integer() else amount}
                 found.append((m.start(), edit))
-                kept = m.span("rows") if m.groupdict().get("rows") else None
-                w = _take(w, m, ends)
-                if kept:  # the rows named inside the edit stay for the conditions
-                    w = w[:kept[0]] + m.string[kept[0]:kept[1]] + w[kept[1]:]
+                w = _keep(_take(w, m, ends), m, "rows", "who")
         for rx in self.multiply:
             for m in list(rx.finditer(w)):
                 name = self._name(m.group("f"))
@@ -164,7 +181,15 @@ class EditReader:
                 if value is None:
                     continue
                 found.append((m.start(), {"feature": name, "op": "set", "value": value}))
-                w = _take(w, m, ends)
+                w = _keep(_take(w, m, ends), m, "who")
+        for m in list(self.category.finditer(w)) if self.category is not None else ():
+            said = m.group("cv").lower()
+            owners = [(n, v) for n, feat in self.names.features.items() if feat.kind == "categorical"
+                      for v in feat.values if str(v).lower() == said]
+            if len(owners) == 1:  # "make applicant 1404 salaried"
+                found.append((m.start("cv"), {"feature": owners[0][0], "op": "set",
+                                              "value": owners[0][1]}))
+                w = _keep(_take(w, m, ends), m, "who")
         for m in list(self.yes_no.finditer(w)) if self.yes_no is not None else ():
             said = m.group("b") or m.group("b2")
             name = self._name(said)

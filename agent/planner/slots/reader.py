@@ -310,6 +310,9 @@ class SlotReader:
         taken = [False] * len(w)
         for rx, lab in self._forms:
             for m in rx.finditer(low):
+                if re.match(r"\s+(?:model|classifier|predictor|detector|detection|prediction model)\b",
+                            low[m.end():]):
+                    continue  # "the diabetes model": what the model is for, not a label asked about
                 if not any(taken[m.start() : m.end()]):
                     found.append(LabelMention(lab, m.start(), m.end()))
                     for i in range(m.start(), m.end()):
