@@ -261,3 +261,8 @@ def test_a_table_question_naming_no_row_runs_on_the_rows(planner: Any) -> None:
         ("what_if", {"features": [{"feature": "CreditScore", "op": "set", "value": 700}]})]
     assert calls(ask(planner, "what is the probability of approval?")) == [("predict", {})]
     assert ask(planner, "what if her credit score were 700?").clarify  # one row, unnamed
+
+
+def test_an_id_before_a_comma_is_still_the_id(planner: Any) -> None:
+    assert calls(ask(planner, "flip 17, keep the income fixed")) == [
+        ("counterfactual", {"id": 17, "fixed": ["AnnualIncome"]})]

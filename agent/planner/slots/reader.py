@@ -277,9 +277,9 @@ class SlotReader:
                 s.k = int(m.group(1))
                 w = w[: m.start(1)] + " " * (m.end(1) - m.start(1)) + w[m.end(1) :]
                 break
-        for m in re.finditer(r"(?<![\w.,])\d+(?![\w.,]|\s*%)", w):
+        for m in re.finditer(r"(?<![\w.,])\d+(?![\w.]|,\d|\s*%)", w):  # "flip 1811, keep ..."
             s.bare_numbers.append(int(m.group(0)))
-        w = re.sub(r"(?<![\w.,])\d+(?![\w.,])", " ", w)
+        w = re.sub(r"(?<![\w.,])\d+(?![\w.]|,\d)", " ", w)
         s.work = w
 
     # ---- methods and labels --------------------------------------------------------------
