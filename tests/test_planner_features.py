@@ -266,3 +266,21 @@ def test_a_table_question_naming_no_row_runs_on_the_rows(planner: Any) -> None:
 def test_an_id_before_a_comma_is_still_the_id(planner: Any) -> None:
     assert calls(ask(planner, "flip 17, keep the income fixed")) == [
         ("counterfactual", {"id": 17, "fixed": ["AnnualIncome"]})]
+
+
+@pytest.mark.parametrize("question", [
+    "for applicant 12, how do income and age interact?",
+    "interaction between age and income for applicant 12",
+])
+def test_interactions_for_one_row_keep_the_row(planner: Any, question: str) -> None:
+    assert len(calls(ask(planner, question))) == 1
+    tool, args = calls(ask(planner, question))[-1]
+    assert tool == "interactions" and args["id"] == 12
+    assert set(args["features"]) == {"AnnualIncome", "Age"}
+
+
+def test_dependents_do_not_make_a_question_about_interactions(planner: Any) -> None:
+    plan = ask(planner, "find a counterfactual for applicant 15 that keeps age and number of "
+                        "dependents as they are")
+    assert calls(plan) == [("counterfactual", {"id": 15,
+                                               "fixed": ["Age", "number_of_dependents"]})]

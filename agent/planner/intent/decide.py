@@ -67,7 +67,7 @@ Reread = Callable[[Clause, str], Clause]  # a clause read again for another inte
 
 
 _TOGETHER = re.compile(r"\b(?:interact\w*|together|jointly|joint|pairs?|pairwise|combin\w*|synerg\w*"
-                       r"|depend\w*|partial dependence|h[- ]statistic|friedman|each other"
+                       r"|depend(?:s|ing|ed)?\s+on|dependence|h[- ]statistic|friedman|each other"
                        r"|one another|play off)\b", re.I)
 _DESCRIBE = re.compile(r"\b(?:describe|description|summari[sz]\w*|summary|look like|overview|profile"
                        r"|typical)\b", re.I)
@@ -179,7 +179,8 @@ def retarget(
     inputs, by_id = cat.inputs, set(cat.takers("id", "input"))
     on_data = cat.dataset | cat.subset_tools
     edits = cat.natural("edits")
-    if intent in cat.dataset and cat.takes(intent, "label") and c.slots.id is not None:
+    pairs = cat.takes(intent, "features") and not cat.takes(intent, "edits")
+    if intent in cat.dataset and cat.takes(intent, "label") and c.slots.id is not None and not pairs:
         return reread(c, cat.explainer)  # "word importances for 2222" is about one item
     if intent in cat.dataset and c.slots.id is not None and not cat.takes(intent, "id"):
         # "review 1500 is misclassified; can you check its gold label?": about one item

@@ -130,6 +130,8 @@ def _dataset(
     crit = subset_criteria(c, tool)
     filters += filter_calls(crit, combine=crit.combine)
     args = tool_args(tool, c)
+    if cat.takes(tool, "id") and c.input.get("id") is not None:  # a dataset tool on one item
+        args["id"] = c.input["id"]
     if n > 0 and c.anaphora and not c.split:  # "... on the test set, and the mistakes there?"
         prev = infos[n - 1]
         if prev.split and cat.allows(tool, "split", prev.split):
