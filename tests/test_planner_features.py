@@ -15,6 +15,7 @@ import pytest
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
+from tests.planning import ask, calls
 
 pytestmark = needs_minilm
 
@@ -42,14 +43,6 @@ def planner():  # type: ignore[no-untyped-def]
     p = OfflinePlanner.for_context(ctx)
     p.warm_up()
     return p
-
-
-def calls(plan: Plan) -> list[tuple[str, dict[str, Any]]]:
-    return [(c.tool, c.args) for c in plan.calls]
-
-
-def ask(planner: Any, question: str, state: DialogueState | None = None) -> Plan:
-    return planner.plan(question, state or DialogueState())
 
 
 def where(plan: Plan) -> str | None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
+from tests.planning import ask, calls
 
 LABELS = ["billing", "technical issue", "account access"]
 IDS = (1001, 1400)
@@ -37,14 +37,6 @@ def planner():  # type: ignore[no-untyped-def]
     p = OfflinePlanner.for_context(ctx)
     p.warm_up()
     return p
-
-
-def calls(plan: Plan) -> list[tuple[str, dict[str, Any]]]:
-    return [(c.tool, c.args) for c in plan.calls]
-
-
-def ask(planner: Any, question: str, state: DialogueState | None = None) -> Plan:
-    return planner.plan(question, state or DialogueState())
 
 
 def sentences(plan: Plan) -> str:

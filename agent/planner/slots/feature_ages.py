@@ -31,7 +31,7 @@ class AgeReader:
             (re.compile(rf"\b(?:aged|ages?)\s+(?:between|from)\s+(?P<n>{N})\s*(?:and|to|-|–)\s*"
                         rf"(?P<hi>{N})|\bbetween\s+the\s+ages\s+of\s+(?P<n_>{N})\s*(?:and|to|-|–)\s*"
                         rf"(?P<hi_>{N})", re.I), "between"),
-            (re.compile(rf"\bin\s+(?:their|his|her)\s+(?P<n>[1-9]0)'?s\b", re.I), "decade"),
+            (re.compile(r"\bin\s+(?:their|his|her)\s+(?P<n>[1-9]0)'?s\b", re.I), "decade"),
             (re.compile(r"\bin\s+(?:their|his|her)\s+(?P<w>twenties|thirties|forties|fifties|sixties"
                         r"|seventies|eighties|nineties)\b", re.I), "decade"),
             (re.compile(rf"\b(?P<n>{N})[\s-]years?[\s-]olds?\b", re.I), "=="),

@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .feature_names import AFTER, NUM_N, OWNER
 from .patterns import consume
 
 if TYPE_CHECKING:
     from .feature_names import FeatureNames
 
-_OWNER = (r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:[a-z]\w*'s\s+)?"
-          r"|[a-z]\w*'s\s+)?")
-_AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?))?"
-_N = r"(?P<n>-?\d+(?:\.\d+)?|-?\.\d+)"
+_OWNER, _AFTER, _N = OWNER, AFTER, NUM_N
 _PCT = r"(?P<pct>\s*(?:%|percent\b))?"
 _UP = (r"increas\w*|rais\w*|boost\w*|bump\w*(?:\s+up)?|add(?:ed|ing)?|went\s+up|go(?:es)?\s+up"
        r"|rose|rises?|higher|up|more")

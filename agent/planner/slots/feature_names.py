@@ -14,6 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+# how a feature is introduced and followed in a phrase ("their BMI", "patient 12's glucose
+# levels"), and a number read into group `n`: shared by the condition and the edit readers
+OWNER = (r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:[a-z]\w*'s\s+)?"
+         r"|[a-z]\w*'s\s+)?")
+AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?))?"
+NUM_N = r"(?P<n>-?\d+(?:\.\d+)?|-?\.\d+)"
+
 # words of a feature name too generic to name it alone ("number" of pregnancies, "loan" amount)
 _GENERIC = set("""number count num amount total value values level levels rate ratio score index
 function type status flag indicator percent percentage pct size length time times days months

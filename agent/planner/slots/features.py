@@ -17,17 +17,14 @@ from typing import Any
 
 from .feature_ages import AgeReader
 from .feature_edits import EditReader
-from .feature_names import FeatureNames
+from .feature_names import AFTER, NUM_N, OWNER, FeatureNames
 from .number_words import spelled_numbers
 from .patterns import consume
 
 NUM = r"(-?\d+(?:\.\d+)?|-?\.\d+)"
-NUM_N = r"(?P<n>-?\d+(?:\.\d+)?|-?\.\d+)"
 _UNIT = (r"(?:\s*(?:%|percent\b|mg/dl\b|mmhg\b|kg/m2\b|kg\b|years?(?:\s+old|\s+of\s+age)?\b|yrs?\b"
          r"|months?\b|weeks?\b|days?\b|dollars?\b|euros?\b|dm\b|points?\b))?")
-_OWNER = (r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:[a-z]\w*'s\s+)?"
-          r"|[a-z]\w*'s\s+)?")
-_AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?))?"
+_OWNER, _AFTER = OWNER, AFTER
 _BE = r"(?:\s+(?:is|are|was|were|be|being|of|at|with))?"
 _GE = (r"at\s+least|no\s+less\s+than|not\s+(?:less|lower|smaller|fewer|below|under)(?:\s+than)?"
        r"|(?:greater|more|higher)\s+than\s+or\s+equal\s+to|>=|=>|≥")
