@@ -21,7 +21,6 @@ from .feature_names import AFTER, NUM_N, OWNER, FeatureNames
 from .number_words import spelled_numbers
 from .patterns import consume
 
-NUM = r"(-?\d+(?:\.\d+)?|-?\.\d+)"
 _UNIT = (r"(?:\s*(?:%|percent\b|mg/dl\b|mmhg\b|kg/m2\b|kg\b|years?(?:\s+old|\s+of\s+age)?\b|yrs?\b"
          r"|months?\b|weeks?\b|days?\b|dollars?\b|euros?\b|dm\b|points?\b))?")
 _OWNER, _AFTER = OWNER, AFTER
@@ -101,9 +100,7 @@ class FeatureReader:
         self._cond_before = re.compile(
             rf"(?P<op>{_GE}|{_LE}|{_GT}|{_LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
             rf"|fewer|less))?\s+(?:\w+\s+)?{f}(?![\w-])", re.I)
-        self._range_value = re.compile(rf"{NUM}\s*(?:-|–|to)\s*(?P<hi>-?\d+(?:\.\d+)?)")
         age = names.age()
-        self._age = age
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
         people = "|".join([_PEOPLE, *map(re.escape, groups)])
         self._ages = AgeReader(age, people, _UNIT) if age else None
