@@ -52,6 +52,11 @@ def data_description(ctx: ToolContext) -> str:
         text += f", gold labels {', '.join(data.label_names)}"
     if data.has_split:
         text += ", train/test split"
+    schema = getattr(ctx.target, "schema", None)
+    if schema is not None:  # a table model: the names `where`, `features` and `fixed` take
+        text += ("; its features (use these names in filter's `where`, what_if's `features`, "
+                 "counterfactual's `fixed`, interactions' `features`): "
+                 + "; ".join(f.describe() for f in schema.features))
     return text
 
 

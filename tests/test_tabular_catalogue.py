@@ -145,3 +145,13 @@ def test_the_six_table_questions_in_one_dialogue(user_files) -> None:  # type: i
     pair = conv.ask("how does income interact with owner?")
     assert pair.results[-1].tool == "interactions"
     assert "income" in pair.text and "owner" in pair.text
+
+
+def test_the_llm_planner_is_told_the_tables_features(user_files) -> None:  # type: ignore[no-untyped-def]
+    from saywhy.agent.compose import data_description
+
+    model, csv = user_files
+    said = data_description(load_context(str(model), DataSpec(path=str(csv))))
+    assert "`where`" in said
+    for name in ("age", "income", "owner"):
+        assert f"{name}:" in said
