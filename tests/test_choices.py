@@ -201,3 +201,20 @@ def test_ask_json_carries_the_choices_and_the_next_question_picks(
     assert all(f"{c['number']}. {c['text']}" in first["answer"] for c in first["choices"])
     assert [c["tool"] for c in second["calls"]] == ["predict"] and second["choices"] == []
     assert second["calls"][0]["args"]["id"] == 3
+
+
+def test_saywhy_parse_shows_the_readings_offered(capsys: pytest.CaptureFixture[str]) -> None:
+    from types import SimpleNamespace
+
+    from saywhy.agent.planner.base import Choice, Plan, ToolCall
+    from saywhy.agent.terminal.parse import plan_turn
+    from saywhy.agent.terminal.talk import _print_calls
+
+    plan = Plan(clarify="Did you want:", choices=[
+        Choice(text="explain item 3", calls=[ToolCall(tool="attribute", args={"id": 3})]),
+        Choice(text="predict item 3", calls=[ToolCall(tool="predict", args={"id": 3})])])
+    turn = plan_turn(SimpleNamespace(plan=lambda q: plan), "item 3 then")
+    assert [c["calls"][0]["tool"] for c in turn["choices"]] == ["attribute", "predict"]
+    _print_calls([turn])
+    out = capsys.readouterr().out
+    assert '1. explain item 3: attribute {"id": 3}' in out and "2. predict item 3" in out

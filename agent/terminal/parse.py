@@ -128,6 +128,10 @@ def plan_turn(conv: Any, question: str) -> dict[str, Any]:
                             "calls": [{"tool": c.tool, "args": c.args} for c in plan.calls]}
     if plan.clarify:
         turn["clarify"] = plan.clarify
+    if plan.choices:  # the readings offered, each with the calls it would make
+        turn["choices"] = [{"text": ch.text, "calls": [{"tool": c.tool, "args": c.args}
+                                                       for c in ch.calls]}
+                           for ch in plan.choices]
     if plan.reply:
         turn["reply"] = plan.reply
     return turn

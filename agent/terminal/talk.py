@@ -196,6 +196,10 @@ def _print_calls(turns: list[dict[str, Any]]) -> None:
         for key in ("clarify", "reply"):
             if key in t:
                 typer.echo(f"  ({key}) {t[key]}")
+        for n, choice in enumerate(t.get("choices", []), 1):
+            made = "; ".join(f"{c['tool']} {json.dumps(c['args'], ensure_ascii=False)}"
+                             for c in choice["calls"])
+            typer.echo(f"    {n}. {choice['text']}: {made}")
         if not t["calls"] and not ({"clarify", "reply"} & set(t)):
             typer.echo("  (no calls)")
 
