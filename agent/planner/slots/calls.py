@@ -17,6 +17,7 @@ from .args import filter_calls, subset_criteria, tool_args
 from .clause import Clause, clarify
 from .criteria import RIGHT, WRONG
 from .methods import COMPARE, methods_from_context
+from .rows import on_rows
 
 if TYPE_CHECKING:
     from ...state import DialogueState
@@ -146,42 +147,6 @@ def _dataset(
     return ToolCall(tool=tool, args=args)
 
 
-_EVERYONE = re.compile(r"\b(?:everyone|everybody|every\s+\w+|all\s+(?:the\s+)?\w+|each\s+\w+"
-                       r"|across|on average|the whole|whole\s+\w+|(?:the\s+)?predictions)\b", re.I)
-
-
-_ONE_ROW = re.compile(r"\b(?:his|her|its|it|this|that|he|she|him|this one|that one"
-                      r"|the (?:patient|person|applicant|customer|row|item|case|one))\b", re.I)
-
-
-def _on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]],
-             focus: dict[str, Any]) -> ToolCall | None:
-    """A one-input tool asked of many rows of a table ("what do you predict for people over
-    50?", "explain the predictions for BMI above 30", "what if everyone's glucose dropped by
-    20?"), or asked with no row named and none in focus ("what if priors were 0?"): the rows as
-    a selection (the current ones when none is named), then the tool that answers for rows."""
-    cat = catalogue()
-    if kind != "tabular" or tool not in cat.inputs or c.input or c.slots.id is not None:
-        return None
-    edits = cat.takes(tool, "edits") and bool(c.features.edits)
-    unnamed = not focus and c.slots.ids is None and c.slots.bad_id is None and (
-        c.slots.id_problem is None) and not _ONE_ROW.search(c.text)
-    if not (c.criteria or (edits and (unnamed or _EVERYONE.search(c.text)))
-            or (unnamed and tool == cat.predictor)):
-        return None
-    if tool == cat.predictor:
-        answer = ToolCall(tool=tool, args={})
-    elif tool in cat.explainers:
-        answer = ToolCall(tool=cat.natural("method", "dataset"), args={})
-    elif edits:
-        answer = ToolCall(tool=tool, args={"features": c.features.edits})
-    else:
-        return None
-    crit = subset_criteria(c)
-    filters += filter_calls(crit, combine=crit.combine)
-    return answer
-
-
 def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
     cat = catalogue()
     shared = next((c.input for c in infos if c.input), {})
@@ -287,7 +252,7 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 args.pop("ids", None)
                 calls.append(ToolCall(tool=tool, args=args))
             continue
-        rows = _on_rows(c, tool, kind, filters, shared or state.focus)
+        rows = on_rows(c, tool, kind, filters, shared or state.focus)
         if rows is not None:  # a table model asked about many rows: "for people over 50"
             calls.append(rows)
             continue
