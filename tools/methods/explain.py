@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # (whole-answer log-probability): gradient_x_input, one backward pass, beats random at a quarter
 # of occlusion's cost and a fiftieth of integrated_gradients'; occlusion is more comprehensive
 # but costs a forward pass per prompt word.
-DEFAULT_METHOD = {"classifier": "occlusion", "causal_lm": "gradient_x_input"}
+DEFAULT_METHOD = {"classifier": "occlusion", "causal_lm": "occlusion"}
 
 
 def resolve_label(ctx: ToolContext, ref: InputRef, label: int | str | None) -> int:
