@@ -19,7 +19,6 @@ from .edits import FeatureEdit, apply_edits
 
 if TYPE_CHECKING:
     from ..context import ToolContext
-    from ..what_if import WhatIfArgs
 
 MAX_ROWS = 20_000
 SHOWN = 8
@@ -81,7 +80,7 @@ def _words(edit: FeatureEdit, name: str) -> str:
     return f"{name} {sign} {edit.value}"
 
 
-def what_if_rows(ctx: ToolContext, args: WhatIfArgs, edits: list[FeatureEdit]) -> WhatIfRowsResult:
+def what_if_rows(ctx: ToolContext, edits: list[FeatureEdit]) -> WhatIfRowsResult:
     """Apply `edits` to every row of the subset (or table) and compare the predictions."""
     import numpy as np
     import pandas as pd

@@ -80,7 +80,7 @@ def what_if(ctx: ToolContext, args: WhatIfArgs) -> WhatIfResult:
     subset (or table) and count the predictions that change (`rows_what_if.py`)."""
     target = table_target(ctx)
     if args.id is None and not args.text and not args.new_text:  # "if everyone's BMI were 25"
-        return what_if_rows(ctx, args, feature_edits(args))  # type: ignore[return-value]
+        return what_if_rows(ctx, feature_edits(args))  # type: ignore[return-value]
     ref = ctx.resolve(args.id, args.text)
     row = row_of(ctx, ref)
     assert target.schema is not None

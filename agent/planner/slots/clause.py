@@ -17,7 +17,7 @@ from ..catalogue import catalogue
 from ..read.masking import LETTER, Masked, words
 from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_length, read_split
 from .edits import read_edits
-from .features import HYPOTHETICAL, FeatureSlots
+from .features import HYPOTHETICAL, PEOPLE, FeatureSlots
 from .reader import SlotReader, Slots
 
 ANAPHORA = re.compile(
@@ -35,8 +35,8 @@ _TOKEN_CUE = re.compile(r"\b(?:why|token|track|follow|complet\w*|does|rationale 
 _CONDITION_CUE = re.compile(r"\b(?:mention\w*|contain\w*|includ\w*|with the (?:word|phrase|term)"
                             r"|using the (?:word|phrase|term))\s*$", re.I)
 _WITH = re.compile(r"\b(?:with|w/)\b", re.I)
-_GROUP = re.compile(r"\b(?:all|every\w*|those|ones|people|patients|applicants|customers|clients"
-                    r"|individuals|rows|items|cases|[a-z]+s\s+(?:with|who|that|whose))\b", re.I)
+_GROUP = re.compile(rf"\b(?:all|every\w*|ones|{PEOPLE}|rows|items|cases"
+                    r"|[a-z]+s\s+(?:with|who|that|whose))\b", re.I)
 _SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
 
 

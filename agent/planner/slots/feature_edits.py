@@ -18,7 +18,6 @@ from .patterns import consume
 if TYPE_CHECKING:
     from .feature_names import FeatureNames
 
-_OWNER, _AFTER, _N = OWNER, AFTER, NUM_N
 _PCT = r"(?P<pct>\s*(?:%|percent\b))?"
 _UP = (r"increas\w*|rais\w*|boost\w*|bump\w*(?:\s+up)?|add(?:ed|ing)?|went\s+up|go(?:es)?\s+up"
        r"|rose|rises?|higher|up|more")
@@ -54,41 +53,41 @@ class EditReader:
         values = "|".join(re.escape(str(v)) for feat in names.features.values()
                           for v in feat.values if feat.kind == "categorical" and str(v).strip())
         v = rf"(?P<v>-?\d+(?:\.\d+)?|-?\.\d+|yes|no|true|false{'|' + values if values else ''})"
-        by = rf"\s+by\s+(?:an?\s+)?(?:extra\s+)?{_N}{_PCT}"
+        by = rf"\s+by\s+(?:an?\s+)?(?:extra\s+)?{NUM_N}{_PCT}"
         rows = r"(?P<rows>\s+(?:of|for)\s+[^,.?;!]{1,40}?)?"  # "the BMI of all patients by 5"
         who = r"(?P<who>[a-z]+\s+#?\d+'s\s+)?"  # "raise applicant 1500's credit score by 50"
         self.steps = [
-            re.compile(rf"\b(?P<d>{_UP}|{_DOWN})\s+{who}{_OWNER}{f}(?![\w-]){_AFTER}{rows}{by}", re.I),
-            re.compile(rf"\b(?P<d>lost|lose|loses|losing|shed|gained|gains?|gaining|put\s+on)\s+{_N}"
-                       rf"\s+(?:more\s+)?{_OWNER}{f}(?![\w-])(?:\s+points?)?", re.I),  # "lost 4 BMI points"
-            re.compile(rf"(?<![\w-]){f}\s*(?P<d>\+|-|−)\s*{_N}{_PCT}(?![\w.])", re.I),  # "glucose + 10"
-            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:(?:is|was|were|got|gets"
+            re.compile(rf"\b(?P<d>{_UP}|{_DOWN})\s+{who}{OWNER}{f}(?![\w-]){AFTER}{rows}{by}", re.I),
+            re.compile(rf"\b(?P<d>lost|lose|loses|losing|shed|gained|gains?|gaining|put\s+on)\s+{NUM_N}"
+                       rf"\s+(?:more\s+)?{OWNER}{f}(?![\w-])(?:\s+points?)?", re.I),  # "lost 4 BMI points"
+            re.compile(rf"(?<![\w-]){f}\s*(?P<d>\+|-|−)\s*{NUM_N}{_PCT}(?![\w.])", re.I),  # "glucose + 10"
+            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:(?:is|was|were|got|gets"
                        rf"|had|has|would\s+be)\s+)?(?P<d>{_UP}|{_DOWN}){by}", re.I),
-            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:(?:is|was|were)\s+)?{_N}{_PCT}"
+            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:(?:is|was|were)\s+)?{NUM_N}{_PCT}"
                        r"\s*(?:points?\s+|units?\s+)?(?P<d>higher|more|greater|larger|up|lower|less"
                        r"|smaller|down)\b", re.I),
-            re.compile(rf"\b(?P<d>add|subtract|take)\s+{_N}{_PCT}\s+(?:\w+\s+)?(?:to|from|off)\s+"
-                       rf"{_OWNER}{f}(?![\w-])", re.I),
-            re.compile(rf"\b(?:had|has|have|having|with|got|get|gets|and|plus)\s+{_N}\s+(?P<d>more|extra"
+            re.compile(rf"\b(?P<d>add|subtract|take)\s+{NUM_N}{_PCT}\s+(?:\w+\s+)?(?:to|from|off)\s+"
+                       rf"{OWNER}{f}(?![\w-])", re.I),
+            re.compile(rf"\b(?:had|has|have|having|with|got|get|gets|and|plus)\s+{NUM_N}\s+(?P<d>more|extra"
                        rf"|additional|fewer|less)\s+{f}(?![\w-])", re.I),  # "2 more prior crimes"
         ]
         self.multiply = [
-            re.compile(rf"\b(?P<m>doubl\w*|halv\w*|tripl\w*|cut\s+in\s+half)\s+{_OWNER}{f}(?![\w-])",
+            re.compile(rf"\b(?P<m>doubl\w*|halv\w*|tripl\w*|cut\s+in\s+half)\s+{OWNER}{f}(?![\w-])",
                        re.I),
-            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-])\s+(?:(?:is|was|were)\s+)?(?P<m>doubled"
+            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-])\s+(?:(?:is|was|were)\s+)?(?P<m>doubled"
                        r"|halved|tripled|cut\s+in\s+half)\b", re.I),
             re.compile(rf"\b(?P<m>half)\s+(?:as\s+much\s+|as\s+many\s+)?(?:the\s+|their\s+|its\s+)?"
                        rf"{f}(?![\w-])", re.I),  # "half the loan amount"
-            re.compile(rf"\b(?P<x>{_N.replace('(?P<n>', '(?:')})\s+times\s+(?:as\s+(?:much|many|high)\s+|"
+            re.compile(rf"\b(?P<x>{NUM_N.replace('(?P<n>', '(?:')})\s+times\s+(?:as\s+(?:much|many|high)\s+|"
                        rf"the\s+|their\s+)?{f}(?![\w-])", re.I),  # "3 times as many pregnancies"
             re.compile(rf"(?<![\w-]){f}\s*(?:x|×|\*)\s*(?P<x>\d+(?:\.\d+)?)(?![\w.])", re.I),  # "x1.5"
         ]
         self.sets = [
-            re.compile(rf"\b{_VERB}\s+{who}{_OWNER}{f}(?![\w-]){_AFTER}\s+(?:to|=|at|into)\s*{v}", re.I),
-            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s*(?:{_SET})\s*{v}(?![\w-])", re.I),
+            re.compile(rf"\b{_VERB}\s+{who}{OWNER}{f}(?![\w-]){AFTER}\s+(?:to|=|at|into)\s*{v}", re.I),
+            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s*(?:{_SET})\s*{v}(?![\w-])", re.I),
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:a\s+|an\s+)?{f}(?![\w-])"
-                       rf"{_AFTER}\s+(?:of\s+|at\s+|as\s+|=\s*)?{v}(?![\w-])", re.I),
-            re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:had\s+|has\s+)?(?:dropped|fell"
+                       rf"{AFTER}\s+(?:of\s+|at\s+|as\s+|=\s*)?{v}(?![\w-])", re.I),
+            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:had\s+|has\s+)?(?:dropped|fell"
                        rf"|fallen|went\s+(?:down|up)|gone\s+(?:down|up)|decreased|increased|rose|risen"
                        rf"|changed|moved|jumped|climbed|went|came\s+down|reduced|raised|lowered)\s+to"
                        rf"\s+{v}(?![\w-])", re.I),  # "her BMI dropped to 25"
@@ -104,15 +103,15 @@ class EditReader:
             rf"(?P<neg>not\s+|no\s+|never\s+)?(?:an?\s+|any\s+)?(?P<b>{yes_no})(?![\w-])"
             rf"|\b(?:did|does|do)(?:\s+not|n't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?(?P<b2>{yes_no})"
             rf"(?![\w-])", re.I) if yes_no else None
-        self.bare = re.compile(rf"\s*(?:,|and|,\s*and|&)\s*{_OWNER}{f}(?![\w-]){_AFTER}\s*(?:of|to"
+        self.bare = re.compile(rf"\s*(?:,|and|,\s*and|&)\s*{OWNER}{f}(?![\w-]){AFTER}\s*(?:of|to"
                                rf"|=|at|as|is|be)?\s*{v}(?![\w-])", re.I)
         age = names.age()
         self.age = age
         self.age_set = re.compile(
-            rf"\b(?:were|was|is|are|be|turned|turns|aged?|at)\s+{_N}\s*(?:years?|yrs?)"
+            rf"\b(?:were|was|is|are|be|turned|turns|aged?|at)\s+{NUM_N}\s*(?:years?|yrs?)"
             r"(?:\s+old|\s+of\s+age)?\b", re.I) if age else None
         self.age_step = re.compile(
-            rf"\b{_N}\s*(?:years?|yrs?)\s+(?P<d>older|younger)\b|\b(?P<d2>older|younger)\s+by\s+"
+            rf"\b{NUM_N}\s*(?:years?|yrs?)\s+(?P<d>older|younger)\b|\b(?P<d2>older|younger)\s+by\s+"
             rf"(?P<n2>\d+)\s*(?:years?|yrs?)?", re.I) if age else None
 
     def _name(self, said: str) -> str:

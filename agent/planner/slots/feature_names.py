@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from saywhy.tools.tabular.schema import spelling  # the folding the table tools resolve names with
+
 # how a feature is introduced and followed in a phrase ("their BMI", "patient 12's glucose
 # levels"), and a number read into group `n`: shared by the condition and the edit readers
 OWNER = (r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:[a-z]\w*'s\s+)?"
@@ -31,13 +33,6 @@ _IRREGULAR = {"woman": "women", "man": "men", "person": "people", "child": "chil
 _SEX = {"female": ("female", "females", "woman", "women"), "male": ("male", "males", "man", "men"),
         "woman": ("woman", "women", "female", "females"), "man": ("man", "men", "male", "males"),
         "f": ("female", "females", "woman", "women"), "m": ("male", "males", "man", "men")}
-
-
-def spelling(name: str) -> str:
-    """A name as words: camelCase split, `_ - .` as spaces, lower case ("BloodPressure" ->
-    "blood pressure"); the same folding the table tools resolve names with."""
-    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(name))
-    return " ".join(re.sub(r"[_\-.]+", " ", split).lower().split())
 
 
 def plural(word: str) -> str:

@@ -23,7 +23,6 @@ from .patterns import consume
 
 _UNIT = (r"(?:\s*(?:%|percent\b|mg/dl\b|mmhg\b|kg/m2\b|kg\b|years?(?:\s+old|\s+of\s+age)?\b|yrs?\b"
          r"|months?\b|weeks?\b|days?\b|dollars?\b|euros?\b|dm\b|points?\b))?")
-_OWNER, _AFTER = OWNER, AFTER
 _BE = r"(?:\s+(?:is|are|was|were|be|being|of|at|with))?"
 _GE = (r"at\s+least|no\s+less\s+than|not\s+(?:less|lower|smaller|fewer|below|under)(?:\s+than)?"
        r"|(?:greater|more|higher)\s+than\s+or\s+equal\s+to|>=|=>|≥")
@@ -38,7 +37,7 @@ _OPS: list[tuple[str, str]] = [(_GE, ">="), (_LE, "<="), (_GT, ">"), (_LT, "<"),
                                (_EQ, "==")]
 _TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)|and\s+(?:above|over|up)|\+", ">="),
           (r"or\s+(?:less|lower|fewer|below|under|younger)|and\s+(?:below|under)", "<=")]
-_PEOPLE = (r"people|persons|patients|applicants|customers|clients|individuals|men|women|those"
+PEOPLE = (r"people|persons|patients|applicants|customers|clients|individuals|men|women|those"
            r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
            r"|employees|students|members|folks")
 HYPOTHETICAL = re.compile(r"\b(?:what\s+if|if|suppose|supposing|imagine|assum\w*|pretend|say"
@@ -79,30 +78,30 @@ class FeatureReader:
         f = rf"(?P<f>{names.pattern})"
         ops = "|".join(o for o, _ in _OPS)
         self._cond_after = re.compile(
-            rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}{_BE}(?:\s*,?\s*(?:say|i\.?e\.?|like|meaning))?"
+            rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{_BE}(?:\s*,?\s*(?:say|i\.?e\.?|like|meaning))?"
             rf"\s*(?P<op>{ops})\s*{NUM_N}{_UNIT}"
             rf"(?:\s+(?P<trail>{'|'.join(t for t, _ in _TRAIL)})(?!\s*-?\d))?", re.I)
         self._between = re.compile(
-            rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}{_BE}\s*(?:between|from|in\s+the\s+range"
+            rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{_BE}\s*(?:between|from|in\s+the\s+range"
             rf"(?:\s+of)?)\s*{NUM_N}{_UNIT}\s*(?:and|to|-|–)\s*(?P<hi>-?\d+(?:\.\d+)?){_UNIT}", re.I)
         ops_re = "|".join(o for o, _ in _OPS[:4])
         self._more = re.compile(rf"\s*,?\s*(?P<j>and|but|yet|or)\s+(?:also\s+)?(?:is\s+|are\s+)?"
                                 rf"(?P<op>{ops_re})\s*{NUM_N}{_UNIT}", re.I)
-        self._plus = re.compile(rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}(?:\s+(?:of|at|is|=))?\s*"
+        self._plus = re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}(?:\s+(?:of|at|is|=))?\s*"
                                 rf"{NUM_N}\s*\+", re.I)
         values = "|".join(re.escape(v) for v in names.values_said())
         self._is_value = re.compile(
             rf"(?<![\w-]){f}(?![\w-])\s*(?:is|=|==|equals?|of)\s*(?P<not>not\s+)?(?P<v>yes|no|true"
             rf"|false{'|' + values if values else ''})(?![\w-])", re.I)
         self._span = re.compile(
-            rf"(?<![\w-]){_OWNER}{f}(?![\w-]){_AFTER}\s+(?:of\s+|from\s+)?{NUM_N}{_UNIT}\s*(?:-|–|to)"
+            rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:of\s+|from\s+)?{NUM_N}{_UNIT}\s*(?:-|–|to)"
             rf"\s*(?P<hi>-?\d+(?:\.\d+)?)(?![\w.])", re.I)
         self._cond_before = re.compile(
             rf"(?P<op>{_GE}|{_LE}|{_GT}|{_LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
             rf"|fewer|less))?\s+(?:\w+\s+)?{f}(?![\w-])", re.I)
         age = names.age()
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
-        people = "|".join([_PEOPLE, *map(re.escape, groups)])
+        people = "|".join([PEOPLE, *map(re.escape, groups)])
         self._ages = AgeReader(age, people, _UNIT) if age else None
         self._fixed = re.compile(
             rf"\b(?:without\s+(?:changing|touching|modifying|altering)|not\s+changing"
@@ -253,7 +252,7 @@ class FeatureReader:
         for m in list(self._bool.finditer(w)):
             said = m.group("b")
             plural = said.lower().endswith("s") and not said.lower().endswith("ss")
-            people = re.match(rf"\s+(?:{_PEOPLE})\b", w[m.end():], re.I) is not None
+            people = re.match(rf"\s+(?:{PEOPLE})\b", w[m.end():], re.I) is not None
             if not (m.group("neg") or m.group("pos") or plural or people):
                 continue  # a bare feature name is a mention, not a condition
             name = self._feature(said)
