@@ -76,6 +76,7 @@ def load_context(model: str = "demo-sentiment", data: str | DataSpec | None = No
     from saywhy.tools import distributed
     from saywhy.tools.data.demo import demo_dataset
     from saywhy.tools.target import DEMO_MODELS, load_target
+    from saywhy.tools.target.classifier import HFClassifier
     from saywhy.tools.target.tabular import TabularTarget
 
     from .settings import get_settings
@@ -83,6 +84,8 @@ def load_context(model: str = "demo-sentiment", data: str | DataSpec | None = No
     distributed.configure_default(get_settings().ray_address)  # a --ray flag chose already
     spec = data if isinstance(data, DataSpec) else DataSpec(path=data)
     target = load_target(model, allow_pickle=allow_pickle, on_progress=on_progress)
+    if isinstance(target, HFClassifier):
+        target.windows = get_settings().windows
     dataset: Dataset | None
     if isinstance(target, TabularTarget):
         from saywhy.tools.tabular.variants import warm

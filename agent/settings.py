@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from saywhy.tools.errors import UserError
 from saywhy.tools.home import saywhy_home
+from saywhy.tools.target.windows import DEFAULT_WINDOWS
 
 OFFLINE_WORDS = {"", "none", "off", "offline", "false", "0", "no"}
 
@@ -60,6 +61,11 @@ class Settings(EnvSettings):
                                   "strings (default: guessed from id, idx, uid, *_id ...).")
     item_name: str | None = Field(default=None, description="What one item is called in answers "
                                   "(ticket, case ...; default: item, or review for the demo).")
+    windows: int = Field(
+        default=DEFAULT_WINDOWS, ge=1, le=64,
+        description="Most windows of the model's maximum length a classifier reads a long text "
+                    "in (each overlapping the one before by a quarter, probabilities averaged); "
+                    "1 = the first window only, as a transformers pipeline truncates.")
     llm: str | None = Field(
         default=None,
         description="Chat model for planning and writing; None = the offline planner. Forms: "

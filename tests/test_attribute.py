@@ -157,7 +157,8 @@ def test_scores_never_print_as_zeros(tiny_ctx) -> None:  # type: ignore[no-untyp
     assert any(round(abs(s), scores.digits) > 0 for s in scores.scores if s is not None)
 
 
-def test_truncated_text_explains_the_window(tiny_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_text_explains_the_window(tiny_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(tiny_ctx.target, "windows", 1)  # the first window only (SAYWHY_WINDOWS=1)
     long_text = " ".join(["a witty film , but the plot is boring ."] * 12)
     res = run(tiny_ctx, text=long_text, method="occlusion")
     assert res.truncated and res.n_words_seen < res.n_words_total == len(split_words(long_text)[0])

@@ -127,7 +127,9 @@ def test_why_on_a_megabyte_costs_what_the_window_costs(
     assert costs[0] == costs[1]  # the cell's size does not change the cost
     for res in answers:
         said = res.summary()
-        assert res.truncated and res.n_words_seen < 64 < res.n_words_total
+        windows = target.windows  # tiny's window is 64 tokens
+        assert res.truncated and res.n_words_seen < 64 * windows < res.n_words_total
+        assert res.extras.get("windows") == windows
         assert f"first {res.n_words_seen} of {res.n_words_total:,}".replace(",", "") \
             in said.replace(",", "")
         assert "spans first" in said and len(said) < 3_000

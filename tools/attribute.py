@@ -17,11 +17,13 @@ window are attributed (the rest were never seen and get no score) and the result
 
 Causal LM: f is the log-probability of a span of the generated answer given the prompt (and the
 answer before it); only the prompt's words are scored. The span defaults to the whole answer
-(its summed log-probability: "why did it answer this?", with no guess about which token matters);
-`span` narrows it to a phrase of the answer, a token index ("0" or "2-4"), or "all". `contrast`
-names an alternative token, "why this token rather than that one": the difference of the two
-log-probabilities at the span's first token or, with no span, at the answer position where the
-alternative was likeliest. Supported there: integrated_gradients, gradient_x_input, occlusion.
+(its summed log-probability: "why did it answer this?", with no guess about which token matters),
+or, when the answer begins by restating the prompt, the continuation after it (`predict.own_span`);
+the answer (or continuation) is quoted once, in the lead. `span` narrows it to a phrase of the
+answer, a token index ("0" or "2-4"), or "all". `contrast` names an alternative token, "why this
+token rather than that one": the difference of the two log-probabilities at the span's first
+token or, with no span, at the answer position where the alternative was likeliest. Supported
+there: integrated_gradients, gradient_x_input, occlusion.
 
 Default method, by measured ERASER faithfulness per second (comprehensiveness / sufficiency,
 random-word rankings in brackets; CPU-seconds per input with one torch thread, 2 CPU cores;
@@ -54,6 +56,7 @@ from .errors import UserError
 from .faithfulness import details_text, eraser_table, quick_check, value_phrase, verdict_line
 from .inputs import InputArgs
 from .methods import long_input
+from .predict import own_span
 from .registry import Result, tool
 from .views import Bars, View, WordScores, digits_for, significant, usable_spans
 
@@ -111,6 +114,8 @@ class AttributeResult(Result):
     n_words_total: int = 0
     span: tuple[int, int] | None = None
     answer: str | None = None
+    span_name: str | None = None  # causal LM, default span: "answer", or "continuation" (after
+    # the answer's restatement of the prompt); None for a narrowed span or a contrast
     removal: dict[str, Any] | None = None  # the lead words and f or p(label) without them
     faithfulness: Faithfulness | None = None
     extras: dict[str, Any] = Field(default_factory=dict)
@@ -129,6 +134,10 @@ class AttributeResult(Result):
         other = self.contrast or self.opposite
         return high, f"towards {other}" if other else f"away from {self.label}"
 
+    def _window(self) -> str:
+        windows = int(self.extras.get("windows", 1) or 1)
+        return "the model's window" if windows <= 1 else f"the {windows} windows the model reads"
+
     def views(self) -> list[View]:
         """Every word highlighted inside the text by its signed score (the top k marked), the
         top words as signed bars, and the faithfulness figures when they were computed."""
@@ -137,8 +146,8 @@ class AttributeResult(Result):
                                          if isinstance(w.get("start"), int)
                                          and isinstance(w.get("end"), int)], len(self.words))
         marked = [i for i, w in enumerate(self.words) if w in self.top]
-        note = (f"Only the first {self.n_words_seen} of {self.n_words_total} words fit in the "
-                "model's window; the rest were never seen." if self.truncated else "")
+        note = (f"Only the first {self.n_words_seen} of {self.n_words_total} words fit in "
+                f"{self._window()}; the rest were never seen." if self.truncated else "")
         scores = [w.get("score") for w in self.words]
         shown: list[View] = [WordScores(
             title=f"word importance for {self.referent} ({self.method}, {self.unit})",
@@ -167,7 +176,12 @@ class AttributeResult(Result):
         p = "" if self.predicted_probability is None else \
             f" (p = {significant(self.predicted_probability)})"
         if self.kind == "causal_lm":
+            if self.span_name == "continuation":
+                return (f"For {self.referent}, the model repeats the prompt and continues "
+                        f"{self.label}")
             head = f"For {self.referent}, the model answers \"{self.answer}\""
+            if self.span_name is None and not self.contrast:
+                head += f"; it says {self.label}"
             if self.contrast:
                 head += f"; why {self.label} rather than \"{self.contrast.strip()}\""
             return head
@@ -208,7 +222,7 @@ class AttributeResult(Result):
             parts.append(verdict_line(self.faithfulness))
         if self.truncated:
             parts.append(f"Only its first {self.n_words_seen} of {self.n_words_total} words fit "
-                         "in the model's window; the rest were never seen.")
+                         f"in {self._window()}; the rest were never seen.")
         if self.extras.get("explained"):
             parts.append(str(self.extras["explained"]))
         return " ".join(parts)
@@ -216,7 +230,8 @@ class AttributeResult(Result):
     def details(self) -> str:
         """Method, units, base value, the top words both ways, and every faithfulness figure."""
         high, low = self._sides()
-        what = value_phrase(self.unit, self.label, self.contrast)
+        what = f"log p({self.span_name})" if self.span_name else \
+            value_phrase(self.unit, self.label, self.contrast)
         how = (f"Details: {self.method} scores in {self.unit} ({what} = "
                f"{significant(self.target_value)}; base value {significant(self.base_value)}, "
                "with the words removed or masked")
@@ -224,7 +239,7 @@ class AttributeResult(Result):
             how += f"; convergence delta {significant(self.delta, signed=True)}"
         parts = [how + ").", f"Top words {high}: {self._words(1)}; {low}: {self._words(-1)}."]
         if self.faithfulness is not None:
-            parts.append(details_text(self.faithfulness))
+            parts.append(details_text(self.faithfulness, what))
         return " ".join(parts)
 
 
@@ -240,6 +255,10 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
         raise UserError(f"k must be between 1 and {MAX_K}; got {args.k}.")
     ref = ctx.resolve(args.id, args.text)
     predicted, p_predicted, label, asked = None, None, args.label, None
+    span, span_name = args.span, None
+    if ctx.target.kind == "causal_lm" and not args.span and not args.contrast:
+        span = own_span(ctx, ref)
+        span_name = "answer" if span is None else "continuation"
     if ctx.target.kind == "classifier":  # memoised: the explanation predicts this text too
         probs = ctx.probs([ctx.target.check_text(ref.text)])[0]
         best = int(probs.argmax())
@@ -248,7 +267,7 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
             ctx.target.label_index(label)
         if wanted is not None and wanted != best and args.contrast is None and not args.insist:
             asked, label = ctx.target.labels[wanted], None
-    attr = explain(ctx, ref, args.method, label=label, contrast=args.contrast, span=args.span)
+    attr = explain(ctx, ref, args.method, label=label, contrast=args.contrast, span=span)
     words = [{"word": w, "score": round(s, 6), "start": a, "end": b}
              for w, s, (a, b) in zip(attr.words, attr.scores, attr.spans, strict=True)]
     return AttributeResult(
@@ -261,7 +280,8 @@ def attribute(ctx: ToolContext, args: AttributeArgs) -> AttributeResult:
         top=[words[i] for i in attr.top(args.k)],
         delta=attr.extras.get("convergence_delta"), truncated=attr.truncated,
         n_words_seen=len(attr.words), n_words_total=attr.n_words_total, span=attr.span,
-        answer=attr.extras.get("answer"), removal=removal(ctx, ref, attr),
+        answer=attr.extras.get("answer"), span_name=span_name,
+        removal=removal(ctx, ref, attr, f"the {span_name}'s" if span_name else "its"),
         faithfulness=(long_input.check if long_input.is_hierarchical(attr) else quick_check)(
             ctx, ref, attr) if args.faithfulness else None,
         extras={k: v for k, v in attr.extras.items() if k not in ("answer",)},
@@ -274,11 +294,13 @@ def is_word(token: str) -> bool:
     return any(c.isalnum() for c in token)
 
 
-def removal(ctx: ToolContext, ref: InputRef, attr: WordAttribution) -> dict[str, Any]:
+def removal(ctx: ToolContext, ref: InputRef, attr: WordAttribution,
+            whose: str = "the answer's") -> dict[str, Any]:
     """The (up to) LEAD words (tokens with a letter or digit) that push most towards the
     explained label and what deleting them does, in the number a person reads: p(label) for a
-    classifier, p(answer) for a causal LM (its log-probability difference with a contrast
-    token)."""
+    classifier, `whose` probability for a causal LM (its log-probability when either is under
+    0.01: "from 0.058 to 0" says nothing; the log-probability difference with a contrast
+    token). A causal LM's span is named as `whose`, not quoted: the lead quotes it already."""
     import math
 
     from .methods import objective_of
@@ -295,13 +317,12 @@ def removal(ctx: ToolContext, ref: InputRef, attr: WordAttribution) -> dict[str,
         return {**out, "unit": "probability", "label": attr.label, "what": f"p({attr.label})",
                 "full": float(before), "without_top": float(after)}
     after_f = float(scorer(ctx, obj)([text])[0])
-    if obj.contrast_name is None and math.exp(obj.value) < 0.01:  # a long answer's p is ~0:
-        return {**out, "unit": obj.unit, "label": attr.label,  # say its log-probability
-                "what": "the answer's log-probability", "full": obj.value,
-                "without_top": after_f}
+    if obj.contrast_name is None and math.exp(min(obj.value, after_f)) < 0.01:
+        return {**out, "unit": obj.unit, "label": attr.label,
+                "what": f"{whose} log-probability", "full": obj.value, "without_top": after_f}
     if obj.contrast_name is None:
         return {**out, "unit": "probability", "label": attr.label,
-                "what": f"p({attr.label})", "full": math.exp(obj.value),
+                "what": f"{whose} probability", "full": math.exp(obj.value),
                 "without_top": math.exp(after_f)}
     return {**out, "unit": obj.unit, "label": attr.label,
             "what": value_phrase(obj.unit, attr.label, attr.contrast), "full": obj.value,

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from ..errors import UserError
 from .base import method
 
 if TYPE_CHECKING:
@@ -56,6 +57,13 @@ def gradients_for_inputs_only(model: Any) -> Iterator[None]:
 def _tensors(obj: Objective) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     import torch
 
+    if len(obj.ids) > obj.target.max_length:
+        windows = obj.extras.get("windows", 2)
+        raise UserError(
+            f"This text is read in {windows} windows of the model's {obj.target.max_length} "
+            "tokens, and gradient methods follow one forward pass through one window. Ask with "
+            "occlusion (the default), shap or lime, which explain the whole text, or set "
+            "SAYWHY_WINDOWS=1 to explain the first window only.")
     ids = torch.tensor([obj.ids])
     return ids, torch.tensor([obj.baseline_ids]), torch.ones_like(ids)
 

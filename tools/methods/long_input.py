@@ -125,14 +125,23 @@ def hierarchical_occlusion(obj: Objective, seed: int) -> tuple[list[float], floa
                             "words_alone": len(alone), "model_calls": calls,
                             "words": n},
               "explained": explained_sentence(n, len(sentence_spans(words, SPANS)), len(alone),
-                                              obj.truncated)}
+                                              obj.truncated, obj.extras.get("windows", 1))}
     return out, base, extras
 
 
-def explained_sentence(n_words: int, n_spans: int, n_alone: int, truncated: bool) -> str:
+def where_read(truncated: bool, n_words: int, windows: int = 1) -> str:
+    """Which part of the text was explained (all of it or what the model reads of it), with
+    its length and the windows it was read in."""
+    where = "the part of the text the model reads" if truncated else "the text"
+    read = f", read in {windows} overlapping windows" if windows > 1 else ""
+    return f"{where} ({n_words:,} words{read})"
+
+
+def explained_sentence(n_words: int, n_spans: int, n_alone: int, truncated: bool,
+                       windows: int = 1) -> str:
     """What the answer says about which part of the text was explained, and how finely."""
-    where = "the part of the text the model sees" if truncated else "the text"
-    return (f"The text is long, so {where} ({n_words:,} words) was explained in {n_spans} spans "
+    where = where_read(truncated, n_words, windows)
+    return (f"The text is long, so {where} was explained in {n_spans} spans "
             f"first, then inside the spans that matter most, down to {n_alone} words scored one "
             "by one; the other words share their span's score.")
 
@@ -164,9 +173,9 @@ def spread(pieces: list[Piece], scores: list[float], n_words: int) -> list[float
 def spans_extras(obj: Objective, pieces: list[Piece], method: str,
                  evaluations: int) -> dict[str, Any]:
     """What a span-level shap or lime explanation records and says about itself."""
-    where = "the part of the text the model sees" if obj.truncated else "the text"
+    where = where_read(obj.truncated, obj.n_words, obj.extras.get("windows", 1))
     return {"spans": {"spans": len(pieces), "words": obj.n_words, "evaluations": evaluations},
-            "explained": (f"The text is long, so {where} ({obj.n_words:,} words) was explained "
+            "explained": (f"The text is long, so {where} was explained "
                           f"by {method} over {len(pieces)} spans of about "
                           f"{round(obj.n_words / len(pieces))} words; each word shares its "
                           "span's score (occlusion goes down to single words).")}

@@ -99,8 +99,13 @@ def _baseline(ids: list[int], token_to_word: list[int | None], neutral: int) -> 
 
 # ---- classifier ------------------------------------------------------------------------------
 def seen_words(target: Target, text: str) -> tuple[WordTokens, int]:
-    """The whole words the model sees (the truncation window, cut at a word boundary) and the
-    text's full word count. The tokeniser only ever sees the window, however long the text."""
+    """The whole words the model sees (the truncation window, cut at a word boundary, or every
+    window of a classifier that reads long texts in windows) and the text's full word count.
+    The tokeniser only ever sees a bounded prefix, however long the text."""
+    reading = getattr(target, "reading", None)
+    if reading is not None and len(reading(text).ranges) > 1:  # read in windows: every word
+        wt = target.read_words(text)
+        return wt, (count_words(text) if wt.truncated else len(wt.words))
     full = target.words(text)
     wt, kept = full, full.n_words_kept
     while wt.truncated and kept > 0:
@@ -147,6 +152,7 @@ def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,
         return lp[:, label] - torch.logsumexp(rest, dim=-1)
 
     value = float(score([wt.text], cached=True)[0])
+    windows = len(target.reading(wt.text).ranges)
     return Objective(target=target, words=wt, value=value, label_name=labels[label],
                      unit="log-odds", score=score, ids=list(wt.input_ids),
                      token_to_word=list(wt.token_to_word),
@@ -154,7 +160,8 @@ def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,
                                             neutral_token_id(target.tokenizer)),
                      forward=forward, label_index=label, contrast_index=contrast,
                      contrast_name=None if contrast is None else labels[contrast],
-                     truncated=len(wt.words) < total, n_words_total=total)
+                     truncated=len(wt.words) < total, n_words_total=total,
+                     extras={"windows": windows} if windows > 1 else {})
 
 
 # ---- causal LM -------------------------------------------------------------------------------

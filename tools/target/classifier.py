@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from .base import Target
+from .windows import DEFAULT_WINDOWS, Reading, plan
+from .words import WordTokens, align
 
 if TYPE_CHECKING:
     import numpy as np
@@ -20,6 +22,9 @@ ATTENTION_BYTES = 64 * 2**20
 
 class HFClassifier(Target):
     kind: ClassVar[Literal["classifier", "causal_lm"]] = "classifier"
+    # most windows of `max_length` tokens a long text is read in (see windows.py); 1 reads the
+    # first window only, as a transformers pipeline truncates
+    windows: int = DEFAULT_WINDOWS
 
     @property
     def labels(self) -> list[str]:
@@ -33,7 +38,46 @@ class HFClassifier(Target):
         return self.forward(input_ids=input_ids, attention_mask=attention_mask,
                             inputs_embeds=inputs_embeds, **kwargs).logits
 
+    def reading(self, text: str) -> Reading:
+        """The windows `text` is read in (one range when it fits the model's window)."""
+        if self.windows <= 1 or len(text) <= self.max_length:  # a token covers >= 1 character
+            seen, truncated = (text, False) if self.windows > 1 else self.visible(text)
+            return Reading([(0, len(seen))], truncated=truncated)
+        return plan(self.tokenizer, text, self.max_length, self.windows)
+
+    def read_words(self, text: str) -> WordTokens:
+        """The words of every window `text` is read in, tokenised as one sequence (longer than
+        the model's window: for perturbation methods, which edit the text, not for a forward
+        pass)."""
+        reading = self.reading(self.check_text(text))
+        seen = text[:reading.end]
+        enc = self.tokenizer(seen, truncation=False, return_offsets_mapping=True,
+                             return_special_tokens_mask=True)
+        return align(seen, enc, self.tokenizer, truncated=reading.truncated)
+
     def predict_proba(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Class probabilities [n, labels]; a text longer than the model's window and a
+        classifier reading `windows` > 1 get the mean of their windows' probabilities."""
+        import numpy as np
+
+        texts = [str(t) for t in texts]
+        if self.windows <= 1:
+            return self._proba(texts, batch_size)
+        pieces: list[str] = []
+        owner: list[int] = []
+        for i, text in enumerate(texts):
+            ranges = self.reading(text).ranges
+            pieces += [text[a:b] for a, b in ranges] if len(ranges) > 1 else [text]
+            owner += [i] * max(1, len(ranges))
+        if len(pieces) == len(texts):
+            return self._proba(texts, batch_size)
+        probs = self._proba(pieces, batch_size)
+        out = np.zeros((len(texts), probs.shape[1]), dtype=np.float64)
+        np.add.at(out, np.asarray(owner), probs)
+        counts = np.bincount(np.asarray(owner), minlength=len(texts))
+        return (out / np.maximum(counts, 1)[:, None]).astype(np.float32)
+
+    def _proba(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Class probabilities [n, labels]; texts are sorted by length so batches pad little,
         and a batch holds at most `TOKENS_PER_BATCH` tokens and `ATTENTION_BYTES` of attention
         scores, so long texts come in smaller batches (memory is bounded by the budgets, not
@@ -41,7 +85,6 @@ class HFClassifier(Target):
         import numpy as np
         import torch
 
-        texts = [str(t) for t in texts]
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
