@@ -277,3 +277,33 @@ def test_dependents_do_not_make_a_question_about_interactions(planner: Any) -> N
                         "dependents as they are")
     assert calls(plan) == [("counterfactual", {"id": 15,
                                                "fixed": ["Age", "number_of_dependents"]})]
+
+
+@pytest.mark.parametrize(("question", "condition"), [
+    ("accuracy for applicants earning over 50000", "AnnualIncome > 50000"),
+    ("show applicants who earned less than 20000", "AnnualIncome < 20000"),
+])
+def test_a_verb_can_name_a_quantity(planner: Any, question: str, condition: str) -> None:
+    assert where(ask(planner, question)) == condition
+
+
+@pytest.mark.parametrize(("question", "tool", "label"), [
+    ("why did you turn down applicant 12?", "attribute", "rejected"),
+    ("what would get applicant 7 an approval?", "counterfactual", "approved"),
+    ("why was applicant 40 denied?", "attribute", "rejected"),
+])
+def test_labels_in_other_words(planner: Any, question: str, tool: str, label: str) -> None:
+    got = calls(ask(planner, question))
+    assert got and got[0][0] == tool and got[0][1].get("label") == label, got
+
+
+def test_label_vocabulary_forms() -> None:
+    from saywhy.agent.planner.slots.label_words import label_vocabulary
+
+    forms = dict(label_vocabulary(["no diabetes", "diabetes"]))
+    assert forms["non diabetic"] == "no diabetes" and forms["diabetic"] == "diabetes"
+    assert forms["without diabetes"] == "no diabetes"
+    loans = dict(label_vocabulary(["approved", "rejected"]))
+    assert loans["approval"] == "approved" and loans["rejection"] == "rejected"
+    assert loans["turned down"] == "rejected"
+    assert "position" not in dict(label_vocabulary(["negative", "positive"]))

@@ -28,6 +28,18 @@ _GENERIC = set("""number count num amount total value values level levels rate r
 function type status flag indicator percent percentage pct size length time times days months
 years year month day age group class category label id code has is was are with of in at on per
 as the a an and or to geq leq gt lt eq greater less than equal other current currently""".split())
+# verbs that name a quantity people own or ask for ("applicants earning over 50000", "what if
+# they borrowed 2000 less"): keyed by a word of the feature's name
+_VERBS = {
+    "income": ("earn", "earns", "earned", "earning"),
+    "salary": ("earn", "earns", "earned", "earning", "paid"),
+    "earnings": ("earn", "earns", "earned", "earning"),
+    "wage": ("earn", "earns", "earned", "earning", "paid"),
+    "loan": ("borrow", "borrows", "borrowed", "borrowing", "asking for", "asks for",
+             "asked for", "ask for", "requesting", "requested", "applying for", "applied for"),
+    "weight": ("weigh", "weighs", "weighed", "weighing"),
+    "debt": ("owe", "owes", "owed", "owing"),
+}
 _IRREGULAR = {"woman": "women", "man": "men", "person": "people", "child": "children"}
 # the sexes as people say them, for a categorical value or boolean column of that name
 _SEX = {"female": ("female", "females", "woman", "women"), "male": ("male", "males", "man", "men"),
@@ -111,6 +123,15 @@ class FeatureNames:
             if (len(names) == 1 and len(word) >= 4 and word not in _GENERIC
                     and singular(word) not in _GENERIC and word not in taken_words):
                 owners[word] |= names
+        verbs: dict[str, set[str]] = defaultdict(set)
+        for f in features:
+            if f.kind == "numeric":
+                for w in spelling(f.name).split():
+                    for verb in _VERBS.get(w, ()):
+                        verbs[verb].add(f.name)
+        for verb, names in verbs.items():
+            if len(names) == 1 and verb not in owners and verb not in taken_words:
+                owners[verb] |= names
         self.forms = sorted(((form, next(iter(n))) for form, n in owners.items() if len(n) == 1),
                             key=lambda x: -len(x[0]))
         self.pattern = "|".join(_spaced(form) for form, _ in self.forms) or r"(?!x)x"

@@ -15,16 +15,15 @@ from typing import Any
 
 from ..read.masking import LETTER, PLACEHOLDER, quote_index, to_letters
 from .features import FeatureReader
+from .label_words import label_vocabulary
 from .names import ItemNames, read_names, unknown_question
 from .patterns import (
     METHOD_PATTERNS,
     NUMBER_WORD,
     NUMBERS,
-    SYNONYMS,
     UNKNOWN_METHODS,
     USING,
     consume,
-    label_forms,
     spaced,
     unknown_word,
 )
@@ -191,16 +190,7 @@ class SlotReader:
         self.features = features  # a table model's feature reader
         self.id_names = id_names  # the data's ids when they are names, not whole numbers
         self.kind = kind
-        lower = {lab.lower() for lab in self.labels}
-        self.vocab: list[tuple[str, str]] = []  # (surface form, label)
-        for lab in self.labels:
-            for form in label_forms(lab):
-                self.vocab.append((form, lab))
-        if {"positive", "negative"} <= lower:  # the demo's own synonyms, only for its labels
-            canon = {lab.lower(): lab for lab in self.labels}
-            for name, forms in SYNONYMS.items():
-                self.vocab.extend((f, canon[name]) for f in forms)
-        self.vocab = sorted(dict.fromkeys(self.vocab), key=lambda x: -len(x[0]))
+        self.vocab = label_vocabulary(self.labels)  # (surface form, label), longest first
         self._forms = [(re.compile(rf"(?<![\w-]){spaced(f)}(?![\w-])"), lab)
                        for f, lab in self.vocab]
         self.item_noun = (item_noun or "").strip().lower() or None
@@ -310,9 +300,11 @@ class SlotReader:
         taken = [False] * len(w)
         for rx, lab in self._forms:
             for m in rx.finditer(low):
-                if re.match(r"\s+(?:model|classifier|predictor|detector|detection|prediction model)\b",
-                            low[m.end():]):
-                    continue  # "the diabetes model": what the model is for, not a label asked about
+                if re.match(r"\s+(?:model|classifier|predictor|detector|detection)\b",
+                            low[m.end():]):  # "the diabetes model": what the model is for
+                    for i in range(m.start(), m.end()):  # (nor a typo of a label below)
+                        taken[i] = True
+                    continue
                 if not any(taken[m.start() : m.end()]):
                     found.append(LabelMention(lab, m.start(), m.end()))
                     for i in range(m.start(), m.end()):

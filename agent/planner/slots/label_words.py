@@ -1,0 +1,81 @@
+"""The words people use for a model's labels, built from the label names at run time.
+
+A label is written as itself ("Technical_Issue" as "technical issue"), in another form of the
+same word ("approved" as "approval" or "approve", "rejected" as "rejection", "diabetes" as
+"diabetic"), negated ("no diabetes" as "non-diabetic"), or, for the decisions credit and
+admission models make, with the everyday verb ("turned down" for rejected, "granted" for approved). The forms come from the
+names and a few English suffixes, not from a list per data set; a form two labels would share
+names neither.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .patterns import SYNONYMS, label_forms
+
+# endings stripped to find a label word's stem, and endings that make its other forms
+_STRIP = ("ations", "ation", "ions", "ion", "als", "al", "ics", "ic", "ing", "ed", "es", "e", "s")
+_GROW = ("e", "ed", "es", "s", "al", "ion", "ions", "ic", "ing")
+# everyday words for a decision, keyed by the stem of the label word they stand for
+_DECISIONS = {
+    "reject": ("turn down", "turned down", "turns down", "turning down", "deny", "denied",
+               "denial", "decline", "declined", "refuse", "refused", "refusal"),
+    "approv": ("accept", "accepted", "acceptance", "grant", "granted", "green light",
+               "green lit", "okayed"),
+    "accept": ("approve", "approved", "approval", "grant", "granted"),
+    "deni": ("reject", "rejected", "rejection", "turn down", "turned down", "decline",
+             "declined"),
+}
+_NEGATED = re.compile(r"^(?:no|not|non|without)[\s_-]+(.+)$")
+_MIN_STEM = 5  # shorter stems ("bill" of billing) would read ordinary words as labels
+
+
+def stem(word: str) -> str:
+    """The word without its longest ending of `_STRIP` when at least `_MIN_STEM` letters stay
+    ("approved" -> "approv", "diabetes" -> "diabet", "billing" -> "billing")."""
+    for end in _STRIP:
+        if word.endswith(end) and len(word) - len(end) >= _MIN_STEM:
+            return word[: -len(end)]
+    return word
+
+
+def word_forms(word: str) -> set[str]:
+    """Other forms of one label word: its stem with each ending of `_GROW`."""
+    root = stem(word)
+    if root == word:
+        return {word}
+    return {word} | {root + end for end in _GROW}
+
+
+def _phrase_forms(phrase: str) -> set[str]:
+    """A label phrase with its last word in each of its forms ("no diabetes", "no diabetic")."""
+    words = phrase.split()
+    return {" ".join([*words[:-1], w]) for w in word_forms(words[-1])} if words else set()
+
+
+def label_vocabulary(labels: Sequence[str]) -> list[tuple[str, str]]:
+    """(surface form, label) pairs, longest form first; a form two labels share is dropped."""
+    pairs: list[tuple[str, str]] = []
+    plain = {lab: " ".join(re.split(r"[\s_-]+", lab.strip().lower())) for lab in labels}
+    for lab in labels:
+        pairs += [(f, lab) for f in label_forms(lab)]
+        pairs += [(f, lab) for f in _phrase_forms(plain[lab])]
+        negated = _NEGATED.match(plain[lab])
+        if negated:  # "no diabetes": "non-diabetic", "without diabetes" ("not diabetic" is left
+            # to the "why not X" readings, which ask about X)
+            for f in _phrase_forms(negated.group(1)):
+                pairs += [(f"{neg} {f}", lab) for neg in ("non", "no", "without")]
+        last = plain[lab].split()[-1] if plain[lab] else ""
+        pairs += [(w, lab) for w in _DECISIONS.get(stem(last), ())]
+    lower = {lab.lower() for lab in labels}
+    if {"positive", "negative"} <= lower:  # the demo's own synonyms, only for its labels
+        canon = {lab.lower(): lab for lab in labels}
+        for name, forms in SYNONYMS.items():
+            pairs += [(f, canon[name]) for f in forms]
+    owners: dict[str, set[str]] = {}
+    for form, lab in pairs:
+        owners.setdefault(form, set()).add(lab)
+    kept = [(f, lab) for f, lab in dict.fromkeys(pairs) if len(owners[f]) == 1]
+    return sorted(kept, key=lambda x: -len(x[0]))
