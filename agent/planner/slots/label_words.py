@@ -3,9 +3,9 @@
 A label is written as itself ("Technical_Issue" as "technical issue"), in another form of the
 same word ("approved" as "approval" or "approve", "rejected" as "rejection", "diabetes" as
 "diabetic"), negated ("no diabetes" as "non-diabetic"), or, for the decisions credit and
-admission models make, with the everyday verb ("turned down" for rejected, "granted" for approved). The forms come from the
-names and a few English suffixes, not from a list per data set; a form two labels would share
-names neither.
+admission models make, with the everyday verb ("turned down" for rejected, "granted" for
+approved). The forms come from the names and a few English suffixes, not from a list per data
+set; a form two labels would share names neither.
 """
 
 from __future__ import annotations
