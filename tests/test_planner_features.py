@@ -307,3 +307,12 @@ def test_label_vocabulary_forms() -> None:
     assert loans["approval"] == "approved" and loans["rejection"] == "rejected"
     assert loans["turned down"] == "rejected"
     assert "position" not in dict(label_vocabulary(["negative", "positive"]))
+
+
+def test_feature_values_after_one_row_are_edits_of_it(planner: Any) -> None:
+    plan = ask(planner, "and with a credit score of 720?", focused(planner, 12))
+    assert calls(plan) == [("what_if", {"id": 12, "features": [
+        {"feature": "CreditScore", "op": "set", "value": 720}]})]
+    group = ask(planner, "and for applicants with a credit score of 720?", focused(planner, 12))
+    assert where(group) == "CreditScore == 720"
+    assert not any(tool == "what_if" for tool, _ in calls(group))

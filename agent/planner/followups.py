@@ -17,6 +17,7 @@ from .base import ToolCall
 from .catalogue import catalogue
 from .slots.args import filter_calls
 from .slots.clause import Clause
+from .slots.features import PEOPLE
 
 if TYPE_CHECKING:
     from ..state import DialogueState
@@ -178,6 +179,9 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
         if not sp and c.split != "all":
             c.criteria.positive["split"] = c.split
         changed = True
+    edits = _row_edits(state, c, focus)
+    if edits:  # "and with a credit score of 720?" after a question about one row
+        return [ToolCall(tool=cat.natural("edits"), args={**focus, "features": edits})]
     if c.criteria:
         flt = [x for x in calls if x.tool == cat.selector and not x.args.get("reset")]
         rest = [x for x in calls if x.tool != cat.selector]
@@ -195,3 +199,32 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
         calls = new + rest
         changed = True
     return calls if changed else None
+
+
+_EQUALS = re.compile(r"^\s*(\w+)\s*==\s*(.+?)\s*$")
+_GROUP_WORDS = re.compile(rf"\b(?:{PEOPLE}|rows|items|cases|group|everyone|all)\b", re.I)
+
+
+def _row_edits(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[dict[str, Any]]:
+    """A table follow-up that only gives feature values ("and with a credit score of 720?",
+    "what about glucose 150?") right after a question about one row asks about that row with
+    those values: what-if edits, not a filter of the rows holding them (which would name a
+    group: "and for patients with glucose 150?")."""
+    where = c.criteria.positive.get("where") if c.criteria else None
+    if (not where or set(c.criteria.positive) != {"where"} or c.criteria.negative
+            or "id" not in focus or _GROUP_WORDS.search(c.text)
+            or not state.last_calls or not all("id" in x.args for x in state.last_calls)):
+        return []
+    edits = []
+    for part in str(where).split(" and "):
+        m = _EQUALS.match(part)
+        if not m:
+            return []
+        raw = m.group(2).strip("'\"")
+        value: Any = raw
+        try:
+            value = int(raw) if re.fullmatch(r"-?\d+", raw) else float(raw)
+        except ValueError:
+            pass
+        edits.append({"feature": m.group(1), "op": "set", "value": value})
+    return edits
