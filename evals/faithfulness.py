@@ -20,11 +20,14 @@ against words people marked, with k = the number of marked words (so precision =
 "chance" is the expected F1 of k random words (k / n).
 - SST phrase labels (sst_trees/test.txt, seeded sample): in a polar sentence (root 0-1 or 3-4), the
   marked words are the leaves whose own label has the sentence's polarity (0-1 or 3-4).
-- ERASER movie rationales (eraser_movies/test.jsonl, seeded sample of documents): reviews run to
-  ~700 tokens, longer than the model's window and too slow to explain whole with perturbation
-  methods, so each is cut to `--window` tokens from the start of the sentence holding its first
-  evidence span; the marked words are the evidence tokens inside it. ERASER movie rationales
-  are dense (31 % of all tokens; ~46 % of these 64-token windows), hence the high chance F1.
+- ERASER movie rationales (eraser_movies/test.jsonl, seeded sample of documents): each review is
+  explained whole (median 797 tokens, up to 2,304), read in overlapping windows of the model's
+  512 tokens (tools/target/windows.py), so occlusion goes span first and shap and lime explain
+  16 spans (tools/methods/long_input.py); gradient methods follow one window's forward pass and
+  skip reviews that need more than one window (their rows say on how many they ran). The marked
+  words are all the review's evidence tokens; they are dense (about a third of the tokens),
+  hence the high chance F1. `--window N` cuts each review to N tokens from the sentence of its
+  first evidence instead (the figure before reviews were read whole).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from .common import (
 
 ALL_METHODS = ("shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion")
 LEAF = re.compile(r"\(([0-4]) ([^()\s]+)\)")
+WHOLE_REVIEW_WINDOWS = 8  # ERASER movie test reviews: up to 2,304 tokens, 6 windows of 512
 PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
 WARMUP = "a sharp, funny and rather moving little film"
 
@@ -139,6 +143,7 @@ def faithfulness(ctx: Any, methods: list[str], n: int | None, seed: int, beam_si
         (m, e, what): [] for m in rows for e in ERASURES
         for what in ("comp", "suff", "naopc", "beats")}
     secs: dict[str, list[float]] = {m: [] for m in methods}
+    chances: dict[str, list[float]] = {m: [] for m in methods}  # chance on the items it did
     cpu: dict[str, list[float]] = {m: [] for m in methods}
     graded: list[float] = []
     words: list[int] = []
@@ -233,7 +238,8 @@ def sst_items(n: int, seed: int) -> list[tuple[str, list[tuple[int, int]], str]]
 
 
 def eraser_items(n: int, seed: int, window: int) -> list[tuple[str, list[tuple[int, int]], str]]:
-    """(window text, spans of evidence tokens, gold label) for ERASER movie test reviews."""
+    """(text, spans of evidence tokens, gold label) for ERASER movie test reviews: the whole
+    review when `window` is 0, else `window` tokens from the sentence of the first evidence."""
     import numpy as np
 
     folder = shared_path("eraser_movies")
@@ -251,9 +257,9 @@ def eraser_items(n: int, seed: int, window: int) -> list[tuple[str, list[tuple[i
             continue
         # start at the sentence (one per line) holding the first evidence token
         starts = np.cumsum([0] + [len(line.split()) for line in lines])
-        first = int(starts[starts <= int(evidence.argmax())].max())
+        first = int(starts[starts <= int(evidence.argmax())].max()) if window else 0
         text, marked = "", []
-        for t in range(first, min(first + window, len(tokens))):
+        for t in range(first, min(first + window, len(tokens)) if window else len(tokens)):
             start = len(text) + (1 if text else 0)
             text = f"{text} {tokens[t]}" if text else tokens[t]
             if evidence[t]:
@@ -266,33 +272,42 @@ def eraser_items(n: int, seed: int, window: int) -> list[tuple[str, list[tuple[i
 
 def plausibility(ctx: Any, methods: list[str], what: str,
                  items: list[tuple[str, list[tuple[int, int]], str]]) -> list[list[Any]]:
-    """Token F1 of each method's top-k supportive words against the marked words."""
-    from saywhy.tools.methods import explain
+    """Token F1 of each method's top-k supportive words against the marked words. A method
+    that cannot explain an item (gradient methods on a text read in several windows) skips it:
+    its row says on how many items it was measured."""
+    from saywhy.tools.errors import UserError
+    from saywhy.tools.methods import build_objective, explain
 
     f1: dict[str, list[float]] = {m: [] for m in methods}
     secs: dict[str, list[float]] = {m: [] for m in methods}
+    chances: dict[str, list[float]] = {m: [] for m in methods}  # chance on the items it did
     chance, marked_share = [], []
     started = time.perf_counter()
     for i, (text, spans, label) in enumerate(items, 1):
         ref = ctx.resolve(text=text)
-        gold: set[int] | None = None
+        words = build_objective(ctx, ref, label).words
+        # our words inside a marked leaf/token (one leaf may be 2 words)
+        gold = {w for w, (a, b) in enumerate(words.spans)
+                if any(s <= a and b <= e for s, e in spans)}
+        if not gold:
+            continue
+        chance.append(len(gold) / len(words.words))
+        marked_share.append(len(gold))
         for m in methods:
             t0 = time.perf_counter()
-            attr = explain(ctx, ref, m, label=label)
+            try:
+                attr = explain(ctx, ref, m, label=label)
+            except UserError:
+                continue
             secs[m].append(time.perf_counter() - t0)
-            if gold is None:  # our words inside a marked leaf/token (one leaf may be 2 words)
-                gold = {w for w, (a, b) in enumerate(attr.spans)
-                        if any(s <= a and b <= e for s, e in spans)}
-                if not gold:
-                    break
-                chance.append(len(gold) / len(attr.words))
-                marked_share.append(len(gold))
             top = set(attr.ranking()[:len(gold)])
             f1[m].append(len(top & gold) / len(gold))
+            chances[m].append(len(gold) / len(words.words))
         _progress(f"plausibility {what}", i, len(items), started)
     n = len(chance)
-    rows = [[what, m, n, _mean_se(f1[m]), statistics.fmean(f1[m]) / statistics.fmean(chance),
-             statistics.fmean(secs[m])] for m in methods if f1[m]]
+    rows = [[what, m, len(f1[m]), _mean_se(f1[m]),
+             statistics.fmean(f1[m]) / statistics.fmean(chances[m]), statistics.fmean(secs[m])]
+            for m in methods if f1[m]]
     if n:
         rows.append([what, "chance (k random words)", n, _mean_se(chance), 1.0, None])
         rows.append([what, f"(marked words per item: {statistics.fmean(marked_share):.1f})",
@@ -301,7 +316,7 @@ def plausibility(ctx: Any, methods: list[str], what: str,
 
 
 def run(n: int | None = None, methods: list[str] | None = None, trees: int = 80,
-        eraser_docs: int = 40, window: int = 64, seed: int = 0,
+        eraser_docs: int = 40, window: int = 0, seed: int = 0,
         beam_size: int = BEAM_SIZE) -> None:
     """Print the faithfulness tables (both erasures) and the plausibility table; `n` None
     grades every SST-2 test sentence outside the demo train split."""
@@ -321,8 +336,10 @@ def run(n: int | None = None, methods: list[str] | None = None, trees: int = 80,
     if trees > 0:
         rows += plausibility(ctx, methods, "SST phrases", sst_items(trees, seed))
     if eraser_docs > 0:
-        rows += plausibility(ctx, methods, f"ERASER ({window}-token window)",
-                             eraser_items(eraser_docs, seed, window))
+        what = f"ERASER ({window}-token window)" if window else "ERASER (whole reviews)"
+        if not window:  # read every review whole: the longest needs 6 windows of 512 tokens
+            ctx.target.windows = max(ctx.target.windows, WHOLE_REVIEW_WINDOWS)
+        rows += plausibility(ctx, methods, what, eraser_items(eraser_docs, seed, window))
     if rows:
         print_table("Plausibility: token F1 of top-k words vs people's marks (k = marked words)",
                     ["data", "method", "n", "token F1", "x chance", "s/item"], rows,
@@ -340,7 +357,9 @@ def main() -> None:
                         help="comma-separated methods (default: all five)")
     parser.add_argument("--trees", type=int, default=80, help="SST tree sentences (80)")
     parser.add_argument("--eraser-docs", type=int, default=40, help="ERASER reviews (40)")
-    parser.add_argument("--window", type=int, default=64, help="ERASER window in tokens (64)")
+    parser.add_argument("--window", type=int, default=0,
+                        help="ERASER: tokens from the first evidence sentence (default 0: the "
+                             "whole review, read in windows)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--beam", type=int, default=BEAM_SIZE,
