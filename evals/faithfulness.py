@@ -143,7 +143,6 @@ def faithfulness(ctx: Any, methods: list[str], n: int | None, seed: int, beam_si
         (m, e, what): [] for m in rows for e in ERASURES
         for what in ("comp", "suff", "naopc", "beats")}
     secs: dict[str, list[float]] = {m: [] for m in methods}
-    chances: dict[str, list[float]] = {m: [] for m in methods}  # chance on the items it did
     cpu: dict[str, list[float]] = {m: [] for m in methods}
     graded: list[float] = []
     words: list[int] = []
