@@ -316,3 +316,10 @@ def test_feature_values_after_one_row_are_edits_of_it(planner: Any) -> None:
     group = ask(planner, "and for applicants with a credit score of 720?", focused(planner, 12))
     assert where(group) == "CreditScore == 720"
     assert not any(tool == "what_if" for tool, _ in calls(group))
+
+
+def test_two_edits_joined_by_and_stay_one_request(planner: Any) -> None:
+    plan = ask(planner, "check applicant 60 with annual income doubled and one more dependent")
+    assert calls(plan) == [("what_if", {"id": 60, "features": [
+        {"feature": "AnnualIncome", "op": "multiply", "value": 2},
+        {"feature": "number_of_dependents", "op": "increase", "value": 1}]})]

@@ -86,10 +86,12 @@ def clauses(question: str, labels: tuple[str, ...] = (),
     if features:
         names = "|".join(r"[\s_-]+".join(map(re.escape, f.split())) for f in features)
         joined = re.compile(
-            rf"(\d(?:%|\s*(?:years?|yrs?)(?:\s+old)?)?|\b(?:{names}|fixed|the same|constant))\s+(and|or|&)"
+            rf"(\d(?:%|\s*(?:years?|yrs?)(?:\s+old)?)?|\b(?:{names}|fixed|the same|constant"
+            rf"|doubled|tripled|halved|increased|decreased|raised|lowered|reduced|cut))\s+(and|or|&)"
             rf"\s+(?=(?:(?:the|their|his|her|its|a|an|with|who|whose|have|has|had|are|is|being"
             rf"|not|non|no|without|older|younger|aged|over|under|above|below|at least|at most"
-            rf"|more than|less than|fewer than)\s+)*(?:{names}|older|younger|aged|\d)\b)", re.I)
+            rf"|more than|less than|fewer than|one|two|three|four|five|more|less|fewer|extra"
+            rf"|additional)\s+)*(?:{names}|older|younger|aged|\d)\b)", re.I)
         glued = joined.sub(lambda m: m.group(1).replace(" ", "~s~") + f"_{m.group(2)}_", glued)
         glued = re.sub(rf"\b({names})\s+\+\s+(?=\d)", r"\1 +", glued, flags=re.I)  # "glucose + 10"
     if labels:
