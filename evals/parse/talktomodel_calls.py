@@ -217,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     if not all((folder / f"{n}_test_suite.txt").is_file() for n in names):
         print(f"TalkToModel suites not found in {folder} (set SAYWHY_SHARED_DATA); skipping.")
         return 0
-    print("TalkToModel whole-call accuracy, offline planner (untuned; each suite on its own "
-          "table)")
+    print("TalkToModel whole-call accuracy, offline planner, each suite on its own table (a "
+          "yardstick: no example or rule copies its questions, but the table reading was developed "
+          "while these per-category counts were watched)")
     for name in names:
         source: Source = "demo" if name == "diabetes" and args.diabetes_demo else "file"
         report(name, run_suite(name, folder, source, args.verbose))
