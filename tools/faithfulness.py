@@ -117,10 +117,11 @@ def _erasure_verb(test: ErasureTest) -> str:
     return "deleted" if test.erasure == "deletion" else f"replaced by {test.replacement}"
 
 
-def details_text(f: Faithfulness) -> str:
+def details_text(f: Faithfulness, what: str | None = None) -> str:
     """Every figure behind the verdict: per erasure the raw and NAOPC comprehensiveness, the
-    random distribution, sufficiency, and comprehensiveness at each k."""
-    what = value_phrase(f.unit, f.label, f.contrast)
+    random distribution, sufficiency, and comprehensiveness at each k. `what` names f when the
+    answer has quoted it already (a causal LM's "log p(answer)"), not to quote it twice."""
+    what = what or value_phrase(f.unit, f.label, f.contrast)
     ks = ", ".join(str(k) for k in f.k_percents)
     parts = [f"ERASER for {f.method} on {f.n_words} words, f = {what} "
              f"({significant(f.full)} on the full input), top k = {ks} % of the words, against "
@@ -202,6 +203,7 @@ class FaithfulnessResult(Result):
     compare_eraser: Faithfulness | None = None
     agreement: dict[str, Any] | None = None
     truncated: bool = False
+    span_name: str | None = None  # causal LM: "answer", or "continuation" after a restated prompt
 
     def remembered(self) -> dict[str, str]:
         return {"label": str(self.label), "method": self.method}
@@ -229,12 +231,14 @@ class FaithfulnessResult(Result):
     def summary(self) -> str:
         base = "" if self.base_value is None else (
             f", base value {significant(self.base_value)} with every word removed")
-        parts = [f"For {self.referent} (explaining {self.label} with {self.method}, scores in "
+        explained = f"the {self.span_name} {self.label}" if self.span_name else self.label
+        what = f"log p({self.span_name})" if self.span_name else None
+        parts = [f"For {self.referent} (explaining {explained} with {self.method}, scores in "
                  f"{self.unit}{base}): {verdict_line(self.eraser)}",
-                 details_text(self.eraser)]
+                 details_text(self.eraser, what)]
         if self.compare_eraser is not None and self.agreement is not None:
             parts.append(f"{self.compare_eraser.method}: {verdict_line(self.compare_eraser)}")
-            parts.append(details_text(self.compare_eraser))
+            parts.append(details_text(self.compare_eraser, what))
             rho = self.agreement["spearman"]
             parts.append(f"The two rankings agree with Spearman "
                          f"{'n/a' if rho is None else f'{rho:.2f}'}; "
@@ -252,18 +256,21 @@ def faithfulness(ctx: ToolContext, args: FaithfulnessArgs) -> FaithfulnessResult
     ("beats chance" only above their 95th percentile); with `compare`, a second method and the
     rank agreement. Causal LM: f is the log-probability of the default answer span."""
     from .methods import explain
+    from .predict import own_span
 
     ref = ctx.resolve(args.id, args.text)
     label = args.label if ctx.target.kind == "classifier" else None
     if args.label is not None and ctx.target.kind != "classifier":
         raise UserError("label applies to classifiers; a causal LM's answer span is explained.")
-    attr = explain(ctx, ref, args.method, label=label)
+    span = own_span(ctx, ref)  # the span `attribute` explains by default (None: the answer)
+    attr = explain(ctx, ref, args.method, label=label, span=span)
     result = FaithfulnessResult(referent=ref.referent, id=ref.id, method=attr.method,
                                 label=attr.label, unit=attr.unit, base_value=attr.base_value,
                                 eraser=check(ctx, ref, attr, naopc=_naopc_affordable(attr)),
-                                truncated=attr.truncated)
+                                truncated=attr.truncated, span_name=None if ctx.target.kind
+                                != "causal_lm" else "answer" if span is None else "continuation")
     if args.compare:
-        other = explain(ctx, ref, args.compare, label=label)
+        other = explain(ctx, ref, args.compare, label=label, span=span)
         result.compare = other.method
         result.compare_eraser = check(ctx, ref, other, naopc=_naopc_affordable(other))
         result.agreement = rank_agreement(attr, other)
