@@ -323,3 +323,8 @@ def test_two_edits_joined_by_and_stay_one_request(planner: Any) -> None:
     assert calls(plan) == [("what_if", {"id": 60, "features": [
         {"feature": "AnnualIncome", "op": "multiply", "value": 2},
         {"feature": "number_of_dependents", "op": "increase", "value": 1}]})]
+
+
+def test_a_leading_row_phrase_scopes_the_question(planner: Any) -> None:
+    plan = ask(planner, "In applicant 73's prediction, do age and credit score work together?")
+    assert calls(plan) == [("interactions", {"features": ["Age", "CreditScore"], "id": 73})]

@@ -43,7 +43,7 @@ _SCOPE = re.compile(
 # "for patients over 50, what do you predict?": the rows of the request that follows
 _LEADING_SCOPE = re.compile(r"^(?:for|among|amongst|within|across|in|on|of|regarding|with)\s+(?:the\s+)?"
                             r"(?!(?:it|this|that|them)\b)(?:[^?]*\b(?:\w+s|people|ones)\b[^?]*"
-                            r"|[a-z]+\s+#?\d+)$", re.I)
+                            r"|[a-z]+\s+#?\d+(?:'s\s+[a-z]+)?)$", re.I)
 
 
 # "change 'a' to 'b' and 'c' to 'd'": one request with two edits
