@@ -328,3 +328,9 @@ def test_two_edits_joined_by_and_stay_one_request(planner: Any) -> None:
 def test_a_leading_row_phrase_scopes_the_question(planner: Any) -> None:
     plan = ask(planner, "In applicant 73's prediction, do age and credit score work together?")
     assert calls(plan) == [("interactions", {"features": ["Age", "CreditScore"], "id": 73})]
+
+
+def test_every_person_over_an_age_is_a_group_not_an_id(planner: Any) -> None:
+    plan = ask(planner, "what if every applicant over 60 had one more dependent?")
+    assert where(plan) == "Age > 60"
+    assert all("id" not in args for _, args in calls(plan))

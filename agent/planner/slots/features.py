@@ -40,6 +40,10 @@ _TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)|and\s+(?:above|over|u
 PEOPLE = (r"people|persons|patients|applicants|customers|clients|individuals|men|women|those"
            r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
            r"|employees|students|members|folks")
+# one person standing for all of them: "every patient over 60", "any applicant under 25"
+EVERY_ONE = (r"(?:every|each|any)\s+(?:person|patient|applicant|customer|client|individual|man"
+             r"|woman|defendant|borrower|user|subject|participant|adult|child|employee|student"
+             r"|member|one)")
 HYPOTHETICAL = re.compile(r"\b(?:what\s+if|if|suppose|supposing|imagine|assum\w*|pretend|say"
                            r"|were|had|change\w*|set|increas\w*|decreas\w*|rais\w*|lower\w*"
                            r"|reduc\w*|doubl\w*|halv\w*|tripl\w*|would|instead)\b", re.I)
@@ -101,7 +105,7 @@ class FeatureReader:
             rf"|fewer|less))?\s+(?:\w+\s+)?{f}(?![\w-])", re.I)
         age = names.age()
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
-        people = "|".join([PEOPLE, *map(re.escape, groups)])
+        people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups)])
         self._ages = AgeReader(age, people, _UNIT) if age else None
         self._fixed = re.compile(
             rf"\b(?:without\s+(?:changing|touching|modifying|altering)|not\s+changing"
