@@ -334,3 +334,13 @@ def test_every_person_over_an_age_is_a_group_not_an_id(planner: Any) -> None:
     plan = ask(planner, "what if every applicant over 60 had one more dependent?")
     assert where(plan) == "Age > 60"
     assert all("id" not in args for _, args in calls(plan))
+
+
+@pytest.mark.parametrize(("question", "condition"), [
+    ("accuracy on applicants with credit score 700", "CreditScore == 700"),
+    ("list applicants whose age is 40 or more", "Age >= 40"),
+    ("for applicants with 2 dependents or more, how accurate are you?",
+     "number_of_dependents >= 2"),
+])
+def test_a_value_without_a_comparison_word(planner: Any, question: str, condition: str) -> None:
+    assert where(ask(planner, question)) == condition

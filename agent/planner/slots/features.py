@@ -91,6 +91,12 @@ class FeatureReader:
         ops_re = "|".join(o for o, _ in _OPS[:4])
         self._more = re.compile(rf"\s*,?\s*(?P<j>and|but|yet|or)\s+(?:also\s+)?(?:is\s+|are\s+)?"
                                 rf"(?P<op>{ops_re})\s*{NUM_N}{_UNIT}", re.I)
+        trail = "|".join(t for t, _ in _TRAIL)
+        # "with insulin 0", "whose glucose is 150", "bmi 30 or more": a value with no comparison
+        self._with_value = re.compile(
+            rf"(?:\b(?P<with>with|whose|having|has|have)\s+(?:an?\s+)?)?(?<![\w-]){OWNER}{f}"
+            rf"(?![\w-]){AFTER}(?:\s+(?:of|at|=))?\s*{NUM_N}{_UNIT}"
+            rf"(?:\s+(?P<trail>{trail}))?(?![\w.]|\s*-?\d)", re.I)
         self._plus = re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}(?:\s+(?:of|at|is|=))?\s*"
                                 rf"{NUM_N}\s*\+", re.I)
         values = "|".join(re.escape(v) for v in names.values_said())
@@ -102,7 +108,8 @@ class FeatureReader:
             rf"\s*(?P<hi>-?\d+(?:\.\d+)?)(?![\w.])", re.I)
         self._cond_before = re.compile(
             rf"(?P<op>{_GE}|{_LE}|{_GT}|{_LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
-            rf"|fewer|less))?\s+(?:\w+\s+)?{f}(?![\w-])", re.I)
+            rf"|fewer|less))?\s+(?:\w+\s+)?{f}(?![\w-])"
+            rf"(?:\s+(?P<trail2>or\s+(?:more|fewer|less|higher|lower|above|below)))?", re.I)
         age = names.age()
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
         people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups)])
@@ -209,14 +216,22 @@ class FeatureReader:
                 w = consume(w, more)
                 if more.group("j").lower() == "or":  # "BMI below 20 or above 45"
                     w = w[:more.start()] + " or" + w[more.start() + 3:]
+        for m in list(self._with_value.finditer(w)):
+            name = self._feature(m.group("f"))
+            if not self._numeric(name) or not (m.group("with") or m.group("trail")):
+                continue  # "glucose 150" alone may be an edit or a mention, not a condition
+            op = self._trail(m.group("trail"), "==") if m.group("trail") else "=="
+            found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
+            w = consume(w, m)
         for m in list(self._cond_before.finditer(w)):
             name = self._feature(m.group("f"))
             if not self._numeric(name) or (not m.group("op") and not m.group("trail")
+                                           and not m.group("trail2")
                                            and not re.search(r"\bwith\s*$", w[:m.start()])):
                 continue  # "3 pregnancies" alone is no condition; "with 3 pregnancies" is
             op = self._op(m.group("op")) if m.group("op") else "=="
-            if m.group("trail"):
-                op = self._trail(m.group("trail"), op)
+            if m.group("trail") or m.group("trail2"):
+                op = self._trail(m.group("trail") or m.group("trail2"), op)
             found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
             w = consume(w, m)
         if self._ages is not None:
