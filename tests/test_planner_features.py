@@ -344,3 +344,22 @@ def test_every_person_over_an_age_is_a_group_not_an_id(planner: Any) -> None:
 ])
 def test_a_value_without_a_comparison_word(planner: Any, question: str, condition: str) -> None:
     assert where(ask(planner, question)) == condition
+
+
+def test_thousands_written_with_k(planner: Any) -> None:
+    assert where(ask(planner, "accuracy for applicants earning over 40k")) == "AnnualIncome > 40000"
+
+
+def test_false_negatives_of_a_two_label_table(planner: Any) -> None:
+    plan = ask(planner, "false negatives among applicants older than 50")
+    flt = next(c.args for c in plan.calls if c.tool == "filter")
+    assert flt.get("predicted") == "rejected" and flt.get("correct") is False  # approved is 1
+
+
+def test_polar_labels() -> None:
+    from saywhy.agent.planner.slots.criteria import polar_labels
+
+    assert polar_labels(["diabetes", "no diabetes"]) == ("no diabetes", "diabetes")
+    assert polar_labels(["positive", "negative"]) == ("negative", "positive")
+    assert polar_labels(["rejected", "approved"]) == ("rejected", "approved")
+    assert polar_labels(["a", "b", "c"]) is None

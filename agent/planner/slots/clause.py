@@ -124,6 +124,7 @@ def read_clause(
             # a dataset tool taking a label reads one as its own argument, not as a condition
             labels_are_args=intent in cat.dataset and cat.takes(intent, "label"),
             clause=clause,
+            all_labels=reader.labels,
         )
         c.criteria.positive.update(length)
         if c.features.where():

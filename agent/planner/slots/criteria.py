@@ -9,6 +9,7 @@ don't mention 'plot'") is kept apart, because `negate` applies to a whole select
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,15 +201,17 @@ def read_criteria(
     correct_needs_noun: bool,
     labels_are_args: bool,
     clause: str = "",
+    all_labels: Sequence[str] = (),
 ) -> Criteria:
     """Filter criteria in a clause. `loose` allows weak cues ("about", "with")."""
     c = Criteria()
     read_length(s, c.positive)
     w = s.work
-    if re.search(r"\bfalse\s+positives?\b", w, re.I) and s.labels:
-        c.positive.update(predicted=_canon(s, "positive"), correct=False)
-    elif re.search(r"\bfalse\s+negatives?\b", w, re.I) and s.labels:
-        c.positive.update(predicted=_canon(s, "negative"), correct=False)
+    polar = polar_labels(all_labels)
+    if re.search(r"\bfalse\s+positives?\b", w, re.I) and (s.labels or polar):
+        c.positive.update(predicted=polar[1] if polar else _canon(s, "positive"), correct=False)
+    elif re.search(r"\bfalse\s+negatives?\b", w, re.I) and (s.labels or polar):
+        c.positive.update(predicted=polar[0] if polar else _canon(s, "negative"), correct=False)
     else:
         m = _WRONG.search(w)
         r = _RIGHT.search(w)
@@ -274,6 +277,21 @@ def read_criteria(
     elif _OR.search(w):
         c.combine = "or"
     return c
+
+
+def polar_labels(labels: Sequence[str]) -> tuple[str, str] | None:
+    """(negative, positive) class of a two-label model, for "false positives": the labels named
+    so, else the negated label ("no diabetes") is the negative one, else the second label is the
+    positive one (scikit-learn's and transformers' usual order: 0 negative, 1 positive)."""
+    if len(labels) != 2:
+        return None
+    low = [lab.lower() for lab in labels]
+    if "positive" in low and "negative" in low:
+        return labels[low.index("negative")], labels[low.index("positive")]
+    negated = [bool(re.match(r"(?:no|not|non)[\s_-]", lab)) for lab in low]
+    if negated[1] and not negated[0]:
+        return labels[1], labels[0]
+    return labels[0], labels[1]
 
 
 def _canon(s: Slots, name: str) -> str | None:

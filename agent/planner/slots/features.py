@@ -37,7 +37,7 @@ _OPS: list[tuple[str, str]] = [(_GE, ">="), (_LE, "<="), (_GT, ">"), (_LT, "<"),
                                (_EQ, "==")]
 _TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)|and\s+(?:above|over|up)|\+", ">="),
           (r"or\s+(?:less|lower|fewer|below|under|younger)|and\s+(?:below|under)", "<=")]
-PEOPLE = (r"people|persons|patients|applicants|customers|clients|individuals|men|women|those"
+PEOPLE = (r"people|ppl|persons|patients|applicants|customers|clients|individuals|men|women|those"
            r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
            r"|employees|students|members|folks")
 # one person standing for all of them: "every patient over 60", "any applicant under 25"
@@ -66,6 +66,10 @@ class FeatureSlots:
         for joiner, cond in zip(self.joiners, self.conditions[1:], strict=False):
             out += f" {joiner} {cond}"
         return out
+
+
+# "30k", "$1.5k": thousands (the planner reads ids before features, so these were no ids)
+_THOUSANDS = re.compile(r"(?<![\w.])(\$?)(\d+(?:\.\d+)?)\s?k\b", re.I)
 
 
 def _number(text: str) -> int | float:
@@ -149,7 +153,8 @@ class FeatureReader:
         """The feature slots of a clause's working text, and the text with them consumed:
         fixed features first, then edits when the clause supposes something, then conditions
         on the rows in what is left."""
-        w = spelled_numbers(w).replace("(", " ").replace(")", " ")
+        w = _THOUSANDS.sub(lambda m: f"{m.group(1)}{_number(str(float(m.group(2)) * 1000))}",
+                           spelled_numbers(w)).replace("(", " ").replace(")", " ")
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
         w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)

@@ -17,13 +17,15 @@ from .patterns import SYNONYMS, label_forms
 
 # endings stripped to find a label word's stem, and endings that make its other forms
 _STRIP = ("ations", "ation", "ions", "ion", "als", "al", "ics", "ic", "ing", "ed", "es", "e", "s")
-_GROW = ("e", "ed", "es", "s", "al", "ion", "ions", "ic", "ing")
+_GROW = ("", "e", "ed", "es", "s", "al", "ion", "ions", "ic", "ing")
 # everyday words for a decision, keyed by the stem of the label word they stand for
 _DECISIONS = {
-    "reject": ("turn down", "turned down", "turns down", "turning down", "deny", "denied",
-               "denial", "decline", "declined", "refuse", "refused", "refusal"),
+    "reject": ("turn down", "turned down", "turns down", "turning down", "deny", "denies",
+               "denied", "denial", "decline", "declines", "declined", "refuse", "refused",
+               "refusal"),
     "approv": ("accept", "accepted", "acceptance", "grant", "granted", "green light",
-               "green lit", "okayed"),
+               "green lit", "okayed", "get the loan", "gets the loan", "got the loan",
+               "getting the loan"),
     "accept": ("approve", "approved", "approval", "grant", "granted"),
     "deni": ("reject", "rejected", "rejection", "turn down", "turned down", "decline",
              "declined"),
