@@ -363,3 +363,14 @@ def test_polar_labels() -> None:
     assert polar_labels(["positive", "negative"]) == ("negative", "positive")
     assert polar_labels(["rejected", "approved"]) == ("rejected", "approved")
     assert polar_labels(["a", "b", "c"]) is None
+
+
+@pytest.mark.parametrize(("question", "condition"), [
+    ("accuracy on applicants aged 30-40", "Age between 30 and 40"),
+    ("what do you predict for applicants between 30 and 45?", "Age between 30 and 45"),
+    ("accuracy for applicants over 65 or under 21", "Age > 65 or Age < 21"),
+    ("how do you do on people under 25 and over 70", "Age < 25 or Age > 70"),
+    ("applicants over 30 and under 40", "Age > 30 and Age < 40"),
+])
+def test_age_ranges_and_either_ends(planner: Any, question: str, condition: str) -> None:
+    assert where(ask(planner, question)) == condition

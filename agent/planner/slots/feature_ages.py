@@ -16,6 +16,18 @@ def _num(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
+_MORE = re.compile(rf"\s*,?\s*(?:or|and|but)\s+(?:(?:who\s+are|are|aged)\s+)?"
+                   rf"(?P<op>over|above|under|below)\s+(?:the\s+age\s+of\s+)?(?P<n>{N})(?![\w.])",
+                   re.I)
+
+
+def _disjoint(a: str, b: str) -> bool:
+    """Whether two bounds on one feature ("Age < 25", "Age > 70") no row can meet together."""
+    (_, op1, n1), (_, op2, n2) = a.split(), b.split()
+    lo, hi = (n1, n2) if op1 in (">", ">=") else (n2, n1)
+    return {op1[0], op2[0]} == {"<", ">"} and float(lo) >= float(hi)
+
+
 class AgeReader:
     """Reads age conditions for the table's age feature `age`; `people` names groups of rows
     ("people", "patients", "women", "smokers") that "over 60" may follow."""
@@ -28,9 +40,13 @@ class AgeReader:
         trail = (r"or\s+(?:older|more|over|above)|or\s+(?:younger|less|under)|and\s+(?:over|above|up"
                  r"|older)|and\s+(?:under|below|younger)|\+")
         self.patterns: list[tuple[re.Pattern[str], str]] = [
-            (re.compile(rf"\b(?:aged|ages?)\s+(?:between|from)\s+(?P<n>{N})\s*(?:and|to|-|–)\s*"
+            (re.compile(rf"\b(?:aged|ages?)\s+(?:between\s+|from\s+)?(?P<n>{N})\s*(?:and|to|-|–)\s*"
                         rf"(?P<hi>{N})|\bbetween\s+the\s+ages\s+of\s+(?P<n_>{N})\s*(?:and|to|-|–)\s*"
                         rf"(?P<hi_>{N})", re.I), "between"),
+            # "patients between 30 and 45": ages when both are adult ages (else ids, as before)
+            (re.compile(rf"\b(?:{people})\s+(?P<rng>(?:who\s+are\s+|aged\s+)?between\s+"
+                        rf"(?P<n>1[5-9]|[2-9]\d)\s+and\s+(?P<hi>1[5-9]|[2-9]\d|100))\b(?!\s*%)",
+                        re.I), "people between"),
             (re.compile(r"\bin\s+(?:their|his|her)\s+(?P<n>[1-9]0)'?s\b", re.I), "decade"),
             (re.compile(r"\bin\s+(?:their|his|her)\s+(?P<w>twenties|thirties|forties|fifties|sixties"
                         r"|seventies|eighties|nineties)\b", re.I), "decade"),
@@ -51,18 +67,30 @@ class AgeReader:
 
     def read(self, w: str, found: list[tuple[int, str]]) -> str:
         """Adds (position, condition) for each age said in `w`; returns `w` with them blanked
-        (a group noun before "over 60" stays: "men over 60" is also men)."""
+        (a group noun before "over 60" stays: "men over 60" is also men; the "or" of "over 65
+        or under 21" stays too, to join the two)."""
         for rx, how in self.patterns:
             for m in list(rx.finditer(w)):
                 found.append((m.start(), self._condition(m, how)))
-                start = m.start("op4") if how == "people" else m.start()
+                start = (m.start("op4") if how == "people" else m.start("rng")
+                         if how == "people between" else m.start())
                 w = w[:start] + " " * (m.end() - start) + w[m.end():]
+                more = _MORE.match(w, m.end())
+                if more:  # "over 65 or under 21": a second bound on the same age
+                    second = self._condition(more, "over")
+                    found.append((more.start("op"), second))
+                    gap = w[m.end():more.start("op")]
+                    if _disjoint(found[-2][1], second):  # "under 25 and over 70" means or
+                        gap = re.sub(r"\b(?:and|but)\b", lambda x: "or".ljust(len(x.group(0))),
+                                     gap)
+                    w = w[:m.end()] + gap + " " * (more.end() - more.start("op")) + \
+                        w[more.end():]
         return w
 
     def _condition(self, m: re.Match[str], how: str) -> str:
         age = self.age
         g = m.groupdict()
-        if how == "between":
+        if how in ("between", "people between"):
             lo, hi = sorted((_num(g["n"] or g["n_"]), _num(g["hi"] or g["hi_"])))
             return f"{age} between {lo} and {hi}"
         if g.get("w"):
