@@ -374,3 +374,9 @@ def test_polar_labels() -> None:
 ])
 def test_age_ranges_and_either_ends(planner: Any, question: str, condition: str) -> None:
     assert where(ask(planner, question)) == condition
+
+
+def test_why_a_label_for_rows_explains_that_label(planner: Any) -> None:
+    plan = ask(planner, "why does the model say approved for applicants over 60?")
+    gi = next(c.args for c in plan.calls if c.tool == "global_importance")
+    assert gi.get("label") == "approved" and where(plan) == "Age > 60"

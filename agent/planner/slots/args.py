@@ -40,7 +40,9 @@ def said(c: Clause, tool: str) -> dict[str, Any]:
         "max_new_tokens": s.max_new_tokens or None,
         "method": s.methods[0] if s.methods else None,
         "compare": s.methods[1] if len(s.methods) > 1 else None,
-        "label": s.label or None,
+        # "why does it say diabetes for people over 60?": the rows it says it for, and why
+        "label": s.label or (c.criteria.positive.get("predicted") if c.criteria
+                             and tool == catalogue().natural("method", "dataset") else None),
         "contrast": s.contrast or None,
         "k": s.k or None,
         "page_size": s.k or None,

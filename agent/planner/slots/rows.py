@@ -38,8 +38,10 @@ def on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]],
         return None
     if tool == cat.predictor:
         answer = ToolCall(tool=tool, args={})
-    elif tool in cat.explainers:
+    elif tool in cat.explainers:  # "why does it say diabetes for them?": that label's reasons
         answer = ToolCall(tool=cat.natural("method", "dataset"), args={})
+        if c.slots.label and cat.takes(answer.tool, "label"):
+            answer.args["label"] = c.slots.label
     elif edits:
         answer = ToolCall(tool=tool, args={"features": c.features.edits})
     else:
