@@ -196,8 +196,9 @@ def test_yes_no_columns_and_counts_as_groups(people: Any, question: str, conditi
 
 
 @pytest.mark.parametrize(("question", "edit"), [
-    ("what if person 4 were a smoker?", {"feature": "smoker", "op": "set", "value": "yes"}),
-    ("what if person 4 did not have a car?", {"feature": "HasCar", "op": "set", "value": "no"}),
+    # yes/no edits take the table's own values: 1 / 0 as numbers, "True" / "False" as written
+    ("what if person 4 were a smoker?", {"feature": "smoker", "op": "set", "value": 1}),
+    ("what if person 4 did not have a car?", {"feature": "HasCar", "op": "set", "value": "False"}),
     ("what if person 4 had 2 more children?",
      {"feature": "number_of_children", "op": "increase", "value": 2}),
 ])
@@ -380,3 +381,20 @@ def test_why_a_label_for_rows_explains_that_label(planner: Any) -> None:
     plan = ask(planner, "why does the model say approved for applicants over 60?")
     gi = next(c.args for c in plan.calls if c.tool == "global_importance")
     assert gi.get("label") == "approved" and where(plan) == "Age > 60"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what if applicant 30 were salaried and had a guarantor?",
+     [{"feature": "EmploymentType", "op": "set", "value": "salaried"},
+      {"feature": "has_guarantor", "op": "set", "value": 1}]),
+    ("what if applicant 30 were a man and 10 years older",
+     [{"feature": "Sex", "op": "set", "value": "Male"},
+      {"feature": "Age", "op": "increase", "value": 10}]),
+])
+def test_category_words_and_yes_no_edits(planner: Any, question: str,
+                                         expected: list[dict[str, Any]]) -> None:
+    assert edits(ask(planner, question)) == expected
+
+
+def test_two_values_of_one_category_are_either(planner: Any) -> None:
+    assert where(ask(planner, "show men and women over 50")) == "Sex in (Male, Female) and Age > 50"

@@ -75,7 +75,10 @@ class OfflinePlanner:
         self.id_range = id_range
         self.has_data = bool(n_items) if has_data is None else has_data
         names = FeatureNames(features, [*self.labels, item_noun or ""]) if features else None
-        self.feature_forms = tuple(f for f, _ in names.forms) if names else ()
+        # feature names and the category words ("salaried", "women") that keep "salaried and
+        # had a guarantor" one clause
+        self.feature_forms = (tuple(f for f, _ in names.forms) + tuple(names.values)
+                              if names else ())
         self.reader = SlotReader(self.labels, kind, item_noun, id_names,
                                  FeatureReader(names) if names else None)
         noun = (item_noun or "").strip() or ("prompt" if not self.has_data else "item")

@@ -140,7 +140,17 @@ def canon_where(where: str, schema: Schema) -> Any:
 
     try:
         groups = parse_conditions(where, schema)
-        return frozenset(frozenset(a for c in g for a in _atoms(c, schema)) for g in groups)
+        out = set()
+        for g in groups:  # "x in (a, b) and y" is "x == a and y or x == b and y"
+            options: list[list[Any]] = [[]]
+            for c in g:
+                if c.op == "in" and not c.negated:
+                    options = [[*o, c.model_copy(update={"op": "==", "value": v})]
+                               for o in options for v in c.value]
+                else:
+                    options = [[*o, c] for o in options]
+            out |= {frozenset(a for c in o for a in _atoms(c, schema)) for o in options}
+        return frozenset(out)
     except Exception:  # noqa: BLE001 -- an unreadable condition matches nothing
         return ("unreadable", " ".join(str(where).lower().split()))
 

@@ -39,6 +39,11 @@ def _keep(w: str, m: re.Match[str], *groups: str) -> str:
     return w
 
 
+def _plain(value: str) -> Any:
+    """A yes/no feature's value as the table holds it: 1 and 0 as numbers, words as words."""
+    return int(value) if re.fullmatch(r"-?\d+", value) else value
+
+
 def _take(w: str, m: re.Match[str], ends: list[int]) -> str:
     ends.append(m.end())
     return consume(w, m)
@@ -94,9 +99,17 @@ class EditReader:
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:[a-z]+\s+)?{v}\s+{f}(?![\w-])",
                        re.I),  # "had 3 pregnancies", "had spent 20 months in jail"
         ]
+        # category words: the table's values and the words people use for them ("a man")
+        self.category_words = {form: fv for form, fv in names.values.items()
+                               if names.kind(fv[0]) == "categorical"}
+        words = "|".join(re.escape(x) for x in sorted(
+            {*(str(v) for feat in names.features.values() if feat.kind == "categorical"
+               for v in feat.values if str(v).strip()), *self.category_words},
+            key=len, reverse=True))
         self.category = re.compile(
-            rf"\b(?:make|makes|made|turn|were|was|is|be|became|become)\s+(?P<who>(?:[a-z]+\s+#?\d+|them"
-            rf"|him|her|it|they|he|she)\s+)?(?:an?\s+)?(?P<cv>{values})(?![\w-])", re.I) if values else None
+            rf"\b(?:make|makes|made|turn|were|was|is|be|became|become)\s+(?P<who>(?:[a-z]+\s+#?\d+"
+            rf"|them|him|her|it|they|he|she)\s+)?(?:an?\s+)?(?P<cv>{words})(?![\w-])",
+            re.I) if words else None
         yes_no = names.boolean_pattern()
         self.yes_no = re.compile(
             rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get)\s+"
@@ -183,6 +196,8 @@ class EditReader:
             said = m.group("cv").lower()
             owners = [(n, v) for n, feat in self.names.features.items() if feat.kind == "categorical"
                       for v in feat.values if str(v).lower() == said]
+            if not owners and said in self.category_words:
+                owners = [self.category_words[said]]
             if len(owners) == 1:  # "make applicant 1404 salaried"
                 found.append((m.start("cv"), {"feature": owners[0][0], "op": "set",
                                               "value": owners[0][1]}))
@@ -191,7 +206,8 @@ class EditReader:
             said = m.group("b") or m.group("b2")
             name = self._name(said)
             no = bool(m.group("neg") or m.group("b2") or m.group(0).lower().startswith("without"))
-            found.append((m.start(), {"feature": name, "op": "set", "value": "no" if no else "yes"}))
+            found.append((m.start(), {"feature": name, "op": "set",
+                                      "value": _plain(self.names.truth(name, not no))}))
             w = _take(w, m, ends)
         if self.age is not None and self.age_set is not None and self.age_step is not None:
             for m in list(self.age_step.finditer(w)):

@@ -259,7 +259,7 @@ class FeatureReader:
             if self._numeric(name):
                 found.append((m.start(), f"{name} == 0"))
                 w = consume(w, m)
-        found.sort()
+        found = self._one_of(sorted(found))
         for i, (at, cond) in enumerate(found):
             if i:
                 gap = w[found[i - 1][0]:at]
@@ -267,6 +267,25 @@ class FeatureReader:
                                    and not re.search(r"\band\b", gap, re.I) else "and")
             out.conditions.append(cond)
         return w
+
+    def _one_of(self, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Two values of one category ("men and women over 50", "salaried or self-employed")
+        are one condition: the feature in those values (no row holds both)."""
+        values: dict[str, list[tuple[int, str]]] = {}
+        for at, cond in found:
+            m = re.fullmatch(r"(\S+) == (.+)", cond)
+            if m and m.group(1) in self.names.features and self.names.kind(m.group(1)) == \
+                    "categorical":
+                values.setdefault(m.group(1), []).append((at, m.group(2)))
+        out = list(found)
+        for name, said in values.items():
+            if len({v for _, v in said}) < 2:
+                continue
+            drop = {f"{name} == {v}" for _, v in said}
+            out = [(at, c) for at, c in out if c not in drop]
+            listed = ", ".join(dict.fromkeys(v for _, v in said))
+            out.append((said[0][0], f"{name} in ({listed})"))
+        return sorted(out)
 
     def _booleans(self, w: str, found: list[tuple[int, str]]) -> str:
         """Yes/no columns named as a group: "foreign workers", "applicants with a telephone",
