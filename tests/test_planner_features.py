@@ -398,3 +398,18 @@ def test_category_words_and_yes_no_edits(planner: Any, question: str,
 
 def test_two_values_of_one_category_are_either(planner: Any) -> None:
     assert where(ask(planner, "show men and women over 50")) == "Sex in (Male, Female) and Age > 50"
+
+
+def test_an_added_edit_keeps_the_earlier_ones(planner: Any) -> None:
+    state = focused(planner, 12)
+    first = ask(planner, "what if their credit score were 700?", state)
+    state.last_calls = first.calls
+    plan = ask(planner, "and their age 50 as well?", state)
+    assert calls(plan) == [("what_if", {"id": 12, "features": [
+        {"feature": "CreditScore", "op": "set", "value": 700},
+        {"feature": "Age", "op": "set", "value": 50}]})], calls(plan)
+
+
+def test_add_a_count(planner: Any) -> None:
+    plan = ask(planner, "for applicant 8, add 2 dependents")
+    assert edits(plan) == [{"feature": "number_of_dependents", "op": "increase", "value": 2}]

@@ -166,6 +166,14 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
     if c.changes:
         edit = ({"edits": c.edits} if c.edits else {"features": c.features.edits}
                 if c.features.edits else {"new_text": c.new_text})
+        before = next((x.args for x in state.last_calls if x.tool == cat.natural("edits")
+                       and x.args.get("features")), None)
+        if before and "features" in edit and _MORE_EDITS.search(c.text):
+            # "and if her BMI were also 30?": the earlier edits and this one
+            new = {e["feature"] for e in edit["features"]}
+            edit = {"features": [e for e in before["features"] if e["feature"] not in new]
+                    + edit["features"]}
+            target_input = {k: before[k] for k in ("id", "text") if k in before} or target_input
         calls = [ToolCall(tool=cat.natural("edits"), args={**target_input, **edit})]
         changed = True
     if c.span:
@@ -201,6 +209,9 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
     return calls if changed else None
 
 
+# a follow-up adding an edit to the last what-if rather than replacing it
+_MORE_EDITS = re.compile(r"\b(?:also|too|as\s+well|on\s+top(?:\s+of\s+(?:that|it|this))?|plus"
+                         r"|in\s+addition|additionally|besides|both)\b", re.I)
 _EQUALS = re.compile(r"^\s*(\w+)\s*==\s*(.+?)\s*$")
 _GROUP_WORDS = re.compile(rf"\b(?:{PEOPLE}|rows|items|cases|group|everyone|all)\b", re.I)
 

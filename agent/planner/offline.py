@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .base import Plan
+from .catalogue import catalogue
 from .choices import with_choices
 from .intent.classifier import IntentClassifier
 from .intent.requests import requests
@@ -143,10 +144,13 @@ class OfflinePlanner:
             return defined
         asked = requests(question, self.classifier, self.kind)
         masked = question.masked
-        clauses = [read_clause(self.reader, masked, g, i, p, self.kind) for g, i, p in asked.groups]
+        edits = catalogue().natural("edits")
+        after_edit = any(x.tool == edits for x in state.last_calls)
+        clauses = [read_clause(self.reader, masked, g, i, p, self.kind, after_edit)
+                   for g, i, p in asked.groups]
 
         def reread(c: Clause, intent: str) -> Clause:
-            return self._reread(c, masked, intent)
+            return self._reread(c, masked, intent, after_edit)
 
         routed = route(clauses, question, state, asked.ranked, reread, self.kind)
         plan = routed if isinstance(routed, Plan) else assemble(routed, state, self.kind)
@@ -162,8 +166,9 @@ class OfflinePlanner:
         plan.notes = [f"intent {i}={p:.2f}" for _, i, p in asked.groups] + plan.notes
         return plan
 
-    def _reread(self, c: Clause, masked: Masked, intent: str) -> Clause:
-        return read_clause(self.reader, masked, c.text, intent, c.prob, self.kind)
+    def _reread(self, c: Clause, masked: Masked, intent: str,
+                after_edit: bool = False) -> Clause:
+        return read_clause(self.reader, masked, c.text, intent, c.prob, self.kind, after_edit)
 
 
 def feature_infos(target: Any) -> list[FeatureInfo]:

@@ -84,22 +84,25 @@ re-run could would can you should maybe follow track according which""".split()
 
 
 def read_clause(
-    reader: SlotReader, masked: Masked, clause: str, intent: str, prob: float, kind: str
+    reader: SlotReader, masked: Masked, clause: str, intent: str, prob: float, kind: str,
+    after_edit: bool = False,
 ) -> Clause:
-    """All slots of one clause, read in an order that lets each span be used once."""
+    """All slots of one clause, read in an order that lets each span be used once; right after
+    a what-if (`after_edit`), feature values are read as edits ("and her age 50 as well?")."""
     cat = catalogue()
     on_data = cat.scope.get(intent) == "dataset" or intent in ("repeat", "complement")
     s = reader.read(clause)
     c = Clause(text=clause, intent=intent, prob=prob, slots=s)
     if reader.features is not None:  # a table's features, before numbers are read as ids
         supposes = (cat.takes(intent, "edits") or HYPOTHETICAL.search(clause) is not None
+                    or (after_edit and not _GROUP.search(clause))
                     or (intent in cat.inputs and _WITH.search(clause) is not None
                         and not _GROUP.search(clause)))  # "patient 2 with 0 pregnancies"
         s.work, c.features = reader.features.read(s.work, hypothetical=supposes)
     quotes = masked.quotes
     used: set[int] = set()
-    if intent in cat.inputs or intent == "repeat":
-        c.edits, c.new_text, used = read_edits(s, quotes)
+    if (intent in cat.inputs or intent == "repeat") and reader.features is None:
+        c.edits, c.new_text, used = read_edits(s, quotes)  # word edits: texts, not table rows
     length: dict[str, Any] = {}
     if on_data:
         read_length(s, length)

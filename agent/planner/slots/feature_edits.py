@@ -22,7 +22,7 @@ _PCT = r"(?P<pct>\s*(?:%|percent\b))?"
 _UP = (r"increas\w*|rais\w*|boost\w*|bump\w*(?:\s+up)?|add(?:ed|ing)?|went\s+up|go(?:es)?\s+up"
        r"|rose|rises?|higher|up|more")
 _DOWN = (r"decreas\w*|reduc\w*|lower(?:ed|ing)?|cut(?:ting)?|drop(?:ped|s)?|subtract\w*|went\s+down"
-         r"|go(?:es)?\s+down|fell|falls?|less|down|smaller|fewer|take")
+         r"|go(?:es)?\s+down|fell|falls?|less|down|smaller|fewer|take|take\s+away|remov\w*")
 _SET = (r"were|was|is|are|be|became|becomes|become|changed\s+to|changes\s+to|change\s+to|went\s+to"
         r"|goes\s+to|set\s+to|equal\s+to|equals?|==|=|of|at|to|had\s+been|reached")
 _VERB = r"(?:set|change|make|put|move|bring|raise|lower|increase|decrease|reduce|drop|turn)\w*"
@@ -73,6 +73,8 @@ class EditReader:
                        r"|smaller|down)\b", re.I),
             re.compile(rf"\b(?P<d>add|subtract|take)\s+{NUM_N}{_PCT}\s+(?:\w+\s+)?(?:to|from|off)\s+"
                        rf"{OWNER}{f}(?![\w-])", re.I),
+            re.compile(rf"\b(?P<d>add|adding|added|remove|removing|removed|subtract|take\s+away)"
+                       rf"\s+{NUM_N}\s+(?:more\s+)?{f}(?![\w-])", re.I),  # "add 2 pregnancies"
             re.compile(rf"\b(?:had|has|have|having|with|got|get|gets|and|plus)\s+{NUM_N}\s+(?P<d>more|extra"
                        rf"|additional|fewer|less)\s+{f}(?![\w-])", re.I),  # "2 more prior crimes"
         ]
@@ -89,13 +91,17 @@ class EditReader:
         ]
         self.sets = [
             re.compile(rf"\b{_VERB}\s+{who}{OWNER}{f}(?![\w-]){AFTER}\s+(?:to|=|at|into)\s*{v}", re.I),
-            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s*(?:{_SET})\s*{v}(?![\w-])", re.I),
+            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s*(?:{_SET})"
+                       rf"(?:\s+(?:also|too|still|now|instead|then))?\s*{v}(?![\w-])", re.I),
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:a\s+|an\s+)?{f}(?![\w-])"
                        rf"{AFTER}\s+(?:of\s+|at\s+|as\s+|=\s*)?{v}(?![\w-])", re.I),
             re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:had\s+|has\s+)?(?:dropped|fell"
                        rf"|fallen|went\s+(?:down|up)|gone\s+(?:down|up)|decreased|increased|rose|risen"
                        rf"|changed|moved|jumped|climbed|went|came\s+down|reduced|raised|lowered)\s+to"
                        rf"\s+{v}(?![\w-])", re.I),  # "her BMI dropped to 25"
+            # "what if glucose 150", "and her age 50 as well?": a value right after the name
+            re.compile(rf"(?<!with )(?<!whose )(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+{v}"
+                       rf"(?![\w.-]|\s*(?:-|–|to|or|and|\+)\s*\d)", re.I),
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:[a-z]+\s+)?{v}\s+{f}(?![\w-])",
                        re.I),  # "had 3 pregnancies", "had spent 20 months in jail"
         ]

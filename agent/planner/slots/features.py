@@ -46,7 +46,8 @@ EVERY_ONE = (r"(?:every|each|any)\s+(?:person|patient|applicant|customer|client|
              r"|member|one)")
 HYPOTHETICAL = re.compile(r"\b(?:what\s+if|if|suppose|supposing|imagine|assum\w*|pretend|say"
                            r"|were|had|change\w*|set|increas\w*|decreas\w*|rais\w*|lower\w*"
-                           r"|reduc\w*|doubl\w*|halv\w*|tripl\w*|would|instead)\b", re.I)
+                           r"|reduc\w*|doubl\w*|halv\w*|tripl\w*|would|instead|drop\w*|cut|add"
+                           r"|bump\w*)\b", re.I)
 
 
 @dataclass
