@@ -413,3 +413,12 @@ def test_an_added_edit_keeps_the_earlier_ones(planner: Any) -> None:
 def test_add_a_count(planner: Any) -> None:
     plan = ask(planner, "for applicant 8, add 2 dependents")
     assert edits(plan) == [{"feature": "number_of_dependents", "op": "increase", "value": 2}]
+
+
+def test_holding_a_feature_after_a_counterfactual(planner: Any) -> None:
+    state = DialogueState()
+    first = ask(planner, "what is the smallest change that gets applicant 40 approved?", state)
+    state.focus_id, state.last_calls = 40, first.calls
+    plan = ask(planner, "and without changing the annual income?", state)
+    assert [(t, a.get("id"), a.get("fixed")) for t, a in calls(plan)] == [
+        ("counterfactual", 40, ["AnnualIncome"])]

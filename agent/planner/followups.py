@@ -239,3 +239,20 @@ def _row_edits(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[d
             pass
         edits.append({"feature": m.group(1), "op": "set", "value": value})
     return edits
+
+
+def more_fixed(state: DialogueState, c: Clause) -> list[ToolCall] | None:
+    """"Same, but keep income fixed" after a counterfactual: the same search with that feature
+    held too; None when the last turn ran no tool that holds features fixed."""
+    cat = catalogue()
+    if not c.features.fixed or c.input or c.slots.id is not None:
+        return None
+    held = [x for x in state.last_calls if cat.takes(x.tool, "fixed")]
+    if not held:
+        return None
+    out = []
+    for x in held:
+        args = copy.deepcopy(x.args)
+        args["fixed"] = list(dict.fromkeys([*(args.get("fixed") or []), *c.features.fixed]))
+        out.append(ToolCall(tool=x.tool, args=args))
+    return out

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..base import Plan, ToolCall
 from ..catalogue import catalogue
-from ..followups import complement, next_page, repeat
+from ..followups import complement, more_fixed, next_page, repeat
 from ..read.replies import define_reply, greeting_reply, help_text, out_of_scope_text
 from ..slots.clause import Clause, clarify, has_slots
 from .cues import CUES, STRONG
@@ -159,6 +159,9 @@ def _single(
     intent, conf = c.intent, c.prob
     settled = intent != first  # the slots chose the tool: no longer unsure
     c.settled = settled
+    held = more_fixed(state, c)
+    if held:  # "and without changing the loan amount?" after a counterfactual
+        return Plan(calls=held, intent="repeat", confidence=conf)
     fragment = has_slots(c) and not c.content
     if (
         fragment
