@@ -422,3 +422,14 @@ def test_holding_a_feature_after_a_counterfactual(planner: Any) -> None:
     plan = ask(planner, "and without changing the annual income?", state)
     assert [(t, a.get("id"), a.get("fixed")) for t, a in calls(plan)] == [
         ("counterfactual", 40, ["AnnualIncome"])]
+
+
+@pytest.mark.parametrize(("question", "edit"), [
+    ("how would the overall predictions change if all the applicants were 5 years older?",
+     {"feature": "Age", "op": "increase", "value": 5}),
+    ("if nobody had any dependents, how would the predictions shift",
+     {"feature": "number_of_dependents", "op": "set", "value": 0}),
+])
+def test_what_if_for_everyone(planner: Any, question: str, edit: dict[str, Any]) -> None:
+    plan = ask(planner, question)
+    assert calls(plan) == [("what_if", {"features": [edit]})]

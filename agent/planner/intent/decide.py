@@ -14,6 +14,7 @@ from ..read.replies import define_reply
 from ..slots.clause import Clause
 from ..slots.criteria import SHOW_VERBS, WRONG
 from ..slots.methods import COMPARE
+from ..slots.rows import EVERYONE
 
 if TYPE_CHECKING:
     from ...state import DialogueState
@@ -129,6 +130,9 @@ def retarget(
         c = again
     intent = c.intent
     has_input = bool(c.input)
+    if (c.features.edits and not cat.takes(intent, "edits") and intent not in cat.inputs
+            and EVERYONE.search(c.text)):
+        return reread(c, cat.natural("edits"))  # "how would predictions shift if all were older?"
     if (not has_input and c.slots.id is None and c.slots.ids is None
             and _PREDICTS.search(c.text) and _ACROSS.search(c.text)
             and not _GRADING.search(c.text) and intent != cat.drawer

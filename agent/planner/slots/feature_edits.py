@@ -116,6 +116,9 @@ class EditReader:
             rf"\b(?:make|makes|made|turn|were|was|is|be|became|become)\s+(?P<who>(?:[a-z]+\s+#?\d+"
             rf"|them|him|her|it|they|he|she)\s+)?(?:an?\s+)?(?P<cv>{words})(?![\w-])",
             re.I) if words else None
+        self.zero = re.compile(
+            rf"\b(?:(?:nobody|no\s+one|none\s+of\s+them|no\s+[a-z]+)\s+(?:had|has|have)\s+any"
+            rf"|(?:had|has|have|having)\s+no)\s+{f}(?![\w-])", re.I)
         yes_no = names.boolean_pattern()
         self.yes_no = re.compile(
             rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get)\s+"
@@ -198,6 +201,11 @@ class EditReader:
                     continue
                 found.append((m.start(), {"feature": name, "op": "set", "value": value}))
                 w = _keep(_take(w, m, ends), m, "who")
+        for m in list(self.zero.finditer(w)):  # "if nobody had any pregnancies", "had no debt"
+            name = self._name(m.group("f"))
+            if self.names.kind(name) == "numeric":
+                found.append((m.start(), {"feature": name, "op": "set", "value": 0}))
+                w = _take(w, m, ends)
         for m in list(self.category.finditer(w)) if self.category is not None else ():
             said = m.group("cv").lower()
             owners = [(n, v) for n, feat in self.names.features.items() if feat.kind == "categorical"

@@ -13,8 +13,9 @@ from ..catalogue import catalogue
 from .args import filter_calls, subset_criteria
 from .clause import Clause
 
-_EVERYONE = re.compile(r"\b(?:everyone|everybody|every\s+\w+|all\s+(?:the\s+)?\w+|each\s+\w+"
-                       r"|across|on average|the whole|whole\s+\w+|(?:the\s+)?predictions)\b", re.I)
+EVERYONE = re.compile(r"\b(?:everyone|everybody|nobody|no\s+one|no\s+(?:patient|person|applicant)s?"
+                      r"|every\s+\w+|all\s+(?:the\s+)?\w+|each\s+\w+"
+                      r"|across|on average|the whole|whole\s+\w+|(?:the\s+)?predictions)\b", re.I)
 
 
 _ONE_ROW = re.compile(r"\b(?:his|her|its|it|this|that|he|she|him|this one|that one"
@@ -33,7 +34,7 @@ def on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]],
     edits = cat.takes(tool, "edits") and bool(c.features.edits)
     unnamed = not focus and c.slots.ids is None and c.slots.bad_id is None and (
         c.slots.id_problem is None) and not _ONE_ROW.search(c.text)
-    if not (c.criteria or (edits and (unnamed or _EVERYONE.search(c.text)))
+    if not (c.criteria or (edits and (unnamed or EVERYONE.search(c.text)))
             or (unnamed and tool == cat.predictor)):
         return None
     if tool == cat.predictor:
