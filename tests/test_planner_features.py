@@ -433,3 +433,18 @@ def test_holding_a_feature_after_a_counterfactual(planner: Any) -> None:
 def test_what_if_for_everyone(planner: Any, question: str, edit: dict[str, Any]) -> None:
     plan = ask(planner, question)
     assert calls(plan) == [("what_if", {"features": [edit]})]
+
+
+def test_an_inner_phrase_of_a_feature_name_names_it(planner: Any) -> None:
+    from saywhy.agent.planner.slots.feature_names import FeatureInfo, FeatureNames
+
+    names = FeatureNames([FeatureInfo("DiabetesPedigreeFunction"), FeatureInfo("Glucose")])
+    assert names.name_of("pedigree function") == "DiabetesPedigreeFunction"
+
+
+def test_also_after_a_what_if_keeps_its_edits(planner: Any) -> None:
+    state = focused(planner, 12)
+    state.last_calls = ask(planner, "what if their credit score were 700?", state).calls
+    plan = ask(planner, "and if their age were also 50?", state)
+    assert edits(plan) == [{"feature": "CreditScore", "op": "set", "value": 700},
+                           {"feature": "Age", "op": "set", "value": 50}]

@@ -166,15 +166,8 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
     if c.changes:
         edit = ({"edits": c.edits} if c.edits else {"features": c.features.edits}
                 if c.features.edits else {"new_text": c.new_text})
-        before = next((x.args for x in state.last_calls if x.tool == cat.natural("edits")
-                       and x.args.get("features")), None)
-        if before and "features" in edit and _MORE_EDITS.search(c.text):
-            # "and if her BMI were also 30?": the earlier edits and this one
-            new = {e["feature"] for e in edit["features"]}
-            edit = {"features": [e for e in before["features"] if e["feature"] not in new]
-                    + edit["features"]}
-            target_input = {k: before[k] for k in ("id", "text") if k in before} or target_input
-        calls = [ToolCall(tool=cat.natural("edits"), args={**target_input, **edit})]
+        calls = accumulate([ToolCall(tool=cat.natural("edits"), args={**target_input, **edit})],
+                           state, c.text)
         changed = True
     if c.span:
         for x in takers("span"):
@@ -255,4 +248,26 @@ def more_fixed(state: DialogueState, c: Clause) -> list[ToolCall] | None:
         args = copy.deepcopy(x.args)
         args["fixed"] = list(dict.fromkeys([*(args.get("fixed") or []), *c.features.fixed]))
         out.append(ToolCall(tool=x.tool, args=args))
+    return out
+
+
+def accumulate(calls: list[ToolCall], state: DialogueState, text: str) -> list[ToolCall]:
+    """"And if her BMI were also 30?" right after a what-if on a table row: the earlier edits
+    and this one, on the same row (a later edit of the same feature wins)."""
+    cat = catalogue()
+    edits = cat.natural("edits")
+    before = next((x.args for x in state.last_calls if x.tool == edits
+                   and x.args.get("features")), None)
+    if before is None or not _MORE_EDITS.search(text):
+        return calls
+    out = []
+    for x in calls:
+        same_row = x.args.get("id", before.get("id")) == before.get("id")
+        if x.tool == edits and x.args.get("features") and same_row:
+            new = {e["feature"] for e in x.args["features"]}
+            kept = [e for e in before["features"] if e["feature"] not in new]
+            args = {**{k: before[k] for k in ("id", "text") if k in before}, **x.args,
+                    "features": kept + list(x.args["features"])}
+            x = ToolCall(tool=x.tool, args=args)
+        out.append(x)
     return out

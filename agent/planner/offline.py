@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .base import Plan
 from .catalogue import catalogue
 from .choices import with_choices
+from .followups import accumulate
 from .intent.classifier import IntentClassifier
 from .intent.requests import requests
 from .intent.route import defined_outright, route
@@ -154,6 +155,8 @@ class OfflinePlanner:
 
         routed = route(clauses, question, state, asked.ranked, reread, self.kind)
         plan = routed if isinstance(routed, Plan) else assemble(routed, state, self.kind)
+        if not isinstance(routed, Plan) and after_edit:
+            plan.calls = accumulate(plan.calls, state, text)
         plan = validate(plan, clauses, self.known)
         if not isinstance(routed, Plan) and len(routed) == 1 and self.ask_when_unsure:
             one = routed[0]

@@ -96,6 +96,11 @@ def _own_forms(name: str) -> set[str]:
         forms |= _variants(core)
         if words[:2] == ["number", "of"] or words[-1:] == ["count"]:
             forms |= {"number of " + " ".join(core), "# of " + " ".join(core)}
+    for i in range(len(words)):  # "pedigree function" of DiabetesPedigreeFunction
+        for j in range(i + 2, len(words) + 1):
+            part = words[i:j]
+            if part != words and any(w not in _GENERIC for w in part):
+                forms |= _variants(part)
     if len(words) >= 2:
         initials = "".join(w[0] for w in words if w[0].isalpha())
         if len(initials) >= 2:
