@@ -448,3 +448,29 @@ def test_also_after_a_what_if_keeps_its_edits(planner: Any) -> None:
     plan = ask(planner, "and if their age were also 50?", state)
     assert edits(plan) == [{"feature": "CreditScore", "op": "set", "value": 700},
                            {"feature": "Age", "op": "set", "value": 50}]
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("compare accuracy on applicants under 40 and applicants 40 or older",
+     [("filter", {"where": "Age < 40"}), ("performance", {}),
+      ("filter", {"where": "Age >= 40"}), ("performance", {})]),
+    ("how accurate is it for credit score above 700 vs below 700",
+     [("filter", {"where": "CreditScore > 700"}), ("performance", {}),
+      ("filter", {"where": "CreditScore < 700"}), ("performance", {})]),
+    ("accuracy on women vs men",
+     [("filter", {"where": "Sex == Female"}), ("performance", {}),
+      ("filter", {"where": "Sex == Male"}), ("performance", {})]),
+    ("show applicants under 25 and applicants over 70",
+     [("filter", {"where": "Age < 25 or Age > 70"}), ("show", {})]),
+])
+def test_two_groups_compared_or_together(planner: Any, question: str,
+                                         expected: list[Any]) -> None:
+    assert calls(ask(planner, question)) == expected
+
+
+def test_disjoint_conditions() -> None:
+    from saywhy.agent.planner.slots.compare import disjoint
+
+    assert disjoint("Age < 25", "Age > 70") and disjoint("Age >= 40", "Age < 40")
+    assert not disjoint("Age > 30", "Age < 40") and not disjoint("Age > 30", "BMI < 20")
+    assert disjoint("Sex == Male", "Sex == Female") and not disjoint("Age <= 40", "Age >= 40")

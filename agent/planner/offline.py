@@ -35,6 +35,7 @@ from .read.question import read_question
 from .read.replies import help_text
 from .slots.calls import assemble
 from .slots.clause import Clause, read_clause
+from .slots.compare import COMPARE, per_group, split_compared
 from .slots.feature_names import FeatureInfo, FeatureNames
 from .slots.features import FeatureReader
 from .slots.names import ItemNames
@@ -155,8 +156,12 @@ class OfflinePlanner:
 
         routed = route(clauses, question, state, asked.ranked, reread, self.kind)
         plan = routed if isinstance(routed, Plan) else assemble(routed, state, self.kind)
-        if not isinstance(routed, Plan) and after_edit:
-            plan.calls = accumulate(plan.calls, state, text)
+        if not isinstance(routed, Plan):
+            if after_edit:
+                plan.calls = accumulate(plan.calls, state, text)
+            if any(c.features.versus for c in routed):
+                plan.calls = split_compared(plan.calls)
+            plan.calls = per_group(plan.calls, COMPARE.search(text) is not None)
         plan = validate(plan, clauses, self.known)
         if not isinstance(routed, Plan) and len(routed) == 1 and self.ask_when_unsure:
             one = routed[0]

@@ -17,6 +17,7 @@ from typing import Any
 
 from .feature_ages import AgeReader
 from .feature_edits import EditReader
+from .compare import compared, settle
 from .feature_names import AFTER, NUM_N, OWNER, FeatureNames
 from .number_words import spelled_numbers
 from .patterns import consume
@@ -59,6 +60,7 @@ class FeatureSlots:
     edits: list[dict[str, Any]] = field(default_factory=list)
     fixed: list[str] = field(default_factory=list)
     mentioned: list[str] = field(default_factory=list)
+    versus: bool = False  # two groups of one feature compared ("bmi above 30 vs below 30")
 
     def where(self) -> str | None:
         if not self.conditions:
@@ -94,7 +96,8 @@ class FeatureReader:
             rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{_BE}\s*(?:between|from|in\s+the\s+range"
             rf"(?:\s+of)?)\s*{NUM_N}{_UNIT}\s*(?:and|to|-|–)\s*(?P<hi>-?\d+(?:\.\d+)?){_UNIT}", re.I)
         ops_re = "|".join(o for o, _ in _OPS[:4])
-        self._more = re.compile(rf"\s*,?\s*(?P<j>and|but|yet|or)\s+(?:also\s+)?(?:is\s+|are\s+)?"
+        self._more = re.compile(rf"\s*,?\s*(?P<j>and|but|yet|or|vs\.?|versus|compared\s+(?:to|with)"
+                                rf"|against)\s+(?:also\s+)?(?:is\s+|are\s+|those\s+|the\s+ones\s+)?"
                                 rf"(?P<op>{ops_re})\s*{NUM_N}{_UNIT}", re.I)
         trail = "|".join(t for t, _ in _TRAIL)
         # "with insulin 0", "whose glucose is 150", "bmi 30 or more": a value with no comparison
@@ -175,6 +178,7 @@ class FeatureReader:
         return self.names.kind(name) == "numeric"
 
     def conditions(self, w: str, out: FeatureSlots) -> str:
+        whole = w  # before the conditions are taken out of it ("vs" goes with them)
         found: list[tuple[int, str]] = []
         for m in self._between.finditer(w):
             name = self._feature(m.group("f"))
@@ -260,13 +264,17 @@ class FeatureReader:
             if self._numeric(name):
                 found.append((m.start(), f"{name} == 0"))
                 w = consume(w, m)
-        found = self._one_of(sorted(found))
+        found = sorted(found)
+        out.versus = compared([cond for _, cond in found], whole)
+        if not out.versus:  # "men and women over 50": either value
+            found = self._one_of(found)
         for i, (at, cond) in enumerate(found):
             if i:
                 gap = w[found[i - 1][0]:at]
                 out.joiners.append("or" if re.search(r"\bor\b", gap, re.I)
                                    and not re.search(r"\band\b", gap, re.I) else "and")
             out.conditions.append(cond)
+        out.joiners = settle(out.conditions, out.joiners)
         return w
 
     def _one_of(self, found: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -1,0 +1,112 @@
+"""Two groups of a table's rows in one question: compared ("accuracy for BMI above 30 vs below
+30", "does it do better on women or men?") or put together ("show patients under 25 and
+patients over 70").
+
+Two conditions on one feature that no row meets together ("under 25 and over 70") can only mean
+either group; when the question compares them, each group gets the tool on its own (a selection,
+then the tool, twice), since the selection tool keeps one group at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..base import ToolCall
+from ..catalogue import catalogue
+
+COMPARE = re.compile(r"\b(?:compar\w*|vs\.?|versus|better|worse|difference|differ\w*|against"
+                     r"|side\s+by\s+side)\b", re.I)
+_ATOM = re.compile(r"^\s*(\S+)\s+(==|!=|>=|<=|>|<)\s+(.+?)\s*$")
+
+
+def _atom(cond: str) -> tuple[str, str, str] | None:
+    m = _ATOM.match(cond)
+    return (m.group(1), m.group(2), m.group(3)) if m else None
+
+
+def disjoint(a: str, b: str) -> bool:
+    """Whether no row can meet both conditions: bounds on one feature that do not overlap
+    ("Age < 25", "Age > 70") or two values of one feature ("Sex == Male", "Sex == Female")."""
+    x, y = _atom(a), _atom(b)
+    if x is None or y is None or x[0] != y[0]:
+        return False
+    if x[1] == "==" and y[1] == "==":
+        return x[2] != y[2]
+    try:
+        vx, vy = float(x[2]), float(y[2])
+    except ValueError:
+        return False
+    low, high = (x, vx), (y, vy)
+    if x[1].startswith("<"):
+        low, high = (y, vy), (x, vx)
+    if not (low[0][1].startswith(">") and high[0][1].startswith("<")):
+        return False
+    strict = low[0][1] == ">" or high[0][1] == "<"
+    return low[1] > high[1] or (low[1] == high[1] and strict)
+
+
+def settle(conditions: list[str], joiners: list[str]) -> list[str]:
+    """The joiners with "and" between two conditions no row meets together made "or"."""
+    out = list(joiners)
+    for i, joiner in enumerate(out):
+        if joiner == "and" and disjoint(conditions[i], conditions[i + 1]):
+            out[i] = "or"
+    return out
+
+
+def compared(conditions: list[str], text: str) -> bool:
+    """Whether the clause compares two groups of one feature ("bmi above 30 vs below 30")."""
+    return (len(conditions) == 2 and disjoint(*conditions)
+            and COMPARE.search(text) is not None)
+
+
+def per_group(calls: list[ToolCall], compare: bool) -> list[ToolCall]:
+    """Two selections and then one tool: the tool on each group when the question compares
+    them, else the tool on both groups together."""
+    cat = catalogue()
+    out: list[ToolCall] = []
+    i = 0
+    while i < len(calls):
+        a = calls[i]
+        if (i + 2 < len(calls) and a.tool == cat.selector and calls[i + 1].tool == cat.selector
+                and calls[i + 2].tool != cat.selector and _plain(a.args)
+                and _plain(calls[i + 1].args)):
+            b, tool = calls[i + 1], calls[i + 2]
+            if compare:
+                out += [a, tool, b, ToolCall(tool=tool.tool, args=dict(tool.args))]
+                if (i + 3 < len(calls) and calls[i + 3].tool == cat.predictor
+                        and not calls[i + 3].args):
+                    i += 1  # the second group's own words ("and those 40 or older") read as
+                    # a prediction of their own: the compared tool answers for them already
+            else:
+                either = f"{a.args['where']} or {b.args['where']}"
+                out += [ToolCall(tool=cat.selector, args={"where": either}), tool]
+            i += 3
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def split_compared(calls: list[ToolCall]) -> list[ToolCall]:
+    """A selection of "A or B" that a clause compares, then a tool: A, the tool, B, the tool."""
+    cat = catalogue()
+    out: list[ToolCall] = []
+    for i, x in enumerate(calls):
+        where = x.args.get("where") if x.tool == cat.selector else None
+        nxt = calls[i + 1] if i + 1 < len(calls) else None
+        parts = str(where).split(" or ") if where else []
+        if len(parts) == 2 and nxt is not None and nxt.tool != cat.selector:
+            rest = {k: v for k, v in x.args.items() if k != "where"}
+            out += [ToolCall(tool=x.tool, args={**rest, "where": parts[0]}),
+                    ToolCall(tool=nxt.tool, args=dict(nxt.args)),
+                    ToolCall(tool=x.tool, args={**rest, "where": parts[1]})]
+            continue
+        out.append(x)
+    return out
+
+
+def _plain(args: dict[str, Any]) -> bool:
+    """A selection by feature conditions alone, which neither combines nor resets."""
+    return set(args) == {"where"}
