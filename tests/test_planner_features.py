@@ -474,3 +474,17 @@ def test_disjoint_conditions() -> None:
     assert disjoint("Age < 25", "Age > 70") and disjoint("Age >= 40", "Age < 40")
     assert not disjoint("Age > 30", "Age < 40") and not disjoint("Age > 30", "BMI < 20")
     assert disjoint("Sex == Male", "Sex == Female") and not disjoint("Age <= 40", "Age >= 40")
+
+
+def test_shortened_names_keep_their_meaning() -> None:
+    from saywhy.agent.planner.slots.feature_names import FeatureInfo, FeatureNames
+
+    names = FeatureNames([FeatureInfo("NoCurrentLoan", "boolean", ("0", "1")),
+                          FeatureInfo("LoanRateAsPercentOfIncome"),
+                          FeatureInfo("CheckingAccountBalance_geq_200", "boolean", ("0", "1")),
+                          FeatureInfo("LoanAmount")])
+    assert names.name_of("current loan") is None  # would read "no current loan" backwards
+    assert names.name_of("loan rate") == "LoanRateAsPercentOfIncome"
+    assert names.name_of("percent of income") == "LoanRateAsPercentOfIncome"
+    assert names.name_of("loan rate as percent of") is None
+    assert names.name_of("checking account balance") is None  # the threshold is the meaning

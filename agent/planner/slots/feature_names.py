@@ -96,16 +96,36 @@ def _own_forms(name: str) -> set[str]:
         forms |= _variants(core)
         if words[:2] == ["number", "of"] or words[-1:] == ["count"]:
             forms |= {"number of " + " ".join(core), "# of " + " ".join(core)}
-    for i in range(len(words)):  # "pedigree function" of DiabetesPedigreeFunction
-        for j in range(i + 2, len(words) + 1):
-            part = words[i:j]
-            if part != words and any(w not in _GENERIC for w in part):
-                forms |= _variants(part)
+    forms |= _part_forms(words)
     if len(words) >= 2:
         initials = "".join(w[0] for w in words if w[0].isalpha())
         if len(initials) >= 2:
             forms.add(initials)
     return {f for f in forms if f}
+
+
+_EDGE = set("of at or as is the a an and to in on for with by per from geq leq gt lt eq".split())
+_COMPARATORS = {"geq", "leq", "gt", "lt", "eq", "ge", "le"}
+
+
+def _part_forms(words: list[str]) -> set[str]:
+    """The first or last words of a long name, as people shorten it ("pedigree function" of
+    DiabetesPedigreeFunction, "loan rate" of LoanRateAsPercentOfIncome): at least two words,
+    not starting or ending with a small word, keeping a negation ("current loan" of
+    NoCurrentLoan would read "no current loan" as its opposite) and leaving out the threshold
+    a name spells ("balance geq 200")."""
+    if any(w in _COMPARATORS for w in words) or len(words) < 3:
+        return set()
+    negations = [k for k, w in enumerate(words) if w in ("no", "not", "non", "without")]
+    out: set[str] = set()
+    for i, j in [(0, n) for n in range(2, len(words))] + [(n, len(words))
+                                                          for n in range(1, len(words) - 1)]:
+        part = words[i:j]
+        if (part[0] in _EDGE or part[-1] in _EDGE or not all(i <= k < j for k in negations)
+                or all(w in _GENERIC for w in part)):
+            continue
+        out |= _variants(part)
+    return out
 
 
 class FeatureNames:
