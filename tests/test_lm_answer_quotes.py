@@ -1,6 +1,6 @@
 """A causal LM's answers quote its generation once and explain what it generated, not the prompt
 it restated: "The best thing about rainy days is" answered with "The best thing about rainy days
-is that it's ..." is said as "repeats the prompt and continues "that it's ..."", and `attribute`
+is that it's ..." is said as "repeats the prompt, then says "that it's ..."", and `attribute`
 and `faithfulness` explain that continuation's log-probability."""
 
 from __future__ import annotations
@@ -98,11 +98,15 @@ def test_demo_lm_why_explains_the_continuation_once(demo_lm: Any) -> None:
     res = next(r for r in why.results if r.tool == "attribute")
     assert res.label == f"\"{rest}\"" and res.span[0] > 0
     trust = c.ask("can I trust that?")
-    for answer in (said, why, trust):
+    for answer in (said, trust):
         assert answer.text.count(rest) == 1, answer.text
         assert answer.text.count(prompt) == 1 and full not in answer.text, answer.text
-    own = why.text.replace(f"\"{rest}\"", "").replace(f"\"{prompt}\"", "")
-    assert len(own.split()) < 60, why.text  # its own words, besides the two quotes
+    from saywhy.tools.attribute import _clip_quote
+
+    quoted = _clip_quote(f"\"{rest}\"")  # the lead quotes a long continuation by its start
+    assert why.text.count(quoted) == 1 and full not in why.text, why.text
+    assert why.text.count(prompt) == 1, why.text
+    assert len(why.text.split()) < 60 + len(prompt.split()), why.text  # besides the prompt
 
     question = "What is the capital of France? Answer in one word."
     answer = c.ask(f"why did you say that for \"{question}\"?")

@@ -91,6 +91,20 @@ class AttributeArgs(InputArgs):
                                "sufficiency and NAOPC against 20 random rankings.")
 
 
+LEAD_QUOTE_WORDS = 8  # a longer answer is quoted by its first words in the lead sentence
+
+
+def _clip_quote(text: str | None) -> str:
+    """An answer as the lead quotes it: whole when short, else its first words and an ellipsis
+    (the whole answer is in the details and the views), so a long generation does not make
+    the first answer long."""
+    words = str(text or "").split()
+    if len(words) <= LEAD_QUOTE_WORDS:
+        return str(text or "")
+    closing = words[-1][-1] if words[-1][-1:] in ('"', "'") else ""
+    return " ".join(words[:LEAD_QUOTE_WORDS - 2]) + " …" + closing
+
+
 class AttributeResult(Result):
     referent: str
     id: int | None = None
@@ -177,9 +191,9 @@ class AttributeResult(Result):
             f" (p = {significant(self.predicted_probability)})"
         if self.kind == "causal_lm":
             if self.span_name == "continuation":
-                return (f"For {self.referent}, the model repeats the prompt and continues "
-                        f"{self.label}")
-            head = f"For {self.referent}, the model answers \"{self.answer}\""
+                return (f"For {self.referent}, the model repeats the prompt, then says "
+                        f"{_clip_quote(self.label)}")
+            head = f"For {self.referent}, the model answers \"{_clip_quote(self.answer)}\""
             if self.span_name is None and not self.contrast:
                 head += f"; it says {self.label}"
             if self.contrast:

@@ -106,15 +106,15 @@ def verdict_line(f: Faithfulness) -> str:
     if any(t.beats_chance for t in f.tests):
         good = next(t for t in f.tests if t.beats_chance)
         bad = next(t for t in f.tests if not t.beats_chance)
-        return (f"Trust it only partly: its top words beat random words when "
-                f"{_erasure_verb(good)} but not when {_erasure_verb(bad)}, so don't rely on it "
-                "alone.")
+        return (f"Trust it only partly: its top words beat random ones when "
+                f"{_erasure_verb(good)}, not when {_erasure_verb(bad)}.")
     return ("This explanation is not better than random for this input: removing its top words "
             "changes the prediction no more than removing random words, so don't rely on it.")
 
 
 def _erasure_verb(test: ErasureTest) -> str:
-    return "deleted" if test.erasure == "deletion" else f"replaced by {test.replacement}"
+    """How the trust line says an erasure; the details name the replacement token."""
+    return "deleted" if test.erasure == "deletion" else "masked"
 
 
 def details_text(f: Faithfulness, what: str | None = None) -> str:
