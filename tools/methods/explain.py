@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from ..errors import UserError
 from . import gradients, perturbation  # noqa: F401  (importing registers the methods)
 from .base import WordAttribution, get_method
-from .objective import Objective, classifier_objective, lm_objective
+from .lm_objective import lm_objective
+from .objective import Objective, classifier_objective
 
 if TYPE_CHECKING:
     from ..context import InputRef, ToolContext
