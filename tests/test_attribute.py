@@ -259,7 +259,8 @@ def test_lead_names_words_not_punctuation(tiny_ctx) -> None:  # type: ignore[no-
     """The lead names the most supportive tokens that have a letter or digit: a "," or "."
     scored above them is passed over there (and what removing the named words does is
     measured without it), but keeps its score in the full table."""
-    from saywhy.tools.attribute import is_word, removal
+    from saywhy.tools.attribute import removal
+    from saywhy.tools.attribute_result import is_word
 
     ref = tiny_ctx.resolve(text=TEXTS[0])  # "boring and predictable , the plot is a mess"
     attr = explain(tiny_ctx, ref, "occlusion")

@@ -101,7 +101,7 @@ def test_demo_lm_why_explains_the_continuation_once(demo_lm: Any) -> None:
     for answer in (said, trust):
         assert answer.text.count(rest) == 1, answer.text
         assert answer.text.count(prompt) == 1 and full not in answer.text, answer.text
-    from saywhy.tools.attribute import _clip_quote
+    from saywhy.tools.attribute_result import _clip_quote
 
     quoted = _clip_quote(f"\"{rest}\"")  # the lead quotes a long continuation by its start
     assert why.text.count(quoted) == 1 and full not in why.text, why.text

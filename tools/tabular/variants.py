@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..attribute import AttributeArgs, AttributeResult
+from ..attribute import AttributeArgs
+from ..attribute_result import AttributeResult
 from ..errors import UserError
 from ..predict import PredictArgs, PredictResult
 from ..target.tabular import TabularTarget
