@@ -171,8 +171,8 @@ UUIDS = ["3f2a9c1e-8b7d-4e21-9f0a-1c2b3d4e5f60", "a1b2c3d4-0000-4111-8222-333344
 ])
 def test_names_are_read_back_into_keys(names: list[str], question: str, keys: list[int],
                                        unknown: str | None) -> None:
+    from saywhy.agent.planner.slots.id_patterns import ITEM_NOUNS
     from saywhy.agent.planner.slots.names import read_names
-    from saywhy.agent.planner.slots.reader import ITEM_NOUNS
     from saywhy.tools.data.ids import IdNames
 
     work, found, missing = read_names(question, IdNames(names), ITEM_NOUNS)

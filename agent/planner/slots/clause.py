@@ -15,10 +15,11 @@ from typing import Any
 from ..base import Plan
 from ..catalogue import catalogue
 from ..read.masking import LETTER, Masked, words
+from .clause_slots import Slots
 from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_length, read_split
 from .edits import read_edits
 from .features import HYPOTHETICAL, PEOPLE, FeatureSlots
-from .reader import SlotReader, Slots
+from .reader import SlotReader
 
 ANAPHORA = re.compile(
     r"\b(?:it|its|that|this|them|those|these|there|the same|that one|this one)\b", re.I

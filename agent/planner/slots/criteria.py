@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..read.masking import quote_index
+from .clause_slots import Slots
+from .id_patterns import ITEM_NOUNS
 from .patterns import consume
-from .reader import ITEM_NOUNS, Slots
 
 _NOT = re.compile(
     r"\b(?:don'?t|do not|doesn'?t|does not|didn'?t|did not|never|not|no|exclud\w*"

@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from ..read.masking import quote_index
+from .clause_slots import Slots
 from .patterns import consume
-from .reader import Slots
 
 _T = r"(«[A-Z]»|[A-Za-z][\w'-]*)"
 _BAD_BARE = {

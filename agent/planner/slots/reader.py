@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from ..read.masking import LETTER, PLACEHOLDER, quote_index, to_letters
+from .clause_slots import LabelMention, Slots
 from .features import FeatureReader
+from .id_patterns import (
+    BAD_ID,
+    BETWEEN_IDS,
+    ID,
+    ITEM_NOUNS,
+    K_PATTERNS,
+    LIST,
+    ORDINAL,
+    RANGE,
+)
+from .label_slots import LABEL_SLOTS, NOT_LABELS, lev1
 from .label_words import label_vocabulary
 from .names import ItemNames, read_names, unknown_question
 from .patterns import (
@@ -27,157 +37,6 @@ from .patterns import (
     spaced,
     unknown_word,
 )
-
-_REF = r"(?:\s*|it|this(?: one)?|that(?: one)?|they|these|those|the (?:text|prompt|input|sentence))"
-_REF2 = r"(?:\s{2,}|\s+(?:it|this(?: one)?|that(?: one)?|they|these|those)\s+)"
-_X = r"(?P<x>«[A-Z]»|[A-Za-z][\w'-]*)"
-_AS = (r"(?:(?:so|being|getting|considered|marked|flagged|labell?ed|tagged|classified|predicted"
-       r"|called|put|routed|sent|filed)\s+)?(?:as\s+|in\s+|to\s+|under\s+)?(?:an?\s+)?")
-_END = r"\s*(?:by (?:the model|it|you)|according to [\w ]+)?\s*[?.!]*\s*$"
-_LABEL_SLOTS = [
-    re.compile(rf"\b(?:why|how come)\s+(?:is|was|are|were|'s)\s+{_REF}\s*{_AS}{_X}{_END}", re.I),
-    re.compile(rf"^\s*(?:is|was|are|were)\s+{_REF}\s*{_AS}{_X}{_END}", re.I),
-    re.compile(rf"\b(?:call|label|mark|classify|tag|consider|rate|predict)(?:s|ed)?\s+{_REF2}"
-               rf"(?:as\s+)?(?:an?\s+)?{_X}{_END}", re.I),
-    re.compile(rf"\b(?:make|get|turn|push|flip|change|switch)\s+{_REF}\s*(?:to\s+)?(?:say|be"
-               rf"|become|come out(?: as)?|into|to|towards?|as|predicted(?: as)?|classified as"
-               rf"|labell?ed(?: as)?)\s+(?:an?\s+)?{_X}", re.I),
-    re.compile(rf"\b(?:make|get|turn|push|flip)\s+{_REF2}(?:an?\s+)?{_X}{_END}", re.I),
-    re.compile(rf"\b(?:labell?ed|marked|tagged|classified as|predicted as|categori[sz]ed as"
-               rf"|filed under|routed to|towards?|push(?:es|ing)? (?:it |the model )?to)\s+"
-               rf"(?:as\s+)?(?:an?\s+|the\s+)?{_X}", re.I),
-]
-_NOT_LABELS = set(
-    """wrong right correct incorrect correctly incorrectly wrongly rightly confident so sure unsure
-uncertain certain faithful reliable trustworthy robust accurate misclassified mislabelled
-mislabeled ambiguous hard difficult easy similar different long short longer shorter true false
-real really still not also there here the a an it this that as by in on of to what which how why
-and or more less likely unlikely important predicted classified labelled labeled high low same
-such like very too being getting flagged one its their changed flip flipped other opposite
-something else anything otherwise another class label category categories labels prediction
-predictions words word tokens token explanation explained wrong? is was be been that's it's me you
-your my our we they them these those do does did at for with from about into than then now
-well ok okay please pls sentiment correctly? answer output text prompt input model classifier
-each every all some any none both either neither whatever bucket queue group type kind
-differently instead rather otherwise first second last end start beginning work sense happen
-again later now bigger smaller better worse stronger weaker make get have take give keep see
-know need want go come""".split()
-)
-# Any noun a user may give an item: the data's own noun is added at run time (SlotReader).
-ITEM_NOUNS = (
-    "reviews?|items?|ids?|examples?|samples?|entry|entries|rows?|instances?|numbers?|no\\.?"
-    "|data ?points?|datapoints?|docs?|documents?|texts?|snippets?|sentences?|tickets?|cases?"
-    "|messages?|msgs?|records?|posts?|tweets?|e-?mails?|comments?|quer(?:y|ies)|requests?"
-    "|complaints?|articles?|passages?|utterances?|observations?|lines?|reports?|notes?|inputs?"
-    "|responses?|questions?|reviews?|issues?|calls?|chats?|conversations?|transcripts?"
-    "|patients?|people|persons?|individuals?|customers?|clients?|applicants?"
-    "|borrowers?|defendants?|users?|members?|employees?|students?|subjects?|participants?"
-    "|respondents?"
-)
-_ID_NOUNS = ITEM_NOUNS
-_RANGE = re.compile(
-    rf"(?:\b(?:{_ID_NOUNS})\s*|\bfrom\s+)?#?(\d+)\s*(?:-|–|to|through|thru|until)\s*#?(\d+)\b"
-    r"(?!\s*(?:words?|tokens?))",
-    re.I,
-)
-_BETWEEN_IDS = re.compile(
-    rf"\b(?:{_ID_NOUNS})\s+between\s+(\d+)\s+and\s+(\d+)\b(?!\s*(?:words?|tokens?))", re.I
-)
-_LIST = re.compile(r"(?<![\w.])#?(\d+(?:,#?\d+)+)(?![\w.])")
-_ID = re.compile(
-    rf"(?:\b(?:{_ID_NOUNS})\s*(?:#|no\.?|number|id)?\s*|#\s*)(\d+)(?:'s)?\b(?![.,]\d)"
-    rf"(?!\s+(?:random\s+|more\s+|other\s+)?(?:{_ID_NOUNS}|ones|words?|tokens?)\b)",
-    re.I,
-)
-_ORDINAL = re.compile(rf"\b(\d+)(?:st|nd|rd|th)\s+(?:(?:{_ID_NOUNS})\b|one\b)", re.I)
-# "review -5", "item 12a", "#3.5": an id no item has (a question back, never another item)
-_BAD_ID = re.compile(
-    rf"(?:\b(?:{_ID_NOUNS})\s*#?\s*|#\s*)(-\s*\d+|\d+[.,]\d+|\d+(?!st\b|nd\b|rd\b|th\b|s\b)"
-    r"[a-z_]\w*)",
-    re.I,
-)
-_K_PATTERNS = [
-    r"\btop[\s-]*(\d+)\b",
-    rf"\b(\d+)\s+(?:\w+\s+){{0,2}}?(?:words?|tokens?|features?|mistakes?|errors?|keywords?"
-    rf"|terms?|neighbou?rs?|lookalikes?|ones|results?|{ITEM_NOUNS})\b",
-    r"\b(?:first|only|just|give me|at most|up to|max(?:imum)?|limit(?: to)?|say|make it)\s+(\d{1,2})\b",
-    r"\b(\d{1,2})\s+(?:instead|only|of them|of those|of these|please|pls)\b",
-]
-
-
-def _lev1(a: str, b: str) -> bool:
-    """True when a and b differ by at most one edit or one transposition."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        return len(diff) == 1 or (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
-
-
-@dataclass
-class LabelMention:
-    label: str
-    start: int
-    end: int
-
-
-@dataclass
-class Slots:
-    """What one clause says, before it is turned into tool arguments."""
-
-    work: str = ""
-    quotes_here: list[int] = field(default_factory=list)
-    id: int | None = None
-    bad_id: str | None = None  # "review -5", "item 12a": names no item
-    id_problem: str | None = None  # a question back: "ticket ZZ-9" when the ids are names
-    ids: list[int] | str | None = None
-    bare_numbers: list[int] = field(default_factory=list)
-    k: int | None = None
-    layer: int | None = None
-    head: int | None = None
-    page: int | None = None
-    sample_size: int | None = None
-    max_new_tokens: int | None = None
-    rollout: bool = False
-    methods: list[str] = field(default_factory=list)
-    unknown_method: str | None = None
-    labels: list[LabelMention] = field(default_factory=list)
-    label_quotes: list[int] = field(default_factory=list)  # quotes that name a label
-    foreign_label: str | None = None
-    label: str | None = None
-    contrast: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def has_any(self) -> bool:
-        return any(
-            v not in (None, [], False, {})
-            for v in (
-                self.id,
-                self.bad_id,
-                self.id_problem,
-                self.ids,
-                self.k,
-                self.layer,
-                self.head,
-                self.page,
-                self.sample_size,
-                self.rollout,
-                self.methods,
-                self.labels,
-                self.bare_numbers,
-                self.quotes_here,
-                self.extra,
-            )
-        )
 
 
 class SlotReader:
@@ -237,31 +96,31 @@ class SlotReader:
             if m:
                 s.sample_size = int(next(g for g in m.groups() if g))
                 w = consume(w, m)
-        for rx in (_BETWEEN_IDS, _RANGE) if self.id_names is None else ():
+        for rx in (BETWEEN_IDS, RANGE) if self.id_names is None else ():
             m = rx.search(w)
             if m:
                 lo, hi = sorted((int(m.group(1)), int(m.group(2))))
                 s.ids = f"{lo}-{hi}"
                 w = consume(w, m)
                 break
-        m = _LIST.search(w) if self.id_names is None else None
+        m = LIST.search(w) if self.id_names is None else None
         if m and s.ids is None:
             s.ids = [int(x.lstrip("#")) for x in m.group(1).split(",")]
             w = consume(w, m)
-        m = _BAD_ID.search(w) if self.id_names is None else None
+        m = BAD_ID.search(w) if self.id_names is None else None
         if m and s.ids is None:
             s.bad_id = re.sub(r"\s+", "", m.group(1))
             w = consume(w, m)
         m = None if self.id_names is not None else (
-            _ID.search(w) or (self._id_noun and self._id_noun.search(w)) or _ORDINAL.search(w))
+            ID.search(w) or (self._id_noun and self._id_noun.search(w)) or ORDINAL.search(w))
         if m and s.bad_id is None:
             s.id = int(m.group(1))
             w = consume(w, m)
-            more = _ID.search(w) if s.ids is None else None
+            more = ID.search(w) if s.ids is None else None
             if more and int(more.group(1)) != s.id:  # "predict review 12 and review 13"
                 s.ids, s.id = [s.id, int(more.group(1))], None
                 w = consume(w, more)
-        for pat in _K_PATTERNS:
+        for pat in K_PATTERNS:
             m = re.search(pat, w, re.I)
             if m:
                 s.k = int(m.group(1))
@@ -320,7 +179,7 @@ class SlotReader:
             if any(taken[m.start() : m.end()]):
                 continue
             for lab in self.labels:
-                if len(lab) >= 5 and " " not in lab and _lev1(m.group(0), lab.lower()):
+                if len(lab) >= 5 and " " not in lab and lev1(m.group(0), lab.lower()):
                     found.append(LabelMention(lab, m.start(), m.end()))
                     break
         s.labels = sorted(found, key=lambda x: x.start)
@@ -335,7 +194,7 @@ class SlotReader:
     def foreign(self, w: str, quotes: Sequence[str]) -> str | None:
         """A word standing where a label goes ("why is ticket 3 sports?", "labelled banana",
         "make it say 'shipping'") that is no label of the target."""
-        for rx in _LABEL_SLOTS:
+        for rx in LABEL_SLOTS:
             for m in rx.finditer(w):
                 word = m.group("x")
                 qi = quote_index(word)
@@ -344,7 +203,7 @@ class SlotReader:
                         continue
                     word = quotes[qi]
                 word = word.strip().lower()
-                if word and word not in _NOT_LABELS and not re.search(r"\d", word):
+                if word and word not in NOT_LABELS and not re.search(r"\d", word):
                     return word
         return None
 
