@@ -17,7 +17,7 @@ from .base import ToolCall
 from .catalogue import catalogue
 from .slots.args import filter_calls
 from .slots.clause import Clause
-from .slots.features import PEOPLE
+from .slots.feature_words import PEOPLE
 
 if TYPE_CHECKING:
     from ..state import DialogueState

@@ -15,10 +15,10 @@ from typing import Any
 from ..base import Plan
 from ..catalogue import catalogue
 from ..read.masking import LETTER, Masked, words
-from .clause_slots import Slots
+from .clause_slots import FeatureSlots, Slots
 from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_length, read_split
 from .edits import read_edits
-from .features import HYPOTHETICAL, PEOPLE, FeatureSlots
+from .feature_words import HYPOTHETICAL, PEOPLE
 from .reader import SlotReader
 
 ANAPHORA = re.compile(

@@ -1,7 +1,8 @@
-"""What one clause says before it becomes tool arguments: `Slots` and the labels it names.
+"""What one clause says before it becomes tool arguments: `Slots`, its labels, `FeatureSlots`.
 
-Filled by `SlotReader` (reader.py), read by `clause.py`, `criteria.py` and `edits.py`; kept in a
-module of its own so that those modules share the record without importing the reader.
+Filled by `SlotReader` (reader.py) and `FeatureReader` (features.py), read by `clause.py`,
+`criteria.py` and `edits.py`; kept in a module of its own so that those modules share the record
+without importing the readers.
 """
 
 from __future__ import annotations
@@ -66,3 +67,22 @@ class Slots:
             )
         )
 
+
+@dataclass
+class FeatureSlots:
+    """What a clause says about features (written in the table's own feature names)."""
+
+    conditions: list[str] = field(default_factory=list)
+    joiners: list[str] = field(default_factory=list)  # "and" / "or" between conditions
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    mentioned: list[str] = field(default_factory=list)
+    versus: bool = False  # two groups of one feature compared ("bmi above 30 vs below 30")
+
+    def where(self) -> str | None:
+        if not self.conditions:
+            return None
+        out = self.conditions[0]
+        for joiner, cond in zip(self.joiners, self.conditions[1:], strict=False):
+            out += f" {joiner} {cond}"
+        return out

@@ -12,72 +12,28 @@ words against a table's own column names; the table tools re-check every value t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
+from .clause_slots import FeatureSlots
+from .compare import compared, settle
 from .feature_ages import AgeReader
 from .feature_edits import EditReader
-from .compare import compared, settle
 from .feature_names import AFTER, NUM_N, OWNER, FeatureNames
+from .feature_words import (
+    BE,
+    EVERY_ONE,
+    GE,
+    GT,
+    LE,
+    LT,
+    OPS,
+    PEOPLE,
+    THOUSANDS,
+    TRAIL,
+    UNIT,
+    to_number,
+)
 from .number_words import spelled_numbers
 from .patterns import consume
-
-_UNIT = (r"(?:\s*(?:%|percent\b|mg/dl\b|mmhg\b|kg/m2\b|kg\b|years?(?:\s+old|\s+of\s+age)?\b|yrs?\b"
-         r"|months?\b|weeks?\b|days?\b|dollars?\b|euros?\b|dm\b|points?\b))?")
-_BE = r"(?:\s+(?:is|are|was|were|be|being|of|at|with))?"
-_GE = (r"at\s+least|no\s+less\s+than|not\s+(?:less|lower|smaller|fewer|below|under)(?:\s+than)?"
-       r"|(?:greater|more|higher)\s+than\s+or\s+equal\s+to|>=|=>|≥")
-_LE = (r"at\s+most|no\s+more\s+than|not\s+(?:more|greater|higher|larger|bigger|above|over)"
-       r"(?:\s+than)?|(?:less|lower|smaller)\s+than\s+or\s+equal\s+to|<=|=<|≤")
-_GT = (r"greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|above|over"
-       r"|exceed(?:s|ing)?|in\s+excess\s+of|>")
-_LT = r"less\s+than|lower\s+than|smaller\s+than|fewer\s+than|below|under|beneath|<"
-_NE = r"not\s+equal\s+to|other\s+than|is\s+not|isn't|aren't|!=|≠"
-_EQ = r"equal\s+to|equals?|exactly|==|=|is|are|was|were|of"
-_OPS: list[tuple[str, str]] = [(_GE, ">="), (_LE, "<="), (_GT, ">"), (_LT, "<"), (_NE, "!="),
-                               (_EQ, "==")]
-_TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)|and\s+(?:above|over|up)|\+", ">="),
-          (r"or\s+(?:less|lower|fewer|below|under|younger)|and\s+(?:below|under)", "<=")]
-PEOPLE = (r"people|ppl|persons|patients|applicants|customers|clients|individuals|men|women|those"
-           r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
-           r"|employees|students|members|folks")
-# one person standing for all of them: "every patient over 60", "any applicant under 25"
-EVERY_ONE = (r"(?:every|each|any)\s+(?:person|patient|applicant|customer|client|individual|man"
-             r"|woman|defendant|borrower|user|subject|participant|adult|child|employee|student"
-             r"|member|one)")
-HYPOTHETICAL = re.compile(r"\b(?:what\s+if|if|suppose|supposing|imagine|assum\w*|pretend|say"
-                           r"|were|had|change\w*|set|increas\w*|decreas\w*|rais\w*|lower\w*"
-                           r"|reduc\w*|doubl\w*|halv\w*|tripl\w*|would|instead|drop\w*|cut|add"
-                           r"|bump\w*)\b", re.I)
-
-
-@dataclass
-class FeatureSlots:
-    """What a clause says about features (written in the table's own feature names)."""
-
-    conditions: list[str] = field(default_factory=list)
-    joiners: list[str] = field(default_factory=list)  # "and" / "or" between conditions
-    edits: list[dict[str, Any]] = field(default_factory=list)
-    fixed: list[str] = field(default_factory=list)
-    mentioned: list[str] = field(default_factory=list)
-    versus: bool = False  # two groups of one feature compared ("bmi above 30 vs below 30")
-
-    def where(self) -> str | None:
-        if not self.conditions:
-            return None
-        out = self.conditions[0]
-        for joiner, cond in zip(self.joiners, self.conditions[1:], strict=False):
-            out += f" {joiner} {cond}"
-        return out
-
-
-# "30k", "$1.5k": thousands (the planner reads ids before features, so these were no ids)
-_THOUSANDS = re.compile(r"(?<![\w.])(\$?)(\d+(?:\.\d+)?)\s?k\b", re.I)
-
-
-def _number(text: str) -> int | float:
-    value = float(text)
-    return int(value) if value.is_integer() else value
 
 
 class FeatureReader:
@@ -87,23 +43,23 @@ class FeatureReader:
         self.names = names
         self.edit_reader = EditReader(names)
         f = rf"(?P<f>{names.pattern})"
-        ops = "|".join(o for o, _ in _OPS)
+        ops = "|".join(o for o, _ in OPS)
         self._cond_after = re.compile(
-            rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{_BE}(?:\s*,?\s*(?:say|i\.?e\.?|like|meaning))?"
-            rf"\s*(?P<op>{ops})\s*{NUM_N}{_UNIT}"
-            rf"(?:\s+(?P<trail>{'|'.join(t for t, _ in _TRAIL)})(?!\s*-?\d))?", re.I)
+            rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{BE}(?:\s*,?\s*(?:say|i\.?e\.?|like|meaning))?"
+            rf"\s*(?P<op>{ops})\s*{NUM_N}{UNIT}"
+            rf"(?:\s+(?P<trail>{'|'.join(t for t, _ in TRAIL)})(?!\s*-?\d))?", re.I)
         self._between = re.compile(
-            rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{_BE}\s*(?:between|from|in\s+the\s+range"
-            rf"(?:\s+of)?)\s*{NUM_N}{_UNIT}\s*(?:and|to|-|–)\s*(?P<hi>-?\d+(?:\.\d+)?){_UNIT}", re.I)
-        ops_re = "|".join(o for o, _ in _OPS[:4])
+            rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{BE}\s*(?:between|from|in\s+the\s+range"
+            rf"(?:\s+of)?)\s*{NUM_N}{UNIT}\s*(?:and|to|-|–)\s*(?P<hi>-?\d+(?:\.\d+)?){UNIT}", re.I)
+        ops_re = "|".join(o for o, _ in OPS[:4])
         self._more = re.compile(rf"\s*,?\s*(?P<j>and|but|yet|or|vs\.?|versus|compared\s+(?:to|with)"
                                 rf"|against)\s+(?:also\s+)?(?:is\s+|are\s+|those\s+|the\s+ones\s+)?"
-                                rf"(?P<op>{ops_re})\s*{NUM_N}{_UNIT}", re.I)
-        trail = "|".join(t for t, _ in _TRAIL)
+                                rf"(?P<op>{ops_re})\s*{NUM_N}{UNIT}", re.I)
+        trail = "|".join(t for t, _ in TRAIL)
         # "with insulin 0", "whose glucose is 150", "bmi 30 or more": a value with no comparison
         self._with_value = re.compile(
             rf"(?:\b(?P<with>with|whose|having|has|have)\s+(?:an?\s+)?)?(?<![\w-]){OWNER}{f}"
-            rf"(?![\w-]){AFTER}(?:\s+(?:of|at|=))?\s*{NUM_N}{_UNIT}"
+            rf"(?![\w-]){AFTER}(?:\s+(?:of|at|=))?\s*{NUM_N}{UNIT}"
             rf"(?:\s+(?P<trail>{trail}))?(?![\w.]|\s*-?\d)", re.I)
         self._plus = re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}(?:\s+(?:of|at|is|=))?\s*"
                                 rf"{NUM_N}\s*\+", re.I)
@@ -112,16 +68,16 @@ class FeatureReader:
             rf"(?<![\w-]){f}(?![\w-])\s*(?:is|=|==|equals?|of)\s*(?P<not>not\s+)?(?P<v>yes|no|true"
             rf"|false{'|' + values if values else ''})(?![\w-])", re.I)
         self._span = re.compile(
-            rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:of\s+|from\s+)?{NUM_N}{_UNIT}\s*(?:-|–|to)"
+            rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:of\s+|from\s+)?{NUM_N}{UNIT}\s*(?:-|–|to)"
             rf"\s*(?P<hi>-?\d+(?:\.\d+)?)(?![\w.])", re.I)
         self._cond_before = re.compile(
-            rf"(?P<op>{_GE}|{_LE}|{_GT}|{_LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
+            rf"(?P<op>{GE}|{LE}|{GT}|{LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
             rf"|fewer|less))?\s+(?:\w+\s+)?{f}(?![\w-])"
             rf"(?:\s+(?P<trail2>or\s+(?:more|fewer|less|higher|lower|above|below)))?", re.I)
         age = names.age()
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
         people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups)])
-        self._ages = AgeReader(age, people, _UNIT) if age else None
+        self._ages = AgeReader(age, people, UNIT) if age else None
         self._fixed = re.compile(
             rf"\b(?:without\s+(?:changing|touching|modifying|altering)|not\s+changing"
             rf"|(?:do\s+not|don't|never|can't|cannot|must\s+not|mustn't)\s+(?:change|touch|modify"
@@ -157,7 +113,7 @@ class FeatureReader:
         """The feature slots of a clause's working text, and the text with them consumed:
         fixed features first, then edits when the clause supposes something, then conditions
         on the rows in what is left."""
-        w = _THOUSANDS.sub(lambda m: f"{m.group(1)}{_number(str(float(m.group(2)) * 1000))}",
+        w = THOUSANDS.sub(lambda m: f"{m.group(1)}{to_number(str(float(m.group(2)) * 1000))}",
                            spelled_numbers(w)).replace("(", " ").replace(")", " ")
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
@@ -182,13 +138,13 @@ class FeatureReader:
         found: list[tuple[int, str]] = []
         for m in self._between.finditer(w):
             name = self._feature(m.group("f"))
-            lo, hi = sorted((_number(m.group("n")), _number(m.group("hi"))))
+            lo, hi = sorted((to_number(m.group("n")), to_number(m.group("hi"))))
             found.append((m.start(), f"{name} between {lo} and {hi}"))
             w = consume(w, m)
         for m in list(self._plus.finditer(w)):  # "glucose 120+"
             name = self._feature(m.group("f"))
             if self._numeric(name):
-                found.append((m.start(), f"{name} >= {_number(m.group('n'))}"))
+                found.append((m.start(), f"{name} >= {to_number(m.group('n'))}"))
                 w = consume(w, m)
         for m in list(self._is_value.finditer(w)):  # "has_guarantor is yes", "sex = female"
             name = self._feature(m.group("f"))
@@ -208,7 +164,7 @@ class FeatureReader:
         for m in list(self._span.finditer(w)):  # "ages 30 to 40", "glucose 100-140"
             name = self._feature(m.group("f"))
             if self._numeric(name):
-                lo, hi = sorted((_number(m.group("n")), _number(m.group("hi"))))
+                lo, hi = sorted((to_number(m.group("n")), to_number(m.group("hi"))))
                 found.append((m.start(), f"{name} between {lo} and {hi}"))
                 w = consume(w, m)
         for m in list(self._cond_after.finditer(w)):
@@ -217,12 +173,12 @@ class FeatureReader:
                 continue
             if m.group("trail"):
                 op = self._trail(m.group("trail"), op)
-            found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
+            found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
             more = self._more.match(w, m.end())
             if more and self._numeric(name):  # "BMI over 30 but under 40": the same feature
                 found.append((more.start("op"), f"{name} {self._op(more.group('op'))} "
-                                                 f"{_number(more.group('n'))}"))
+                                                 f"{to_number(more.group('n'))}"))
                 w = consume(w, more)
                 if more.group("j").lower() == "or":  # "BMI below 20 or above 45"
                     w = w[:more.start()] + " or" + w[more.start() + 3:]
@@ -231,7 +187,7 @@ class FeatureReader:
             if not self._numeric(name) or not (m.group("with") or m.group("trail")):
                 continue  # "glucose 150" alone may be an edit or a mention, not a condition
             op = self._trail(m.group("trail"), "==") if m.group("trail") else "=="
-            found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
+            found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
         for m in list(self._cond_before.finditer(w)):
             name = self._feature(m.group("f"))
@@ -242,7 +198,7 @@ class FeatureReader:
             op = self._op(m.group("op")) if m.group("op") else "=="
             if m.group("trail") or m.group("trail2"):
                 op = self._trail(m.group("trail") or m.group("trail2"), op)
-            found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
+            found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
         if self._ages is not None:
             w = self._ages.read(w, found)
@@ -316,14 +272,14 @@ class FeatureReader:
     @staticmethod
     def _op(said: str) -> str:
         said = " ".join(said.lower().split())
-        for pattern, op in _OPS:
+        for pattern, op in OPS:
             if re.fullmatch(pattern, said, re.I):
                 return op
         return "=="
 
     @staticmethod
     def _trail(said: str, op: str) -> str:
-        for pattern, trail_op in _TRAIL:
+        for pattern, trail_op in TRAIL:
             if re.fullmatch(pattern, " ".join(said.lower().split()), re.I):
                 return trail_op
         return op

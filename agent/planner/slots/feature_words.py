@@ -1,0 +1,49 @@
+"""The words feature slots are written with: units, comparisons, "or more", people, suppositions.
+
+"glucose at least 150 mg/dl", "age 60 or older", "patients over 50", "what if ...": the operator
+words each map to one comparison (`OPS`, `TRAIL`), `PEOPLE` and `EVERY_ONE` name a group of rows,
+`HYPOTHETICAL` tells a clause that supposes something (its feature values are read as what-if
+edits first). Kept apart from `features.py`, which compiles them with one table's feature names.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNIT = (r"(?:\s*(?:%|percent\b|mg/dl\b|mmhg\b|kg/m2\b|kg\b|years?(?:\s+old|\s+of\s+age)?\b|yrs?\b"
+        r"|months?\b|weeks?\b|days?\b|dollars?\b|euros?\b|dm\b|points?\b))?")
+BE = r"(?:\s+(?:is|are|was|were|be|being|of|at|with))?"
+GE = (r"at\s+least|no\s+less\s+than|not\s+(?:less|lower|smaller|fewer|below|under)(?:\s+than)?"
+      r"|(?:greater|more|higher)\s+than\s+or\s+equal\s+to|>=|=>|≥")
+LE = (r"at\s+most|no\s+more\s+than|not\s+(?:more|greater|higher|larger|bigger|above|over)"
+      r"(?:\s+than)?|(?:less|lower|smaller)\s+than\s+or\s+equal\s+to|<=|=<|≤")
+GT = (r"greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|above|over"
+      r"|exceed(?:s|ing)?|in\s+excess\s+of|>")
+LT = r"less\s+than|lower\s+than|smaller\s+than|fewer\s+than|below|under|beneath|<"
+_NE = r"not\s+equal\s+to|other\s+than|is\s+not|isn't|aren't|!=|≠"
+_EQ = r"equal\s+to|equals?|exactly|==|=|is|are|was|were|of"
+OPS: list[tuple[str, str]] = [(GE, ">="), (LE, "<="), (GT, ">"), (LT, "<"), (_NE, "!="),
+                              (_EQ, "==")]
+TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)|and\s+(?:above|over|up)|\+", ">="),
+         (r"or\s+(?:less|lower|fewer|below|under|younger)|and\s+(?:below|under)", "<=")]
+PEOPLE = (r"people|ppl|persons|patients|applicants|customers|clients|individuals|men|women|those"
+           r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
+           r"|employees|students|members|folks")
+# one person standing for all of them: "every patient over 60", "any applicant under 25"
+EVERY_ONE = (r"(?:every|each|any)\s+(?:person|patient|applicant|customer|client|individual|man"
+             r"|woman|defendant|borrower|user|subject|participant|adult|child|employee|student"
+             r"|member|one)")
+HYPOTHETICAL = re.compile(r"\b(?:what\s+if|if|suppose|supposing|imagine|assum\w*|pretend|say"
+                           r"|were|had|change\w*|set|increas\w*|decreas\w*|rais\w*|lower\w*"
+                           r"|reduc\w*|doubl\w*|halv\w*|tripl\w*|would|instead|drop\w*|cut|add"
+                           r"|bump\w*)\b", re.I)
+
+
+# "30k", "$1.5k": thousands (the planner reads ids before features, so these were no ids)
+THOUSANDS = re.compile(r"(?<![\w.])(\$?)(\d+(?:\.\d+)?)\s?k\b", re.I)
+
+
+def to_number(text: str) -> int | float:
+    """A number as written: whole numbers as int ("30", never "30.0" in a condition)."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
