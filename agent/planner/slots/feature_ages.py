@@ -21,13 +21,6 @@ _MORE = re.compile(rf"\s*,?\s*(?:or|and|but)\s+(?:(?:who\s+are|are|aged)\s+)?"
                    re.I)
 
 
-def _disjoint(a: str, b: str) -> bool:
-    """Whether two bounds on one feature ("Age < 25", "Age > 70") no row can meet together."""
-    (_, op1, n1), (_, op2, n2) = a.split(), b.split()
-    lo, hi = (n1, n2) if op1 in (">", ">=") else (n2, n1)
-    return {op1[0], op2[0]} == {"<", ">"} and float(lo) >= float(hi)
-
-
 class AgeReader:
     """Reads age conditions for the table's age feature `age`; `people` names groups of rows
     ("people", "patients", "women", "smokers") that "over 60" may follow."""
@@ -77,13 +70,9 @@ class AgeReader:
                 w = w[:start] + " " * (m.end() - start) + w[m.end():]
                 more = _MORE.match(w, m.end())
                 if more:  # "over 65 or under 21": a second bound on the same age
-                    second = self._condition(more, "over")
-                    found.append((more.start("op"), second))
-                    gap = w[m.end():more.start("op")]
-                    if _disjoint(found[-2][1], second):  # "under 25 and over 70" means or
-                        gap = re.sub(r"\b(?:and|but)\b", lambda x: "or".ljust(len(x.group(0))),
-                                     gap)
-                    w = w[:m.end()] + gap + " " * (more.end() - more.start("op")) + \
+                    # ("under 25 and over 70" means or: compare.settle joins them so)
+                    found.append((more.start("op"), self._condition(more, "over")))
+                    w = w[:more.start("op")] + " " * (more.end() - more.start("op")) + \
                         w[more.end():]
         return w
 
