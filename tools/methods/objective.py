@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from ..context import InputRef, ToolContext
     from ..target.base import Target
+    from ..target.classifier import HFClassifier
     from ..target.words import WordTokens
 
 
@@ -90,21 +91,21 @@ def baseline_of(ids: list[int], token_to_word: list[int | None], neutral: int) -
 
 
 # ---- classifier ------------------------------------------------------------------------------
-def seen_words(target: Target, text: str) -> tuple[WordTokens, int]:
+def seen_words(target: HFClassifier, text: str) -> tuple[WordTokens, int, int]:
     """The whole words the model sees (the truncation window, cut at a word boundary, or every
-    window of a classifier that reads long texts in windows) and the text's full word count.
-    The tokeniser only ever sees a bounded prefix, however long the text."""
-    reading = getattr(target, "reading", None)
-    if reading is not None and len(reading(text).ranges) > 1:  # read in windows: every word
-        wt = target.read_words(text)
-        return wt, (count_words(text) if wt.truncated else len(wt.words))
+    window of a classifier that reads long texts in windows), the text's full word count and
+    the number of windows read. The tokeniser only ever sees a bounded prefix."""
+    reading = target.reading(text)
+    if len(reading.ranges) > 1:  # read in windows: every word read
+        wt = target.read_words(text, reading)
+        return wt, (count_words(text) if wt.truncated else len(wt.words)), len(reading.ranges)
     full = target.words(text)
     wt, kept = full, full.n_words_kept
     while wt.truncated and kept > 0:
         wt = target.words(full.text[:full.spans[kept - 1][1]])
         kept -= 1
     total = len(full.words) if not full.truncated else count_words(text)
-    return wt, total
+    return wt, total, 1
 
 
 def log_odds(probs: np.ndarray, label: int, contrast: int | None) -> np.ndarray:
@@ -128,7 +129,7 @@ def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,
 
     target = classifier = ctx.classifier
     labels = target.labels
-    wt, total = seen_words(target, ref.text)
+    wt, total, windows = seen_words(target, ref.text)
 
     def score(texts: list[str], cached: bool = False) -> np.ndarray:
         probs = ctx.probs(texts) if cached else ctx.probs_uncached(texts, batch_size=64)
@@ -144,7 +145,6 @@ def classifier_objective(ctx: ToolContext, ref: InputRef, label: int,
         return lp[:, label] - torch.logsumexp(rest, dim=-1)
 
     value = float(score([wt.text], cached=True)[0])
-    windows = len(target.reading(wt.text).ranges)
     return Objective(target=target, words=wt, value=value, label_name=labels[label],
                      unit="log-odds", score=score, ids=list(wt.input_ids),
                      token_to_word=list(wt.token_to_word),

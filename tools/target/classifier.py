@@ -45,11 +45,11 @@ class HFClassifier(Target):
             return Reading([(0, len(seen))], truncated=truncated)
         return plan(self.tokenizer, text, self.max_length, self.windows)
 
-    def read_words(self, text: str) -> WordTokens:
-        """The words of every window `text` is read in, tokenised as one sequence (longer than
-        the model's window: for perturbation methods, which edit the text, not for a forward
-        pass)."""
-        reading = self.reading(self.check_text(text))
+    def read_words(self, text: str, reading: Reading | None = None) -> WordTokens:
+        """The words of every window `text` is read in (`reading`, when already planned),
+        tokenised as one sequence (longer than the model's window: for perturbation methods,
+        which edit the text, not for a forward pass)."""
+        reading = reading or self.reading(self.check_text(text))
         seen = text[:reading.end]
         enc = self.tokenizer(seen, truncation=False, return_offsets_mapping=True,
                              return_special_tokens_mask=True)
