@@ -17,7 +17,6 @@ from .base import ToolCall
 from .catalogue import catalogue
 from .slots.args import filter_calls
 from .slots.clause import Clause
-from .slots.feature_words import PEOPLE
 
 if TYPE_CHECKING:
     from ..state import DialogueState
@@ -180,9 +179,6 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
         if not sp and c.split != "all":
             c.criteria.positive["split"] = c.split
         changed = True
-    edits = _row_edits(state, c, focus)
-    if edits:  # "and with a credit score of 720?" after a question about one row
-        return [ToolCall(tool=cat.natural("edits"), args={**focus, "features": edits})]
     if c.criteria:
         flt = [x for x in calls if x.tool == cat.selector and not x.args.get("reset")]
         rest = [x for x in calls if x.tool != cat.selector]
@@ -205,35 +201,6 @@ def repeat(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[ToolC
 # a follow-up adding an edit to the last what-if rather than replacing it
 _MORE_EDITS = re.compile(r"\b(?:also|too|as\s+well|on\s+top(?:\s+of\s+(?:that|it|this))?|plus"
                          r"|in\s+addition|additionally|besides|both)\b", re.I)
-_EQUALS = re.compile(r"^\s*(\w+)\s*==\s*(.+?)\s*$")
-_GROUP_WORDS = re.compile(rf"\b(?:{PEOPLE}|rows|items|cases|group|everyone|all)\b", re.I)
-
-
-def _row_edits(state: DialogueState, c: Clause, focus: dict[str, Any]) -> list[dict[str, Any]]:
-    """A table follow-up that only gives feature values ("and with a credit score of 720?",
-    "what about glucose 150?") right after a question about one row asks about that row with
-    those values: what-if edits, not a filter of the rows holding them (which would name a
-    group: "and for patients with glucose 150?")."""
-    where = c.criteria.positive.get("where") if c.criteria else None
-    if (not where or set(c.criteria.positive) != {"where"} or c.criteria.negative
-            or "id" not in focus or _GROUP_WORDS.search(c.text)
-            or not state.last_calls or not all("id" in x.args for x in state.last_calls)):
-        return []
-    edits = []
-    for part in str(where).split(" and "):
-        m = _EQUALS.match(part)
-        if not m:
-            return []
-        raw = m.group(2).strip("'\"")
-        value: Any = raw
-        try:
-            value = int(raw) if re.fullmatch(r"-?\d+", raw) else float(raw)
-        except ValueError:
-            pass
-        edits.append({"feature": m.group(1), "op": "set", "value": value})
-    return edits
-
-
 def more_fixed(state: DialogueState, c: Clause) -> list[ToolCall] | None:
     """"Same, but keep income fixed" after a counterfactual: the same search with that feature
     held too; None when the last turn ran no tool that holds features fixed."""

@@ -147,7 +147,11 @@ class OfflinePlanner:
         asked = requests(question, self.classifier, self.kind)
         masked = question.masked
         edits = catalogue().natural("edits")
-        after_edit = any(x.tool == edits for x in state.last_calls)
+        # right after a what-if, or any question about one row, feature values are edits of
+        # that row ("and with a credit score of 720?"), unless a group of rows is named
+        after_edit = bool(state.last_calls) and (
+            any(x.tool == edits for x in state.last_calls)
+            or all("id" in x.args for x in state.last_calls))
         clauses = [read_clause(self.reader, masked, g, i, p, self.kind, after_edit)
                    for g, i, p in asked.groups]
 

@@ -89,7 +89,8 @@ def read_clause(
     after_edit: bool = False,
 ) -> Clause:
     """All slots of one clause, read in an order that lets each span be used once; right after
-    a what-if (`after_edit`), feature values are read as edits ("and her age 50 as well?")."""
+    a what-if or a question about one row (`after_edit`), feature values are read as edits
+    ("and her age 50 as well?", "and with a credit score of 720?") unless a group is named."""
     cat = catalogue()
     on_data = cat.scope.get(intent) == "dataset" or intent in ("repeat", "complement")
     s = reader.read(clause)
