@@ -29,31 +29,29 @@ words do, and the figure saying so must be able to come out "no". For one input 
 All distinct ERASER and AOPC texts of an input go to the model in one batched
 `obj.score(..., cached=True)` call (a memo per objective shares them across methods and with
 the bounds); `ctx.check()` runs before every call, so a cancelled turn stops between batches.
+The edits and that scorer are in `tools/erasure.py`, the search for the NAOPC bounds in
+`tools/aopc.py`; their names are imported here, where callers have always found them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
+from .aopc import BEAM_SIZE, EXACT_MAX, AopcBounds, aopc_bounds
+from .erasure import ERASURES, Erasure, edited_text, replacement_token, scorer
 from .errors import UserError
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from .context import InputRef, ToolContext
     from .methods import WordAttribution
     from .methods.objective import Objective
 
-Erasure = Literal["deletion", "replacement"]
-ERASURES: tuple[Erasure, ...] = ("deletion", "replacement")
 K_PERCENTS = (1, 5, 10, 20, 50)
 N_RANDOM = 20
 TOP_N = 3  # "removing the top 3 words changes p(label) from ... to ..."
-BEAM_SIZE = 1  # within ~1 % of the exact bounds' range on SST-2 (module docstring)
-EXACT_MAX = 8  # 255 subsets: cheaper than the beam from here down
 
 
 class AtK(BaseModel):
@@ -82,17 +80,6 @@ class Removal(BaseModel):
     n_words: int
     without_top: float
     without_random: float
-
-
-class AopcBounds(BaseModel):
-    """The lowest and highest AOPC any ranking of this input's words reaches."""
-    lower: float
-    upper: float
-    lower_order: list[int]
-    upper_order: list[int]
-    exact: bool
-    beam_size: int | None
-    n_scored: int
 
 
 class Naopc(BaseModel):
@@ -134,56 +121,6 @@ class Faithfulness(BaseModel):
 def sizes(n_words: int, k_percents: Sequence[int] = K_PERCENTS) -> list[int]:
     """Words erased at each k%: rounded, at least one, at most all."""
     return [min(n_words, max(1, round(k / 100 * n_words))) for k in k_percents]
-
-
-def replacement_token(tokenizer: Any) -> str:
-    """The token a `replacement` edit writes: [MASK], else unknown, else padding, else EOS."""
-    for name in ("mask_token", "unk_token", "pad_token", "eos_token"):
-        value = getattr(tokenizer, name, None)
-        if isinstance(value, str) and value:
-            return value
-    raise ValueError("The tokenizer has no mask, unknown, padding or end token to replace with.")
-
-
-def edited_text(obj: Objective, keep: Sequence[bool], erasure: Erasure) -> str:
-    """The input with the words where keep is False erased: dropped (deletion), or each subword
-    token replaced by the mask token (replacement), the other words left as they are."""
-    if erasure == "deletion":
-        return obj.text_keeping(list(keep))
-    mask = replacement_token(obj.target.tokenizer)
-    words = obj.words
-    pieces, last = [], 0
-    for (start, end), tokens, kept in zip(words.spans, words.word_to_tokens(), keep, strict=True):
-        pieces.append(words.text[last:start])
-        pieces.append(words.text[start:end] if kept else " ".join([mask] * max(1, len(tokens))))
-        last = end
-    pieces.append(words.text[last:])
-    return " ".join("".join(pieces).split())
-
-
-def scorer(ctx: ToolContext, obj: Objective,
-            cached: bool = True) -> Callable[[list[str]], np.ndarray]:
-    """f on texts, each distinct text scored once per objective (shared by every method and
-    the bounds); `cached=False` keeps throw-away texts out of the context's prediction cache."""
-    import numpy as np
-
-    known: dict[str, float] = ctx.memo(("eraser-scores", *_identity(obj)), dict)
-
-    def score(texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            ctx.check()
-            known.update(zip(missing, (float(v) for v in obj.score(missing, cached=cached)),
-                             strict=True))
-        return np.array([known[t] for t in texts], dtype=np.float64)
-
-    return score
-
-
-def _identity(obj: Objective) -> tuple[Any, ...]:
-    """What makes two objectives the same question about the same input (memo keys)."""
-    return (obj.words.text, obj.unit, obj.label_index, obj.contrast_index, obj.span,
-            obj.contrast_name, round(float(obj.value), 9))
 
 
 def _keep(n: int, erased: Sequence[int]) -> list[bool]:
@@ -283,74 +220,3 @@ def _texts(obj: Objective, rankings: list[list[int]], cuts: list[int], erasure: 
 def _normalise(aopc: float, bounds: AopcBounds) -> float | None:
     span = bounds.upper - bounds.lower
     return None if span <= 1e-12 else (aopc - bounds.lower) / span
-
-
-def aopc_bounds(ctx: ToolContext, obj: Objective, erasure: Erasure, *,
-                beam_size: int = BEAM_SIZE, exact_max: int = EXACT_MAX) -> AopcBounds:
-    """The lowest and highest AOPC over orderings of `obj`'s words (memoised): exact up to
-    `exact_max` words, else the paper's beam search (see the module docstring for the cost)."""
-    key = ("aopc-bounds", *_identity(obj), erasure,
-           beam_size if obj.n_words > exact_max else None)
-    if obj.n_words <= exact_max:
-        return ctx.memo(key, lambda: _exact_bounds(ctx, obj, erasure))
-    return ctx.memo(key, lambda: _beam_bounds(ctx, obj, erasure, beam_size))
-
-
-def _gains(ctx: ToolContext, obj: Objective, erasure: Erasure,
-           masks: list[int]) -> dict[int, float]:
-    """f(x) - f(x with the words in each bit mask erased), scored in one batched call."""
-    n = obj.n_words
-    texts = [edited_text(obj, [not (m >> i) & 1 for i in range(n)], erasure) for m in masks]
-    values = scorer(ctx, obj, cached=False)(texts)  # reuses the ERASER texts already scored
-    return {m: float(obj.value) - float(v) for m, v in zip(masks, values, strict=True)}
-
-
-def _exact_bounds(ctx: ToolContext, obj: Objective, erasure: Erasure) -> AopcBounds:
-    """Dynamic programming over all 2^n subsets: best[S] = g(S) + best over the last word."""
-    n = obj.n_words
-    full_mask = (1 << n) - 1
-    gain = _gains(ctx, obj, erasure, list(range(1, full_mask + 1)))
-    gain[0] = 0.0
-    found = {}
-    for sign in (1.0, -1.0):  # maximise sign * sum
-        best = {0: 0.0}
-        last: dict[int, int] = {}
-        for m in range(1, full_mask + 1):
-            i = max((i for i in range(n) if (m >> i) & 1),
-                    key=lambda i: (sign * best[m ^ (1 << i)], -i))
-            best[m], last[m] = best[m ^ (1 << i)] + gain[m], i
-        order, m = [], full_mask
-        while m:
-            order.append(last[m])
-            m ^= 1 << last[m]
-        found[sign] = (best[full_mask] / n, order[::-1])
-    return AopcBounds(lower=found[-1.0][0], upper=found[1.0][0], lower_order=found[-1.0][1],
-                      upper_order=found[1.0][1], exact=True, beam_size=None, n_scored=full_mask)
-
-
-def _beam_bounds(ctx: ToolContext, obj: Objective, erasure: Erasure,
-                 beam_size: int) -> AopcBounds:
-    """Edin et al.'s beam search: per step, extend each kept ordering by every remaining word,
-    score the new erased sets together, keep the `beam_size` best (and worst) sums."""
-    n = obj.n_words
-    beams: dict[float, list[tuple[int, float, list[int]]]] = {1.0: [(0, 0.0, [])],
-                                                              -1.0: [(0, 0.0, [])]}
-    scored = 0
-    for _ in range(n):
-        wanted = {m | (1 << i) for beam in beams.values() for m, _, _ in beam
-                  for i in range(n) if not (m >> i) & 1}
-        gain = _gains(ctx, obj, erasure, sorted(wanted))
-        scored += len(gain)
-        for sign, beam in beams.items():
-            merged: dict[int, tuple[int, float, list[int]]] = {}
-            for m, total, order in beam:
-                for i in range(n):
-                    if (m >> i) & 1:
-                        continue
-                    new = (m | (1 << i), total + gain[m | (1 << i)], [*order, i])
-                    if new[0] not in merged or sign * new[1] > sign * merged[new[0]][1]:
-                        merged[new[0]] = new
-            beams[sign] = sorted(merged.values(), key=lambda b: -sign * b[1])[:max(beam_size, 1)]
-    (_, high, up), (_, low, down) = beams[1.0][0], beams[-1.0][0]
-    return AopcBounds(lower=low / n, upper=high / n, lower_order=down, upper_order=up,
-                      exact=False, beam_size=beam_size, n_scored=scored)
