@@ -7,10 +7,10 @@ in-sample), `holdout` (written after that tuning; partly overlapping its phrasin
 and `fresh-holdout` (evals/parse/fresh/: written fresh by template group; dev may be tuned on,
 hold-out never — the split is fixed by a hash of the group id). Fresh rows name a target: the
 demo sentiment classifier, a user's 3-class ticket classifier, or a causal LM without data.
-`tabular-dev` / `tabular-holdout` (fresh/tabular_questions.jsonl, same split rule) ask about two
-table models: the diabetes demo and a loan classifier; their `where` conditions compare as sets
-of conditions and their feature edits as sets of edits, after reading both with the tools' own
-parsers against the target's feature schema.
+`tabular-dev` / `tabular-holdout` (fresh/tabular_questions.jsonl, same split rule) ask about three
+table models: the diabetes demo, a loan classifier and a churn classifier; their `where`
+conditions compare as sets of conditions and their feature edits as sets of edits, after reading
+both with the tools' own parsers against the target's feature schema.
 
 Exact match compares tool names and key arguments in the canonical form of README.md (order of
 calls included). Dialogue turns are teacher-forced: the state before a turn is built from the
@@ -71,6 +71,18 @@ TARGETS: dict[str, dict[str, Any]] = {
                   ("has_guarantor", "boolean", None, None, False, (0, 1)),
                   ("number_of_dependents", "numeric", 0, 6, True, ()),
                   ("gender", "categorical", None, None, False, ("Female", "Male"))]},
+    "churn": {"labels": ["retained", "churned"], "kind": "tabular", "ids": (1, 7043),
+              "noun": "customer", "features": [
+                  ("tenure_months", "numeric", 0, 72, True, ()),
+                  ("monthly_charges", "numeric", 18.25, 118.75, False, ()),
+                  ("contract", "categorical", None, None, False,
+                   ("month-to-month", "one year", "two year")),
+                  ("internet_service", "categorical", None, None, False,
+                   ("DSL", "fiber optic", "none")),
+                  ("senior_citizen", "boolean", None, None, False, (0, 1)),
+                  ("support_calls", "numeric", 0, 10, True, ()),
+                  ("payment_method", "categorical", None, None, False,
+                   ("credit card", "bank transfer", "electronic check", "mailed check"))]},
 }
 
 

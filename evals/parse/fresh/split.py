@@ -37,7 +37,7 @@ ROOT = PARSE.parent.parent
 QUESTIONS = HERE / "questions.jsonl"
 DIALOGUES = HERE / "dialogues.jsonl"
 TABULAR = HERE / "tabular_questions.jsonl"
-TABLE_TARGETS = ("table", "loans")  # their feature schemas: evals/parse/run.py TARGETS
+TABLE_TARGETS = ("table", "loans", "churn")  # their feature schemas: evals/parse/run.py TARGETS
 SALT = "saywhy-holdout-v1:"
 
 TARGETS: dict[str, dict[str, Any]] = {
@@ -46,6 +46,7 @@ TARGETS: dict[str, dict[str, Any]] = {
     "lm": {"labels": None, "ids": range(0)},  # no data; labels are free tokens
     "table": {"labels": {"no diabetes", "diabetes"}, "ids": range(0, 768)},
     "loans": {"labels": {"rejected", "approved"}, "ids": range(1000, 2000)},
+    "churn": {"labels": {"retained", "churned"}, "ids": range(1, 7044)},
 }
 METHODS = {"shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion"}
 SAMPLE_FIELDS = {"k", "label"}  # `sample` is checked by hand until it is registered
@@ -408,7 +409,8 @@ def report_tabular() -> int:
         for st in r["style"]:
             per["style"][s][st] += 1
     print("\nTable models: evals/parse/fresh/tabular_questions.jsonl (same hold-out rule)")
-    _table("per side", groups, ["groups", "groups (table)", "groups (loans)", "questions",
+    _table("per side", groups, ["groups", "groups (table)", "groups (loans)",
+                                "groups (churn)", "questions",
                                 "follow-ups", "any_of"])
     _table("questions per target", per["target"], list(TABLE_TARGETS))
     _table("questions per intent", per["intent"])
