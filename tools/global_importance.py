@@ -17,8 +17,6 @@ texts and keeps what it had explained.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -30,19 +28,17 @@ from .errors import UserError
 from .home import cache_dir
 from .registry import Result, ToolArgs, tool
 from .views import Bars, View
+from .word_table import RESAMPLES, stability, weight, word_table
+from .word_table import SHRINK as SHRINK  # the ranking's constant, read from here too
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import numpy as np
-    import scipy.sparse as sp
 
 # Leave-one-word-out occlusion: one batched forward pass per text, and exact for what it
 # measures (the change in p(label) when the word is deleted, the ERASER edit). Measured on the
 # demo (evals/bench_data.py) at about the cost of gradient x input, which is less faithful.
 DEFAULT_METHOD = "occlusion"
-RESAMPLES = 50       # bootstrap resamples for the stability figure
-SHRINK = 3.0         # pseudo-texts of zero push added to every word when ranking
 MIN_TEXTS = 2        # a word must occur in this many sampled texts to be listed (samples >= 20)
 
 
@@ -205,76 +201,6 @@ def attributions(ctx: ToolContext, ids: list[int], labels: list[int],
            for i in ids for lab in labels}
     return out, len(todo)
 
-
-@dataclass
-class WordTable:
-    """Per-text word scores as sparse matrices [texts, words], for fast (re)aggregation."""
-
-    vocab: list[str]
-    scores: sp.csr_matrix   # summed score of the word in the text
-    present: sp.csr_matrix  # 1 where the text contains the word
-
-    def totals(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Summed score and number of texts per word, each text counted `weights[i]` times."""
-        return self.scores.T @ weights, self.present.T @ weights
-
-    def top(self, weights: np.ndarray, k: int, min_texts: int) -> list[int]:
-        """The k words with the largest positive shrunken mean push (ties by word)."""
-        import numpy as np
-
-        total, texts = self.totals(weights)
-        ok = np.flatnonzero((total > 0) & (texts >= min_texts))
-        push = total / (texts + SHRINK)
-        return sorted(ok.tolist(), key=lambda j: (-push[j], self.vocab[j]))[:k]
-
-
-def word_table(per_text: list[tuple[list[str], list[float]]]) -> WordTable:
-    """Lowercased words (punctuation left out), a word's scores summed within each text."""
-    import numpy as np
-    import scipy.sparse as sp
-
-    index: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for r, (words, scores) in enumerate(per_text):
-        merged: dict[str, float] = defaultdict(float)
-        for w, s in zip(words, scores, strict=True):
-            if any(ch.isalnum() for ch in w):
-                merged[w.lower()] += s
-        for key, s in merged.items():
-            rows.append(r)
-            cols.append(index.setdefault(key, len(index)))
-            vals.append(s)
-    shape = (len(per_text), len(index))
-    scores = sp.csr_matrix((np.asarray(vals, dtype=float), (rows, cols)), shape=shape)
-    present = sp.csr_matrix((np.ones(len(vals)), (rows, cols)), shape=shape)
-    return WordTable(vocab=list(index), scores=scores, present=present)
-
-
-def weight(total: float, texts: int | float) -> float:
-    return total / (texts + SHRINK)
-
-
-def stability(table: WordTable, top: list[int], k: int, min_texts: int,
-              seed: int) -> tuple[float | None, dict[int, float]]:
-    """How much of the top-k survives resampling: over bootstrap resamples of the sampled
-    texts, the mean share of the top-k still in the resample's top-k, and per word the share
-    of resamples that keep it."""
-    import numpy as np
-
-    n = table.scores.shape[0]
-    if n < 10 or not top:
-        return None, {}
-    rng = np.random.default_rng(seed)
-    kept = dict.fromkeys(top, 0)
-    for _ in range(RESAMPLES):
-        draws = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
-        again = set(table.top(draws, k, min_texts))
-        for j in top:
-            kept[j] += j in again
-    shares = {j: kept[j] / RESAMPLES for j in top}
-    return float(np.mean(list(shares.values()))), shares
 
 
 @tool("global_importance", GlobalImportanceArgs,
