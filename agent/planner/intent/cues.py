@@ -38,8 +38,8 @@ _ROLE_STRONG = {
     "describer": r"\bhow (?:big|large) (?:is|are) (?:the |this |my )?(?:data|dataset|corpus|training|train"
     r"|test|held[- ]out)|\bdescribe (?:the |this |my )?(?:data|dataset|corpus|training|train|test"
     r"|held[- ]out|splits?)\b|\bsize of the (?:data|dataset|training|test|train|split)",
-    "explainer": r"\bhow come\b|\bwhat made (?:you|u|it|the model|the classifier)\b|\bwhat (?:led|caused) (?:you|it"
-    r"|the model)\b|\bresponsible for\b|\bjustif(?:y|ies|ied|ication)\b|\brationale\b",
+    "explainer": r"\bhow come\b|\bwhat (?:made|makes) (?:you|u|it|the model|the classifier)\b|\bwhat"
+    r" (?:led|leads|caused|causes|drove|drives) (?:you|it|the model|the classifier)\b|\bresponsible for\b|\bjustif(?:y|ies|ied|ication)\b|\brationale\b",
     "natural:layer": r"\bwhere\b[^?.!]{0,40}\blook(?:s|ed|ing)?\b"
     r"|\b(?:model|it|you|classifier) (?:\w+ )?look(?:s|ed|ing)? at\b|\b(?:did|does|do) (?:it|the model"
     r"|you) (?:focus|concentrate) on\b|\bpa(?:y|ys|id|ying) attention\b",

@@ -17,7 +17,7 @@ from .args import filter_calls, subset_criteria, tool_args
 from .clause import Clause, clarify
 from .criteria import RIGHT, WRONG
 from .methods import COMPARE, methods_from_context
-from .rows import on_rows
+from .rows import on_rows, one_person
 
 if TYPE_CHECKING:
     from ...state import DialogueState
@@ -90,6 +90,20 @@ def _counts_wrong(c: Clause, tool: str) -> bool:
         tool in cat.dataset or tool in cat.subset_tools)
 
 
+_WRONGISH = re.compile(r"\b(?:miss(?:ed|es|ing)?|should(?:n'?t| not)? have|mistak\w*|errors?"
+                       r"|erroneous|incorrect\w*|wrong\w*|misclassif\w*|mislabel\w*|fail\w*"
+                       r"|false\s+(?:positive|negative)s?|confus\w*)\b", re.I)
+
+
+def _selects_labels(c: Clause, tool: str) -> bool:
+    """"How many women get turned down by the model?", "patients really labelled diabetic":
+    rows of a gold or predicted label with no word of wrongness are a selection, though they
+    read like the mistake listers' questions."""
+    pos = c.criteria.positive
+    return (tool in catalogue().mistake_listers and ("label" in pos or "predicted" in pos)
+            and pos.get("correct") is not False and _WRONGISH.search(c.text) is None)
+
+
 def _count_wrong(c: Clause, filters: list[dict[str, Any]]) -> ToolCall:
     """The mistakes counted: the other conditions as a selection before, the split its own."""
     cat = catalogue()
@@ -154,7 +168,9 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
     filters: list[dict[str, Any]] = []
     calls: list[ToolCall] = []
     for n, c in enumerate(infos):
-        tool = c.intent
+        tool = cat.selector if _selects_labels(c, c.intent) else c.intent
+        if kind == "tabular" and tool == cat.natural("method", "dataset") and one_person(c):
+            tool = cat.explainer
         if _counts_wrong(c, tool):  # "how many did you get wrong (on the test set)?"
             counted = _count_wrong(c, filters)
             if not c.split and len(infos) == 1 and re.search(r"\bthere\b", c.text, re.I):
@@ -209,7 +225,8 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
         if tool in cat.mistake_listers and "predicted" in c.criteria.positive:
             # "show me the false positives": wrong predictions of one label, a selection
             crit = subset_criteria(c)
-            crit.positive["correct"] = False
+            if crit.positive.get("label") in (None, crit.positive["predicted"]):
+                crit.positive["correct"] = False  # (a gold label apart from it says so already)
             filters += filter_calls(crit, combine=crit.combine)
             if c.show_verb and not c.count_q:
                 size = {"page_size": c.slots.k} if c.slots.k else {}

@@ -79,11 +79,13 @@ _PRED_CUE = re.compile(
 )
 _MODEL_LABELLED = re.compile(r"\b(?:you|u|model|it|classifier)\s+(?:\w+\s+)?(?:labell?ed|marked"
                              r"|tagged|called|classified|put|routed|sent)\s*(?:it\s+|them\s+)?(?:as\s+"
-                             r"|in(?:to)?\s+|to\s+|under\s+)?$", re.I)
+                             r"|in(?:to)?\s+|to\s+|under\s+)?$"
+                             # "applicants the model denies": the label said as the model's verb
+                             r"|\b(?:you|u|the model|the classifier|it)\s+(?:\w+ly\s+)?$", re.I)
 _GOLD_CUE = re.compile(
     r"\b(?:actual(?:ly)?|true|truly|really|gold|ground[ -]truth|labell?ed"
     r"|tagged|marked"
-    r"|annotated|in fact)\s*(?:as\s+)?$",
+    r"|annotated|in fact|should(?:\s+have)?\s+(?:been|be|gotten|got|get))\s*(?:as\s+)?$",
     re.I,
 )
 _SPLITS = [

@@ -33,6 +33,12 @@ class AgeReader:
         trail = (r"or\s+(?:older|more|over|above)|or\s+(?:younger|less|under)|and\s+(?:over|above|up"
                  r"|older)|and\s+(?:under|below|younger)|\+")
         self.patterns: list[tuple[re.Pattern[str], str]] = [
+            # "young (<30) or older (50+) patients": the bound in brackets after an age word
+            # (the brackets are spaces by now)
+            (re.compile(rf"\b(?:young\w*|old\w*|elderly|seniors?)\s*(?:(?P<sym><=|>=|<|>|≤|≥)"
+                        rf"\s*(?P<n>{N})|(?P<n_>{N})\s*(?P<plus>\+)|(?P<n__>{N})\s*(?:-|–|to)\s*"
+                        rf"(?P<hi>{N})|(?P<op>over|above|under|below)\s+(?P<n___>{N}))(?![\w.])", re.I),
+             "bracket"),
             (re.compile(rf"\b(?:aged|ages?)\s+(?:between\s+|from\s+)?(?P<n>{N})\s*(?:and|to|-|–)\s*"
                         rf"(?P<hi>{N})|\bbetween\s+the\s+ages\s+of\s+(?P<n_>{N})\s*(?:and|to|-|–)\s*"
                         rf"(?P<hi_>{N})", re.I), "between"),
@@ -79,6 +85,16 @@ class AgeReader:
     def _condition(self, m: re.Match[str], how: str) -> str:
         age = self.age
         g = m.groupdict()
+        if how == "bracket":
+            if g["hi"]:
+                lo, hi = sorted((_num(g["n__"]), _num(g["hi"])))
+                return f"{age} between {lo} and {hi}"
+            if g["plus"]:
+                return f"{age} >= {_num(g['n_'])}"
+            if g["op"]:
+                return f"{age} {'>' if g['op'].lower() in ('over', 'above') else '<'} {_num(g['n___'])}"
+            sym = {"≤": "<=", "≥": ">="}.get(g["sym"], g["sym"])
+            return f"{age} {sym} {_num(g['n'])}"
         if how in ("between", "people between"):
             lo, hi = sorted((_num(g["n"] or g["n_"]), _num(g["hi"] or g["hi_"])))
             return f"{age} between {lo} and {hi}"

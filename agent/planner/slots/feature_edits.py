@@ -118,7 +118,9 @@ class EditReader:
             re.I) if words else None
         self.zero = re.compile(
             rf"\b(?:(?:nobody|no\s+one|none\s+of\s+them|no\s+[a-z]+)\s+(?:had|has|have)\s+any"
-            rf"|(?:had|has|have|having)\s+no)\s+{f}(?![\w-])", re.I)
+            rf"|(?:had|has|have|having)\s+no"
+            # "applicant 1044 with no dependents": said of one row, a supposition
+            rf"|(?:(?<=\d\s)|(?<=\d,\s))(?:with\s+no|without(?:\s+any)?))\s+{f}(?![\w-])", re.I)
         yes_no = names.boolean_pattern()
         self.yes_no = re.compile(
             rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get)\s+"

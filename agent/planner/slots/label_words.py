@@ -4,7 +4,7 @@ A label is written as itself ("Technical_Issue" as "technical issue"), in anothe
 same word ("approved" as "approval" or "approve", "rejected" as "rejection", "diabetes" as
 "diabetic"), negated ("no diabetes" as "non-diabetic"), or, for the decisions credit and
 admission models make, with the everyday verb ("turned down" for rejected, "granted" for
-approved). The forms come from the names and a few English suffixes, not from a list per data
+approved); beside its positive label, a "no X" label is also "healthy". The forms come from the names and a few English suffixes, not from a list per data
 set; a form two labels would share names neither.
 """
 
@@ -69,6 +69,8 @@ def label_vocabulary(labels: Sequence[str]) -> list[tuple[str, str]]:
             # to the "why not X" readings, which ask about X)
             for f in _phrase_forms(negated.group(1)):
                 pairs += [(f"{neg} {f}", lab) for neg in ("non", "no", "without")]
+            if len(labels) == 2:  # "no diabetes" beside "diabetes": the healthy ones
+                pairs += [("healthy", lab)]
         last = plain[lab].split()[-1] if plain[lab] else ""
         pairs += [(w, lab) for w in _DECISIONS.get(stem(last), ())]
     lower = {lab.lower() for lab in labels}

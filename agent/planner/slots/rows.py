@@ -22,6 +22,16 @@ _ONE_ROW = re.compile(r"\b(?:his|her|its|it|this|that|he|she|him|this one|that o
                       r"|the (?:patient|person|applicant|customer|row|item|case|one))\b", re.I)
 
 
+_PERSON = re.compile(r"\b(?:she|he|her|him|his)\b", re.I)
+
+
+def one_person(c: Clause) -> bool:
+    """"Why does it think she is diabetic?": one person, the label said of her, not the rows
+    with that label."""
+    return (_PERSON.search(c.text) is not None and not c.criteria.negative
+            and set(c.criteria.positive) <= {"label", "predicted"})
+
+
 def on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]],
              focus: dict[str, Any]) -> ToolCall | None:
     """A one-input tool asked of many rows of a table ("what do you predict for people over
@@ -30,6 +40,8 @@ def on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]],
     a selection (the current ones when none is named), then the tool that answers for rows."""
     cat = catalogue()
     if kind != "tabular" or tool not in cat.inputs or c.input or c.slots.id is not None:
+        return None
+    if one_person(c):
         return None
     edits = cat.takes(tool, "edits") and bool(c.features.edits)
     unnamed = not focus and c.slots.ids is None and c.slots.bad_id is None and (

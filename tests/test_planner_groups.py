@@ -1,0 +1,125 @@
+"""The offline planner on groups of rows said in everyday words: a label said as the model's
+verb ("the ones it turns down"), a gold label ("should have been approved"), the healthy side of
+a "no X" label, ages in brackets, "with no X" of one row, "she" as one person, and "what makes
+the model predict X". Made-up tables, nothing the planner was written for.
+
+Needs only the MiniLM asset; no tool runs.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from saywhy.agent.planner.base import Plan
+from saywhy.agent.state import DialogueState
+from tests.conftest import needs_minilm
+
+pytestmark = needs_minilm
+
+
+def _planner(labels: list[str], features: list[tuple[str, str, tuple[str, ...]]],
+             noun: str) -> Any:
+    from saywhy.agent.planner.offline import OfflinePlanner
+
+    schema = SimpleNamespace(features=[SimpleNamespace(name=n, kind=k, values=v)
+                                       for n, k, v in features])
+    ctx = SimpleNamespace(
+        target=SimpleNamespace(labels=labels, kind="tabular", schema=schema),
+        data=SimpleNamespace(ids=list(range(0, 500)), item_name=noun),
+    )
+    p = OfflinePlanner.for_context(ctx)
+    p.warm_up()
+    return p
+
+
+@pytest.fixture(scope="module")
+def loans() -> Any:
+    return _planner(["rejected", "approved"], [
+        ("income", "numeric", ()), ("age", "numeric", ()),
+        ("dependents_count", "numeric", ()), ("cosigner", "boolean", ("0", "1")),
+        ("sex", "categorical", ("Female", "Male"))], "applicant")
+
+
+@pytest.fixture(scope="module")
+def clinic() -> Any:
+    return _planner(["no disease", "disease"], [
+        ("Age", "numeric", ()), ("Cholesterol", "numeric", ()),
+        ("Smoker", "boolean", ("0", "1"))], "patient")
+
+
+def plan(p: Any, q: str) -> Plan:
+    return p.plan(q, DialogueState())
+
+
+def filters(pl: Plan) -> list[dict[str, Any]]:
+    return [c.args for c in pl.calls if c.tool == "filter"]
+
+
+@pytest.mark.parametrize(("question", "role"), [
+    ("how many men does the model turn down?", "predicted"),
+    ("number of women it rejects", "predicted"),
+    ("how many men were actually rejected?", "label"),
+])
+def test_a_label_said_as_the_models_verb_or_as_fact(loans: Any, question: str,
+                                                    role: str) -> None:
+    pl = plan(loans, question)
+    assert [c.tool for c in pl.calls] == ["filter"], pl.calls
+    f = filters(pl)[0]
+    assert f[role] == "rejected" and "correct" not in f
+    assert f["where"] == "sex == Male" if "men" in question.split() else "sex == Female"
+
+
+def test_should_have_been_is_the_gold_label_and_the_verb_the_prediction(loans: Any) -> None:
+    pl = plan(loans, "how many applicants over 60 should have been approved but were rejected "
+                     "by the model?")
+    f = filters(pl)
+    assert len(f) == 1 and [c.tool for c in pl.calls] == ["filter"], pl.calls
+    assert (f[0]["label"], f[0]["predicted"], f[0]["where"]) == ("approved", "rejected", "age > 60")
+
+
+def test_wrongness_still_makes_a_list_of_mistakes(loans: Any) -> None:
+    pl = plan(loans, "which women did it wrongly reject?")
+    assert filters(pl)[0] == {"where": "sex == Female", "predicted": "rejected",
+                              "correct": False} or filters(pl)[0] == {
+        "predicted": "rejected", "correct": False, "where": "sex == Female"}
+
+
+def test_healthy_is_the_no_label(clinic: Any) -> None:
+    pl = plan(clinic, "how many healthy smokers are there?")
+    assert filters(pl) == [{"label": "no disease", "where": "Smoker == 1"}]
+
+
+@pytest.mark.parametrize(("question", "conds"), [
+    ("accuracy on younger (under 35) versus older (65+) patients",
+     ["Age < 35", "Age >= 65"]),
+    ("mistakes among the young (<40)", ["Age < 40"]),
+])
+def test_ages_in_brackets(clinic: Any, question: str, conds: list[str]) -> None:
+    pl = plan(clinic, question)
+    assert [f["where"] for f in filters(pl)] == conds
+
+
+def test_with_no_of_one_row_is_an_edit(loans: Any) -> None:
+    pl = plan(loans, "applicant 77 with no dependents - approved?")
+    assert [(c.tool, c.args) for c in pl.calls] == [
+        ("what_if", {"id": 77, "features": [
+            {"feature": "dependents_count", "op": "set", "value": 0}]})]
+    pl = plan(loans, "what if applicants with no dependents had a cosigner?")
+    assert filters(pl) == [{"where": "dependents_count == 0"}]
+
+
+def test_she_is_one_person_not_the_rows_of_a_label(clinic: Any) -> None:
+    assert plan(clinic, "why do you think she has the disease?").clarify
+    state = DialogueState(focus_id=12)
+    pl = clinic.plan("why do you think she has the disease?", state)
+    assert [(c.tool, c.args.get("id")) for c in pl.calls] == [("attribute", 12)]
+
+
+def test_what_makes_the_model_predict_is_a_why(clinic: Any) -> None:
+    pl = plan(clinic, "what makes the model predict disease for patient 41?")
+    assert [c.tool for c in pl.calls] == ["attribute"]
+    pl = plan(clinic, "what makes you predict disease in smokers?")
+    assert [c.tool for c in pl.calls][-1] == "global_importance"
