@@ -6,7 +6,8 @@ Colour: a colour-blind-safe diverging scale, blue (away, below zero) to orange (
 zero), from the ColorBrewer RdBu and PuOr families, always with a legend; unsigned scores use the
 orange half, heat maps the blue half. `plain` (stdout not a terminal, or NO_COLOR) draws no
 colour at all and gives colour-only cues a textual stand-in: singled-out words are written
-«word +0.31», changed words [-old-] {+new+}, so piped output stays readable.
+«word +0.31», changed words [-old-] {+new+}, so piped output stays readable. The palette and
+the pieces every kind shares (numbers, labels, bars, a titled block) are in `view_parts.py`.
 """
 
 from __future__ import annotations
@@ -24,110 +25,24 @@ from rich.text import Text
 
 from saywhy.tools.views import Bars, Matrix, Table, TextPairs, View, WordScores
 
-# strongest blue ... weakest blue | weakest orange ... strongest orange
-BLUES = ("#2166ac", "#4393c3", "#92c5de", "#d1e5f0")
-ORANGES = ("#fee0b6", "#fdb863", "#e08214", "#b35806")
-DARK = {"#2166ac", "#4393c3", "#e08214", "#b35806"}  # swatches that need white text
-BLOCKS = " ▏▎▍▌▋▊▉█"
+from .view_parts import (
+    BLUES,
+    ORANGES,
+    bar,
+    clip,
+    heat,
+    legend,
+    number,
+    swatch,
+    swatch_style,
+    titled,
+    visible,
+)
+
 SHADES = " ░▒▓█"  # a heat map without colour
-NEUTRAL_BELOW = 0.1  # |score| / scale under this gets no colour
 HEAT_MAX = 40  # a heat map wider than this shows its first HEAT_MAX rows and columns
 
 _VIEW: TypeAdapter[Any] = TypeAdapter(View)
-
-
-# ---- colour scale, bars, numbers -------------------------------------------------------------
-def _level(value: float, scale: float) -> int | None:
-    """0..3 (weak..strong) for |value| / scale, None below the neutral threshold."""
-    if scale <= 0 or not math.isfinite(value):
-        return None
-    r = min(1.0, abs(value) / scale)
-    return None if r < NEUTRAL_BELOW else min(3, int(r * 4 - 1e-9))
-
-
-def swatch(score: float, scale: float, *, signed: bool = True) -> str | None:
-    """The background colour for a score (None = neutral): orange above zero, blue below; an
-    unsigned score only on the orange half."""
-    level = _level(score, scale)
-    if level is None:
-        return None
-    return ORANGES[level] if score > 0 or not signed else BLUES[3 - level]
-
-
-def heat(value: float, scale: float) -> str | None:
-    """A heat-map cell's colour on the blue half, light to dark."""
-    level = _level(value, scale)
-    return None if level is None else BLUES[3 - level]
-
-
-def swatch_style(colour: str | None) -> str:
-    if colour is None:
-        return ""
-    return f"{'white' if colour in DARK else 'black'} on {colour}"
-
-
-def legend(low: str, high: str, *, signed: bool = True) -> Text:
-    """`low ■■■■ · ■■■■ high`, the key to `highlight()` (only the orange half when unsigned)."""
-    text = Text("  ")
-    if signed:
-        text.append(f"{low} ", style="dim")
-        for c in BLUES:
-            text.append("  ", style=f"on {c}")
-        text.append(" · ", style="dim")
-    elif low:
-        text.append(f"{low} ", style="dim")
-    for c in ORANGES:
-        text.append("  ", style=f"on {c}")
-    text.append(f" {high}", style="dim")
-    return text
-
-
-def bar(value: float, scale: float, width: int = 18) -> str:
-    """A horizontal bar of block characters, `width` cells for `scale`."""
-    if scale <= 0 or not math.isfinite(value):
-        return ""
-    cells = max(0.0, min(1.0, abs(value) / scale)) * width
-    full = int(cells)
-    part = BLOCKS[int((cells - full) * 8)] if full < width else ""
-    return ("█" * full + part.strip()) or ("▏" if value else "")
-
-
-def number(value: float | None, fmt: str = "fixed", digits: int = 2) -> str:
-    """A number as a view asks for it: fixed, signed, percent or a count."""
-    if value is None or isinstance(value, bool) or not math.isfinite(value):
-        return "" if value is None else str(value)
-    if fmt == "signed":
-        return f"{value:+.{digits}f}"
-    if fmt == "percent":
-        return f"{value * 100:.{max(0, digits - 2)}f}%"
-    if fmt == "count":
-        return f"{value:,.0f}"
-    return f"{value:.{digits}f}"
-
-
-def clip(text: Any, n: int = 70) -> str:
-    s = " ".join(str(text or "").split())
-    return s if len(s) <= n else s[:n - 1] + "…"
-
-
-def visible(label: str) -> str:
-    """A short label (a name, a row, a column) with its whitespace made visible: an LM's
-    tokens differ by a leading space ("I" and " I") or are a line break."""
-    shown = label.replace("\n", "⏎").replace("\t", "⇥")
-    core = shown.strip(" ")
-    if not core:
-        return "␣" * len(shown)
-    start = shown.index(core)
-    return "␣" * start + core + "␣" * (len(shown) - start - len(core))
-
-
-def _titled(title: str, body: RenderableType, note: str = "") -> RenderableType:
-    """A bold title line above the body (a rich Table's own title wraps at its width)."""
-    parts: list[RenderableType] = [Text(title, style="bold")] if title else []
-    parts.append(body)
-    if note:
-        parts.append(Text(note, style="dim"))
-    return Group(*parts) if len(parts) > 1 else body
 
 
 # ---- word scores -----------------------------------------------------------------------------
@@ -169,7 +84,7 @@ def word_scores(view: WordScores, plain: bool) -> RenderableType:
         parts.append(Text(key + ".", style="dim"))
     else:
         parts.append(legend(view.low, view.high, signed=view.signed))
-    return _titled(view.title, Group(*parts), view.note)
+    return titled(view.title, Group(*parts), view.note)
 
 
 # ---- bars ------------------------------------------------------------------------------------
@@ -194,7 +109,7 @@ def bars(view: Bars, plain: bool) -> RenderableType:
         if view.notes is not None:
             row.append(visible(view.notes[i]))
         table.add_row(*row)
-    return _titled(view.title, table, view.note)
+    return titled(view.title, table, view.note)
 
 
 WATERFALL_WIDTH = 30
@@ -234,7 +149,7 @@ def waterfall(view: Bars, plain: bool) -> RenderableType:
     note = view.note
     if plain:
         note = " ".join(x for x in (note, f"({UP} up, {DOWN} down)") if x)
-    return _titled(view.title, table, note)
+    return titled(view.title, table, note)
 
 
 # ---- tables ----------------------------------------------------------------------------------
@@ -273,7 +188,7 @@ def table(view: Table, plain: bool) -> RenderableType | None:
     for row in view.rows:
         out.add_row(*(_cell(v, c.type, c.digits, plain)
                       for v, c in zip(row, view.columns, strict=True)))
-    return _titled(view.title, out, view.note)
+    return titled(view.title, out, view.note)
 
 
 # ---- matrices --------------------------------------------------------------------------------
@@ -316,7 +231,7 @@ def matrix(view: Matrix, plain: bool) -> RenderableType | None:
         cut = (f"the first {HEAT_MAX} of {len(view.rows)}; " if len(view.rows) > n_rows else "")
         note = " ".join(x for x in (note, f"({cut}darker = more, up to "
                                     f"{number(scale, view.format, view.digits)})") if x)
-    return _titled(view.title, out, note)
+    return titled(view.title, out, note)
 
 
 # ---- text pairs ------------------------------------------------------------------------------
@@ -358,7 +273,7 @@ def text_pairs(view: TextPairs, plain: bool) -> RenderableType | None:
         after = diff(p.before, p.after, plain=plain) if p.changed else Text(clip(p.after, 300))
         parts.append(Text("  after:  ", style="dim") + after
                      + Text(said(p.after_label, p.after_value), style="bold"))
-    return _titled(view.title, Group(*parts), view.note)
+    return titled(view.title, Group(*parts), view.note)
 
 
 # ---- dispatch --------------------------------------------------------------------------------
