@@ -12,28 +12,31 @@ on_progress=callback)` scopes both on the ToolContext (`ctx.turn`). Tools call `
 between batches and `ctx.progress()` in long loops; the conversation reports its own stages
 (planning, running, writing). A stopped turn raises `CancelledByUser` / `ToolTimeout` with the
 dialogue state as it was before the question. `plan(text)` is the planner-only turn of
-`saywhy parse`.
+`saywhy parse`. How calls run and move the state is in `tool_runs.py`, how errors become words in
+`error_words.py`, how a reply picks an offered reading in `picking.py`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from typing import TYPE_CHECKING, Any
 
 from saywhy.tools import registry
-from saywhy.tools.context import ToolContext, keyed
-from saywhy.tools.errors import SaywhyError, SystemFailure, ToolArgsError, UserError
+from saywhy.tools.context import ToolContext
+from saywhy.tools.errors import ToolArgsError, UserError
 from saywhy.tools.registry import Result
 from saywhy.tools.turn import Limits, OnProgress
 
 from .answer import Answer, AnswerError, AnswerKind, numbered, offer_text
-from .planner.base import Choice, Plan, ToolCall
+from .error_words import clarify, failure_answer
+from .picking import pick, picked_number
+from .planner.base import Plan
 from .planner.llm import NOTICE
 from .planner.protocol import Planner
 from .state import DialogueState, Turn
+from .tool_runs import move_state, run_calls
 from .transcript import markdown
 from .writer.base import Writer, WriteRequest, subset_phrase
 from .writer.embedded import EmbeddedWriter
@@ -111,9 +114,9 @@ class Conversation:
                         raise ToolArgsError(f"Unknown tool {call.tool!r}.")
                     found.validate(call.args)
             except ToolArgsError as exc:
-                plan = Plan(clarify=_clarify(exc))
+                plan = Plan(clarify=clarify(exc))
             for call in plan.calls:
-                self._update(call, None)
+                move_state(self.ctx, self.state, call, None)
             self.state.last_calls = list(plan.calls)
             self.state.history.append(Turn(question=text, answer=plan.reply or plan.clarify or "",
                                            calls=list(plan.calls)))
@@ -142,7 +145,7 @@ class Conversation:
             plan = (Plan(calls=list(chosen.calls), intent="choice") if chosen is not None
                     else self.planner.plan(text, self.state))
         except ToolArgsError as exc:
-            plan = Plan(clarify=_clarify(exc))
+            plan = Plan(clarify=clarify(exc))
         except Exception as exc:
             return self._failure(exc)
         timings = {"plan": round(time.perf_counter() - t0, 4)}
@@ -165,7 +168,7 @@ class Conversation:
         previous_focus = dict(self.state.focus)
         snapshot = self.state.model_copy(deep=True)
         t1 = time.perf_counter()
-        calls, results, error, failed = self._run(plan.calls)
+        calls, results, error, failed = run_calls(self.ctx, self.state, plan.calls)
         retry = getattr(self.planner, "retry", None)
         if isinstance(error, ToolArgsError) and retry is not None:
             self.state, self.ctx.subset = snapshot, snapshot.subset  # undo the partial turn
@@ -174,9 +177,9 @@ class Conversation:
             except Exception as exc:
                 return self._failure(exc)
             if not plan.calls:
-                return done(plan.reply or plan.clarify or _clarify(error),
+                return done(plan.reply or plan.clarify or clarify(error),
                             "reply" if plan.reply else "clarify")
-            calls, results, error, failed = self._run(plan.calls)
+            calls, results, error, failed = run_calls(self.ctx, self.state, plan.calls)
         timings["tools"] = round(time.perf_counter() - t1, 4)
         for i, r in enumerate(results, 1):
             timings[f"{i}:{r.tool or '?'}"] = float(r.seconds)
@@ -185,7 +188,7 @@ class Conversation:
         answer_error: AnswerError | None = None
         kind: AnswerKind = "answer"
         if isinstance(error, ToolArgsError):  # the planner's mistake: ask back
-            error_text, kind = _clarify(error), "clarify"
+            error_text, kind = clarify(error), "clarify"
         elif isinstance(error, UserError):  # the user's: say it plainly
             error_text = error.user_text()
             answer_error = AnswerError(code=error.code, message=error_text,
@@ -216,69 +219,9 @@ class Conversation:
         answer.notices += [n for n in written.notes if n not in notices]
         return answer
 
-    def _run(self, calls: list[ToolCall]) -> tuple[list[ToolCall], list[Result],
-                                                   Exception | None, int]:
-        """Run calls in order; stop at the first error. Returns (ran, results, error, index).
-        Arguments are validated here, once, against the tool's own input model."""
-        self.ctx.stage("running", "running " + ", ".join(c.tool for c in calls))
-        ran: list[ToolCall] = []
-        results: list[Result] = []
-        for index, call in enumerate(calls):
-            self.ctx.check()  # a stopped turn starts no further tool
-            try:
-                tool = registry.find(call.tool)
-                if tool is None:  # an unknown tool name is the planner's mistake
-                    raise ToolArgsError(f"Unknown tool {call.tool!r}. Known tools: "
-                                        f"{', '.join(registry.names())}.")
-                valid = tool.validate(call.args)  # only catalogue tools, only valid arguments
-                checked = ToolCall(tool=call.tool, args=valid.model_dump(
-                    mode="json", exclude_unset=True, exclude_none=True))
-                result = tool.run(self.ctx, valid)
-            except Exception as exc:  # noqa: BLE001 - sorted by audience in _ask
-                self.ctx.check()  # stopped by the turn's limits: the turn ends, not just the call
-                if not isinstance(exc, SaywhyError):
-                    log.exception("tool %s failed on %s", call.tool, call.args)
-                return ran, results, exc, index
-            ran.append(checked)
-            results.append(result)
-            self._update(checked, result)
-        return ran, results, None, len(calls)
-
-    def _update(self, call: ToolCall, result: Result | None) -> None:
-        """Move the dialogue state as the tool declares (`Tool.updates`)."""
-        s = self.state
-        tool = registry.find(call.tool)
-        moves = tool.updates if tool is not None else frozenset()
-        kept = result.remembered() if result is not None else {}
-        if "focus" in moves:  # the state keeps keys; a call may name the item by the user's id
-            s.set_focus(keyed(self.ctx.data, call.args))
-            if kept.get("focus") is not None:  # an item the tool chose itself (a random draw)
-                s.set_focus({"id": int(kept["focus"])})
-        if kept.get("generation") is not None:
-            s.last_generation = kept["generation"]
-        s.subset = self.ctx.subset
-        for name in ("method", "label"):
-            value = call.args.get(name) or kept.get(name)
-            if name in moves and isinstance(value, str):
-                setattr(s, f"last_{name}", value)
-        s.last_tool = call.tool
-
     def _failure(self, exc: BaseException) -> Answer:
         self.ctx.check()  # a failure because the turn was stopped is not an answer: stop
-        if isinstance(exc, UserError):
-            return Answer(text=exc.user_text(), kind="error", error=AnswerError(
-                code=exc.code, message=exc.user_text(), http_status=exc.http_status))
-        if isinstance(exc, SaywhyError):
-            log.error("system failure: %s", exc.message, exc_info=exc)
-            text = f"Sorry, I could not answer that: {exc.user_text()}"
-            if not isinstance(exc, SystemFailure) or exc.hint is None:
-                text += " Please try again; if it keeps failing, restart saywhy or check the log."
-            return Answer(text=text, kind="error", error=AnswerError(
-                code=exc.code, message=exc.user_text(), http_status=exc.http_status))
-        log.error("unexpected failure while answering", exc_info=exc)
-        return Answer(text="Sorry, something went wrong on my side while answering that. It is in "
-                           "the log; please try again or ask in other words.", kind="error",
-                      error=AnswerError(code="internal_error", message="internal error"))
+        return failure_answer(exc)
 
     def _record(self, question: str, answer: Answer) -> None:
         answer.turn = len(self.state.history) + 1
@@ -322,54 +265,6 @@ class Conversation:
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-def _clarify(exc: ToolArgsError) -> str:
-    return (f"I could not run that as I understood it ({exc.message.rstrip('.')}). Could you say "
-            "it another way, for example naming the item by its id or quoting the text?")
-
-
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "one": 1, "two": 2, "three": 3, "1st": 1,
-             "2nd": 2, "3rd": 3}
-_PICK = re.compile(r"^\W*(?:(?:ok|okay|yes|so|then|i\s+mean|i\s+meant|i\s+want|the|option|choice"
-                   r"|reading|number|no\.?|nr\.?|#)[\s,:]*)*(\d|1st|2nd|3rd|first|second|third"
-                   r"|one|two|three)\b\s*(?:one|option|choice|reading|please|pls|thanks)?\W*$",
-                   re.I)
-_WORDS = re.compile(r"[^\w#]+")
-
-
-def picked_number(text: str) -> int | None:
-    """The number a reply picks by ("2", "#2", "(2)", "option 2", "the second one", "2nd
-    please"), or None when it is not a bare pick."""
-    m = _PICK.match(text)
-    if not m:
-        return None
-    raw = m.group(1).lower()
-    return int(raw) if raw.isdigit() else _ORDINALS[raw]
-
-
-def _plain(text: str) -> str:
-    return " ".join(_WORDS.sub(" ", text.lower()).split())
-
-
-def pick(text: str, choices: list[Choice]) -> Choice | None:
-    """The reading `text` picks among the offered `choices`: by number ("2", "#2", "the second
-    one"), by its words (any case and punctuation), or by the words before its comma when they
-    name one reading only ("what the model says" for "What the model says, for item 12");
-    None when it picks none (then it is a new question)."""
-    if not choices:
-        return None
-    n = picked_number(text)
-    if n is not None:
-        return choices[n - 1] if 1 <= n <= len(choices) else None
-    said = _plain(text)
-    if not said:
-        return None
-    whole = [c for c in choices if _plain(c.text) == said]
-    if whole:
-        return whole[0]
-    named = [c for c in choices if _plain(c.text.split(",")[0]) == said]
-    return named[0] if len(named) == 1 else None
-
-
 def _with_notices(text: str, notices: list[str]) -> str:
     return " ".join([f"({n})" for n in notices] + [text]) if notices else text
 
