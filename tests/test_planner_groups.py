@@ -123,3 +123,52 @@ def test_what_makes_the_model_predict_is_a_why(clinic: Any) -> None:
     assert [c.tool for c in pl.calls] == ["attribute"]
     pl = plan(clinic, "what makes you predict disease in smokers?")
     assert [c.tool for c in pl.calls][-1] == "global_importance"
+
+
+@pytest.fixture(scope="module")
+def subs() -> Any:
+    return _planner(["retained", "churned"], [
+        ("months_active", "numeric", ()), ("monthly_fee", "numeric", ()),
+        ("plan", "categorical", ("basic", "two screen", "family")),
+        ("is_student", "boolean", ("0", "1"))], "subscriber")
+
+
+def test_churn_said_as_leaving_and_keeping_from_it_wants_the_other_label(subs: Any) -> None:
+    pl = plan(subs, "how many subscribers does the model expect to leave?")
+    assert filters(pl) == [{"predicted": "churned"}]
+    pl = plan(subs, "how many family plan subscribers does the model expect to leave?")
+    # the predictions of the subset counted by label, or the subset of one predicted label
+    assert filters(pl)[0]["where"] == "plan == family" and (
+        filters(pl)[0].get("predicted") == "churned" or pl.calls[-1].tool == "predict")
+    pl = plan(subs, "how do we keep subscriber 31 from leaving?")
+    assert [(c.tool, c.args.get("label")) for c in pl.calls] == [("counterfactual", "retained")]
+
+
+def test_a_value_with_a_number_word_and_units_of_a_feature(subs: Any) -> None:
+    pl = plan(subs, "accuracy on subscribers on the two screen plan")
+    assert filters(pl) == [{"where": "plan == two screen"}]
+    pl = plan(subs, "how many subscribers paying more than 20 a month are students?")
+    assert "monthly_fee > 20" in filters(pl)[0]["where"]
+    pl = plan(subs, "mistakes on subscribers active for under 3 months")
+    assert filters(pl) == [{"where": "months_active < 3"}]
+
+
+def test_a_what_if_on_a_group_answers_its_own_count(subs: Any) -> None:
+    pl = plan(subs, "if every basic subscriber paid 5 less, how many would churn?")
+    assert [(c.tool, c.args) for c in pl.calls] == [
+        ("filter", {"where": "plan == basic"}),
+        ("what_if", {"features": [{"feature": "monthly_fee", "op": "decrease", "value": 5}]})]
+
+
+def test_narrowing_or_redoing_runs_the_last_tool_on_the_new_subset(loans: Any) -> None:
+    from saywhy.agent.planner.base import ToolCall
+
+    state = DialogueState(last_calls=[ToolCall(tool="filter", args={"where": "age > 60"}),
+                                      ToolCall(tool="mistakes", args={})])
+    pl = loans.plan("narrow that to the ones earning under 20000", state)
+    assert [c.tool for c in pl.calls] == ["filter", "mistakes"]
+    assert pl.calls[0].args["combine"] == "and"
+    pl = loans.plan("do it again with the women added", state)
+    assert [(c.tool, c.args.get("combine")) for c in pl.calls] == [("filter", "or"),
+                                                                    ("mistakes", None)]
+    assert pl.calls[0].args["where"] == "sex == Female"

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .base import Plan
 from .catalogue import catalogue
 from .choices import with_choices
-from .followups import accumulate
+from .followups import accumulate, rerun_on_subset
 from .intent.classifier import IntentClassifier
 from .intent.requests import requests
 from .intent.route import defined_outright, route
@@ -166,6 +166,7 @@ class OfflinePlanner:
             if any(c.features.versus for c in routed):
                 plan.calls = split_compared(plan.calls)
             plan.calls = per_group(plan.calls, COMPARE.search(text) is not None)
+            plan.calls = rerun_on_subset(plan.calls, state)
         plan = validate(plan, clauses, self.known)
         if not isinstance(routed, Plan) and len(routed) == 1 and self.ask_when_unsure:
             one = routed[0]

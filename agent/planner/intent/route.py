@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from ..read.question import Question
 
 _POINTING = re.compile(r"\b(?:that|it|this|them|they)\b", re.I)
+# "redo that with the unemployed added", "run it again for applicants under 21"
+_REDO = re.compile(r"\b(?:redo|re-?run|repeat|(?:run|do|ask|try) (?:it|that|this|the same)"
+                   r"(?: \w+)? again|same (?:thing|question|again))\b", re.I)
 # requests to act on the world or on the data itself, which no tool does
 _ACTION = re.compile(
     r"^\W*(?:(?:ok|okay|so|now|hey|hi|please|pls|can you|could you|would you|will you|go ahead and"
@@ -113,6 +116,9 @@ def route(
     kind: str,
 ) -> Plan | list[Clause]:
     """A finished plan (reply, question back, follow-up calls), or the clauses to build."""
+    redone = _redo(clauses, state, reread)
+    if redone is not None:
+        return redone
     if len(clauses) > 1:
         cat = catalogue()
         edits = cat.natural("edits")
@@ -127,6 +133,21 @@ def route(
             out.append(c)
         return out
     return _single(clauses[0], question, state, ranked, reread, kind)
+
+
+def _redo(clauses: list[Clause], state: DialogueState, reread: Reread) -> Plan | None:
+    """"Redo that with the unemployed added", "also include those under 21 and run it again":
+    the last turn's calls on the subset the question states (None when it states none)."""
+    if not state.last_calls or not any(_REDO.search(c.text) for c in clauses) or any(
+            c.input for c in clauses):
+        return None
+    for c in clauses:
+        again = reread(c, "repeat")
+        if again.criteria:
+            calls = repeat(state, again, state.focus)
+            if calls:
+                return Plan(calls=calls, intent="repeat", confidence=min(x.prob for x in clauses))
+    return None
 
 
 def _next_tool(ranked: list[tuple[str, float]]) -> str | None:

@@ -250,8 +250,9 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
             continue
         edited = any(cat.takes(x.intent, "edits") for x in infos[:n])
         if (tool in cat.inputs and tool != cat.explainer and not c.input and edited
-                and not c.slots.methods and not c.slots.labels):
-            continue  # "if I change X to Y, what do you predict?": the tool of the edit says it
+                and not c.slots.methods and (not c.slots.labels or c.count_q)):
+            continue  # "if I change X to Y, what do you predict?", "... how many would churn?":
+            # the tool of the edit says it
         if tool == cat.predictor and not c.input and any(x.intent == cat.drawer
                                                            for x in infos[:n]):
             continue  # "pick a random one and predict it": the draw reports its predictions

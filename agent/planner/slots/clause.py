@@ -132,6 +132,11 @@ def read_clause(
             all_labels=reader.labels,
         )
         c.criteria.positive.update(length)
+        if reader.features is not None:  # a table's rows hold no text to mention a bare word
+            quoted = {q.lower() for q in quotes}
+            for crit in (c.criteria.positive, c.criteria.negative):
+                if crit.get("contains") and crit["contains"] not in quoted:
+                    crit.pop("contains")
         if c.features.where():
             c.criteria.positive["where"] = c.features.where()
         if intent in cat.mistake_listers and c.criteria.positive.get("correct") is False:

@@ -71,7 +71,8 @@ _NOUNED = re.compile(
     rf"\b(?:{ITEM_NOUNS}|ones|those|these|them|predictions?)\b", re.I
 )
 _PRED_CUE = re.compile(
-    r"\b(?:predict\w*|pred|classif\w*|call(?:ed|s)?|thinks?|thought|says?|said"
+    r"\b(?:predict\w*|pred|classif\w*|call(?:ed|s)?|thinks?|thought|says?|said|expect\w*"
+    r"|reckon\w*|believ\w*|forecast\w*"
     r"|guess\w*"
     r"|flag\w*|(?:you|model|it)\s+(?:labell?ed|marked|tagged)"
     r"|as)\b\s*(?:\w+\s+){0,3}$",
@@ -151,7 +152,7 @@ _AND = re.compile(
     re.I,
 )
 _OR = re.compile(
-    r"\balso\s+(?:include|add)|\badd\s+(?:in\s+)?(?:the\s+)?(?:reviews|ones|items)?"
+    r"\balso\s+(?:include|add)|\badd\s+(?:in\s+)?(?:the\s+)?(?:reviews|ones|items)?|\badded\b"
     r"|\bas well\b"
     r"|\bin addition\b|\bplus\b|\balong with\b",
     re.I,

@@ -39,7 +39,14 @@ _VERBS = {
              "asked for", "ask for", "requesting", "requested", "applying for", "applied for"),
     "weight": ("weigh", "weighs", "weighed", "weighing"),
     "debt": ("owe", "owes", "owed", "owing"),
+    "charges": ("pay", "pays", "paid", "paying", "bill", "billed", "spend", "spends", "spent"),
+    "charge": ("pay", "pays", "paid", "paying", "bill", "billed", "spend", "spends", "spent"),
+    "fee": ("pay", "pays", "paid", "paying"),
+    "monthly": ("per month", "a month", "each month", "every month"),
+    "tenure": ("been with us", "with us for", "been a customer", "a customer for"),
 }
+# units a count of time is said in ("less than 6 months"): the one feature whose name has it
+_UNITS = ("months", "weeks", "days", "years", "hours", "minutes")
 _IRREGULAR = {"woman": "women", "man": "men", "person": "people", "child": "children"}
 # the sexes as people say them, for a categorical value or boolean column of that name
 _SEX = {"female": ("female", "females", "woman", "women"), "male": ("male", "males", "man", "men"),
@@ -154,6 +161,13 @@ class FeatureNames:
                 for w in spelling(f.name).split():
                     for verb in _VERBS.get(w, ()):
                         verbs[verb].add(f.name)
+        ages = any(re.search(r"\bage\b", spelling(f.name)) for f in features)
+        for f in features:
+            if f.kind == "numeric":
+                for w in spelling(f.name).split():
+                    if w in _UNITS and not (w == "years" and ages):
+                        verbs[w].add(f.name)
+                        verbs[w[:-1]].add(f.name)
         for verb, names in verbs.items():
             if len(names) == 1 and verb not in owners and verb not in taken_words:
                 owners[verb] |= names

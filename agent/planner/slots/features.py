@@ -36,6 +36,11 @@ from .number_words import spelled_numbers
 from .patterns import consume
 
 
+# what may follow a value that stands alone as a group's name ("the unemployed added too")
+_HEAD = re.compile(r"\s*(?:$|[,.?!;:]|(?:and|or|too|also|added|included|as|in|who|that|are|were"
+                   r"|is|was|do|does|did|get|gets|got|have|has|had|vs|versus|compared)\b)", re.I)
+
+
 class FeatureReader:
     """Reads feature slots from a clause's working text for one table's features."""
 
@@ -125,6 +130,12 @@ class FeatureReader:
         return w, out
 
     # ---- the parts -----------------------------------------------------------------------
+    def _named_after(self, w: str, end: int, said: str) -> bool:
+        """"On a two year contract": the value followed by its own feature's name."""
+        owner = self.names.values.get(re.sub(r"[\s_-]+", " ", said))
+        m = self._name.match(w, end + len(w[end:]) - len(w[end:].lstrip()))
+        return owner is not None and m is not None and self.names.name_of(m.group(0)) == owner[0]
+
     def _feature(self, said: str) -> str:
         name = self.names.name_of(said)
         assert name is not None, said
@@ -206,8 +217,13 @@ class FeatureReader:
             said = m.group("v").lower()
             if re.search(r"\b(?:a|an|one|the|every|each)\s+$", w[: m.start("v")], re.I) and (
                     self.names.values.get(said) and said == said.rstrip("s")
-                    and said not in ("women", "men", "people")):
-                continue  # "a single prediction": a word, not a group of rows
+                    and said not in ("women", "men", "people")) and not (
+                    re.search(r"\bthe\s+$", w[: m.start("v")], re.I) and _HEAD.match(w, m.end())
+                    or re.search(r"\b(?:every|each)\s+$", w[: m.start("v")], re.I)
+                    and re.match(r"\s+[a-z]", w[m.end():], re.I)  # "every basic subscriber"
+                    or self._named_after(w, m.end(), said)):
+                continue  # "a single prediction": a word, not a group of rows ("the
+                # unemployed", a group, stands alone)
             name, value = self.names.values[re.sub(r"[\s_-]+", " ", said)]
             if m.group("neg") and self.names.kind(name) == "boolean":  # "non-smokers"
                 found.append((m.start(), f"{name} == {self.names.truth(name, False)}"))

@@ -29,6 +29,11 @@ _DECISIONS = {
     "accept": ("approve", "approved", "approval", "grant", "granted"),
     "deni": ("reject", "rejected", "rejection", "turn down", "turned down", "decline",
              "declined"),
+    # a customer's or subscriber's choice, as churn and retention models name it
+    "churn": ("leave", "leaves", "left", "leaving", "cancel", "cancels", "cancelled", "canceled",
+              "cancelling", "canceling", "quit", "quits", "quitting", "walk away", "drop out"),
+    "retain": ("stay", "stays", "stayed", "staying", "remain", "remains", "remained",
+               "stick around", "renew", "renews", "renewed", "loyal"),
 }
 _NEGATED = re.compile(r"^(?:no|not|non|without)[\s_-]+(.+)$")
 _MIN_STEM = 5  # shorter stems ("bill" of billing) would read ordinary words as labels

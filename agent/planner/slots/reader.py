@@ -38,6 +38,9 @@ from .patterns import (
     unknown_word,
 )
 
+_KEEP_FROM = re.compile(r"\b(?:keep|stop|prevent|avoid|save)\b[^.?!]{0,40}\bfrom\s+$"
+                        r"|\b(?:prevent|avoid)\s+(?:the\s+|them\s+|it\s+)?$", re.I)
+
 
 class SlotReader:
     """Rule-based reader of one clause, configured with the target's labels."""
@@ -53,6 +56,12 @@ class SlotReader:
         self._forms = [(re.compile(rf"(?<![\w-]){spaced(f)}(?![\w-])"), lab)
                        for f, lab in self.vocab]
         self.item_noun = (item_noun or "").strip().lower() or None
+        # feature values with a number word in them ("two year"), left as words
+        worded = [v for v in (features.names.values if features is not None else ())
+                  if re.search(rf"\b(?:{'|'.join(NUMBERS)})\b", v, re.I)]
+        self._number_values = (re.compile("|".join(rf"(?<![\w-]){spaced(v)}(?![\w-])"
+                                                   for v in sorted(worded, key=len, reverse=True)),
+                                          re.I) if worded else None)
         self._id_noun = (
             re.compile(rf"\b{re.escape(self.item_noun)}s?\s*#?\s*(\d+)\b(?![.,]\d)", re.I)
             if self.item_noun and not re.fullmatch(ITEM_NOUNS, self.item_noun, re.I) else None
@@ -226,11 +235,18 @@ class SlotReader:
         if len({lm.label for lm in s.labels}) > 1:
             return  # "positive or negative", "positive vs negative": no single label meant
         s.label = s.labels[0].label
+        if len(self.labels) == 2 and _KEEP_FROM.search(low[: s.labels[0].start]):
+            # "how could we keep customer 812 from churning?": the other label is wanted
+            s.label = next(lab for lab in self.labels if lab != s.label)
 
     def read(self, clause: str) -> Slots:
         """The clause with its quotes as letters and its methods read (numbers and labels next)."""
         s = Slots(work=clause)
         s.quotes_here = [int(i) for i in PLACEHOLDER.findall(clause)]
-        s.work = NUMBER_WORD.sub(lambda m: str(NUMBERS[m.group(1).lower()]), to_letters(clause))
+        work = to_letters(clause)
+        kept = self._number_values.finditer(work) if self._number_values else ()
+        spans = [(m.start(), m.end()) for m in kept]  # "a two year contract": a value, kept
+        s.work = NUMBER_WORD.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in spans)
+                                 else str(NUMBERS[m.group(1).lower()]), work)
         self.methods(s)
         return s
