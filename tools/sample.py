@@ -2,12 +2,14 @@
 
 Drawn from the current subset (or the whole dataset), optionally only items of one gold label,
 with a seed that is reported, so "the same sample again" is one argument away. One sampled item
-becomes the conversation's focus, so a "why?" after it is about that item.
+becomes the conversation's focus, so a "why?" after it is about that item. On a table model
+the same draw gives rows with their features (`tabular/sample_rows.py`).
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
@@ -75,10 +77,21 @@ def _clip(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 3] + "..."
 
 
-@tool("sample", SampleArgs, scope="dataset", updates={"focus"}, needs_data=True)
-def sample(ctx: ToolContext, args: SampleArgs) -> SampleResult:
-    """Draw `k` random items (of gold label `label`) from the current subset or the data, with
-    the model's prediction for each; the seed is reported."""
+@dataclass(frozen=True)
+class Draw:
+    """Which items were drawn (keys, in draw order), from what, out of how many, with which
+    seed: what every kind of target's `sample` shares."""
+
+    picked: list[int]
+    what: str
+    population: int
+    seed: int
+
+
+def draw(ctx: ToolContext, args: SampleArgs) -> Draw:
+    """`k` random keys of the current subset (or the data), only gold label `label` if given,
+    without repeats (all of them when `k` exceeds the population), seeded by `seed` or a new
+    seed."""
     import numpy as np
 
     assert ctx.data is not None
@@ -99,16 +112,31 @@ def sample(ctx: ToolContext, args: SampleArgs) -> SampleResult:
     seed = args.seed if args.seed is not None else secrets.randbelow(100_000)
     chosen = np.random.default_rng(seed).choice(len(ids), size=min(args.k, len(ids)),
                                                 replace=False)
-    picked = [ids[int(j)] for j in chosen]
+    return Draw(picked=[ids[int(j)] for j in chosen], what=what, population=len(ids), seed=seed)
+
+
+def gold_of(ctx: ToolContext, key: int) -> str | None:
+    """The item's gold label, or None when the data has none (or this item lacks one)."""
+    assert ctx.data is not None
+    gold = ctx.data.row(key).get("label") if ctx.data.has_labels else None
+    return None if gold is None or gold != gold else str(gold)
+
+
+@tool("sample", SampleArgs, scope="dataset", updates={"focus"}, needs_data=True)
+def sample(ctx: ToolContext, args: SampleArgs) -> SampleResult:
+    """Draw `k` random items (of gold label `label`) from the current subset or the data, with
+    the model's prediction for each; the seed is reported."""
+    assert ctx.data is not None
+    data = ctx.data
+    drawn = draw(ctx, args)
     items = []
-    texts = [data.text(i) for i in picked]
+    texts = [data.text(i) for i in drawn.picked]
     probs = ctx.probs(texts) if ctx.target.kind == "classifier" else None
     lm = ctx.lm if probs is None else None
-    for n, (i, text) in enumerate(zip(picked, texts, strict=True)):
+    for n, (i, text) in enumerate(zip(drawn.picked, texts, strict=True)):
         ctx.check()
-        gold = data.row(i).get("label") if data.has_labels else None
         item = SampledItem(id=i, name=data.shown(i) if data.names else None, text=text,
-                           gold=None if gold is None or gold != gold else str(gold))
+                           gold=gold_of(ctx, i))
         if probs is not None:
             best = int(probs[n].argmax())
             item.predicted = ctx.target.labels[best]
@@ -116,5 +144,5 @@ def sample(ctx: ToolContext, args: SampleArgs) -> SampleResult:
         elif lm is not None:
             item.answer = ctx.memo(("gen", text, 32), lambda t=text, m=lm: m.generate(t, 32)).text
         items.append(item)
-    return SampleResult(what=what, population=len(ids), seed=seed, items=items,
-                        noun=noun(data, 1))
+    return SampleResult(what=drawn.what, population=drawn.population, seed=drawn.seed,
+                        items=items, noun=noun(data, 1))
