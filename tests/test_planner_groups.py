@@ -172,3 +172,41 @@ def test_narrowing_or_redoing_runs_the_last_tool_on_the_new_subset(loans: Any) -
     assert [(c.tool, c.args.get("combine")) for c in pl.calls] == [("filter", "or"),
                                                                     ("mistakes", None)]
     assert pl.calls[0].args["where"] == "sex == Female"
+
+
+@pytest.mark.parametrize("question", [
+    "what is the smallest change that would get applicant 12 approved if income can't change?",
+    "how could applicant 12 be approved while income has to stay the same",
+])
+def test_a_feature_that_may_not_change_is_held_fixed(loans: Any, question: str) -> None:
+    pl = plan(loans, question)
+    assert [(c.tool, c.args.get("fixed")) for c in pl.calls] == [("counterfactual", ["income"])]
+
+
+def test_which_of_two_groups_does_better_is_a_comparison(loans: Any) -> None:
+    pl = plan(loans, "is it fairer to men or to women?")
+    assert [(c.tool, c.args.get("where")) for c in pl.calls] == [
+        ("filter", "sex == Male"), ("performance", None),
+        ("filter", "sex == Female"), ("performance", None)]
+
+
+def test_group_words(clinic: Any, subs: Any) -> None:
+    assert filters(plan(clinic, "accuracy on the under-40s")) == [{"where": "Age < 40"}]
+    pl = plan(clinic, "give me a random patient over 70")
+    assert [c.tool for c in pl.calls] == ["filter", "sample"]
+    assert filters(pl) == [{"where": "Age > 70"}]
+    pl = plan(subs, "suppose every student moved to the family plan")
+    assert filters(pl) == [{"where": "is_student == 1"}]
+    assert pl.calls[-1].args["features"] == [{"feature": "plan", "op": "set", "value": "family"}]
+
+
+def test_a_rows_record_and_their_true_outcomes(clinic: Any) -> None:
+    pl = plan(clinic, "what does the record of patient 250 look like")
+    assert [(c.tool, c.args) for c in pl.calls] == [("show", {"id": 250})]
+    pl = plan(clinic, "actual outcome breakdown for smokers")
+    assert [c.tool for c in pl.calls] == ["filter", "describe_data"]
+
+
+def test_a_statistic_of_a_feature_is_no_count_of_rows(subs: Any) -> None:
+    pl = plan(subs, "average number of months active for students")
+    assert [c.tool for c in pl.calls] == ["filter", "describe_data"]

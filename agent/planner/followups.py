@@ -244,11 +244,12 @@ def rerun_on_subset(calls: list[ToolCall], state: DialogueState) -> list[ToolCal
     """"Narrow it down to those paying over 90", "also include the unemployed" after a question
     about a subset: the narrowed (or widened) subset, then the last turn's tools about rows
     again, so the answer is about the new subset rather than its size alone."""
-    selector = catalogue().selector
+    cat = catalogue()
+    selector = cat.selector
     if not calls or any(x.tool != selector for x in calls) or not any(
             x.args.get("combine") in ("and", "or") for x in calls):
         return calls
-    again = [copy.deepcopy(x) for x in state.last_calls if x.tool != selector
-             and not {"id", "ids", "text"} & set(x.args)]
+    again = [copy.deepcopy(x) for x in state.last_calls if x.tool not in (selector, cat.lister)
+             and not {"id", "ids", "text"} & set(x.args)]  # (a selection lists its rows itself)
     return calls + again
 

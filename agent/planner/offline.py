@@ -35,7 +35,7 @@ from .read.question import read_question
 from .read.replies import help_text
 from .slots.calls import assemble
 from .slots.clause import Clause, read_clause
-from .slots.compare import COMPARE, per_group, split_compared
+from .slots.compare import COMPARE, WHICH_MORE, per_group, split_compared
 from .slots.feature_names import FeatureInfo, FeatureNames
 from .slots.features import FeatureReader
 from .slots.names import ItemNames
@@ -165,7 +165,8 @@ class OfflinePlanner:
                 plan.calls = accumulate(plan.calls, state, text)
             if any(c.features.versus for c in routed):
                 plan.calls = split_compared(plan.calls)
-            plan.calls = per_group(plan.calls, COMPARE.search(text) is not None)
+            plan.calls = per_group(plan.calls, COMPARE.search(text) is not None
+                                   or WHICH_MORE.search(text) is not None)
             plan.calls = rerun_on_subset(plan.calls, state)
         plan = validate(plan, clauses, self.known)
         if not isinstance(routed, Plan) and len(routed) == 1 and self.ask_when_unsure:

@@ -30,7 +30,8 @@ _ROLE_STRONG = {
     r"|\breflects? what\b|\bsame story\b|\bactually matter\b|\bbelieve (?:the|this|that|its) "
     r"(?:explanation|attribution)|\bshaky\b|\bcan i rely\b",
     "lister": r"\b(?:gold|true|real|actual|correct|human|annotated|ground[- ]truth|original)[- ]"
-    r"(?:label|class|category|answer|tag|sentiment|outcome)\b|\bground[- ]truth\b"
+    r"(?:label|class|category|answer|tag|sentiment|outcome|diagnos[ie]s|result)s?\b|\bground[- ]truth\b"
+    r"|\b(?:record|profile|row|entry|details|feature values)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d"
     r"|\b(?:actually|really|originally)\s+(?:labell?ed"
     r"|filed|tagged|marked|annotated|categori[sz]ed)\b|\b(?:pull|bring|open|call) up\b"
     r"|\bwhat text\b|\b(?:full|raw|whole|original) text\b|\bbrowse\b|\bscroll\b"
@@ -38,7 +39,7 @@ _ROLE_STRONG = {
     "describer": r"\bhow (?:big|large) (?:is|are) (?:the |this |my )?(?:data|dataset|corpus|training|train"
     r"|test|held[- ]out)|\bdescribe (?:the |this |my )?(?:data|dataset|corpus|training|train|test"
     r"|held[- ]out|splits?)\b|\bsize of the (?:data|dataset|training|test|train|split)",
-    "explainer": r"\bhow come\b|\bwhat (?:made|makes) (?:you|u|it|the model|the classifier)\b|\bwhat"
+    "explainer": r"\bhow come\b|\bwhat(?:'s|s| is)? (?:made|makes|making) (?:you|u|it|the model|the classifier)\b|\bwhat"
     r" (?:led|leads|caused|causes|drove|drives) (?:you|it|the model|the classifier)\b|\bresponsible for\b|\bjustif(?:y|ies|ied|ication)\b|\brationale\b",
     "natural:layer": r"\bwhere\b[^?.!]{0,40}\blook(?:s|ed|ing)?\b"
     r"|\b(?:model|it|you|classifier) (?:\w+ )?look(?:s|ed|ing)? at\b|\b(?:did|does|do) (?:it|the model"

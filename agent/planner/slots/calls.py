@@ -32,6 +32,9 @@ _ACROSS = re.compile(
 
 _GOLD_ASK = re.compile(r"\b(?:gold|true|real|actual|correct|annotated)\s+(?:label|class|category"
                        r"|answer)\b|\b(?:actually|really)\s+(?:labell?ed|is)\b", re.I)
+# "the real diagnosis breakdown for patients over 60": the gold labels of rows, counted
+_GOLD_OF_ROWS = re.compile(r"\b(?:gold|true|real|actual|annotated|ground[- ]truth)[- ](?:label|class"
+                           r"|category|outcome|diagnos[ie]s|result)s?\b|\bbreakdown\b", re.I)
 _THE_RESULT = re.compile(r"\b(?:the|its|your)\s+(?:reply|answer|output|result|results|response"
                          r"|completion|generation)\b", re.I)
 _THEM = re.compile(r"\b(?:them|those|these|they)\b", re.I)
@@ -209,6 +212,8 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 if c.show_verb and not c.count_q:
                     size = {"page_size": c.slots.k} if c.slots.k else {}
                     calls.append(ToolCall(tool=cat.lister, args=size))
+                elif tool == cat.lister and _GOLD_OF_ROWS.search(c.text) and not c.count_q:
+                    calls.append(ToolCall(tool=cat.describer, args={}))  # their labels counted
                 continue
             if (n > 0 and not c.slots.id and not c.slots.ids and not c.criteria
                     and _THE_RESULT.search(c.text)):
@@ -253,8 +258,8 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 and not c.slots.methods and (not c.slots.labels or c.count_q)):
             continue  # "if I change X to Y, what do you predict?", "... how many would churn?":
             # the tool of the edit says it
-        if tool == cat.predictor and not c.input and any(x.intent == cat.drawer
-                                                           for x in infos[:n]):
+        if tool in (cat.predictor, "model_info") and not c.input and any(
+                x.intent == cat.drawer for x in infos[:n]):
             continue  # "pick a random one and predict it": the draw reports its predictions
         if tool == cat.predictor and not c.input and (c.count_q or _ACROSS.search(c.text)):
             # "what do you predict on the whole dataset?": the predictions across the data

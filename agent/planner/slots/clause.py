@@ -115,7 +115,8 @@ def read_clause(
     reader.label_roles(s)
     c.anaphora = ANAPHORA.search(s.work) is not None
     c.show_verb = SHOW_VERBS.search(s.work) is not None
-    c.count_q = COUNT.search(s.work) is not None
+    c.count_q = COUNT.search(s.work) is not None and not (
+        reader.features is not None and reader.features.a_statistic(clause))
     if on_data:
         m = _SIMILAR_TO.search(s.work)
         if m and intent == cat.selector:

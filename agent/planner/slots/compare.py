@@ -61,6 +61,12 @@ def compared(conditions: list[str], text: str) -> bool:
             and COMPARE.search(text) is not None)
 
 
+_IN_TWO = re.compile(r"(\S+) in \(([^,()]+), ([^,()]+)\)")
+# "is it more accurate for men or for women?": a comparison without the word
+WHICH_MORE = re.compile(r"\b(?:more|less|better|worse|higher|lower|fairer)\b[^?.!]*\bor\b"
+                        r"|\bwhich\s+(?:group|one)\b", re.I)
+
+
 def per_group(calls: list[ToolCall], compare: bool) -> list[ToolCall]:
     """Two selections and then one tool: the tool on each group when the question compares
     them, else the tool on both groups together."""
@@ -69,6 +75,15 @@ def per_group(calls: list[ToolCall], compare: bool) -> list[ToolCall]:
     i = 0
     while i < len(calls):
         a = calls[i]
+        two = _IN_TWO.fullmatch(str(a.args.get("where", ""))) if compare and set(a.args) == {
+            "where"} else None
+        if two and i + 1 < len(calls) and calls[i + 1].tool != cat.selector:
+            tool = calls[i + 1]  # "more accurate for men or for women?": each on its own
+            for value in (two.group(2), two.group(3)):
+                out += [ToolCall(tool=cat.selector, args={"where": f"{two.group(1)} == {value}"}),
+                        ToolCall(tool=tool.tool, args=dict(tool.args))]
+            i += 2
+            continue
         if (i + 2 < len(calls) and a.tool == cat.selector and calls[i + 1].tool == cat.selector
                 and calls[i + 2].tool != cat.selector and _plain(a.args)
                 and _plain(calls[i + 1].args)):

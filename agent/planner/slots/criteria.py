@@ -148,7 +148,7 @@ COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b", re.I)
 _AND = re.compile(
     r"\b(?:among|of|within|from|out of|in)\s+(?:those|these|them|the subset"
     r"|the selection)\b"
-    r"|\bnarrow\w*\b|\bfurther\b|\bon top of that\b",
+    r"|\bnarrow\w*\b|\bfurther\b|\bon top of that\b|\b(?:just|only)\s+(?:the\s+ones|those|them)\b",
     re.I,
 )
 _OR = re.compile(

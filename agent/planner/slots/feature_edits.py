@@ -67,7 +67,8 @@ class EditReader:
                        rf"\s+(?:more\s+)?{OWNER}{f}(?![\w-])(?:\s+points?)?", re.I),  # "lost 4 BMI points"
             re.compile(rf"(?<![\w-]){f}\s*(?P<d>\+|-|−)\s*{NUM_N}{_PCT}(?![\w.])", re.I),  # "glucose + 10"
             re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:(?:is|was|were|got|gets"
-                       rf"|had|has|would\s+be)\s+)?(?P<d>{_UP}|{_DOWN}){by}", re.I),
+                       rf"|had|has|would\s+be|went|go|goes)\s+)?(?P<d>{_UP}|{_DOWN})"
+                       rf"\s+(?:by\s+)?(?:an?\s+)?(?:extra\s+)?{NUM_N}{_PCT}(?![\w.])", re.I),
             re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:(?:is|was|were)\s+)?{NUM_N}{_PCT}"
                        r"\s*(?:points?\s+|units?\s+)?(?P<d>higher|more|greater|larger|up|lower|less"
                        r"|smaller|down)\b", re.I),
@@ -113,8 +114,9 @@ class EditReader:
                for v in feat.values if str(v).strip()), *self.category_words},
             key=len, reverse=True))
         self.category = re.compile(
-            rf"\b(?:make|makes|made|turn|were|was|is|be|became|become)\s+(?P<who>(?:[a-z]+\s+#?\d+"
-            rf"|them|him|her|it|they|he|she)\s+)?(?:an?\s+)?(?P<cv>{words})(?![\w-])",
+            rf"\b(?:make|makes|made|turn|were|was|is|be|became|become|(?:switch\w*|mov\w*|chang\w*"
+            rf"|upgrad\w*|downgrad\w*|went|go|goes|put)\s+(?:over\s+)?(?:to|on(?:to)?))\s+(?P<who>(?:[a-z]+\s+#?\d+"
+            rf"|them|him|her|it|they|he|she)\s+)?(?:on\s+|in\s+)?(?:an?\s+|the\s+)?(?P<cv>{words})(?![\w-])",
             re.I) if words else None
         self.zero = re.compile(
             rf"\b(?:(?:nobody|no\s+one|none\s+of\s+them|no\s+[a-z]+)\s+(?:had|has|have)\s+any"

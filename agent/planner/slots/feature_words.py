@@ -29,8 +29,9 @@ TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)|and\s+(?:above|over|up
 PEOPLE = (r"people|ppl|persons|patients|applicants|customers|clients|individuals|men|women|those"
            r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
            r"|employees|students|members|folks")
-# one person standing for all of them: "every patient over 60", "any applicant under 25"
-EVERY_ONE = (r"(?:every|each|any)\s+(?:person|patient|applicant|customer|client|individual|man"
+# one person standing for all of them: "every patient over 60", "any applicant under 25", or
+# drawn from them: "a random patient over 50"
+EVERY_ONE = (r"(?:every|each|any|random)\s+(?:person|patient|applicant|customer|client|individual|man"
              r"|woman|defendant|borrower|user|subject|participant|adult|child|employee|student"
              r"|member|one)")
 HYPOTHETICAL = re.compile(r"\b(?:what\s+if|if|suppose|supposing|imagine|assum\w*|pretend|say"

@@ -83,6 +83,8 @@ class FeatureReader:
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
         people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups)])
         self._ages = AgeReader(age, people, UNIT) if age else None
+        self._people_after = re.compile(rf"\s+(?:{'|'.join([PEOPLE, *map(re.escape, groups)])})\b",
+                                        re.I)  # "the DSL customers": a group
         self._fixed = re.compile(
             rf"\b(?:without\s+(?:changing|touching|modifying|altering)|not\s+changing"
             rf"|(?:do\s+not|don't|never|can't|cannot|must\s+not|mustn't)\s+(?:change|touch|modify"
@@ -90,11 +92,15 @@ class FeatureReader:
             rf"(?:{names.pattern})\b)|(?:keeps?|keeping|kept|holds?|holding|held|leaves?|leaving|fix|fixing)"
             rf"(?=\s+(?:the\s+|their\s+|his\s+|her\s+|its\s+)?(?:{names.pattern})(?:\s*(?:,|and)"
             rf"\s*(?:{names.pattern}))*\s+(?:fixed|the\s+same|constant|unchanged|as\s+(?:it\s+is"
-            rf"|is|they\s+are)|alone)))\s+(?P<list>(?:(?:the|their|his|her|its)\s+)?"
+            rf"|is|they\s+are)|alone)))\s+(?:whether\s+(?:or\s+not\s+)?(?:they|he|she|it)(?:'re|'s"
+            rf"|\s+are|\s+is|\s+have|\s+has)?\s+(?:an?\s+)?)?(?P<list>(?:(?:the|their|his|her|its)\s+)?"
             rf"(?:{names.pattern})(?:\s*(?:,|and|or|nor)\s*(?:the\s+)?(?:{names.pattern}))*)"
             rf"|(?P<list2>(?:{names.pattern})(?:\s*(?:,|and)\s*(?:{names.pattern}))*)\s+"
-            rf"(?:(?:held\s+|kept\s+|stays?\s+|staying\s+|remains?\s+|remaining\s+)?(?:fixed"
-            rf"|unchanged|constant|the\s+same))\b", re.I)
+            rf"(?:(?:(?:has|have|had|needs?)\s+to\s+|must\s+|should\s+|will\s+|is\s+to\s+)?(?:be\s+)?"
+            rf"(?:held\s+|kept\s+|stays?\s+|staying\s+|remains?\s+|remaining\s+)?(?:fixed"
+            rf"|unchanged|constant|the\s+same)|(?:can'?t|cannot|can\s+not|must\s+not|mustn'?t"
+            rf"|shouldn'?t|should\s+not|won'?t|may\s+not|is\s+not\s+to)\s+(?:be\s+)?(?:chang\w*"
+            rf"|touch\w*|mov\w*|modif\w*|alter\w*))\b", re.I)
         self._name = re.compile(rf"(?<![\w-])(?:{names.pattern})(?![\w-])", re.I)
         self._none = re.compile(rf"\b(?:with|having|had|have|has)\s+(?:no|zero|0)\s+{f}(?![\w-])",
                                 re.I)
@@ -128,6 +134,14 @@ class FeatureReader:
             out.edits = [e for _, e in found]
         w = self.conditions(w, out)  # "if BMI went up by 5 for patients under 30"
         return w, out
+
+    def a_statistic(self, text: str) -> bool:
+        """"Mean number of support calls", "the number of pregnancies on average": a feature's
+        statistic, not a count of rows."""
+        named = re.search(rf"\bnumber\s+of\s+(?:{self.names.pattern})(?![\w-])", text, re.I)
+        return named is not None or re.search(
+            r"\b(?:mean|average|avg|median|typical|max(?:imum)?|min(?:imum)?|range)\b", text,
+            re.I) is not None
 
     # ---- the parts -----------------------------------------------------------------------
     def _named_after(self, w: str, end: int, said: str) -> bool:
@@ -218,9 +232,10 @@ class FeatureReader:
             if re.search(r"\b(?:a|an|one|the|every|each)\s+$", w[: m.start("v")], re.I) and (
                     self.names.values.get(said) and said == said.rstrip("s")
                     and said not in ("women", "men", "people")) and not (
-                    re.search(r"\bthe\s+$", w[: m.start("v")], re.I) and _HEAD.match(w, m.end())
-                    or re.search(r"\b(?:every|each)\s+$", w[: m.start("v")], re.I)
-                    and re.match(r"\s+[a-z]", w[m.end():], re.I)  # "every basic subscriber"
+                    re.search(r"\bthe\s+$", w[: m.start("v")], re.I) and (
+                        _HEAD.match(w, m.end()) or self._people_after.match(w, m.end()))
+                    or re.search(r"\b(?:every|each)\s+$", w[: m.start("v")], re.I)  # "every
+                    # basic subscriber", "every senior"
                     or self._named_after(w, m.end(), said)):
                 continue  # "a single prediction": a word, not a group of rows ("the
                 # unemployed", a group, stands alone)
@@ -276,7 +291,8 @@ class FeatureReader:
         for m in list(self._bool.finditer(w)):
             said = m.group("b")
             plural = said.lower().endswith("s") and not said.lower().endswith("ss")
-            people = re.match(rf"\s+(?:{PEOPLE})\b", w[m.end():], re.I) is not None
+            people = re.match(rf"\s+(?:{PEOPLE})\b", w[m.end():], re.I) is not None or re.search(
+                r"\b(?:every|each|any)\s+$", w[:m.start()], re.I) is not None  # "every senior"
             if not (m.group("neg") or m.group("pos") or plural or people):
                 continue  # a bare feature name is a mention, not a condition
             name = self._feature(said)

@@ -73,7 +73,9 @@ def label_vocabulary(labels: Sequence[str]) -> list[tuple[str, str]]:
         if negated:  # "no diabetes": "non-diabetic", "without diabetes" ("not diabetic" is left
             # to the "why not X" readings, which ask about X)
             for f in _phrase_forms(negated.group(1)):
-                pairs += [(f"{neg} {f}", lab) for neg in ("non", "no", "without")]
+                pairs += [(f"{neg} {f}", lab) for neg in ("non", "no", "without", "not having",
+                                                          "free of", "not have", "doesn't have",
+                                                          "does not have", "didn't have")]
             if len(labels) == 2:  # "no diabetes" beside "diabetes": the healthy ones
                 pairs += [("healthy", lab)]
         last = plain[lab].split()[-1] if plain[lab] else ""
