@@ -18,7 +18,6 @@ from .catalogue import catalogue
 from .read.replies import help_text
 from .slots.clause import Clause, clarify
 
-
 # conditions on the items that no selector argument expresses (dates, authors, other columns)
 _UNAPPLIED = re.compile(
     r"\b(?:from|in|since|before|after|during)\s+(?:19|20)\d\d\b"

@@ -15,9 +15,9 @@ from ..base import Plan, ToolCall
 from ..catalogue import catalogue
 from .args import filter_calls, subset_criteria, tool_args
 from .clause import Clause, clarify
-from .criteria import RIGHT, WRONG
 from .methods import COMPARE, methods_from_context
 from .rows import on_rows, one_person
+from .wrong_calls import count_wrong, counts_wrong, selects_labels
 
 if TYPE_CHECKING:
     from ...state import DialogueState
@@ -33,8 +33,9 @@ _ACROSS = re.compile(
 _GOLD_ASK = re.compile(r"\b(?:gold|true|real|actual|correct|annotated)\s+(?:label|class|category"
                        r"|answer)\b|\b(?:actually|really)\s+(?:labell?ed|is)\b", re.I)
 # "the real diagnosis breakdown for patients over 60": the gold labels of rows, counted
-_GOLD_OF_ROWS = re.compile(r"\b(?:gold|true|real|actual|annotated|ground[- ]truth)[- ](?:label|class"
-                           r"|category|outcome|diagnos[ie]s|result)s?\b|\bbreakdown\b", re.I)
+_GOLD_OF_ROWS = re.compile(r"\b(?:gold|true|real|actual|annotated|ground[- ]truth)[- ]"
+                           r"(?:label|class|category|outcome|diagnos[ie]s|result)s?\b|\bbreakdown\b",
+                           re.I)
 _THE_RESULT = re.compile(r"\b(?:the|its|your)\s+(?:reply|answer|output|result|results|response"
                          r"|completion|generation)\b", re.I)
 _THEM = re.compile(r"\b(?:them|those|these|they)\b", re.I)
@@ -75,47 +76,8 @@ def _answer_token(c: Clause, tool: str, state: DialogueState, kind: str) -> dict
     return {}
 
 
-_PER_LABEL = re.compile(r"\b(?:precision|recall|f1|f-?score|f-?measure|per[- ](?:class|label|category)"
-                        r"|class|category)\b", re.I)
-
-
-def _counts_wrong(c: Clause, tool: str) -> bool:
-    """"How many did you get wrong?", "number of errors": a count of the wrong predictions
-    (not "how many false positives": those are predicted-label conditions, a selection)."""
-    cat = catalogue()
-    counts = c.count_q or re.search(r"\bhow often\b", c.text, re.I) is not None
-    if not counts or not cat.mistake_listers or c.slots.id is not None:
-        return False
-    wrong = c.criteria.positive.get("correct") is False or (
-        "correct" not in c.criteria.positive and RIGHT.search(c.text) is None
-        and (tool in cat.mistake_listers or WRONG.search(c.text) is not None))
-    return wrong and "predicted" not in c.criteria.positive and (
-        tool in cat.dataset or tool in cat.subset_tools)
-
-
-_WRONGISH = re.compile(r"\b(?:miss(?:ed|es|ing)?|should(?:n'?t| not)? have|mistak\w*|errors?"
-                       r"|erroneous|incorrect\w*|wrong\w*|misclassif\w*|mislabel\w*|fail\w*"
-                       r"|false\s+(?:positive|negative)s?|confus\w*)\b", re.I)
-
-
-def _selects_labels(c: Clause, tool: str) -> bool:
-    """"How many women get turned down by the model?", "patients really labelled diabetic":
-    rows of a gold or predicted label with no word of wrongness are a selection, though they
-    read like the mistake listers' questions."""
-    pos = c.criteria.positive
-    return (tool in catalogue().mistake_listers and ("label" in pos or "predicted" in pos)
-            and pos.get("correct") is not False and _WRONGISH.search(c.text) is None)
-
-
-def _count_wrong(c: Clause, filters: list[dict[str, Any]]) -> ToolCall:
-    """The mistakes counted: the other conditions as a selection before, the split its own."""
-    cat = catalogue()
-    tool = next(n for n in cat.order if n in cat.mistake_listers)
-    crit = subset_criteria(c, tool)
-    crit.positive.pop("correct", None)
-    filters += filter_calls(crit, combine=crit.combine)
-    args = {k: v for k, v in tool_args(tool, c).items() if k != "k"}
-    return ToolCall(tool=tool, args=args)
+_PER_LABEL = re.compile(r"\b(?:precision|recall|f1|f-?score|f-?measure"
+                        r"|per[- ](?:class|label|category)|class|category)\b", re.I)
 
 
 def _show(
@@ -171,11 +133,11 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
     filters: list[dict[str, Any]] = []
     calls: list[ToolCall] = []
     for n, c in enumerate(infos):
-        tool = cat.selector if _selects_labels(c, c.intent) else c.intent
+        tool = cat.selector if selects_labels(c, c.intent) else c.intent
         if kind == "tabular" and tool == cat.natural("method", "dataset") and one_person(c):
             tool = cat.explainer
-        if _counts_wrong(c, tool):  # "how many did you get wrong (on the test set)?"
-            counted = _count_wrong(c, filters)
+        if counts_wrong(c, tool):  # "how many did you get wrong (on the test set)?"
+            counted = count_wrong(c, filters)
             if not c.split and len(infos) == 1 and re.search(r"\bthere\b", c.text, re.I):
                 for x in state.last_calls:  # "and how many errors there?": the split of before
                     if cat.allows(counted.tool, "split", str(x.args.get("split"))):

@@ -16,10 +16,11 @@ from ..base import Plan
 from ..catalogue import catalogue
 from ..read.masking import LETTER, Masked, words
 from .clause_slots import FeatureSlots, Slots
-from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria, read_length, read_split
+from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria
 from .edits import read_edits
 from .feature_words import HYPOTHETICAL, PEOPLE
 from .reader import SlotReader
+from .split_length import read_length, read_split
 
 ANAPHORA = re.compile(
     r"\b(?:it|its|that|this|them|those|these|there|the same|that one|this one)\b", re.I
@@ -84,6 +85,15 @@ re-run could would can you should maybe follow track according which""".split()
 )
 
 
+def _a_statistic(text: str, feature_names: str) -> bool:
+    """"Mean number of support calls", "the number of pregnancies on average": a feature's
+    statistic, not a count of rows."""
+    named = re.search(rf"\bnumber\s+of\s+(?:{feature_names})(?![\w-])", text, re.I)
+    return named is not None or re.search(
+        r"\b(?:mean|average|avg|median|typical|max(?:imum)?|min(?:imum)?|range)\b", text,
+        re.I) is not None
+
+
 def read_clause(
     reader: SlotReader, masked: Masked, clause: str, intent: str, prob: float, kind: str,
     after_edit: bool = False,
@@ -116,7 +126,7 @@ def read_clause(
     c.anaphora = ANAPHORA.search(s.work) is not None
     c.show_verb = SHOW_VERBS.search(s.work) is not None
     c.count_q = COUNT.search(s.work) is not None and not (
-        reader.features is not None and reader.features.a_statistic(clause))
+        reader.features is not None and _a_statistic(clause, reader.features.names.pattern))
     if on_data:
         m = _SIMILAR_TO.search(s.work)
         if m and intent == cat.selector:

@@ -48,3 +48,20 @@ def to_number(text: str) -> int | float:
     """A number as written: whole numbers as int ("30", never "30.0" in a condition)."""
     value = float(text)
     return int(value) if value.is_integer() else value
+
+
+def op_of(said: str) -> str:
+    """The comparison a phrase says ("at least" -> ">="), "==" when it says none."""
+    said = " ".join(said.lower().split())
+    for pattern, op in OPS:
+        if re.fullmatch(pattern, said, re.I):
+            return op
+    return "=="
+
+
+def trail_op(said: str, op: str) -> str:
+    """The comparison a trailing phrase makes of `op` ("50 or more" -> ">=")."""
+    for pattern, found in TRAIL:
+        if re.fullmatch(pattern, " ".join(said.lower().split()), re.I):
+            return found
+    return op

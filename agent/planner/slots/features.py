@@ -30,11 +30,12 @@ from .feature_words import (
     THOUSANDS,
     TRAIL,
     UNIT,
+    op_of,
     to_number,
+    trail_op,
 )
 from .number_words import spelled_numbers
 from .patterns import consume
-
 
 # what may follow a value that stands alone as a group's name ("the unemployed added too")
 _HEAD = re.compile(r"\s*(?:$|[,.?!;:]|(?:and|or|too|also|added|included|as|in|who|that|are|were"
@@ -135,14 +136,6 @@ class FeatureReader:
         w = self.conditions(w, out)  # "if BMI went up by 5 for patients under 30"
         return w, out
 
-    def a_statistic(self, text: str) -> bool:
-        """"Mean number of support calls", "the number of pregnancies on average": a feature's
-        statistic, not a count of rows."""
-        named = re.search(rf"\bnumber\s+of\s+(?:{self.names.pattern})(?![\w-])", text, re.I)
-        return named is not None or re.search(
-            r"\b(?:mean|average|avg|median|typical|max(?:imum)?|min(?:imum)?|range)\b", text,
-            re.I) is not None
-
     # ---- the parts -----------------------------------------------------------------------
     def _named_after(self, w: str, end: int, said: str) -> bool:
         """"On a two year contract": the value followed by its own feature's name."""
@@ -193,16 +186,16 @@ class FeatureReader:
                 found.append((m.start(), f"{name} between {lo} and {hi}"))
                 w = consume(w, m)
         for m in list(self._cond_after.finditer(w)):
-            name, op = self._feature(m.group("f")), self._op(m.group("op"))
+            name, op = self._feature(m.group("f")), op_of(m.group("op"))
             if op in ("<", ">", "<=", ">=") and not self._numeric(name):
                 continue
             if m.group("trail"):
-                op = self._trail(m.group("trail"), op)
+                op = trail_op(m.group("trail"), op)
             found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
             more = self._more.match(w, m.end())
             if more and self._numeric(name):  # "BMI over 30 but under 40": the same feature
-                found.append((more.start("op"), f"{name} {self._op(more.group('op'))} "
+                found.append((more.start("op"), f"{name} {op_of(more.group('op'))} "
                                                  f"{to_number(more.group('n'))}"))
                 w = consume(w, more)
                 if more.group("j").lower() == "or":  # "BMI below 20 or above 45"
@@ -211,7 +204,7 @@ class FeatureReader:
             name = self._feature(m.group("f"))
             if not self._numeric(name) or not (m.group("with") or m.group("trail")):
                 continue  # "glucose 150" alone may be an edit or a mention, not a condition
-            op = self._trail(m.group("trail"), "==") if m.group("trail") else "=="
+            op = trail_op(m.group("trail"), "==") if m.group("trail") else "=="
             found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
         for m in list(self._cond_before.finditer(w)):
@@ -220,9 +213,9 @@ class FeatureReader:
                                            and not m.group("trail2")
                                            and not re.search(r"\bwith\s*$", w[:m.start()])):
                 continue  # "3 pregnancies" alone is no condition; "with 3 pregnancies" is
-            op = self._op(m.group("op")) if m.group("op") else "=="
+            op = op_of(m.group("op")) if m.group("op") else "=="
             if m.group("trail") or m.group("trail2"):
-                op = self._trail(m.group("trail") or m.group("trail2"), op)
+                op = trail_op(m.group("trail") or m.group("trail2"), op)
             found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
         if self._ages is not None:
@@ -300,18 +293,3 @@ class FeatureReader:
             found.append((m.start(), f"{name} == {value}"))
             w = consume(w, m)
         return w
-
-    @staticmethod
-    def _op(said: str) -> str:
-        said = " ".join(said.lower().split())
-        for pattern, op in OPS:
-            if re.fullmatch(pattern, said, re.I):
-                return op
-        return "=="
-
-    @staticmethod
-    def _trail(said: str, op: str) -> str:
-        for pattern, trail_op in TRAIL:
-            if re.fullmatch(pattern, " ".join(said.lower().split()), re.I):
-                return trail_op
-        return op
