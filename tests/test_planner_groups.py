@@ -210,3 +210,21 @@ def test_a_rows_record_and_their_true_outcomes(clinic: Any) -> None:
 def test_a_statistic_of_a_feature_is_no_count_of_rows(subs: Any) -> None:
     pl = plan(subs, "average number of months active for students")
     assert [c.tool for c in pl.calls] == ["filter", "describe_data"]
+
+
+def test_predictions_and_their_likelihood_for_a_group(loans: Any) -> None:
+    for q in ("what is the chance that applicants over 70 are rejected by the model?",
+              "what does the model typically decide for men with a cosigner?",
+              "how does it classify female applicants"):
+        pl = plan(loans, q)
+        assert [c.tool for c in pl.calls] == ["filter", "predict"], (q, pl.calls)
+        assert set(filters(pl)[0]) == {"where"}, (q, pl.calls)
+
+
+def test_a_what_if_given_to_a_group(loans: Any) -> None:
+    pl = plan(loans, "what if we gave every man over 50 a cosigner?")
+    assert filters(pl) in ([{"where": "sex == Male and age > 50"}], [{"where": "age > 50 and sex == Male"}])
+    assert pl.calls[-1].args["features"] == [{"feature": "cosigner", "op": "set", "value": 1}]
+    pl = plan(loans, "what if the income of applicants under 30 fell to 15000?")
+    assert filters(pl) == [{"where": "age < 30"}]
+    assert pl.calls[-1].args["features"] == [{"feature": "income", "op": "set", "value": 15000}]

@@ -68,6 +68,8 @@ _ROLE_STRONG_MORE = {
     "drawer": r"\bsample\s+(?:\d+|a|an|some|one|two|three|four|five|a few)\s+(?:\w+\s+)?[a-z]+s?\b"
     r"(?<!\d)",
     "predictor": r"\bhow (?:sure|confident|certain) (?:is|was|are) (?:it|the model|you|the classifier)\b"
+    r"|\bwhat (?:does|did|would|will) (?:the model|it|the classifier|you) (?:\w+ly )?(?:decide|say"
+    r"|predict|conclude|output)\b"
     r"|\bwhat (?:label|class|category|sentiment|verdict) (?:does|did|would|will) (?:the model|it|you"
     r"|the classifier) (?:give|assign|predict|put|pick|choose)"
     r"|^\W*(?:and\s+)?(?:what(?:'s| is| was| about)\s+|(?:show|give|tell) me\s+)?(?:its|the model'?s"

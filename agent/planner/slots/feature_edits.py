@@ -96,7 +96,7 @@ class EditReader:
                        rf"(?:\s+(?:also|too|still|now|instead|then))?\s*{v}(?![\w-])", re.I),
             re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:a\s+|an\s+)?{f}(?![\w-])"
                        rf"{AFTER}\s+(?:of\s+|at\s+|as\s+|=\s*)?{v}(?![\w-])", re.I),
-            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:had\s+|has\s+)?(?:dropped|fell"
+            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{rows}\s+(?:had\s+|has\s+)?(?:dropped|fell"
                        rf"|fallen|went\s+(?:down|up)|gone\s+(?:down|up)|decreased|increased|rose|risen"
                        rf"|changed|moved|jumped|climbed|went|came\s+down|reduced|raised|lowered)\s+to"
                        rf"\s+{v}(?![\w-])", re.I),  # "her BMI dropped to 25"
@@ -128,7 +128,8 @@ class EditReader:
             rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get)\s+"
             rf"(?P<neg>not\s+|no\s+|never\s+)?(?:an?\s+|any\s+)?(?P<b>{yes_no})(?![\w-])"
             rf"|\b(?:did|does|do)(?:\s+not|n't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?(?P<b2>{yes_no})"
-            rf"(?![\w-])", re.I) if yes_no else None
+            rf"(?![\w-])|\b(?:gave|give|gives|giving|given)\s+(?P<to>[^,.;?!]{{0,40}}?\s+)?(?:an?\s+)"
+            rf"(?P<b3>{yes_no})(?![\w-])", re.I) if yes_no else None
         self.bare = re.compile(rf"\s*(?:,|and|,\s*and|&)\s*{OWNER}{f}(?![\w-]){AFTER}\s*(?:of|to"
                                rf"|=|at|as|is|be)?\s*{v}(?![\w-])", re.I)
         age = names.age()
@@ -204,7 +205,7 @@ class EditReader:
                 if value is None:
                     continue
                 found.append((m.start(), {"feature": name, "op": "set", "value": value}))
-                w = _keep(_take(w, m, ends), m, "who")
+                w = _keep(_take(w, m, ends), m, "who", "rows")
         for m in list(self.zero.finditer(w)):  # "if nobody had any pregnancies", "had no debt"
             name = self._name(m.group("f"))
             if self.names.kind(name) == "numeric":
@@ -221,12 +222,12 @@ class EditReader:
                                               "value": owners[0][1]}))
                 w = _keep(_take(w, m, ends), m, "who")
         for m in list(self.yes_no.finditer(w)) if self.yes_no is not None else ():
-            said = m.group("b") or m.group("b2")
+            said = m.group("b") or m.group("b2") or m.group("b3")
             name = self._name(said)
             no = bool(m.group("neg") or m.group("b2") or m.group(0).lower().startswith("without"))
             found.append((m.start(), {"feature": name, "op": "set",
                                       "value": _plain(self.names.truth(name, not no))}))
-            w = _take(w, m, ends)
+            w = _keep(_take(w, m, ends), m, "to")  # "gave every salaried one a guarantor"
         if self.age is not None and self.age_set is not None and self.age_step is not None:
             for m in list(self.age_step.finditer(w)):
                 n = float(m.group("n") or m.group("n2"))

@@ -38,7 +38,7 @@ from .number_words import spelled_numbers
 from .patterns import consume
 
 # what may follow a value that stands alone as a group's name ("the unemployed added too")
-_HEAD = re.compile(r"\s*(?:$|[,.?!;:]|(?:and|or|too|also|added|included|as|in|who|that|are|were"
+_HEAD = re.compile(r"\s*(?:$|[,.?!;:]|(?:and|or|too|also|added|included|as|in|who|that|are|were|all"
                    r"|is|was|do|does|did|get|gets|got|have|has|had|vs|versus|compared)\b)", re.I)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .feature_words import PEOPLE
+
 _REF = r"(?:\s*|it|this(?: one)?|that(?: one)?|they|these|those|the (?:text|prompt|input|sentence))"
 _REF2 = r"(?:\s{2,}|\s+(?:it|this(?: one)?|that(?: one)?|they|these|those)\s+)"
 _X = r"(?P<x>«[A-Z]»|[A-Za-z][\w'-]*)"
@@ -44,7 +46,7 @@ each every all some any none both either neither whatever bucket queue group typ
 differently instead rather otherwise first second last end start beginning work sense happen
 again later now bigger smaller better worse stronger weaker make get have take give keep see
 know need want go come if when unless while whether without with so""".split()
-)
+) | set(PEOPLE.split("|"))  # "how does it classify unemployed applicants": a group, no label
 
 
 def lev1(a: str, b: str) -> bool:
