@@ -25,7 +25,8 @@ CONNECT = ("Also, ", "In addition, ", "On top of that, ", "Beyond that, ", "")
 SUBSET = ("Among {s}, ", "Within {s}, ", "Restricted to {s}, ")
 WHOLE = ("Across the whole dataset, ", "Over the whole dataset, ")
 DECAP = {"The", "A", "An", "It", "Its", "There", "Of", "On", "In", "Accuracy", "Overall",
-         "These", "This", "Most", "Every", "No", "None", "Only", "For", "Across", "Among"}
+         "These", "This", "Most", "Every", "No", "None", "Only", "For", "Across", "Among", "With",
+         "After", "If", "When", "Once", "Under", "Before", "From", "Now", "Again", "Here"}
 SCOPE_WORDS = ("dataset", "split", "subset", "all ", "among", "reviews", "items", "examples")
 
 
