@@ -7,10 +7,10 @@ in-sample), `holdout` (written after that tuning; partly overlapping its phrasin
 and `fresh-holdout` (evals/parse/fresh/: written fresh by template group; dev may be tuned on,
 hold-out never — the split is fixed by a hash of the group id). Fresh rows name a target: the
 demo sentiment classifier, a user's 3-class ticket classifier, or a causal LM without data.
-`tabular-dev` / `tabular-holdout` (fresh/tabular_questions.jsonl, same split rule) ask about three
-table models: the diabetes demo, a loan classifier and a churn classifier; their `where`
-conditions compare as sets of conditions and their feature edits as sets of edits, after reading
-both with the tools' own parsers against the target's feature schema.
+`tabular-dev` / `tabular-holdout` (fresh/tabular_questions.jsonl, same split rule) ask about five
+table models: the diabetes demo, a loan, a churn, a credit-risk and a recidivism-risk
+classifier; their `where` conditions compare as sets of conditions and their feature edits as
+sets of edits, after reading both with the tools' own parsers against the target's feature schema.
 
 Exact match compares tool names and key arguments in the canonical form of README.md (order of
 calls included). Dialogue turns are teacher-forced: the state before a turn is built from the
@@ -83,6 +83,34 @@ TARGETS: dict[str, dict[str, Any]] = {
                   ("support_calls", "numeric", 0, 10, True, ()),
                   ("payment_method", "categorical", None, None, False,
                    ("credit card", "bank transfer", "electronic check", "mailed check"))]},
+    "credit": {"labels": ["bad risk", "good risk"], "kind": "tabular", "ids": (0, 999),
+               "noun": "applicant", "features": [
+                   ("checking_account", "categorical", None, None, False,
+                    ("negative", "0 to 200", "over 200", "none")),
+                   ("duration_months", "numeric", 4, 72, True, ()),
+                   ("credit_history", "categorical", None, None, False,
+                    ("critical", "delayed", "paid duly", "all paid", "no credits")),
+                   ("purpose", "categorical", None, None, False,
+                    ("car new", "car used", "furniture", "radio tv", "education", "business",
+                     "repairs")),
+                   ("credit_amount", "numeric", 250, 18424, True, ()),
+                   ("savings", "categorical", None, None, False,
+                    ("little", "moderate", "rich", "unknown")),
+                   ("employment_years", "numeric", 0, 40, True, ()),
+                   ("housing", "categorical", None, None, False, ("own", "rent", "free")),
+                   ("age", "numeric", 19, 75, True, ()),
+                   ("foreign_worker", "boolean", None, None, False, (0, 1)),
+                   ("sex", "categorical", None, None, False, ("female", "male"))]},
+    "recid": {"labels": ["low risk", "high risk"], "kind": "tabular", "ids": (1, 7214),
+              "noun": "defendant", "features": [
+                  ("age", "numeric", 18, 96, True, ()),
+                  ("priors_count", "numeric", 0, 38, True, ()),
+                  ("juvenile_felonies", "numeric", 0, 20, True, ()),
+                  ("charge_degree", "categorical", None, None, False, ("felony", "misdemeanor")),
+                  ("race", "categorical", None, None, False,
+                   ("African-American", "Caucasian", "Hispanic", "Asian", "Other")),
+                  ("sex", "categorical", None, None, False, ("Female", "Male")),
+                  ("days_in_jail", "numeric", 0, 800, True, ())]},
 }
 
 

@@ -37,7 +37,8 @@ ROOT = PARSE.parent.parent
 QUESTIONS = HERE / "questions.jsonl"
 DIALOGUES = HERE / "dialogues.jsonl"
 TABULAR = HERE / "tabular_questions.jsonl"
-TABLE_TARGETS = ("table", "loans", "churn")  # their feature schemas: evals/parse/run.py TARGETS
+# their feature schemas: evals/parse/run.py TARGETS
+TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid")
 SALT = "saywhy-holdout-v1:"
 
 TARGETS: dict[str, dict[str, Any]] = {
@@ -47,6 +48,8 @@ TARGETS: dict[str, dict[str, Any]] = {
     "table": {"labels": {"no diabetes", "diabetes"}, "ids": range(0, 768)},
     "loans": {"labels": {"rejected", "approved"}, "ids": range(1000, 2000)},
     "churn": {"labels": {"retained", "churned"}, "ids": range(1, 7044)},
+    "credit": {"labels": {"bad risk", "good risk"}, "ids": range(0, 1000)},
+    "recid": {"labels": {"low risk", "high risk"}, "ids": range(1, 7215)},
 }
 METHODS = {"shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion"}
 SAMPLE_FIELDS = {"k", "label"}  # `sample` is checked by hand until it is registered
@@ -410,7 +413,8 @@ def report_tabular() -> int:
             per["style"][s][st] += 1
     print("\nTable models: evals/parse/fresh/tabular_questions.jsonl (same hold-out rule)")
     _table("per side", groups, ["groups", "groups (table)", "groups (loans)",
-                                "groups (churn)", "questions",
+                                "groups (churn)", "groups (credit)", "groups (recid)",
+                                "questions",
                                 "follow-ups", "any_of"])
     _table("questions per target", per["target"], list(TABLE_TARGETS))
     _table("questions per intent", per["intent"])
