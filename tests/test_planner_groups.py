@@ -228,3 +228,10 @@ def test_a_what_if_given_to_a_group(loans: Any) -> None:
     pl = plan(loans, "what if the income of applicants under 30 fell to 15000?")
     assert filters(pl) == [{"where": "age < 30"}]
     assert pl.calls[-1].args["features"] == [{"feature": "income", "op": "set", "value": 15000}]
+
+
+def test_why_about_people_in_general_explains_the_whole_table(clinic: Any) -> None:
+    for q in ("why do you think people have the disease?", "why does it make the predictions it makes"):
+        pl = plan(clinic, q)
+        assert [c.tool for c in pl.calls] == ["global_importance"], (q, pl.calls)
+    assert plan(clinic, "why do you think she has the disease?").clarify

@@ -12,6 +12,7 @@ from ..base import ToolCall
 from ..catalogue import catalogue
 from .args import filter_calls, subset_criteria
 from .clause import Clause
+from .feature_words import PEOPLE
 
 EVERYONE = re.compile(r"\b(?:everyone|everybody|nobody|no\s+one|no\s+(?:patient|person|applicant)s?"
                       r"|every\s+\w+|all\s+(?:the\s+)?\w+|each\s+\w+"
@@ -22,6 +23,9 @@ _ONE_ROW = re.compile(r"\b(?:his|her|its|it|this|that|he|she|him|this one|that o
                       r"|the (?:patient|person|applicant|customer|row|item|case|one))\b", re.I)
 
 
+# "why are people predicted to have diabetes?", "why do you make the predictions you make?"
+_MANY = re.compile(rf"\b(?:{PEOPLE}|predictions|decisions|everyone|everybody|they|them|these"
+                   r"|in general|generally|overall|usually|typically|on the data)\b", re.I)
 _PERSON = re.compile(r"\b(?:she|he|her|him|his)\b", re.I)
 
 
@@ -47,7 +51,10 @@ def on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]],
     unnamed = not focus and c.slots.ids is None and c.slots.bad_id is None and (
         c.slots.id_problem is None) and not _ONE_ROW.search(c.text)
     if not (c.criteria or (edits and (unnamed or EVERYONE.search(c.text)))
-            or (unnamed and tool == cat.predictor)):
+            or (unnamed and tool == cat.predictor)
+            or (tool in cat.explainers and not focus and c.slots.ids is None
+                and c.slots.bad_id is None and c.slots.id_problem is None
+                and _MANY.search(c.text) and not _PERSON.search(c.text))):
         return None
     if tool == cat.predictor:
         answer = ToolCall(tool=tool, args={})
