@@ -235,3 +235,37 @@ def test_why_about_people_in_general_explains_the_whole_table(clinic: Any) -> No
         pl = plan(clinic, q)
         assert [c.tool for c in pl.calls] == ["global_importance"], (q, pl.calls)
     assert plan(clinic, "why do you think she has the disease?").clarify
+
+
+@pytest.fixture(scope="module")
+def bank() -> Any:
+    return _planner(["bad risk", "good risk"], [
+        ("credit_amount", "numeric", ()), ("age", "numeric", ()),
+        ("home", "categorical", ("own", "rent", "mortgage")),
+        ("loan_purpose", "categorical", ("car new", "car used", "holiday")),
+        ("checking", "categorical", ("none", "low", "high")),
+        ("foreign_worker", "boolean", ("0", "1"))], "borrower")
+
+
+@pytest.mark.parametrize(("question", "where"), [
+    ("how accurate is it for renters?", "home == rent"),
+    ("mistakes on used car loans", "loan_purpose == car used"),
+    ("accuracy for borrowers with no checking account", "checking == none"),
+    ("accuracy for borrowers who don't rent", "home != rent"),
+    ("how does it do on loans that aren't for a holiday", "loan_purpose != holiday"),
+    ("accuracy on borrowers who aren't foreign workers", "foreign_worker == 0"),
+    ("predictions for borrowers asking for more than 20000", "credit_amount > 20000"),
+])
+def test_categories_said_otherwise(bank: Any, question: str, where: str) -> None:
+    assert filters(plan(bank, question)) == [{"where": where}]
+
+
+def test_risk_labels_in_everyday_words(bank: Any) -> None:
+    pl = plan(bank, "why does the model see renters as risky?")
+    assert [c.tool for c in pl.calls][-1] == "global_importance"
+    assert pl.calls[-1].args["label"] == "bad risk"
+    pl = plan(bank, "what would make borrower 4 creditworthy?")
+    assert [(c.tool, c.args.get("label")) for c in pl.calls] == [("counterfactual", "good risk")]
+    # a label naming risk is no question of chance
+    pl = plan(bank, "why does the model rate borrowers over 70 as bad risk?")
+    assert [c.tool for c in pl.calls][-1] == "global_importance"

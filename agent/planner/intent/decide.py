@@ -78,6 +78,15 @@ _STAT = re.compile(r"\b(?:average|mean|median|max(?:imum)?|min(?:imum)?|highest|
 _CHANCE = re.compile(r"\b(?:likelihood|likely|probab\w*|chances?|odds|risk)\b", re.I)
 
 
+def _unlabelled(c: Clause) -> str:
+    """The clause without the labels it names ("high risk" is a label, not a chance)."""
+    text = c.text
+    for lm in c.slots.labels:
+        if lm.end <= len(text):
+            text = text[:lm.start] + " " * (lm.end - lm.start) + text[lm.end:]
+    return text
+
+
 def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -> Clause | None:
     """Second thoughts for a table model's rows: "what labels do people over 60 have?" is about
     those rows, not the model's card; "the chance of diabetes for BMI over 40" is the
@@ -104,8 +113,9 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
                                and not cat.takes(i, "features")), cat.natural("method", "dataset")))
     if c.features.edits and intent in cat.inputs and not cat.takes(intent, "edits"):
         return reread(c, cat.natural("edits"))  # "what if they had 2 more priors?": a what-if
-    if (conditions and not c.input and c.slots.id is None and _CHANCE.search(c.text)
-            and intent != cat.predictor and intent not in cat.graders):
+    if (conditions and not c.input and c.slots.id is None and _CHANCE.search(_unlabelled(c))
+            and intent != cat.predictor and intent not in cat.graders
+            and not re.match(r"\W*(?:why|how come)\b", c.text, re.I)):
         return reread(c, cat.predictor)
     if (c.features.mentioned and intent in cat.subset_tools and not c.slots.id
             and _STAT.search(c.text)):  # "the maximum BMI for people over 50": statistics

@@ -125,3 +125,23 @@ def split_compared(calls: list[ToolCall]) -> list[ToolCall]:
 def _plain(args: dict[str, Any]) -> bool:
     """A selection by feature conditions alone, which neither combines nor resets."""
     return set(args) == {"where"}
+
+
+def one_of(found: list[tuple[int, str]], categorical: set[str]) -> list[tuple[int, str]]:
+    """Two values of one category ("men and women over 50", "salaried or self-employed") are
+    one condition: the feature in those values (no row holds both)."""
+    values: dict[str, list[tuple[int, str]]] = {}
+    for at, cond in found:
+        m = re.fullmatch(r"(\S+) == (.+)", cond)
+        if m and m.group(1) in categorical:
+            values.setdefault(m.group(1), []).append((at, m.group(2)))
+    out = list(found)
+    for name, said in values.items():
+        if len({v for _, v in said}) < 2:
+            continue
+        drop = {f"{name} == {v}" for _, v in said}
+        out = [(at, c) for at, c in out if c not in drop]
+        listed = ", ".join(dict.fromkeys(v for _, v in said))
+        out.append((said[0][0], f"{name} in ({listed})"))
+    return sorted(out)
+

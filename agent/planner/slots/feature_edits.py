@@ -212,7 +212,7 @@ class EditReader:
                 found.append((m.start(), {"feature": name, "op": "set", "value": 0}))
                 w = _take(w, m, ends)
         for m in list(self.category.finditer(w)) if self.category is not None else ():
-            said = m.group("cv").lower()
+            said = re.sub(r"[\s_/-]+", " ", m.group("cv").lower())
             owners = [(n, v) for n, feat in self.names.features.items() if feat.kind == "categorical"
                       for v in feat.values if str(v).lower() == said]
             if not owners and said in self.category_words:

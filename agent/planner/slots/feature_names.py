@@ -47,6 +47,9 @@ _VERBS = {
 }
 # units a count of time is said in ("less than 6 months"): the one feature whose name has it
 _UNITS = ("months", "weeks", "days", "years", "hours", "minutes")
+# words of a name that people say otherwise ("loan amount" for credit_amount)
+_NAME_WORDS = {"credit": ("loan",), "duration": ("length", "term"), "priors": ("prior convictions",
+               "prior offenses"), "jail": ("prison",)}
 _IRREGULAR = {"woman": "women", "man": "men", "person": "people", "child": "children"}
 # the sexes as people say them, for a categorical value or boolean column of that name
 _SEX = {"female": ("female", "females", "woman", "women"), "male": ("male", "males", "man", "men"),
@@ -98,6 +101,9 @@ def _variants(words: list[str]) -> set[str]:
 def _own_forms(name: str) -> set[str]:
     words = spelling(name).split()
     forms = _variants(words)
+    for i, w in enumerate(words):  # "loan amount" for credit_amount, "length" for duration
+        for other in _NAME_WORDS.get(w, ()):
+            forms |= _variants([*words[:i], other, *words[i + 1:]])
     core = [w for w in words if w not in ("has", "is", "num", "number", "of", "count", "total")]
     if core and core != words:  # "number of prior crimes" -> "prior crimes"; "has telephone"
         forms |= _variants(core)
@@ -113,6 +119,20 @@ def _own_forms(name: str) -> set[str]:
 
 _EDGE = set("of at or as is the a an and to in on for with by per from geq leq gt lt eq".split())
 _COMPARATORS = {"geq", "leq", "gt", "lt", "eq", "ge", "le"}
+
+
+def _said_forms(value: str) -> set[str]:
+    """Other ways people say a category: its words in the other order ("used car" for "car
+    used"), and for a one-word value the people or the doing ("rent": renters, renting; "own":
+    owners; "felony": felons)."""
+    words = value.split()
+    if len(words) == 2:
+        return {f"{words[1]} {words[0]}", f"{words[1]} {plural(words[0])}"}
+    if len(words) != 1 or not value.isalpha() or len(value) < 3:
+        return set()
+    stem = value[:-1] if value.endswith(("y", "e")) else value
+    return {stem + "er", stem + "ers", stem + "ing", *({stem, stem + "s"} if value.endswith(
+        "y") and len(stem) >= 4 else set())}
 
 
 def _part_forms(words: list[str]) -> set[str]:
@@ -159,7 +179,8 @@ class FeatureNames:
         for f in features:
             if f.kind == "numeric":
                 for w in spelling(f.name).split():
-                    for verb in _VERBS.get(w, ()):
+                    for verb in (v for said in (w, *_NAME_WORDS.get(w, ()))
+                                 for v in _VERBS.get(said, ())):
                         verbs[verb].add(f.name)
         ages = any(re.search(r"\bage\b", spelling(f.name)) for f in features)
         for f in features:
@@ -174,7 +195,7 @@ class FeatureNames:
         self.forms = sorted(((form, next(iter(n))) for form, n in owners.items() if len(n) == 1),
                             key=lambda x: -len(x[0]))
         self.pattern = "|".join(_spaced(form) for form, _ in self.forms) or r"(?!x)x"
-        self._lookup = {re.sub(r"[\s_-]+", " ", form): name for form, name in self.forms}
+        self._lookup = {re.sub(r"[\s_/-]+", " ", form): name for form, name in self.forms}
         self.values = self._value_forms(features, taken_words)
         self.value_pattern = "|".join(_spaced(v) for v in sorted(self.values, key=len,
                                                                  reverse=True)) or r"(?!x)x"
@@ -191,8 +212,12 @@ class FeatureNames:
                     low = spelling(v)
                     if len(low) < 3 or not re.search(r"[a-z]{3}", low) or low in _GENERIC:
                         continue
-                    for form in {low, plural(low), *_SEX.get(low, ())}:
+                    for form in {low, plural(low), *_SEX.get(low, ()), *_said_forms(low)}:
                         found[form].add((f.name, v))
+                    if low in ("none", "no", "nothing"):  # "no checking account"
+                        for form in _own_forms(f.name):
+                            for said in (f"no {form}", f"without a {form}", f"without {form}"):
+                                found[said].add((f.name, v))
             elif f.kind == "boolean":
                 words = spelling(f.name).split()
                 if len(words) == 1 and words[0] not in _GENERIC and words[0] not in taken:
@@ -204,7 +229,7 @@ class FeatureNames:
 
     def name_of(self, said: str) -> str | None:
         """The feature a written form names (exact form, any case and spacing)."""
-        key = re.sub(r"[\s_-]+", " ", said.strip().lower())
+        key = re.sub(r"[\s_/-]+", " ", said.strip().lower())
         return self._lookup.get(key)
 
     def kind(self, name: str) -> str:
@@ -241,4 +266,4 @@ class FeatureNames:
 
 
 def _spaced(form: str) -> str:
-    return r"[\s_-]*".join(re.escape(p) for p in form.split())
+    return r"[\s_/-]*".join(re.escape(p) for p in form.split())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .clause_slots import FeatureSlots
-from .compare import compared, settle
+from .compare import compared, one_of, settle
 from .feature_ages import AgeReader
 from .feature_edits import EditReader
 from .feature_names import AFTER, NUM_N, OWNER, FeatureNames
@@ -110,7 +110,8 @@ class FeatureReader:
             rf"(?P<neg>\b(?:except|excluding|other\s+than|apart\s+from|but\s+not)\s+(?:(?:the|those|people"
             rf"|ones|[a-z]+s)\s+)?(?:with\s+(?:an?\s+)?|who\s+(?:are|have|has)\s+(?:an?\s+)?)?"
             rf"|\bwithout\s+(?:an?\s+|any\s+)?|\bwith\s+no\s+|\bno[\s-]+|\bnon[\s-]?|\bnot\s+"
-            rf"(?:an?\s+)?|\b(?:who|that)\s+(?:are|is|was|were)\s+not\s+(?:an?\s+)?|\b(?:who|that)\s+"
+            rf"(?:an?\s+)?|\b(?:who|that)\s+(?:(?:are|is|was|were)\s+not|aren't|isn't|wasn't"
+            rf"|weren't)\s+(?:an?\s+)?|\b(?:who|that)\s+"
             rf"(?:do|does|did)\s*(?:n't|\s+not)\s+(?:have|own)\s+(?:an?\s+|any\s+)?|\b(?:don't"
             rf"|doesn't|didn't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?)?(?P<pos>\bwith\s+(?:an?\s+)?"
             rf"|\b(?:who|that)\s+(?:are|is|was|were|have|has|had|own|owns)\s+(?:an?\s+)?|\bhaving"
@@ -118,7 +119,10 @@ class FeatureReader:
             rf"(?P<b>{yes_no})(?![\w-])", re.I) if yes_no else None
         self._group = re.compile(
             rf"(?<![\w-])(?P<neg>(?:not|non|no|without|aren't|isn't|except(?:\s+for)?|excluding"
-            rf"|other\s+than|apart\s+from|but\s+not)(?:\s+the)?[\s-]+)?(?P<v>"
+            rf"|other\s+than|apart\s+from|but\s+not)(?:\s+the)?[\s-]+(?:(?:those|ones|people|[a-z]+s)"
+            rf"\s+(?:with|who\s+are|on|in|having)\s+(?:an?\s+|the\s+)?)?|(?:who|that)\s+(?:aren't"
+            rf"|isn't|wasn't|weren't|don't|doesn't|didn't|are\s+not|is\s+not|do\s+not|does\s+not)"
+            rf"\s+(?:for\s+|on\s+|in\s+|have\s+|own\s+)?(?:an?\s+|the\s+)?)?(?P<v>"
             rf"{names.value_pattern})(?![\w-])", re.I)
 
     def read(self, w: str, *, hypothetical: bool) -> tuple[str, FeatureSlots]:
@@ -137,9 +141,24 @@ class FeatureReader:
         return w, out
 
     # ---- the parts -----------------------------------------------------------------------
+    def _a_word(self, w: str, m: re.Match[str], said: str) -> bool:
+        """"A single prediction": a value after an article is a word, not a group of rows,
+        unless it stands alone ("the unemployed"), names people ("the DSL customers"), follows
+        "every" or "with a" ("charged with a felony") or its feature's name follows it."""
+        before = w[: m.start("v")]
+        if m.group("neg") or not re.search(r"\b(?:a|an|one|the|every|each)\s+$", before, re.I) or (
+                not self.names.values.get(said) or said != said.rstrip("s")
+                or said in ("women", "men", "people")):
+            return False
+        if re.search(r"\bthe\s+$", before, re.I) and (
+                _HEAD.match(w, m.end()) or self._people_after.match(w, m.end())):
+            return False
+        return not (re.search(r"\b(?:every|each|(?:with|for)\s+an?)\s+$", before, re.I)
+                    or self._named_after(w, m.end(), said))
+
     def _named_after(self, w: str, end: int, said: str) -> bool:
         """"On a two year contract": the value followed by its own feature's name."""
-        owner = self.names.values.get(re.sub(r"[\s_-]+", " ", said))
+        owner = self.names.values.get(re.sub(r"[\s_/-]+", " ", said))
         m = self._name.match(w, end + len(w[end:]) - len(w[end:].lstrip()))
         return owner is not None and m is not None and self.names.name_of(m.group(0)) == owner[0]
 
@@ -222,17 +241,9 @@ class FeatureReader:
             w = self._ages.read(w, found)
         for m in list(self._group.finditer(w)):
             said = m.group("v").lower()
-            if re.search(r"\b(?:a|an|one|the|every|each)\s+$", w[: m.start("v")], re.I) and (
-                    self.names.values.get(said) and said == said.rstrip("s")
-                    and said not in ("women", "men", "people")) and not (
-                    re.search(r"\bthe\s+$", w[: m.start("v")], re.I) and (
-                        _HEAD.match(w, m.end()) or self._people_after.match(w, m.end()))
-                    or re.search(r"\b(?:every|each)\s+$", w[: m.start("v")], re.I)  # "every
-                    # basic subscriber", "every senior"
-                    or self._named_after(w, m.end(), said)):
-                continue  # "a single prediction": a word, not a group of rows ("the
-                # unemployed", a group, stands alone)
-            name, value = self.names.values[re.sub(r"[\s_-]+", " ", said)]
+            if self._a_word(w, m, said):
+                continue
+            name, value = self.names.values[re.sub(r"[\s_/-]+", " ", said)]
             if m.group("neg") and self.names.kind(name) == "boolean":  # "non-smokers"
                 found.append((m.start(), f"{name} == {self.names.truth(name, False)}"))
             else:
@@ -247,7 +258,8 @@ class FeatureReader:
         found = sorted(found)
         out.versus = compared([cond for _, cond in found], whole)
         if not out.versus:  # "men and women over 50": either value
-            found = self._one_of(found)
+            found = one_of(found, {n for n in self.names.features
+                                   if self.names.kind(n) == "categorical"})
         for i, (at, cond) in enumerate(found):
             if i:
                 gap = w[found[i - 1][0]:at]
@@ -256,25 +268,6 @@ class FeatureReader:
             out.conditions.append(cond)
         out.joiners = settle(out.conditions, out.joiners)
         return w
-
-    def _one_of(self, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
-        """Two values of one category ("men and women over 50", "salaried or self-employed")
-        are one condition: the feature in those values (no row holds both)."""
-        values: dict[str, list[tuple[int, str]]] = {}
-        for at, cond in found:
-            m = re.fullmatch(r"(\S+) == (.+)", cond)
-            if m and m.group(1) in self.names.features and self.names.kind(m.group(1)) == \
-                    "categorical":
-                values.setdefault(m.group(1), []).append((at, m.group(2)))
-        out = list(found)
-        for name, said in values.items():
-            if len({v for _, v in said}) < 2:
-                continue
-            drop = {f"{name} == {v}" for _, v in said}
-            out = [(at, c) for at, c in out if c not in drop]
-            listed = ", ".join(dict.fromkeys(v for _, v in said))
-            out.append((said[0][0], f"{name} in ({listed})"))
-        return sorted(out)
 
     def _booleans(self, w: str, found: list[tuple[int, str]]) -> str:
         """Yes/no columns named as a group: "foreign workers", "applicants with a telephone",

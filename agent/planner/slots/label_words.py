@@ -35,6 +35,19 @@ _DECISIONS = {
     "retain": ("stay", "stays", "stayed", "staying", "remain", "remains", "remained",
                "stick around", "renew", "renews", "renewed", "loyal"),
 }
+# risk and credit labels in everyday words, keyed by the whole label ("bad risk", "high risk")
+_RISK_BAD = ("risky", "uncreditworthy", "not creditworthy", "bad credit", "bad credit risk",
+             "defaulter", "defaulters", "likely to default")
+_RISK_GOOD = ("creditworthy", "good credit", "good credit risk", "safe bet", "safe bets")
+_REOFFEND = ("dangerous", "reoffend", "reoffends", "reoffended", "reoffending", "re-offend",
+             "re-offended", "recidivate", "recidivates", "recidivated", "recidivist", "recidivists",
+             "commit another crime", "commits another crime", "committed another crime",
+             "likely to reoffend")
+_NOT_REOFFEND = ("not dangerous", "won't reoffend", "didn't reoffend", "did not reoffend",
+                 "unlikely to reoffend", "no risk of reoffending")
+_PHRASES = {"bad risk": _RISK_BAD, "bad credit": _RISK_BAD, "good risk": _RISK_GOOD,
+            "good credit": _RISK_GOOD, "high risk": _REOFFEND, "low risk": _NOT_REOFFEND,
+            "recidivism": _REOFFEND, "no recidivism": _NOT_REOFFEND}
 _NEGATED = re.compile(r"^(?:no|not|non|without)[\s_-]+(.+)$")
 _MIN_STEM = 5  # shorter stems ("bill" of billing) would read ordinary words as labels
 
@@ -78,6 +91,7 @@ def label_vocabulary(labels: Sequence[str]) -> list[tuple[str, str]]:
                                                           "does not have", "didn't have")]
             if len(labels) == 2:  # "no diabetes" beside "diabetes": the healthy ones
                 pairs += [("healthy", lab)]
+        pairs += [(w, lab) for w in _PHRASES.get(plain[lab], ())]
         last = plain[lab].split()[-1] if plain[lab] else ""
         pairs += [(w, lab) for w in _DECISIONS.get(stem(last), ())]
     lower = {lab.lower() for lab in labels}
