@@ -269,3 +269,18 @@ def test_risk_labels_in_everyday_words(bank: Any) -> None:
     # a label naming risk is no question of chance
     pl = plan(bank, "why does the model rate borrowers over 70 as bad risk?")
     assert [c.tool for c in pl.calls][-1] == "global_importance"
+
+
+def test_more_group_words(bank: Any, clinic: Any) -> None:
+    assert filters(plan(clinic, "how many of the over-65 patients really have the disease?")) == [
+        {"label": "disease", "where": "Age > 65"}]
+    pl = plan(bank, "summary stats for borrowers the model labels good risk")
+    assert [(c.tool, c.args) for c in pl.calls] == [("filter", {"predicted": "good risk"}),
+                                                    ("describe_data", {})]
+    pl = plan(bank, "if borrowers with no checking account had a high checking account, how many"
+                    " would flip?")
+    assert filters(pl) == [{"where": "checking == none"}]
+    assert pl.calls[-1].args["features"] == [{"feature": "checking", "op": "set", "value": "high"}]
+    pl = plan(bank, "what if nobody was a foreign worker?")
+    assert pl.calls[-1].args["features"] == [{"feature": "foreign_worker", "op": "set",
+                                              "value": 0}]

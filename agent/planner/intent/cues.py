@@ -38,7 +38,9 @@ _ROLE_STRONG = {
     r"|\bpage \d+ of\b|\b\d+(?:st|nd|rd|th) page\b|\bwhat(?:'s| is) in (?:the )?[a-z]+\s*#?\d",
     "describer": r"\bhow (?:big|large) (?:is|are) (?:the |this |my )?(?:data|dataset|corpus|training|train"
     r"|test|held[- ]out)|\bdescribe (?:the |this |my )?(?:data|dataset|corpus|training|train|test"
-    r"|held[- ]out|splits?)\b|\bsize of the (?:data|dataset|training|test|train|split)",
+    r"|held[- ]out|splits?)\b|\bsize of the (?:data|dataset|training|test|train|split)"
+    r"|\b(?:stats|statistics)\b|\bdescribe (?:the|these|those|them)\b|\bsummar(?:y|i[sz]e) of\b"
+    r"|\blook like on average\b",
     "explainer": r"\bhow come\b|\bwhat(?:'s|s| is)? (?:made|makes|making) (?:you|u|it|the model|the classifier)\b|\bwhat"
     r" (?:led|leads|caused|causes|drove|drives) (?:you|it|the model|the classifier)\b|\bresponsible for\b|\bjustif(?:y|ies|ied|ication)\b|\brationale\b",
     "natural:layer": r"\bwhere\b[^?.!]{0,40}\blook(?:s|ed|ing)?\b"

@@ -104,9 +104,11 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
     if c.features.edits and not cat.takes(intent, "edits") and (
             intent in cat.inputs or intent in cat.subset_tools or c.slots.id is not None):
         return reread(c, cat.natural("edits"))  # "halve the glucose for patient 19"
-    if (intent in cat.subset_tools and (c.features.conditions or c.features.mentioned)
-            and _DESCRIBE.search(c.text) and not c.slots.id):
-        return reread(c, cat.describer)  # "describe the patients over 50"
+    if (intent in cat.subset_tools and (c.features.conditions or c.features.mentioned
+                                        or c.criteria) and not c.slots.id
+            and (_DESCRIBE.search(c.text) or re.search(r"\bstat(?:s|istics)\b", c.text, re.I))):
+        return reread(c, cat.describer)  # "describe the patients over 50", "stats for the
+        # ones it labels low risk"
     if cat.takes(intent, "features") and not cat.takes(intent, "edits") and not _TOGETHER.search(
             c.text):
         return reread(c, next((i for i, _ in ranked[1:] if i in cat.names

@@ -79,6 +79,7 @@ _PRED_CUE = re.compile(
     re.I,
 )
 _MODEL_LABELLED = re.compile(r"\b(?:you|u|model|it|classifier)\s+(?:\w+\s+)?(?:labell?ed|marked"
+                             r"|labels|marks|tags|calls|classifies|rates|flags|considers|thinks\s+are"
                              r"|tagged|called|classified|put|routed|sent)\s*(?:it\s+|them\s+)?(?:as\s+"
                              r"|in(?:to)?\s+|to\s+|under\s+)?$"
                              # "applicants the model denies": the label said as the model's verb

@@ -35,7 +35,8 @@ class AgeReader:
         self.patterns: list[tuple[re.Pattern[str], str]] = [
             # "young (<30) or older (50+) patients": the bound in brackets after an age word
             # "the over-50s", "under-30s"
-            (re.compile(rf"\b(?P<op>over|above|under|below)[\s-](?P<n>{N})'?s\b", re.I), "over"),
+            (re.compile(rf"\b(?P<op>over|above|under|below)(?:[\s-](?P<n>{N})'?s|-(?P<n_>{N}))\b",
+                        re.I), "over"),
             # (the brackets are spaces by now)
             (re.compile(rf"\b(?:young\w*|old\w*|elderly|seniors?)\s*(?:(?P<sym><=|>=|<|>|≤|≥)"
                         rf"\s*(?P<n>{N})|(?P<n_>{N})\s*(?P<plus>\+)|(?P<n__>{N})\s*(?:-|–|to)\s*"

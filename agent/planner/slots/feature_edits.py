@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .feature_names import AFTER, NUM_N, OWNER
+from .feature_words import PEOPLE
 from .patterns import consume
 
 if TYPE_CHECKING:
@@ -27,6 +28,10 @@ _SET = (r"were|was|is|are|be|became|becomes|become|changed\s+to|changes\s+to|cha
         r"|goes\s+to|set\s+to|equal\s+to|equals?|==|=|of|at|to|had\s+been|reached")
 _VERB = r"(?:set|change|make|put|move|bring|raise|lower|increase|decrease|reduce|drop|turn)\w*"
 _MULTIPLY = {"doubl": 2, "halv": 0.5, "half": 0.5, "tripl": 3}
+
+
+_GROUP_WITH = re.compile(r"with\b", re.I)
+_GROUP_BEFORE = re.compile(rf"\b(?:{PEOPLE}|everyone|everybody|all|[a-z]+s)\s+$", re.I)
 
 
 def _keep(w: str, m: re.Match[str], *groups: str) -> str:
@@ -202,8 +207,9 @@ class EditReader:
             for m in list(rx.finditer(w)):
                 name = self._name(m.group("f"))
                 value = self._value(name, m.group("v"))
-                if value is None:
-                    continue
+                if value is None or _GROUP_WITH.match(m.group(0)) and _GROUP_BEFORE.search(
+                        w[:m.start()]):
+                    continue  # "if applicants with little savings had ...": a condition
                 found.append((m.start(), {"feature": name, "op": "set", "value": value}))
                 w = _keep(_take(w, m, ends), m, "who", "rows")
         for m in list(self.zero.finditer(w)):  # "if nobody had any pregnancies", "had no debt"
@@ -224,7 +230,9 @@ class EditReader:
         for m in list(self.yes_no.finditer(w)) if self.yes_no is not None else ():
             said = m.group("b") or m.group("b2") or m.group("b3")
             name = self._name(said)
-            no = bool(m.group("neg") or m.group("b2") or m.group(0).lower().startswith("without"))
+            no = bool(m.group("neg") or m.group("b2") or m.group(0).lower().startswith("without")
+                      or re.search(r"\b(?:nobody|no\s+one|none\s+of\s+them)\s+$", w[:m.start()],
+                                   re.I))  # "what if nobody was a foreign worker?"
             found.append((m.start(), {"feature": name, "op": "set",
                                       "value": _plain(self.names.truth(name, not no))}))
             w = _keep(_take(w, m, ends), m, "to")  # "gave every salaried one a guarantor"

@@ -56,7 +56,10 @@ class FeatureReader:
             rf"(?:\s+(?P<trail>{'|'.join(t for t, _ in TRAIL)})(?!\s*-?\d))?", re.I)
         self._between = re.compile(
             rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{BE}\s*(?:between|from|in\s+the\s+range"
-            rf"(?:\s+of)?)\s*{NUM_N}{UNIT}\s*(?:and|to|-|–)\s*(?P<hi>-?\d+(?:\.\d+)?){UNIT}", re.I)
+            rf"(?:\s+of)?)\s*{NUM_N}{UNIT}\s*(?:and|to|-|–)\s*(?P<hi>-?\d+(?:\.\d+)?){UNIT}"
+            # "between 10 and 100 days in jail": the feature (a unit of it) after the numbers
+            rf"|\bbetween\s+(?P<n2>-?\d+(?:\.\d+)?)\s+and\s+(?P<hi2>-?\d+(?:\.\d+)?)\s+(?:{OWNER})"
+            rf"(?P<f2>{names.pattern})(?![\w-])", re.I)
         ops_re = "|".join(o for o, _ in OPS[:4])
         self._more = re.compile(rf"\s*,?\s*(?P<j>and|but|yet|or|vs\.?|versus|compared\s+(?:to|with)"
                                 rf"|against)\s+(?:also\s+)?(?:is\s+|are\s+|those\s+|the\s+ones\s+)?"
@@ -174,8 +177,9 @@ class FeatureReader:
         whole = w  # before the conditions are taken out of it ("vs" goes with them)
         found: list[tuple[int, str]] = []
         for m in self._between.finditer(w):
-            name = self._feature(m.group("f"))
-            lo, hi = sorted((to_number(m.group("n")), to_number(m.group("hi"))))
+            name = self._feature(m.group("f") or m.group("f2"))
+            lo, hi = sorted((to_number(m.group("n") or m.group("n2")),
+                             to_number(m.group("hi") or m.group("hi2"))))
             found.append((m.start(), f"{name} between {lo} and {hi}"))
             w = consume(w, m)
         for m in list(self._plus.finditer(w)):  # "glucose 120+"

@@ -88,7 +88,8 @@ def label_vocabulary(labels: Sequence[str]) -> list[tuple[str, str]]:
             for f in _phrase_forms(negated.group(1)):
                 pairs += [(f"{neg} {f}", lab) for neg in ("non", "no", "without", "not having",
                                                           "free of", "not have", "doesn't have",
-                                                          "does not have", "didn't have")]
+                                                          "does not have", "didn't have",
+                                                          "don't have", "do not have")]
             if len(labels) == 2:  # "no diabetes" beside "diabetes": the healthy ones
                 pairs += [("healthy", lab)]
         pairs += [(w, lab) for w in _PHRASES.get(plain[lab], ())]
