@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..errors import NotFoundError, TargetError, UserError
 from .base import Target
+from .class_names import label_names
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,7 +54,7 @@ class TabularTarget(Target):
         self.info = dict(info or {})
         self.lock = threading.RLock()
         self.classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
-        self._labels = _label_names(self.classes, labels)
+        self._labels = label_names(self.classes, labels)
         own = getattr(model, "feature_names_in_", None)
         self.feature_names: list[str] = ([str(c) for c in own] if own is not None
                                          else list(features or []))
@@ -65,6 +66,16 @@ class TabularTarget(Target):
     @property
     def labels(self) -> list[str]:
         return list(self._labels)
+
+    def name_classes(self, labels: Mapping[Any, str] | Sequence[str]) -> None:
+        """Call the classes by the user's names (`--labels`), before any data is read through
+        them; the fingerprint takes the names in, so nothing stored under the old names is
+        read back under the new ones."""
+        if isinstance(labels, Mapping):  # a class it leaves out keeps the name it has
+            labels = {**dict(zip(self.classes, self._labels, strict=True)), **labels}
+        self._labels = label_names(self.classes, labels)
+        named = f"{self.fingerprint}:" + "\x1f".join(self._labels)
+        self.fingerprint = hashlib.sha256(named.encode()).hexdigest()[:16]
 
     @property
     def final_estimator(self) -> Any:
@@ -169,21 +180,6 @@ def _trees(est: Any) -> list[Any]:
     import numpy as np
 
     return [t for t in np.ravel(np.asarray(found, dtype=object)) if hasattr(t, "tree_")]
-
-
-def _label_names(classes: list[Any], labels: Mapping[Any, str] | Sequence[str] | None) -> list[str]:
-    """Label names in `classes_` order: the mapping's name for each class (keys may be the
-    class or its string), a list in order, or the classes themselves."""
-    if labels is None:
-        return [str(c) for c in classes]
-    if isinstance(labels, Mapping):
-        by_str = {str(k): str(v) for k, v in labels.items()}
-        return [by_str.get(str(c), str(c)) for c in classes]
-    names = [str(x) for x in labels]
-    if len(names) != len(classes):
-        raise UserError(f"The model has {len(classes)} classes ({', '.join(map(str, classes))}) "
-                        f"but {len(names)} label names were given.")
-    return names
 
 
 def file_fingerprint(path: Path) -> str:
