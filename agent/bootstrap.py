@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from saywhy.tools.context import ToolContext
+from saywhy.tools.errors import UserError
 from saywhy.tools.turn import OnProgress
 
 if TYPE_CHECKING:
     from saywhy.tools.data.dataset import Dataset
+    from saywhy.tools.target.base import Target
     from saywhy.tools.target.tabular import TabularTarget
 
     from .settings import Settings
@@ -30,13 +32,14 @@ class DataSpec:
     label_column: str | None = None
     id_column: str | None = None
     item_name: str | None = None
+    labels: str | None = None  # `--labels`: names for a table model's classes, gold read by them
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DataSpec:
         """The data the settings name (`SAYWHY_DATA`, `SAYWHY_TEXT_COLUMN` ... or flags)."""
         return cls(path=settings.data, text_column=settings.text_column,
                    label_column=settings.label_column, id_column=settings.id_column,
-                   item_name=settings.item_name)
+                   item_name=settings.item_name, labels=settings.labels)
 
 
 def load_data(spec: DataSpec, labels: list[str]) -> Dataset | None:
@@ -51,6 +54,22 @@ def load_data(spec: DataSpec, labels: list[str]) -> Dataset | None:
                            item_name=(spec.item_name or "item").strip() or "item")
     reconcile(dataset, labels)
     return dataset
+
+
+def name_classes(target: Target, labels: str | None) -> None:
+    """Give a table model's classes the names of `--labels` (before its data is read through
+    them). A Hugging Face model's names are its config's `id2label`: --labels is refused for it
+    rather than half-applied (its gold labels and id2label would disagree)."""
+    from saywhy.tools.target.class_names import parse_labels
+    from saywhy.tools.target.tabular import TabularTarget
+
+    if not labels:
+        return
+    if not isinstance(target, TabularTarget):
+        raise UserError(f"--labels names the classes of a table (scikit-learn) model; "
+                        f"{target.name} takes its label names from its config (id2label).",
+                        hint="Leave out --labels (and SAYWHY_LABELS) for this model.")
+    target.name_classes(parse_labels(labels))
 
 
 def load_table_data(spec: DataSpec, target: TabularTarget) -> Dataset | None:
@@ -84,6 +103,7 @@ def load_context(model: str = "demo-sentiment", data: str | DataSpec | None = No
     distributed.configure_default(get_settings().ray_address)  # a --ray flag chose already
     spec = data if isinstance(data, DataSpec) else DataSpec(path=data)
     target = load_target(model, allow_pickle=allow_pickle, on_progress=on_progress)
+    name_classes(target, spec.labels)
     if isinstance(target, HFClassifier):
         target.windows = get_settings().windows
     dataset: Dataset | None

@@ -57,6 +57,10 @@ class Settings(EnvSettings):
                                     "(default: guessed from text, sentence, body, message ...).")
     label_column: str | None = Field(default=None, description="The data's gold label column "
                                      "(default: guessed from label, class, category, topic ...).")
+    labels: str | None = Field(default=None, description="Names for a table model's classes: "
+                                "'0=bad risk,1=good risk' (class=name pairs) or 'bad risk,good "
+                                "risk' (in the order of classes_); default: the classes as they "
+                                "are.")
     id_column: str | None = Field(default=None, description="The data's id column, integers or "
                                   "strings (default: guessed from id, idx, uid, *_id ...).")
     item_name: str | None = Field(default=None, description="What one item is called in answers "
@@ -101,7 +105,7 @@ class Settings(EnvSettings):
             raise ValueError("must name a model")
         return value.strip()
 
-    @field_validator("data", mode="after")
+    @field_validator("data", "labels", mode="after")
     @classmethod
     def _data(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None

@@ -5,9 +5,9 @@
 missing LLM package fails now, with what to install), then serve with uvicorn.
 
 The data is read as the settings say (`SAYWHY_DATA`, `SAYWHY_TEXT_COLUMN`, `SAYWHY_LABEL_COLUMN`,
-`SAYWHY_ID_COLUMN`, `SAYWHY_ITEM_NAME`, or `saywhy serve`'s flags), through the same `DataSpec`
-and `bootstrap.load_context` as the terminal; what was guessed is logged at start-up and
-reported by `GET /api/v1/ready`.
+`SAYWHY_ID_COLUMN`, `SAYWHY_ITEM_NAME`, a table model's class names `SAYWHY_LABELS`, or `saywhy
+serve`'s flags), through the same `DataSpec` and `bootstrap.load_context` as the terminal; what
+was guessed is logged at start-up and reported by `GET /api/v1/ready`.
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, model: str | None = None,
     spec = data if isinstance(data, DataSpec) else DataSpec(path=data)
     settings = load_settings(model=model, data=spec.path, llm=llm, text_column=spec.text_column,
                              label_column=spec.label_column, id_column=spec.id_column,
-                             item_name=spec.item_name)
+                             item_name=spec.item_name, labels=spec.labels)
     limits = load_server_settings()
     ctx = load_context(settings.model, data_spec(settings), on_progress=_print_progress)
     for note in [] if ctx.data is None else ctx.data.notes:

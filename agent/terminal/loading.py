@@ -26,12 +26,13 @@ if TYPE_CHECKING:
 
 def settings_for(model: str | None, data: str | None, *, text_column: str | None = None,
                  label_column: str | None = None, id_column: str | None = None,
-                 item_name: str | None = None) -> Settings:
+                 item_name: str | None = None, labels: str | None = None) -> Settings:
     """Environment settings (SAYWHY_*) with the command-line flags on top; errors as UserError."""
     from saywhy.agent.settings import load_settings
 
     return load_settings(model=model, data=data, text_column=text_column,
-                         label_column=label_column, id_column=id_column, item_name=item_name)
+                         label_column=label_column, id_column=id_column, item_name=item_name,
+                         labels=labels)
 
 
 def data_spec(settings: Settings) -> DataSpec:

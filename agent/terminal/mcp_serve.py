@@ -17,6 +17,7 @@ from .options import (
     IdColumnOpt,
     ItemNameOpt,
     LabelColumnOpt,
+    LabelsOpt,
     LlmOpt,
     ModelOpt,
     PickleOpt,
@@ -33,7 +34,7 @@ def mcp(
         help="Serve streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio "
              "(SAYWHY_API_TOKEN, when set, is required as a bearer token).")] = None,
     model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
-    label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
+    label_column: LabelColumnOpt = None, labels: LabelsOpt = None, id_column: IdColumnOpt = None,
     item_name: ItemNameOpt = None, llm: LlmOpt = None, allow_pickle: PickleOpt = False,
 ) -> None:
     """Serve the model to MCP clients: `ask` in plain words, or any explanation tool directly.
@@ -63,7 +64,7 @@ def mcp(
     log_to_file()
     try:
         settings = settings_for(model, data, text_column=text_column, label_column=label_column,
-                                id_column=id_column, item_name=item_name)
+                                id_column=id_column, item_name=item_name, labels=labels)
         limits = load_server_settings()
         with redirect_stdout(sys.stderr):  # stdout is the protocol's: nothing else goes there
             ctx = load_context(settings.model, data_spec(settings), allow_pickle)

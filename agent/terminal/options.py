@@ -1,9 +1,10 @@
 """What the commands share: their common options, how an error reaches the user (one plain
 sentence, never a stack trace), where log records go, and loading a context on stderr's screen.
 
-The data options (`--data` and the four that say how to read it) travel together as one
-`DataOpts`, so every command that takes `--data` takes all of them and reads them one way: flags
-first, then `SAYWHY_TEXT_COLUMN` ... (`agent.settings`), then guessing (`tools.data.columns`).
+The data options (`--data`, the four that say how to read it, and `--labels`, the names a
+table model's classes and its gold column go by) travel together as one `DataSpec`, so every
+command that takes `--data` takes all of them and reads them one way: flags first, then
+`SAYWHY_TEXT_COLUMN` ... (`agent.settings`), then guessing (`tools.data.columns`).
 
 Only typer and the error tree are imported at module level, so `saywhy --help` stays instant.
 """
@@ -35,6 +36,11 @@ LabelColumnOpt = Annotated[str | None, typer.Option(
     "--label-column", help="The data's gold label column (integers 0, 1, 2 are read through the "
     "model's id2label), e.g. --label-column dept. Default: $SAYWHY_LABEL_COLUMN, else guessed "
     "(label, class, category, topic ...).", show_default=False)]
+LabelsOpt = Annotated[str | None, typer.Option(
+    "--labels", help="Names for a table model's classes, so answers and the gold column say "
+    "them: --labels \"0=bad risk,1=good risk\" (class=name pairs) or --labels \"bad risk,good "
+    "risk\" (in the order of the model's classes_). Default: $SAYWHY_LABELS, else the classes "
+    "as they are. Hugging Face models take theirs from id2label.", show_default=False)]
 IdColumnOpt = Annotated[str | None, typer.Option(
     "--id-column", help="The data's id column, so answers use your ids, e.g. --id-column ref. "
     "Default: $SAYWHY_ID_COLUMN, else guessed (id, idx, uid, *_id ...), else row numbers from "

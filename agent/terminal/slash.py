@@ -3,13 +3,15 @@
 cancelled question that is still finishing end (Ctrl-C skips the command instead).
 
 `/data PATH [text=COL] [label=COL] [id=COL] [item=NAME]` is the REPL's spelling of `--data` and
-the column flags: the same `DataSpec`, loaded the same way (`bootstrap.load_data`).
+the column flags: the same `DataSpec`, loaded the same way (`bootstrap.load_data`). `--labels`
+names the model's classes, not the file's columns, so it has no /data word: it stays as given.
 """
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -126,7 +128,8 @@ def data(repl: Repl, arg: str) -> None:
     from .describe import describe_data
 
     if arg:
-        spec = data_spec(arg)
+        # the model keeps the names --labels gave its classes (and a later /model gets them)
+        spec = replace(data_spec(arg), labels=repl.data.labels)
         if not _settled(repl):
             return
         try:

@@ -20,6 +20,7 @@ from .options import (
     ItemNameOpt,
     JsonOpt,
     LabelColumnOpt,
+    LabelsOpt,
     LlmOpt,
     ModelOpt,
     PickleOpt,
@@ -36,8 +37,8 @@ from .options import (
 
 
 def chat(model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
-         label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
-         item_name: ItemNameOpt = None, llm: LlmOpt = None,
+         label_column: LabelColumnOpt = None, labels: LabelsOpt = None,
+         id_column: IdColumnOpt = None, item_name: ItemNameOpt = None, llm: LlmOpt = None,
          allow_pickle: PickleOpt = False, ray: RayOpt = False,
          ray_address: RayAddressOpt = None) -> None:
     """Chat with the model: ask in plain words, follow up with "why?", "and with shap?".
@@ -64,7 +65,7 @@ def chat(model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOp
     try:
         use_ray(ray, ray_address)
         settings = settings_for(model, data, text_column=text_column, label_column=label_column,
-                                id_column=id_column, item_name=item_name)
+                                id_column=id_column, item_name=item_name, labels=labels)
         code = run_chat(make_console(), settings.model, data_spec(settings), llm, allow_pickle)
     except SaywhyError as exc:
         fail(exc)
@@ -78,7 +79,7 @@ def ask(
         help="One or more questions; each is one turn of the same conversation.",
         show_default=False)],
     model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
-    label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
+    label_column: LabelColumnOpt = None, labels: LabelsOpt = None, id_column: IdColumnOpt = None,
     item_name: ItemNameOpt = None, llm: LlmOpt = None, as_json: JsonOpt = False,
     allow_pickle: PickleOpt = False, ray: RayOpt = False, ray_address: RayAddressOpt = None,
 ) -> None:
@@ -112,7 +113,7 @@ def ask(
     try:
         use_ray(ray, ray_address)
         settings = settings_for(model, data, text_column=text_column, label_column=label_column,
-                                id_column=id_column, item_name=item_name)
+                                id_column=id_column, item_name=item_name, labels=labels)
         conv = new_conversation(load_context(settings.model, data_spec(settings), allow_pickle),
                                 llm)
         for i, question in enumerate(questions):
@@ -143,7 +144,7 @@ def parse(
     batch: Annotated[str | None, typer.Option(
         "--batch", help="A file with one question per line, each in a fresh conversation.")] = None,
     model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
-    label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
+    label_column: LabelColumnOpt = None, labels: LabelsOpt = None, id_column: IdColumnOpt = None,
     item_name: ItemNameOpt = None, llm: LlmOpt = None, as_json: JsonOpt = False,
     allow_pickle: PickleOpt = False,
 ) -> None:
@@ -161,6 +162,8 @@ def parse(
 
       saywhy parse --batch questions.txt --json > calls.jsonl
     """
+    from saywhy.agent.bootstrap import name_classes
+
     from .loading import data_spec, planning_conversation, settings_for
     from .parse import parse_questions, planning_context, read_batch
 
@@ -173,8 +176,11 @@ def parse(
         else:
             asked = list(questions or [])
         settings = settings_for(model, data, text_column=text_column, label_column=label_column,
-                                id_column=id_column, item_name=item_name)
-        ctx = planning_context(settings.model, data_spec(settings), allow_pickle)
+                                id_column=id_column, item_name=item_name, labels=labels)
+        spec = data_spec(settings)
+        ctx = planning_context(settings.model, spec, allow_pickle)
+        if ctx.target.kind != "tabular":  # a table model was loaded, and named, in full
+            name_classes(ctx.target, spec.labels)  # refused for a model with its own names
         say_notes(ctx.data)
         turns = parse_questions(planning_conversation(ctx, llm), asked, fresh=bool(batch))
     except SaywhyError as exc:
@@ -208,7 +214,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     model: ModelOpt = None, data: DataOpt = None, text_column: TextColumnOpt = None,
-    label_column: LabelColumnOpt = None, id_column: IdColumnOpt = None,
+    label_column: LabelColumnOpt = None, labels: LabelsOpt = None, id_column: IdColumnOpt = None,
     item_name: ItemNameOpt = None, llm: LlmOpt = None,
 ) -> None:
     """Serve the web app and the JSON API.
@@ -231,7 +237,7 @@ def serve(
     log_to_file()
     try:
         settings = settings_for(model, data, text_column=text_column, label_column=label_column,
-                                id_column=id_column, item_name=item_name)
+                                id_column=id_column, item_name=item_name, labels=labels)
         if find_spec("saywhy.server.app") is None:
             typer.secho("saywhy: the web server is not part of this installation.", err=True,
                         fg=typer.colors.RED)

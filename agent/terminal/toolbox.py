@@ -17,6 +17,7 @@ from .options import (
     ItemNameOpt,
     JsonOpt,
     LabelColumnOpt,
+    LabelsOpt,
     ModelOpt,
     PickleOpt,
     TextColumnOpt,
@@ -126,6 +127,7 @@ def tool(
     data: DataOpt = None,
     text_column: TextColumnOpt = None,
     label_column: LabelColumnOpt = None,
+    labels: LabelsOpt = None,
     id_column: IdColumnOpt = None,
     item_name: ItemNameOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the structured result.")] = False,
@@ -162,7 +164,7 @@ def tool(
         if not isinstance(parsed, dict):
             raise typer.BadParameter("--args must be a JSON object")
         settings = settings_for(model, data, text_column=text_column, label_column=label_column,
-                                id_column=id_column, item_name=item_name)
+                                id_column=id_column, item_name=item_name, labels=labels)
         ctx = load_context(settings.model, data_spec(settings), allow_pickle)
         result = spec.run(ctx, parsed)
     except SaywhyError as exc:
