@@ -284,3 +284,23 @@ def test_more_group_words(bank: Any, clinic: Any) -> None:
     pl = plan(bank, "what if nobody was a foreign worker?")
     assert pl.calls[-1].args["features"] == [{"feature": "foreign_worker", "op": "set",
                                               "value": 0}]
+
+
+def test_group_questions_that_read_like_other_tools(bank: Any) -> None:
+    pl = plan(bank, "is it reliable for renters?")
+    assert [c.tool for c in pl.calls] == ["filter", "performance"]
+    pl = plan(bank, "predictions for borrowers with holiday loans")
+    assert [c.tool for c in pl.calls] == ["filter", "predict"]
+    pl = plan(bank, "predictions for everyone except the renters")
+    assert filters(pl) in ([{"where": "home != rent"}], [{"where": "home == rent", "negate": True}])
+    pl = plan(bank, "what would flip borrower 9 if they can't change their checking?")
+    assert [(c.tool, c.args.get("fixed")) for c in pl.calls] == [("counterfactual", ["checking"])]
+
+
+def test_one_row_supposed_otherwise(subs: Any) -> None:
+    pl = plan(subs, "what if subscriber 40 had been moved to the family plan?")
+    assert pl.calls[-1].args == {"id": 40, "features": [
+        {"feature": "plan", "op": "set", "value": "family"}]}
+    pl = plan(subs, "if subscriber 8 had paid only 9 a month what would you predict")
+    assert pl.calls[-1].args == {"id": 8, "features": [
+        {"feature": "monthly_fee", "op": "set", "value": 9}]}

@@ -70,6 +70,8 @@ _ROLE_STRONG_MORE = {
     "drawer": r"\bsample\s+(?:\d+|a|an|some|one|two|three|four|five|a few)\s+(?:\w+\s+)?[a-z]+s?\b"
     r"(?<!\d)",
     "predictor": r"\bhow (?:sure|confident|certain) (?:is|was|are) (?:it|the model|you|the classifier)\b"
+    r"|^\W*(?:(?:show|give|get)\s+(?:me\s+)?)?(?:the\s+)?(?:model'?s\s+|your\s+)?predictions?\s+(?:for|on|of"
+    r"|across)\b"
     r"|\bwhat (?:does|did|would|will) (?:the model|it|the classifier|you) (?:\w+ly )?(?:decide|say"
     r"|predict|conclude|output)\b"
     r"|\bwhat (?:label|class|category|sentiment|verdict) (?:does|did|would|will) (?:the model|it|you"

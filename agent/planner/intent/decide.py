@@ -104,6 +104,8 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
     if c.features.edits and not cat.takes(intent, "edits") and (
             intent in cat.inputs or intent in cat.subset_tools or c.slots.id is not None):
         return reread(c, cat.natural("edits"))  # "halve the glucose for patient 19"
+    if intent == cat.checker and conditions and not c.input and c.slots.id is None:
+        return reread(c, cat.scorer)  # "is it reliable for foreign workers?": its accuracy there
     if (intent in cat.subset_tools and (c.features.conditions or c.features.mentioned
                                         or c.criteria) and not c.slots.id
             and (_DESCRIBE.search(c.text) or re.search(r"\bstat(?:s|istics)\b", c.text, re.I))):
@@ -201,7 +203,8 @@ def retarget(
     if intent in cat.dataset and c.slots.id is not None and not cat.takes(intent, "id"):
         # "review 1500 is misclassified; can you check its gold label?": about one item
         return reread(c, next((i for i, _ in ranked if cat.takes(i, "id")), cat.predictor))
-    if intent in inputs and not has_input and c.criteria_like and _PLURAL.search(c.text):
+    if (intent in inputs and not has_input and c.criteria_like and _PLURAL.search(c.text)
+            and not c.features.conditions):  # (a table's rows take the tool itself: rows.py)
         return reread(c, next((i for i, _ in ranked if i in on_data), cat.selector))
     if intent == cat.explainer and not has_input and not state.focus and _GLOBAL.search(c.text):
         return reread(c, cat.natural("method", "dataset"))  # the explainer across the data

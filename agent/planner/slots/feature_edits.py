@@ -108,8 +108,8 @@ class EditReader:
             # "what if glucose 150", "and her age 50 as well?": a value right after the name
             re.compile(rf"(?<!with )(?<!whose )(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+{v}"
                        rf"(?![\w.-]|\s*(?:-|–|to|or|and|\+)\s*\d)", re.I),
-            re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:[a-z]+\s+)?{v}\s+{f}(?![\w-])",
-                       re.I),  # "had 3 pregnancies", "had spent 20 months in jail"
+            re.compile(rf"\b(?:had|has|have|having|with|got|get)\s+(?:[a-z]+\s+)?(?:only\s+|just\s+)?{v}\s+{f}"
+                       rf"(?![\w-])", re.I),  # "had 3 pregnancies", "had spent only 20 days in jail"
         ]
         # category words: the table's values and the words people use for them ("a man")
         self.category_words = {form: fv for form, fv in names.values.items()
@@ -119,7 +119,8 @@ class EditReader:
                for v in feat.values if str(v).strip()), *self.category_words},
             key=len, reverse=True))
         self.category = re.compile(
-            rf"\b(?:make|makes|made|turn|were|was|is|be|became|become|(?:switch\w*|mov\w*|chang\w*"
+            rf"\b(?:make|makes|made|turn|were|was|is|be|became|become|(?:had\s+)?been\s+\w+ed\s+(?:with"
+            rf"|as|for)|(?:switch\w*|mov\w*|chang\w*"
             rf"|upgrad\w*|downgrad\w*|went|go|goes|put)\s+(?:over\s+)?(?:to|on(?:to)?))\s+(?P<who>(?:[a-z]+\s+#?\d+"
             rf"|them|him|her|it|they|he|she)\s+)?(?:on\s+|in\s+)?(?:an?\s+|the\s+)?(?P<cv>{words})(?![\w-])",
             re.I) if words else None
@@ -266,6 +267,9 @@ class EditReader:
         out: list[str] = []
         for m in list(pattern.finditer(w)):
             listed = m.group("list") or m.group("list2") or ""
+            if re.match(r"(?:other|except|apart|besides)", m.group(0), re.I) and re.sub(
+                    r"^(?:the|their|his|her|its)\s+", "", listed.lower()) in self.names.values:
+                continue  # "everyone except the felony cases": a group left out, not a feature
             for n in names.finditer(listed):
                 name = self._name(n.group(0))
                 if name not in out:

@@ -99,7 +99,7 @@ class FeatureReader:
             rf"|is|they\s+are)|alone)))\s+(?:whether\s+(?:or\s+not\s+)?(?:they|he|she|it)(?:'re|'s"
             rf"|\s+are|\s+is|\s+have|\s+has)?\s+(?:an?\s+)?)?(?P<list>(?:(?:the|their|his|her|its)\s+)?"
             rf"(?:{names.pattern})(?:\s*(?:,|and|or|nor)\s*(?:the\s+)?(?:{names.pattern}))*)"
-            rf"|(?P<list2>(?:{names.pattern})(?:\s*(?:,|and)\s*(?:{names.pattern}))*)\s+"
+            rf"|(?<![\w-])(?P<list2>(?:{names.pattern})(?:\s*(?:,|and)\s*(?:{names.pattern}))*)\s+"
             rf"(?:(?:(?:has|have|had|needs?)\s+to\s+|must\s+|should\s+|will\s+|is\s+to\s+)?(?:be\s+)?"
             rf"(?:held\s+|kept\s+|stays?\s+|staying\s+|remains?\s+|remaining\s+)?(?:fixed"
             rf"|unchanged|constant|the\s+same)|(?:can'?t|cannot|can\s+not|must\s+not|mustn'?t"

@@ -154,10 +154,18 @@ class SlotReader:
             s.unknown_method = unknown.group(1)
         elif not s.methods:  # "explain 77 using tcav": a method word that is no word saywhy knows
             m = USING.search(w)
-            if m and unknown_word(m.group(1)):
+            if m and unknown_word(m.group(1)) and not self._a_feature_word(m.group(1)):
                 s.unknown_method = m.group(1)
         s.rollout = re.search(r"\broll[\s-]?out|\brolled[\s-]?out\b", w, re.I) is not None
         s.work = w
+
+    def _a_feature_word(self, word: str) -> bool:
+        """"Charged with misdemeanors": a table's value or feature, not a method's name."""
+        if self.features is None:
+            return False
+        names = self.features.names
+        said = word.lower()
+        return said in names.values or names.name_of(said) is not None
 
     def find_labels(self, s: Slots, quotes: Sequence[str] = ()) -> None:
         """The target's labels the clause names (any spelling of a multi-word label, a quoted
