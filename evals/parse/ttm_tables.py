@@ -8,8 +8,8 @@ rows by demo-tabular's recipe (`tools/tabular/demo.py`: scikit-learn's GradientB
 with its defaults and the same seed), saved with skops into a temporary folder together with the
 table as a CSV (id, features, `y`, split), and both are read back through the command line's path
 for `--model X.skops --data Y.csv --label-column y --id-column id`: `load_target` and
-`bootstrap.load_table_data`. No label names are given (the command line has no flag for them), so
-the labels are the model's classes, as for any user's file. `diabetes` may instead be the shipped
+`bootstrap.load_table_data`. No label names are given (`--labels` could name the classes, but
+the suites' own class names are not part of this data), so the labels are the model's classes. `diabetes` may instead be the shipped
 `demo-tabular` with its table (`--model demo-tabular`): the same rows and recipe, with label names.
 """
 
