@@ -3,7 +3,8 @@
 cancelled question that is still finishing end (Ctrl-C skips the command instead).
 
 `/data PATH [text=COL] [label=COL] [id=COL] [item=NAME]` is the REPL's spelling of `--data` and
-the column flags: the same `DataSpec`, loaded the same way (`bootstrap.load_data`). `--labels`
+the column flags: the same `DataSpec`, loaded the same way (`bootstrap.load_data`, or
+`load_table_data` for a table model, where label=, id= and item= mean the same). `--labels`
 names the model's classes, not the file's columns, so it has no /data word: it stays as given.
 """
 
