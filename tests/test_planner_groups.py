@@ -304,3 +304,24 @@ def test_one_row_supposed_otherwise(subs: Any) -> None:
     pl = plan(subs, "if subscriber 8 had paid only 9 a month what would you predict")
     assert pl.calls[-1].args == {"id": 8, "features": [
         {"feature": "monthly_fee", "op": "set", "value": 9}]}
+
+
+@pytest.fixture(scope="module")
+def lender() -> Any:
+    return _planner(["0", "1"], [
+        ("Age", "numeric", ()), ("LoanAmount", "numeric", ()),
+        ("OwnsHouse", "boolean", ("0", "1")), ("HasTelephone", "boolean", ("0", "1")),
+        ("NumberOfOtherLoansAtBank", "numeric", ())], "applicant")
+
+
+def test_table_names_in_everyday_words(lender: Any) -> None:
+    pl = plan(lender, "what would happen if people who own a house had their loan amount set to 900?")
+    assert filters(pl) == [{"where": "OwnsHouse == 1"}]
+    pl = plan(lender, "what would the model predict if the loan amount of everyone went up by 700?")
+    assert pl.calls[-1].args == {"features": [{"feature": "LoanAmount", "op": "increase",
+                                               "value": 700}]}
+    pl = plan(lender, "accuracy for applicants with more than 1 number of other loans at the bank")
+    assert filters(pl) == [{"where": "NumberOfOtherLoansAtBank > 1"}]
+    # two-letter initials that are words name no feature
+    assert [c.tool for c in plan(lender, "oh, what do you predict for applicant 3?").calls] == [
+        "predict"]

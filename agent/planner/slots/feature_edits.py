@@ -71,7 +71,7 @@ class EditReader:
             re.compile(rf"\b(?P<d>lost|lose|loses|losing|shed|gained|gains?|gaining|put\s+on)\s+{NUM_N}"
                        rf"\s+(?:more\s+)?{OWNER}{f}(?![\w-])(?:\s+points?)?", re.I),  # "lost 4 BMI points"
             re.compile(rf"(?<![\w-]){f}\s*(?P<d>\+|-|−)\s*{NUM_N}{_PCT}(?![\w.])", re.I),  # "glucose + 10"
-            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:(?:is|was|were|got|gets"
+            re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{rows}\s+(?:(?:is|was|were|got|gets"
                        rf"|had|has|would\s+be|went|go|goes)\s+)?(?P<d>{_UP}|{_DOWN})"
                        rf"\s+(?:by\s+)?(?:an?\s+)?(?:extra\s+)?{NUM_N}{_PCT}(?![\w.])", re.I),
             re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:(?:is|was|were)\s+)?{NUM_N}{_PCT}"

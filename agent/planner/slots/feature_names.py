@@ -50,6 +50,11 @@ _UNITS = ("months", "weeks", "days", "years", "hours", "minutes")
 # words of a name that people say otherwise ("loan amount" for credit_amount)
 _NAME_WORDS = {"credit": ("loan",), "duration": ("length", "term"), "priors": ("prior convictions",
                "prior offenses"), "jail": ("prison",)}
+# a name's leading verb, said otherwise ("owns house": "own a house")
+_VERB_WORDS = {"owns": ("own", "owns", "owning", "owned"), "rents": ("rent", "rents", "renting",
+               "rented"), "has": ("have", "having", "had", "with")}
+_SMALL_WORDS = set("oh ok no so hi it is as at in on or an to do go me my we us up be by he if of"
+                   " am id".split())
 _IRREGULAR = {"woman": "women", "man": "men", "person": "people", "child": "children"}
 # the sexes as people say them, for a categorical value or boolean column of that name
 _SEX = {"female": ("female", "females", "woman", "women"), "male": ("male", "males", "man", "men"),
@@ -110,9 +115,12 @@ def _own_forms(name: str) -> set[str]:
         if words[:2] == ["number", "of"] or words[-1:] == ["count"]:
             forms |= {"number of " + " ".join(core), "# of " + " ".join(core)}
     forms |= _part_forms(words)
+    if len(words) >= 2 and words[0] in _VERB_WORDS:  # OwnsHouse: "own a house", "owning a home"
+        rest = " ".join(words[1:])
+        forms |= {f"{v}{a}{rest}" for v in _VERB_WORDS[words[0]] for a in (" ", " a ", " their ")}
     if len(words) >= 2:
         initials = "".join(w[0] for w in words if w[0].isalpha())
-        if len(initials) >= 2:
+        if len(initials) >= 2 and initials not in _SMALL_WORDS:  # ("oh" is no OwnsHouse)
             forms.add(initials)
     return {f for f in forms if f}
 
@@ -230,7 +238,12 @@ class FeatureNames:
     def name_of(self, said: str) -> str | None:
         """The feature a written form names (exact form, any case and spacing)."""
         key = re.sub(r"[\s_/-]+", " ", said.strip().lower())
-        return self._lookup.get(key)
+        return self._lookup.get(key) or self._lookup.get(re.sub(r"(?<=\w) the (?=\w)", " ", key))
+
+    def value_of(self, said: str) -> tuple[str, str] | None:
+        """(feature, value) a written value form names, if it names one."""
+        key = re.sub(r"[\s_/-]+", " ", said.strip().lower())
+        return self.values.get(key) or self.values.get(re.sub(r"(?<=\w) the (?=\w)", " ", key))
 
     def kind(self, name: str) -> str:
         return self.features[name].kind
@@ -266,4 +279,6 @@ class FeatureNames:
 
 
 def _spaced(form: str) -> str:
-    return r"[\s_/-]*".join(re.escape(p) for p in form.split())
+    """A form as a pattern: any spacing, "_", "/" or "-" between its words, and a "the" where
+    a long name leaves it out ("other loans at the bank")."""
+    return r"(?:[\s_/-]+the\s+|[\s_/-]*)".join(re.escape(p) for p in form.split())

@@ -150,7 +150,7 @@ class FeatureReader:
         "every" or "with a" ("charged with a felony") or its feature's name follows it."""
         before = w[: m.start("v")]
         if m.group("neg") or not re.search(r"\b(?:a|an|one|the|every|each)\s+$", before, re.I) or (
-                not self.names.values.get(said) or said != said.rstrip("s")
+                not self.names.value_of(said) or said != said.rstrip("s")
                 or said in ("women", "men", "people")):
             return False
         if re.search(r"\bthe\s+$", before, re.I) and (
@@ -161,7 +161,7 @@ class FeatureReader:
 
     def _named_after(self, w: str, end: int, said: str) -> bool:
         """"On a two year contract": the value followed by its own feature's name."""
-        owner = self.names.values.get(re.sub(r"[\s_/-]+", " ", said))
+        owner = self.names.value_of(said)
         m = self._name.match(w, end + len(w[end:]) - len(w[end:].lstrip()))
         return owner is not None and m is not None and self.names.name_of(m.group(0)) == owner[0]
 
@@ -247,7 +247,10 @@ class FeatureReader:
             said = m.group("v").lower()
             if self._a_word(w, m, said):
                 continue
-            name, value = self.names.values[re.sub(r"[\s_/-]+", " ", said)]
+            found_value = self.names.value_of(said)
+            if found_value is None:
+                continue
+            name, value = found_value
             if m.group("neg") and self.names.kind(name) == "boolean":  # "non-smokers"
                 found.append((m.start(), f"{name} == {self.names.truth(name, False)}"))
             else:
@@ -283,7 +286,8 @@ class FeatureReader:
             plural = said.lower().endswith("s") and not said.lower().endswith("ss")
             people = re.match(rf"\s+(?:{PEOPLE})\b", w[m.end():], re.I) is not None or re.search(
                 r"\b(?:every|each|any)\s+$", w[:m.start()], re.I) is not None  # "every senior"
-            if not (m.group("neg") or m.group("pos") or plural or people):
+            verb = re.match(r"(?:own|rent|hav|had|with)\w*\s", said, re.I) is not None  # "own a house"
+            if not (m.group("neg") or m.group("pos") or plural or people or verb):
                 continue  # a bare feature name is a mention, not a condition
             name = self._feature(said)
             value = self.names.truth(name, not m.group("neg"))
