@@ -325,3 +325,9 @@ def test_table_names_in_everyday_words(lender: Any) -> None:
     # two-letter initials that are words name no feature
     assert [c.tool for c in plan(lender, "oh, what do you predict for applicant 3?").calls] == [
         "predict"]
+
+
+def test_a_person_with_a_value_is_anyone_with_it(clinic: Any) -> None:
+    pl = plan(clinic, "chance that a patient with cholesterol over 240 has the disease")
+    assert [(c.tool, c.args) for c in pl.calls] == [("filter", {"where": "Cholesterol > 240"}),
+                                                    ("predict", {})]

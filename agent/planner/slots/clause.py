@@ -37,7 +37,9 @@ _TOKEN_CUE = re.compile(r"\b(?:why|token|track|follow|complet\w*|does|rationale 
 _CONDITION_CUE = re.compile(r"\b(?:mention\w*|contain\w*|includ\w*|with the (?:word|phrase|term)"
                             r"|using the (?:word|phrase|term))\s*$", re.I)
 _WITH = re.compile(r"\b(?:with|w/)\b", re.I)
-_GROUP = re.compile(rf"\b(?:all|every\w*|ones|{PEOPLE}|rows|items|cases"
+_GROUP = re.compile(rf"\b(?:all|every\w*|ones|{PEOPLE}|rows|items|cases|someone|somebody|anyone"
+                    r"|anybody|(?:a|any)\s+(?:person|patient|applicant|customer|defendant|individual"
+                    r"|borrower|client)\s+(?:with|who|whose|aged|over|under|older|younger)"
                     r"|[a-z]+s\s+(?:with|who|that|whose))\b", re.I)
 _SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
 
