@@ -331,3 +331,21 @@ def test_a_person_with_a_value_is_anyone_with_it(clinic: Any) -> None:
     pl = plan(clinic, "chance that a patient with cholesterol over 240 has the disease")
     assert [(c.tool, c.args) for c in pl.calls] == [("filter", {"where": "Cholesterol > 240"}),
                                                     ("predict", {})]
+
+
+def test_a_feature_said_as_it_or_left_out(clinic: Any, subs: Any) -> None:
+    pl = plan(clinic, "if every patient with cholesterol above 260 got it down to 200, what then?")
+    assert [(c.tool, c.args) for c in pl.calls] == [
+        ("filter", {"where": "Cholesterol > 260"}),
+        ("what_if", {"features": [{"feature": "Cholesterol", "op": "set", "value": 200}]})]
+    pl = plan(subs, "what if subscribers with more than 30 months active had 12 fewer?")
+    assert pl.calls[-1].args == {"features": [{"feature": "months_active", "op": "decrease",
+                                               "value": 12}]}
+    from saywhy.agent.planner.base import ToolCall
+
+    state = DialogueState(last_calls=[ToolCall(tool="filter", args={"where": "Age > 70"}),
+                                      ToolCall(tool="what_if", args={"features": [
+                                          {"feature": "Cholesterol", "op": "set", "value": 180}]})])
+    pl = clinic.plan("and what about setting it to 150?", state)
+    assert pl.calls[-1].args == {"features": [{"feature": "Cholesterol", "op": "set", "value": 150}]}
+    assert plan(subs, "pick 2 random students").calls[-1].args == {"k": 2}

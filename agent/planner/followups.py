@@ -253,3 +253,28 @@ def rerun_on_subset(calls: list[ToolCall], state: DialogueState) -> list[ToolCal
              and not {"id", "ids", "text"} & set(x.args)]  # (a selection lists its rows itself)
     return calls + again
 
+
+_SET_IT = re.compile(r"\b(?:set|setting|make|making|change|changing|put|putting|try|trying|move"
+                     r"|moving)\s+(?:it|that|them)\s+(?:to|at)\s+(?P<n>-?\d+(?:\.\d+)?)\b", re.I)
+
+
+def edit_again(state: DialogueState, text: str) -> list[ToolCall] | None:
+    """"What about setting it to 100 instead?" right after a what-if that set one feature: the
+    same what-if (same rows or row) with that feature set to the new value."""
+    m = _SET_IT.search(text)
+    edits = catalogue().natural("edits")
+    last = [x for x in state.last_calls
+            if x.tool == edits and len(x.args.get("features") or []) == 1]
+    if m is None or not last:
+        return None
+    n = float(m.group("n"))
+    feature = last[-1].args["features"][0]["feature"]
+    out = []
+    for x in state.last_calls:
+        x = ToolCall(tool=x.tool, args=copy.deepcopy(x.args))
+        if x.tool == edits and x.args.get("features"):
+            x.args["features"] = [{"feature": feature, "op": "set",
+                                   "value": int(n) if n.is_integer() else n}]
+        out.append(x)
+    return out
+

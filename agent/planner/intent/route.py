@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..base import Plan, ToolCall
 from ..catalogue import catalogue
-from ..followups import complement, more_fixed, next_page, repeat
+from ..followups import complement, edit_again, more_fixed, next_page, repeat
 from ..read.replies import define_reply, greeting_reply, help_text, out_of_scope_text
 from ..slots.clause import Clause, clarify, has_slots
 from .cues import CUES, STRONG
@@ -119,6 +119,9 @@ def route(
     redone = _redo(clauses, state, reread)
     if redone is not None:
         return redone
+    again = edit_again(state, question.masked.question)
+    if again is not None:  # "what about setting it to 100 instead?" after a what-if
+        return Plan(calls=again, intent="repeat", confidence=min(c.prob for c in clauses))
     if len(clauses) > 1:
         cat = catalogue()
         edits = cat.natural("edits")

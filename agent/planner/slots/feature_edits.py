@@ -103,7 +103,8 @@ class EditReader:
                        rf"{AFTER}\s+(?:of\s+|at\s+|as\s+|=\s*)?{v}(?![\w-])", re.I),
             re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{rows}\s+(?:had\s+|has\s+)?(?:dropped|fell"
                        rf"|fallen|went\s+(?:down|up)|gone\s+(?:down|up)|decreased|increased|rose|risen"
-                       rf"|changed|moved|jumped|climbed|went|came\s+down|reduced|raised|lowered)\s+to"
+                       rf"|changed|moved|jumped|climbed|went|came\s+down|reduced|raised|lowered|wiped"
+                       rf"|cleared|reset|cut|set|brought\s+down|brought\s+up)\s+to"
                        rf"\s+{v}(?![\w-])", re.I),  # "her BMI dropped to 25"
             # "what if glucose 150", "and her age 50 as well?": a value right after the name
             re.compile(rf"(?<!with )(?<!whose )(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+{v}"
@@ -152,7 +153,7 @@ class EditReader:
         assert name is not None, said
         return name
 
-    def _value(self, name: str, said: str) -> Any:
+    def value_for(self, name: str, said: str) -> Any:
         """The said value as the feature takes it, or None when it cannot be one."""
         kind = self.names.kind(name)
         low = said.strip().lower()
@@ -207,7 +208,7 @@ class EditReader:
         for rx in self.sets:
             for m in list(rx.finditer(w)):
                 name = self._name(m.group("f"))
-                value = self._value(name, m.group("v"))
+                value = self.value_for(name, m.group("v"))
                 if value is None or _GROUP_WITH.match(m.group(0)) and _GROUP_BEFORE.search(
                         w[:m.start()]):
                     continue  # "if applicants with little savings had ...": a condition
@@ -254,7 +255,7 @@ class EditReader:
             at = max(ends)
             while (m := self.bare.match(w, at)) is not None:
                 name = self._name(m.group("f"))
-                value = self._value(name, m.group("v"))
+                value = self.value_for(name, m.group("v"))
                 if value is None or any(e["feature"] == name for _, e in found):
                     break
                 found.append((m.start("f"), {"feature": name, "op": "set", "value": value}))

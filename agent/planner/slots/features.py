@@ -36,6 +36,7 @@ from .feature_words import (
 )
 from .number_words import spelled_numbers
 from .patterns import consume
+from .pronoun_edits import pronoun_edits
 
 # what may follow a value that stands alone as a group's name ("the unemployed added too")
 _HEAD = re.compile(r"\s*(?:$|[,.?!;:]|(?:and|or|too|also|added|included|as|in|who|that|are|were|all"
@@ -141,6 +142,9 @@ class FeatureReader:
             w, found = self.edit_reader.edits(w)
             out.edits = [e for _, e in found]
         w = self.conditions(w, out)  # "if BMI went up by 5 for patients under 30"
+        named = {c.split()[0] for c in out.conditions} or set(out.mentioned)
+        if hypothetical and not out.edits and len(named) == 1:
+            w, out.edits = pronoun_edits(self.edit_reader, w, named.pop())
         return w, out
 
     # ---- the parts -----------------------------------------------------------------------

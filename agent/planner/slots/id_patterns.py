@@ -49,4 +49,5 @@ K_PATTERNS = [
     rf"|terms?|neighbou?rs?|lookalikes?|ones|results?|{ITEM_NOUNS})\b",
     r"\b(?:first|only|just|give me|at most|up to|max(?:imum)?|limit(?: to)?|say|make it)\s+(\d{1,2})\b",
     r"\b(\d{1,2})\s+(?:instead|only|of them|of those|of these|please|pls)\b",
+    r"\b(\d{1,2})\s+random\b",  # "3 random renters" (the group's name read already)
 ]

@@ -1,0 +1,44 @@
+"""A what-if's edit said with "it" or with no noun, of the one feature the clause names.
+
+"If every patient with glucose above 140 got it down to 120", "defendants with more than 10
+priors had 5 fewer": the feature is the one the clause's condition is on. Kept apart from
+`feature_edits.py`, whose patterns all name the feature they edit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .patterns import consume
+
+if TYPE_CHECKING:
+    from .feature_edits import EditReader
+
+_IT_TO = re.compile(r"\b(?:got|get|gets|had|have|has|brought|bring|reduced|lowered|raised|set"
+                    r"|setting|put|cut|dropped|wiped|changed?|changing|moved?)\s+(?:it|them|that"
+                    r"|this)\s+(?:(?:down|up|back|reduced|lowered|raised|changed|cut|set|wiped)\s+)?"
+                    r"(?:to|at|into)\s+(?:an?\s+)?(?P<v>[\w.-]+(?:\s+[\w-]+)?)", re.I)
+_N_MORE = re.compile(r"\b(?:had|have|has|with|got|get)\s+(?:only\s+|just\s+)?"
+                     r"(?P<n>\d+(?:\.\d+)?)\s+(?P<d>fewer|less|more|extra|additional)\b"
+                     r"(?!\s+[a-z])", re.I)
+
+
+def pronoun_edits(reader: EditReader, w: str, name: str) -> tuple[str, list[dict[str, Any]]]:
+    """"If everyone with glucose above 140 got it down to 120", "defendants with more than
+    10 priors had 5 fewer": an edit of the one feature the clause names, said with "it" or
+    with no noun at all."""
+    m = _IT_TO.search(w)
+    if m:
+        words = m.group("v").split()
+        for said in (" ".join(words[:2]), words[0]):
+            value = reader.value_for(name, said)
+            if value is not None:
+                return consume(w, m), [{"feature": name, "op": "set", "value": value}]
+    m = _N_MORE.search(w)
+    if m and reader.names.kind(name) == "numeric":
+        n = float(m.group("n"))
+        down = m.group("d").lower() in ("fewer", "less")
+        return consume(w, m), [{"feature": name, "op": "decrease" if down else "increase",
+                                "value": int(n) if n.is_integer() else n}]
+    return w, []
