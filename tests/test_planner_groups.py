@@ -349,3 +349,24 @@ def test_a_feature_said_as_it_or_left_out(clinic: Any, subs: Any) -> None:
     pl = clinic.plan("and what about setting it to 150?", state)
     assert pl.calls[-1].args == {"features": [{"feature": "Cholesterol", "op": "set", "value": 150}]}
     assert plan(subs, "pick 2 random students").calls[-1].args == {"k": 2}
+
+
+def test_a_group_against_the_rest_and_more_phrasings(loans: Any, clinic: Any) -> None:
+    pl = plan(loans, "how accurate is it for applicants with a cosigner compared to those without?")
+    assert [(c.tool, c.args.get("where")) for c in pl.calls] == [
+        ("filter", "cosigner == 1"), ("performance", None),
+        ("filter", "cosigner != 1"), ("performance", None)]
+    pl = plan(clinic, "what if all patients under 50 had 20 points lower cholesterol")
+    assert pl.calls[-1].args == {"features": [{"feature": "Cholesterol", "op": "decrease",
+                                               "value": 20}]}
+    pl = plan(clinic, "mistakes on patients who are either over 70 or smokers")
+    assert filters(pl)[0]["where"] in ("Age > 70 or Smoker == 1", "Smoker == 1 or Age > 70")
+
+
+def test_a_synonym_of_one_name_does_not_take_anothers_verbs(loans: Any) -> None:
+    # "credit" in a credit score is no loan: "asking for" stays the loan amount's word
+    from saywhy.agent.planner.slots.feature_names import FeatureInfo, FeatureNames
+
+    names = FeatureNames([FeatureInfo("loan_amount"), FeatureInfo("credit_score")])
+    assert names.name_of("asking for") == "loan_amount"
+    assert FeatureNames([FeatureInfo("credit_amount")]).name_of("loan amount") == "credit_amount"

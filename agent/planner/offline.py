@@ -35,7 +35,7 @@ from .read.question import read_question
 from .read.replies import help_text
 from .slots.calls import assemble
 from .slots.clause import Clause, read_clause
-from .slots.compare import COMPARE, WHICH_MORE, per_group, split_compared
+from .slots.compare import COMPARE, WHICH_MORE, per_group, split_compared, versus_the_rest
 from .slots.feature_names import FeatureInfo, FeatureNames
 from .slots.features import FeatureReader
 from .slots.names import ItemNames
@@ -167,7 +167,7 @@ class OfflinePlanner:
                 plan.calls = split_compared(plan.calls)
             plan.calls = per_group(plan.calls, COMPARE.search(text) is not None
                                    or WHICH_MORE.search(text) is not None)
-            plan.calls = rerun_on_subset(plan.calls, state)
+            plan.calls = versus_the_rest(rerun_on_subset(plan.calls, state), text)
         plan = validate(plan, clauses, self.known)
         if not isinstance(routed, Plan) and len(routed) == 1 and self.ask_when_unsure:
             one = routed[0]

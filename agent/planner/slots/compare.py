@@ -145,3 +145,25 @@ def one_of(found: list[tuple[int, str]], categorical: set[str]) -> list[tuple[in
         out.append((said[0][0], f"{name} in ({listed})"))
     return sorted(out)
 
+
+_THE_REST = re.compile(r"\b(?:compared?|versus|vs\.?|against|than|or)\b[^?.!]*(?:\b(?:those|the ones"
+                       r"|people|[a-z]+s)\s+(?:without|who\s+(?:don'?t|do\s+not|aren'?t|are\s+not)"
+                       r"|not)\b(?:\s+\w+)?|\b(?:the rest|the others|everyone else|everybody else"
+                       r"|all the others))\s*[?.!]*\s*$", re.I)
+_OPPOSITE = {">": "<=", "<": ">=", ">=": "<", "<=": ">", "==": "!=", "!=": "=="}
+
+
+def versus_the_rest(calls: list[ToolCall], text: str) -> list[ToolCall]:
+    """"How does performance for applicants with a guarantor compare to those without?": the
+    tool on the group, then on the rows outside it."""
+    cat = catalogue()
+    if len(calls) != 2 or calls[0].tool != cat.selector or set(calls[0].args) != {"where"} or (
+            not _THE_REST.search(text)):
+        return calls
+    cond = re.fullmatch(r"(\S+) (>=|<=|==|!=|>|<) (.+)", str(calls[0].args["where"]))
+    if cond is None:
+        return calls
+    rest = f"{cond.group(1)} {_OPPOSITE[cond.group(2)]} {cond.group(3)}"
+    return [*calls, ToolCall(tool=cat.selector, args={"where": rest}),
+            ToolCall(tool=calls[1].tool, args=dict(calls[1].args))]
+

@@ -81,8 +81,9 @@ class EditReader:
                        rf"{OWNER}{f}(?![\w-])", re.I),
             re.compile(rf"\b(?P<d>add|adding|added|remove|removing|removed|subtract|take\s+away)"
                        rf"\s+{NUM_N}\s+(?:more\s+)?{f}(?![\w-])", re.I),  # "add 2 pregnancies"
-            re.compile(rf"\b(?:had|has|have|having|with|got|get|gets|and|plus)\s+{NUM_N}\s+(?P<d>more|extra"
-                       rf"|additional|fewer|less)\s+{f}(?![\w-])", re.I),  # "2 more prior crimes"
+            re.compile(rf"\b(?:had|has|have|having|with|got|get|gets|and|plus)\s+{NUM_N}\s+(?:points?\s+"
+                       rf"|units?\s+)?(?P<d>more|extra|additional|fewer|less|lower|higher)\s+{f}"
+                       rf"(?![\w-])", re.I),  # "2 more prior crimes", "10 points lower blood pressure"
         ]
         self.multiply = [
             re.compile(rf"\b(?P<m>doubl\w*|halv\w*|tripl\w*|cut\s+in\s+half)\s+{OWNER}{f}(?![\w-])",

@@ -48,8 +48,8 @@ _VERBS = {
 # units a count of time is said in ("less than 6 months"): the one feature whose name has it
 _UNITS = ("months", "weeks", "days", "years", "hours", "minutes")
 # words of a name that people say otherwise ("loan amount" for credit_amount)
-_NAME_WORDS = {"credit": ("loan",), "duration": ("length", "term"), "priors": ("prior convictions",
-               "prior offenses"), "jail": ("prison",)}
+_NAME_WORDS = {"credit amount": ("loan amount",), "duration": ("length", "term"),
+               "priors": ("prior convictions", "prior offenses"), "jail": ("prison",)}
 # a name's leading verb, said otherwise ("owns house": "own a house")
 _VERB_WORDS = {"owns": ("own", "owns", "owning", "owned"), "rents": ("rent", "rents", "renting",
                "rented"), "has": ("have", "having", "had", "with")}
@@ -103,12 +103,18 @@ def _variants(words: list[str]) -> set[str]:
             if w}
 
 
+def _said_otherwise(words: list[str]) -> set[str]:
+    """The name with a phrase of `_NAME_WORDS` said the other way ("loan amount")."""
+    name = " ".join(words)
+    return {re.sub(rf"\b{key}\b", other, name) for key, others in _NAME_WORDS.items()
+            if re.search(rf"\b{key}\b", name) for other in others}
+
+
 def _own_forms(name: str) -> set[str]:
     words = spelling(name).split()
     forms = _variants(words)
-    for i, w in enumerate(words):  # "loan amount" for credit_amount, "length" for duration
-        for other in _NAME_WORDS.get(w, ()):
-            forms |= _variants([*words[:i], other, *words[i + 1:]])
+    for other in _said_otherwise(words):  # "loan amount" for credit_amount
+        forms |= _variants(other.split())
     core = [w for w in words if w not in ("has", "is", "num", "number", "of", "count", "total")]
     if core and core != words:  # "number of prior crimes" -> "prior crimes"; "has telephone"
         forms |= _variants(core)
@@ -186,9 +192,9 @@ class FeatureNames:
         verbs: dict[str, set[str]] = defaultdict(set)
         for f in features:
             if f.kind == "numeric":
-                for w in spelling(f.name).split():
-                    for verb in (v for said in (w, *_NAME_WORDS.get(w, ()))
-                                 for v in _VERBS.get(said, ())):
+                words = spelling(f.name).split()
+                for w in {*words, *(x for o in _said_otherwise(words) for x in o.split())}:
+                    for verb in _VERBS.get(w, ()):
                         verbs[verb].add(f.name)
         ages = any(re.search(r"\bage\b", spelling(f.name)) for f in features)
         for f in features:
