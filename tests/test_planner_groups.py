@@ -370,3 +370,13 @@ def test_a_synonym_of_one_name_does_not_take_anothers_verbs(loans: Any) -> None:
     names = FeatureNames([FeatureInfo("loan_amount"), FeatureInfo("credit_score")])
     assert names.name_of("asking for") == "loan_amount"
     assert FeatureNames([FeatureInfo("credit_amount")]).name_of("loan amount") == "credit_amount"
+
+
+def test_a_model_whose_labels_are_0_and_1(lender: Any) -> None:
+    pl = plan(lender, "why does the model predict 1 for applicants over 60?")
+    assert pl.calls[-1].tool == "global_importance" and pl.calls[-1].args.get("label") == "1"
+    assert filters(pl)[0]["where"] == "Age > 60"
+    pl = plan(lender, "how likely are applicants over 60 to be predicted 0?")
+    assert [c.tool for c in pl.calls] == ["filter", "predict"] and "id" not in pl.calls[-1].args
+    assert [(c.tool, c.args) for c in plan(lender, "what do you predict for applicant 1?").calls] == [
+        ("predict", {"id": 1})]

@@ -56,6 +56,11 @@ class SlotReader:
         self._forms = [(re.compile(rf"(?<![\w-]){spaced(f)}(?![\w-])"), lab)
                        for f, lab in self.vocab]
         self.item_noun = (item_noun or "").strip().lower() or None
+        digits = [lab for lab in self.labels if re.fullmatch(r"\d", lab)]
+        self._digit_label = re.compile(  # a model whose classes are 0 and 1, named so
+            r"\b(?:predict(?:s|ed|ing)?|labell?ed|classified|class|label|outcome|say(?:s|ing)?"
+            rf"|as|be|is|are|of|gets?|got)\s+(?:as\s+|an?\s+)?(?P<d>{'|'.join(digits)})(?![\w.])",
+            re.I) if digits else None
         # feature values with a number word in them ("two year"), left as words
         worded = [v for v in (features.names.values if features is not None else ())
                   if re.search(rf"\b(?:{'|'.join(NUMBERS)})\b", v, re.I)]
@@ -71,6 +76,11 @@ class SlotReader:
     def numbers(self, s: Slots, *, sample: bool = False) -> None:
         """Layer, head, page, ids, an id, k and bare numbers; a sample size when `sample`."""
         w = s.work
+        if self._digit_label is not None:  # "predicted 1" of a 0/1 model: a label, no id
+            for m in list(self._digit_label.finditer(w)):
+                s.extra.setdefault("digit_labels", []).append(
+                    LabelMention(m.group("d"), m.start("d"), m.end("d")))
+                w = w[:m.start("d")] + " " * (m.end("d") - m.start("d")) + w[m.end("d"):]
         if self.id_names is not None:  # ids that are names first: no digit of theirs is a number
             nouns = ITEM_NOUNS + (f"|{re.escape(self.item_noun)}s?" if self.item_noun else "")
             w, keys, unknown = read_names(w, self.id_names, nouns)
@@ -199,6 +209,7 @@ class SlotReader:
                 if len(lab) >= 5 and " " not in lab and lev1(m.group(0), lab.lower()):
                     found.append(LabelMention(lab, m.start(), m.end()))
                     break
+        found += s.extra.get("digit_labels", [])
         s.labels = sorted(found, key=lambda x: x.start)
         if not s.labels and self.kind in ("classifier", "tabular") and self.labels:
             s.foreign_label = self.foreign(w, quotes)
