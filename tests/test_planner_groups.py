@@ -380,3 +380,11 @@ def test_a_model_whose_labels_are_0_and_1(lender: Any) -> None:
     assert [c.tool for c in pl.calls] == ["filter", "predict"] and "id" not in pl.calls[-1].args
     assert [(c.tool, c.args) for c in plan(lender, "what do you predict for applicant 1?").calls] == [
         ("predict", {"id": 1})]
+
+
+def test_years_on_a_table_that_counts_months(subs: Any, clinic: Any) -> None:
+    pl = plan(subs, "accuracy on subscribers active for more than a year")
+    assert filters(pl) == [{"where": "months_active > 12"}]
+    assert filters(plan(clinic, "accuracy for patients over 40 years old")) == [
+        {"where": "Age > 40"}]
+    assert filters(plan(clinic, "accuracy on 40 year olds")) == [{"where": "Age == 40"}]

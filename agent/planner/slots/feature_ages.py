@@ -52,7 +52,8 @@ class AgeReader:
             (re.compile(r"\bin\s+(?:their|his|her)\s+(?P<n>[1-9]0)'?s\b", re.I), "decade"),
             (re.compile(r"\bin\s+(?:their|his|her)\s+(?P<w>twenties|thirties|forties|fifties|sixties"
                         r"|seventies|eighties|nineties)\b", re.I), "decade"),
-            (re.compile(rf"\b(?P<n>{N})[\s-]years?[\s-]olds?\b", re.I), "=="),
+            (re.compile(rf"(?<!over )(?<!under )(?<!above )(?<!below )(?<!than )(?<!least )"
+                        rf"(?<!most )\b(?P<n>{N})[\s-]years?[\s-]olds?\b", re.I), "=="),
             (re.compile(rf"\bnot\s+(?P<op>older|younger)\s+than\s+(?P<n>{N}){unit}", re.I), "not"),
             (re.compile(rf"\b(?:(?P<gt>{gt})|(?P<lt>{lt})|(?P<ge>aged\s+at\s+least)|(?P<eq>aged))"
                         rf"\s*(?P<n>{N}){unit}(?:\s*(?P<trail>{trail}))?", re.I), "words"),

@@ -17,9 +17,9 @@ GE = (r"at\s+least|no\s+less\s+than|not\s+(?:less|lower|smaller|fewer|below|unde
       r"|(?:greater|more|higher)\s+than\s+or\s+equal\s+to|>=|=>|≥")
 LE = (r"at\s+most|no\s+more\s+than|not\s+(?:more|greater|higher|larger|bigger|above|over)"
       r"(?:\s+than)?|(?:less|lower|smaller)\s+than\s+or\s+equal\s+to|<=|=<|≤")
-GT = (r"greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|above|over"
+GT = (r"greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|longer\s+than|above|over"
       r"|exceed(?:s|ing)?|in\s+excess\s+of|>")
-LT = r"less\s+than|lower\s+than|smaller\s+than|fewer\s+than|below|under|beneath|<"
+LT = r"less\s+than|lower\s+than|smaller\s+than|fewer\s+than|shorter\s+than|below|under|beneath|<"
 _NE = r"not\s+equal\s+to|other\s+than|is\s+not|isn't|aren't|!=|≠"
 _EQ = r"equal\s+to|equals?|exactly|==|=|is|are|was|were|of"
 OPS: list[tuple[str, str]] = [(GE, ">="), (LE, "<="), (GT, ">"), (LT, "<"), (_NE, "!="),

@@ -34,7 +34,8 @@ from .feature_words import (
     to_number,
     trail_op,
 )
-from .number_words import spelled_numbers
+from .fixed_features import fixed_pattern
+from .number_words import months_words, spelled_numbers, years_as_months
 from .patterns import consume
 from .pronoun_edits import pronoun_edits
 
@@ -88,24 +89,10 @@ class FeatureReader:
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
         people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups)])
         self._ages = AgeReader(age, people, UNIT) if age else None
+        self._months = months_words(names)  # the one feature that counts months, if any
         self._people_after = re.compile(rf"\s+(?:{'|'.join([PEOPLE, *map(re.escape, groups)])})\b",
                                         re.I)  # "the DSL customers": a group
-        self._fixed = re.compile(
-            rf"\b(?:without\s+(?:changing|touching|modifying|altering)|not\s+changing"
-            rf"|(?:do\s+not|don't|never|can't|cannot|must\s+not|mustn't)\s+(?:change|touch|modify"
-            rf"|alter)|(?:other\s+than|except(?:\s+for)?|apart\s+from|besides)(?=\s+(?:the\s+)?"
-            rf"(?:{names.pattern})\b)|(?:keeps?|keeping|kept|holds?|holding|held|leaves?|leaving|fix|fixing)"
-            rf"(?=\s+(?:the\s+|their\s+|his\s+|her\s+|its\s+)?(?:{names.pattern})(?:\s*(?:,|and)"
-            rf"\s*(?:{names.pattern}))*\s+(?:fixed|the\s+same|constant|unchanged|as\s+(?:it\s+is"
-            rf"|is|they\s+are)|alone)))\s+(?:whether\s+(?:or\s+not\s+)?(?:they|he|she|it)(?:'re|'s"
-            rf"|\s+are|\s+is|\s+have|\s+has)?\s+(?:an?\s+)?)?(?P<list>(?:(?:the|their|his|her|its)\s+)?"
-            rf"(?:{names.pattern})(?:\s*(?:,|and|or|nor)\s*(?:the\s+)?(?:{names.pattern}))*)"
-            rf"|(?<![\w-])(?P<list2>(?:{names.pattern})(?:\s*(?:,|and)\s*(?:{names.pattern}))*)\s+"
-            rf"(?:(?:(?:has|have|had|needs?)\s+to\s+|must\s+|should\s+|will\s+|is\s+to\s+)?(?:be\s+)?"
-            rf"(?:held\s+|kept\s+|stays?\s+|staying\s+|remains?\s+|remaining\s+)?(?:fixed"
-            rf"|unchanged|constant|the\s+same)|(?:can'?t|cannot|can\s+not|must\s+not|mustn'?t"
-            rf"|shouldn'?t|should\s+not|won'?t|may\s+not|is\s+not\s+to)\s+(?:be\s+)?(?:chang\w*"
-            rf"|touch\w*|mov\w*|modif\w*|alter\w*))\b", re.I)
+        self._fixed = fixed_pattern(names.pattern)
         self._name = re.compile(rf"(?<![\w-])(?:{names.pattern})(?![\w-])", re.I)
         self._none = re.compile(rf"\b(?:with|having|had|have|has)\s+(?:no|zero|0)\s+{f}(?![\w-])",
                                 re.I)
@@ -135,6 +122,8 @@ class FeatureReader:
         on the rows in what is left."""
         w = THOUSANDS.sub(lambda m: f"{m.group(1)}{to_number(str(float(m.group(2)) * 1000))}",
                            spelled_numbers(w)).replace("(", " ").replace(")", " ")
+        if self._months is not None:  # "longer than 2 years" on a table that counts months
+            w = years_as_months(w, self._months, self._ages is not None)
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
         w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)

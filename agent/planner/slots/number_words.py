@@ -7,6 +7,12 @@ that introduces a value (than, by, to, of, over, under, above, below, at least, 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+from saywhy.tools.tabular.schema import spelling
+
+if TYPE_CHECKING:
+    from .feature_names import FeatureNames
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -40,3 +46,37 @@ def _value(words: str) -> int:
 def spelled_numbers(text: str) -> str:
     """`text` with numbers written in words after a value cue turned into digits."""
     return _SPELLED.sub(lambda m: m.group(1) + str(_value(m.group(2))), text)
+
+
+_YEARS = re.compile(r"\b(?P<cmp>longer|shorter|more|less|fewer|over|under|at\s+least|at\s+most)"
+                    r"(?P<than>\s+than)?\s+(?P<n>\d+(?:\.\d+)?|an?|one|half\s+a)\s*(?:years?|yrs?)\b"
+                    r"(?!\s+(?:old|of\s+age))(?P<after>(?:\s+\w+){0,3})", re.I)
+
+
+def years_as_months(text: str, months_words: re.Pattern[str], ages: bool) -> str:
+    """"Loans longer than 2 years", "more than a year in jail" on a table that counts months:
+    the years as months ("longer than 24 months"). Only when the comparison is of a length
+    ("longer", "shorter") or the months feature is named right after, or the table has no age
+    that "over 2 years" could be about."""
+    def months(m: re.Match[str]) -> str:
+        length = m.group("cmp").lower() in ("longer", "shorter")
+        if not (length or months_words.match(m.group("after").strip()) or not ages):
+            return m.group(0)
+        said = m.group("n").lower()
+        n = 1.0 if said in ("a", "an", "one") else 0.5 if said.startswith("half") else float(said)
+        count = n * 12
+        return (f"{m.group('cmp')}{m.group('than') or ''} "
+                f"{int(count) if count.is_integer() else count} months{m.group('after')}")
+    return _YEARS.sub(months, text)
+
+
+def months_words(names: FeatureNames) -> re.Pattern[str] | None:
+    """The forms of the one numeric feature that counts months ("in jail" of months_in_jail),
+    after which "a year" is 12 of them; None when no one feature does."""
+    counted = [n for n, f in names.features.items() if f.kind == "numeric"
+               and "months" in spelling(n).split()]
+    if len(counted) != 1:
+        return None
+    forms = "|".join(re.escape(form) for form, n in names.forms if n == counted[0])
+    return re.compile(rf"(?:(?:in|on|of|for|the|their)\s+)*(?:{forms})\b", re.I)
+
