@@ -32,6 +32,8 @@ _ROLE_STRONG = {
     "lister": r"\b(?:gold|true|real|actual|correct|human|annotated|ground[- ]truth|original)[- ]"
     r"(?:label|class|category|answer|tag|sentiment|outcome|diagnos[ie]s|result)s?\b|\bground[- ]truth\b"
     r"|\b(?:record|profile|row|entry|details|feature values)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d"
+    r"|\bwhat (?:does|did) (?:the\s+)?(?:[a-z]+\s+)?#?\d+\s+(?:actually\s+|really\s+)?say\b"
+    r"|\b(?:actually|really|truly)\s+(?:\w+\s+){0,3}in\s+the\s+(?:data|dataset|labels)\b"
     r"|\b(?:actually|really|originally)\s+(?:labell?ed"
     r"|filed|tagged|marked|annotated|categori[sz]ed)\b|\b(?:pull|bring|open|call) up\b"
     r"|\bwhat text\b|\b(?:full|raw|whole|original) text\b|\bbrowse\b|\bscroll\b"
@@ -41,7 +43,7 @@ _ROLE_STRONG = {
     r"|held[- ]out|splits?)\b|\bsize of the (?:data|dataset|training|test|train|split)"
     r"|\b(?:stats|statistics)\b|\bdescribe (?:the|these|those|them)\b|\bsummar(?:y|i[sz]e) of\b"
     r"|\blook like on average\b",
-    "explainer": r"\bhow come\b|\bwhat(?:'s|s| is)? (?:made|makes|making) (?:you|u|it|the model|the classifier)\b|\bwhat"
+    "explainer": r"\bhow come\b|\bhighlight\w*\b|\bwhat(?:'s|s| is)? (?:made|makes|making) (?:you|u|it|the model|the classifier)\b|\bwhat"
     r" (?:led|leads|caused|causes|drove|drives) (?:you|it|the model|the classifier)\b|\bresponsible for\b|\bjustif(?:y|ies|ied|ication)\b|\brationale\b",
     "natural:layer": r"\bwhere\b[^?.!]{0,40}\blook(?:s|ed|ing)?\b"
     r"|\b(?:model|it|you|classifier) (?:\w+ )?look(?:s|ed|ing)? at\b|\b(?:did|does|do) (?:it|the model"

@@ -31,7 +31,7 @@ _ACROSS = re.compile(
 
 
 _GOLD_ASK = re.compile(r"\b(?:gold|true|real|actual|correct|annotated)\s+(?:label|class|category"
-                       r"|answer)\b|\b(?:actually|really)\s+(?:labell?ed|is)\b", re.I)
+                       r"|answer)\b|\b(?:actually|really|truly)\b", re.I)
 # "the real diagnosis breakdown for patients over 60": the gold labels of rows, counted
 _GOLD_OF_ROWS = re.compile(r"\b(?:gold|true|real|actual|annotated|ground[- ]truth)[- ]"
                            r"(?:label|class|category|outcome|diagnos[ie]s|result)s?\b|\bbreakdown\b",

@@ -151,7 +151,10 @@ def read_criteria(
     distinct = {lm.label for lm in s.labels}
     if labels_are_args and "predicted" not in c.positive:
         for lm in s.labels:  # "3 random tickets predicted as billing": a condition after all
-            if _PRED_CUE.search(w[: lm.start]) and not _GOLD_CUE.search(w[: lm.start]):
+            if _PRED_CUE.search(w[: lm.start]) and not _GOLD_CUE.search(w[: lm.start]) and not (
+                    re.search(r"\bmak\w*\s+(?:it|the model|you|them)\s+(?:predict|say|call)\w*\s+"
+                              r"(?:it\s+)?(?:as\s+)?$", w[: lm.start], re.I)):  # ("what makes it
+                # predict billing" asks for that label's reasons over all tickets)
                 c.positive["predicted"] = lm.label
                 if s.label == lm.label:
                     s.label = None
@@ -161,8 +164,10 @@ def read_criteria(
             before = w[: lm.start]
             # "that aren't labelled billing": a condition to negate
             side = c.negative if _NEG_NEAR.search(before) else c.positive
-            if _MODEL_LABELLED.search(before):  # "that the model labelled billing"
-                side.setdefault("predicted", lm.label)
+            if _MODEL_LABELLED.search(before) or re.match(
+                    r"\s*(?:by the model|by the classifier|by it)\b", w[lm.end:], re.I):
+                side.setdefault("predicted", lm.label)  # "that the model labelled billing",
+                # "labelled negative by the model"
             elif _GOLD_CUE.search(before):
                 side.setdefault("label", lm.label)
             elif _PRED_CUE.search(before) or re.match(
@@ -179,9 +184,9 @@ def read_criteria(
         if qi is not None:
             value = quotes[qi]
         else:
-            if cue.split()[0] in _LOOSE_CUES and not loose:
+            if cue in _LOOSE_CUES and not loose:
                 continue
-            if cue.split()[0] in {"with", "without", "has", "have", "having"}:
+            if cue in {"with", "without", "has", "have", "having"}:
                 continue  # bare words after "with" are too often something else
             value = word
         if value.lower() in _STOP or not value.strip():

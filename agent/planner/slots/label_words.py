@@ -93,6 +93,10 @@ def label_vocabulary(labels: Sequence[str]) -> list[tuple[str, str]]:
             if len(labels) == 2:  # "no diabetes" beside "diabetes": the healthy ones
                 pairs += [("healthy", lab)]
         pairs += [(w, lab) for w in _PHRASES.get(plain[lab], ())]
+        words = plain[lab].split()
+        if len(words) >= 2 and len(words[0]) >= 7:  # "tech issue", "promo offer": the first
+            pairs += [(" ".join([words[0][:n], *words[1:]]), lab)  # word shortened
+                      for n in range(4, len(words[0]) - 1)]
         last = plain[lab].split()[-1] if plain[lab] else ""
         pairs += [(w, lab) for w in _DECISIONS.get(stem(last), ())]
     lower = {lab.lower() for lab in labels}

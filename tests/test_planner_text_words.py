@@ -1,0 +1,60 @@
+"""The offline planner on a text classifier: words of first-time users (a label "by the model",
+"actually ... in the data", "with the word X", "what does ticket N say", a shortened label
+word). Made-up labels and ids, nothing the planner was written for.
+
+Needs only the MiniLM asset; no tool runs.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from saywhy.agent.state import DialogueState
+from tests.conftest import needs_minilm
+
+pytestmark = needs_minilm
+
+
+@pytest.fixture(scope="module")
+def mail() -> Any:
+    from saywhy.agent.planner.offline import OfflinePlanner
+
+    ctx = SimpleNamespace(
+        target=SimpleNamespace(labels=["personal", "promotional offer"], kind="classifier"),
+        data=SimpleNamespace(ids=list(range(0, 900)), item_name="email"),
+    )
+    p = OfflinePlanner.for_context(ctx)
+    p.warm_up()
+    return p
+
+
+def calls(p: Any, q: str) -> list[tuple[str, dict[str, Any]]]:
+    return [(c.tool, c.args) for c in p.plan(q, DialogueState()).calls]
+
+
+def test_a_label_given_by_the_model_is_a_prediction(mail: Any) -> None:
+    assert calls(mail, "how many emails are labelled personal by the model?") == [
+        ("filter", {"predicted": "personal"})]
+
+
+def test_actually_asks_for_the_gold_label_of_an_item(mail: Any) -> None:
+    assert calls(mail, "is email 77 actually personal in the data?") == [("show", {"id": 77})]
+    assert calls(mail, "what does email 310 actually say") == [("show", {"id": 310})]
+
+
+def test_a_word_condition_said_with_the_word(mail: Any) -> None:
+    assert calls(mail, "accuracy on emails with the word discount") == [
+        ("filter", {"contains": "discount"}), ("performance", {})]
+
+
+def test_a_shortened_label_word(mail: Any) -> None:
+    assert calls(mail, "why is email 12 a promo offer?") == [
+        ("attribute", {"id": 12, "label": "promotional offer"})]
+
+
+def test_what_makes_it_predict_a_label_is_that_labels_reasons(mail: Any) -> None:
+    got = calls(mail, "what words make it predict personal")
+    assert got[-1] == ("global_importance", {"label": "personal"}) and len(got) == 1
