@@ -15,33 +15,13 @@ from saywhy.agent.bootstrap import DataSpec, load_context
 from saywhy.tools import registry
 from saywhy.tools.context import ToolContext
 from saywhy.tools.views import Table
-
-FEATURES = ["age", "income", "owner"]
+from tests.table_files import FEATURES, loan_files
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A user's skops pipeline (one-hot owner, a small forest) and its CSV with ids 100-299."""
-    import skops.io as sio
-    from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder
-
-    rng = np.random.default_rng(7)
-    n = 200
-    df = pd.DataFrame({"age": rng.integers(20, 80, n), "income": rng.normal(50, 15, n).round(1),
-                       "owner": rng.choice(["yes", "no"], n)})
-    noisy = df["income"] + 10 * (df["owner"] == "yes") + rng.normal(0, 8, n)
-    df["approved"] = np.where(noisy > 55, "yes", "no")
-    pre = ColumnTransformer([("cat", OneHotEncoder(), ["owner"])], remainder="passthrough")
-    model = Pipeline([("pre", pre), ("rf", RandomForestClassifier(20, random_state=0))])
-    model.fit(df[FEATURES], df["approved"])
-    folder = tmp_path_factory.mktemp("loans")
-    sio.dump(model, folder / "loans.skops")
-    df.insert(0, "case_id", np.arange(100, 100 + n))
-    df.to_csv(folder / "loans.csv", index=False)
-    return folder / "loans.skops", folder / "loans.csv"
+    return loan_files(tmp_path_factory.mktemp("loans"), n=200, seed=7, trees=20, noise=8)
 
 
 @pytest.fixture

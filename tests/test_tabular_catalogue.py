@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,29 +13,12 @@ from saywhy.agent.bootstrap import DataSpec, load_context
 from saywhy.tools import registry
 from saywhy.tools.errors import UserError
 from saywhy.tools.target import DEMO_MODELS, load_target
+from tests.table_files import loan_files
 
 
 @pytest.fixture(scope="module")
 def user_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    import skops.io as sio
-    from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder
-
-    rng = np.random.default_rng(4)
-    n = 300
-    df = pd.DataFrame({"age": rng.integers(20, 80, n), "income": rng.normal(50, 15, n).round(1),
-                       "owner": rng.choice(["yes", "no"], n)})
-    df["approved"] = np.where(df["income"] + 10 * (df["owner"] == "yes") > 55, "yes", "no")
-    pre = ColumnTransformer([("cat", OneHotEncoder(), ["owner"])], remainder="passthrough")
-    model = Pipeline([("pre", pre), ("rf", RandomForestClassifier(40, random_state=0))])
-    model.fit(df[["age", "income", "owner"]], df["approved"])
-    folder = tmp_path_factory.mktemp("loans")
-    sio.dump(model, folder / "loans.skops")
-    df.insert(0, "case_id", np.arange(100, 100 + n))
-    df.to_csv(folder / "loans.csv", index=False)
-    return folder / "loans.skops", folder / "loans.csv"
+    return loan_files(tmp_path_factory.mktemp("loans"), n=300, seed=4, trees=40)
 
 
 def test_a_table_model_runs_the_same_tool_names(user_files) -> None:  # type: ignore[no-untyped-def]
