@@ -225,9 +225,11 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
                 and not c.slots.methods and (not c.slots.labels or c.count_q)):
             continue  # "if I change X to Y, what do you predict?", "... how many would churn?":
             # the tool of the edit says it
-        if tool in (cat.predictor, "model_info") and not c.input and any(
+        about_model = cat.scope.get(tool) == "model"  # the model's own card
+        if (tool == cat.predictor or about_model) and not c.input and any(
                 x.intent == cat.drawer for x in infos[:n]):
-            continue  # "pick a random one and predict it": the draw reports its predictions
+            continue  # "pick a random one and predict it", "... and tell me what the model
+            # says": the draw reports its predictions
         if tool == cat.predictor and not c.input and (c.count_q or _ACROSS.search(c.text)):
             # "what do you predict on the whole dataset?": the predictions across the data
             crit = subset_criteria(c)
