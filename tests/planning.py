@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from saywhy.agent.planner.base import Plan
@@ -16,3 +18,23 @@ def calls(plan: Plan) -> list[tuple[str, dict[str, Any]]]:
 def ask(planner: Any, question: str, state: DialogueState | None = None) -> Plan:
     """The planner's plan for `question` (in a fresh dialogue unless `state` is given)."""
     return planner.plan(question, state or DialogueState())
+
+
+def offline_planner(labels: Sequence[str], ids: Sequence[int], noun: str,
+                    features: Sequence[tuple[str, str, tuple[str, ...]]] | None = None,
+                    warm: bool = True) -> Any:
+    """The offline planner for a stand-in model and data: a classifier with `labels`, or a table
+    model when `features` ((name, kind, values) triples) are given; only what planning reads."""
+    from saywhy.agent.planner.offline import OfflinePlanner
+
+    target = SimpleNamespace(labels=list(labels), kind="classifier")
+    if features is not None:
+        target.kind = "tabular"
+        target.schema = SimpleNamespace(features=[SimpleNamespace(name=n, kind=k, values=v)
+                                                  for n, k, v in features])
+    p = OfflinePlanner.for_context(SimpleNamespace(
+        target=target, data=SimpleNamespace(ids=list(ids), item_name=noun)))
+    if warm:
+        p.warm_up()
+    return p
+

@@ -7,7 +7,6 @@ Needs only the MiniLM asset; no tool runs.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
-from tests.planning import ask, calls
+from tests.planning import ask, calls, offline_planner
 
 pytestmark = needs_minilm
 
@@ -32,17 +31,7 @@ FEATURES = [
 
 @pytest.fixture(scope="module")
 def planner():  # type: ignore[no-untyped-def]
-    from saywhy.agent.planner.offline import OfflinePlanner
-
-    schema = SimpleNamespace(features=[SimpleNamespace(name=n, kind=k, values=v)
-                                       for n, k, v in FEATURES])
-    ctx = SimpleNamespace(
-        target=SimpleNamespace(labels=["rejected", "approved"], kind="tabular", schema=schema),
-        data=SimpleNamespace(ids=list(range(0, 500)), item_name="applicant"),
-    )
-    p = OfflinePlanner.for_context(ctx)
-    p.warm_up()
-    return p
+    return offline_planner(["rejected", "approved"], range(0, 500), "applicant", FEATURES)
 
 
 def where(plan: Plan) -> str | None:
@@ -170,17 +159,10 @@ def test_rows_asked_about_stay_the_rows(planner: Any, question: str,
 @pytest.fixture(scope="module")
 def people():  # type: ignore[no-untyped-def]
     """A table of people with yes/no columns named as words ("smoker", "HasCar") and counts."""
-    from saywhy.agent.planner.offline import OfflinePlanner
-
     feats = [("age", "numeric", ()), ("smoker", "boolean", ("0", "1")),
              ("HasCar", "boolean", ("False", "True")), ("number_of_children", "numeric", ()),
              ("woman", "boolean", ("0", "1"))]
-    schema = SimpleNamespace(features=[SimpleNamespace(name=n, kind=k, values=v)
-                                       for n, k, v in feats])
-    ctx = SimpleNamespace(
-        target=SimpleNamespace(labels=["low", "high"], kind="tabular", schema=schema),
-        data=SimpleNamespace(ids=list(range(0, 300)), item_name="person"))
-    return OfflinePlanner.for_context(ctx)
+    return offline_planner(["low", "high"], range(0, 300), "person", feats, warm=False)
 
 
 @pytest.mark.parametrize(("question", "condition"), [

@@ -8,7 +8,6 @@ Needs only the MiniLM asset; no tool runs.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,23 +15,14 @@ import pytest
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
+from tests.planning import offline_planner
 
 pytestmark = needs_minilm
 
 
 def _planner(labels: list[str], features: list[tuple[str, str, tuple[str, ...]]],
              noun: str) -> Any:
-    from saywhy.agent.planner.offline import OfflinePlanner
-
-    schema = SimpleNamespace(features=[SimpleNamespace(name=n, kind=k, values=v)
-                                       for n, k, v in features])
-    ctx = SimpleNamespace(
-        target=SimpleNamespace(labels=labels, kind="tabular", schema=schema),
-        data=SimpleNamespace(ids=list(range(0, 500)), item_name=noun),
-    )
-    p = OfflinePlanner.for_context(ctx)
-    p.warm_up()
-    return p
+    return offline_planner(labels, range(0, 500), noun, features)
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +213,8 @@ def test_predictions_and_their_likelihood_for_a_group(loans: Any) -> None:
 
 def test_a_what_if_given_to_a_group(loans: Any) -> None:
     pl = plan(loans, "what if we gave every man over 50 a cosigner?")
-    assert filters(pl) in ([{"where": "sex == Male and age > 50"}], [{"where": "age > 50 and sex == Male"}])
+    assert filters(pl) in ([{"where": "sex == Male and age > 50"}],
+                           [{"where": "age > 50 and sex == Male"}])
     assert pl.calls[-1].args["features"] == [{"feature": "cosigner", "op": "set", "value": 1}]
     pl = plan(loans, "what if the income of applicants under 30 fell to 15000?")
     assert filters(pl) == [{"where": "age < 30"}]
@@ -231,7 +222,8 @@ def test_a_what_if_given_to_a_group(loans: Any) -> None:
 
 
 def test_why_about_people_in_general_explains_the_whole_table(clinic: Any) -> None:
-    for q in ("why do you think people have the disease?", "why does it make the predictions it makes"):
+    for q in ("why do you think people have the disease?",
+              "why does it make the predictions it makes"):
         pl = plan(clinic, q)
         assert [c.tool for c in pl.calls] == ["global_importance"], (q, pl.calls)
     assert plan(clinic, "why do you think she has the disease?").clarify
@@ -315,7 +307,8 @@ def lender() -> Any:
 
 
 def test_table_names_in_everyday_words(lender: Any) -> None:
-    pl = plan(lender, "what would happen if people who own a house had their loan amount set to 900?")
+    pl = plan(lender, "what would happen if people who own a house had their loan amount set"
+                      " to 900?")
     assert filters(pl) == [{"where": "OwnsHouse == 1"}]
     pl = plan(lender, "what would the model predict if the loan amount of everyone went up by 700?")
     assert pl.calls[-1].args == {"features": [{"feature": "LoanAmount", "op": "increase",
@@ -347,7 +340,8 @@ def test_a_feature_said_as_it_or_left_out(clinic: Any, subs: Any) -> None:
                                       ToolCall(tool="what_if", args={"features": [
                                           {"feature": "Cholesterol", "op": "set", "value": 180}]})])
     pl = clinic.plan("and what about setting it to 150?", state)
-    assert pl.calls[-1].args == {"features": [{"feature": "Cholesterol", "op": "set", "value": 150}]}
+    assert pl.calls[-1].args == {"features": [{"feature": "Cholesterol", "op": "set",
+                                               "value": 150}]}
     assert plan(subs, "pick 2 random students").calls[-1].args == {"k": 2}
 
 
@@ -378,7 +372,8 @@ def test_a_model_whose_labels_are_0_and_1(lender: Any) -> None:
     assert filters(pl)[0]["where"] == "Age > 60"
     pl = plan(lender, "how likely are applicants over 60 to be predicted 0?")
     assert [c.tool for c in pl.calls] == ["filter", "predict"] and "id" not in pl.calls[-1].args
-    assert [(c.tool, c.args) for c in plan(lender, "what do you predict for applicant 1?").calls] == [
+    got = [(c.tool, c.args) for c in plan(lender, "what do you predict for applicant 1?").calls]
+    assert got == [
         ("predict", {"id": 1})]
 
 

@@ -10,14 +10,13 @@ question in another language, and the planner's own sentences in the target's wo
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 
 from saywhy.agent.planner.base import Plan
 from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
-from tests.planning import ask, calls
+from tests.planning import ask, calls, offline_planner
 
 LABELS = ["billing", "technical issue", "account access"]
 IDS = (1001, 1400)
@@ -28,15 +27,7 @@ pytestmark = needs_minilm
 
 @pytest.fixture(scope="module")
 def planner():  # type: ignore[no-untyped-def]
-    from saywhy.agent.planner.offline import OfflinePlanner
-
-    ctx = SimpleNamespace(
-        target=SimpleNamespace(labels=LABELS, kind="classifier"),
-        data=SimpleNamespace(ids=list(range(IDS[0], IDS[1] + 1)), item_name="ticket"),
-    )
-    p = OfflinePlanner.for_context(ctx)
-    p.warm_up()
-    return p
+    return offline_planner(LABELS, range(IDS[0], IDS[1] + 1), "ticket")
 
 
 def sentences(plan: Plan) -> str:

@@ -7,28 +7,20 @@ Needs only the MiniLM asset; no tool runs.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
+from tests.planning import offline_planner
 
 pytestmark = needs_minilm
 
 
 @pytest.fixture(scope="module")
 def mail() -> Any:
-    from saywhy.agent.planner.offline import OfflinePlanner
-
-    ctx = SimpleNamespace(
-        target=SimpleNamespace(labels=["personal", "promotional offer"], kind="classifier"),
-        data=SimpleNamespace(ids=list(range(0, 900)), item_name="email"),
-    )
-    p = OfflinePlanner.for_context(ctx)
-    p.warm_up()
-    return p
+    return offline_planner(["personal", "promotional offer"], range(0, 900), "email")
 
 
 def calls(p: Any, q: str) -> list[tuple[str, dict[str, Any]]]:
@@ -58,3 +50,10 @@ def test_a_shortened_label_word(mail: Any) -> None:
 def test_what_makes_it_predict_a_label_is_that_labels_reasons(mail: Any) -> None:
     got = calls(mail, "what words make it predict personal")
     assert got[-1] == ("global_importance", {"label": "personal"}) and len(got) == 1
+
+
+def test_really_of_rows_is_their_gold_label_not_the_item_in_focus(mail: Any) -> None:
+    got = [(c.tool, c.args) for c in mail.plan("which emails are really personal?",
+                                               DialogueState(focus_id=12)).calls]
+    assert got[0] == ("filter", {"label": "personal"})
+

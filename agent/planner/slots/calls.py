@@ -31,7 +31,9 @@ _ACROSS = re.compile(
 
 
 _GOLD_ASK = re.compile(r"\b(?:gold|true|real|actual|correct|annotated)\s+(?:label|class|category"
-                       r"|answer)\b|\b(?:actually|really|truly)\b", re.I)
+                       r"|answer)\b|\b(?:actually|really)\s+(?:labell?ed|is)\b", re.I)
+# "is review 4015 actually positive?": said of an item the question names, its gold label
+_ACTUALLY = re.compile(r"\b(?:actually|really|truly)\b", re.I)
 # "the real diagnosis breakdown for patients over 60": the gold labels of rows, counted
 _GOLD_OF_ROWS = re.compile(r"\b(?:gold|true|real|actual|annotated|ground[- ]truth)[- ]"
                            r"(?:label|class|category|outcome|diagnos[ie]s|result)s?\b|\bbreakdown\b",
@@ -150,7 +152,9 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
             calls.append(counted)
             continue
         gold_of = c.slots.id if c.slots.id is not None else state.focus_id
-        if (tool in cat.subset_tools and _GOLD_ASK.search(c.text) and c.slots.ids is None
+        asks_gold = _GOLD_ASK.search(c.text) or (c.slots.id is not None
+                                                  and _ACTUALLY.search(c.text))
+        if (tool in cat.subset_tools and asks_gold and c.slots.ids is None
                 and gold_of is not None):
             calls.append(ToolCall(tool=cat.lister, args={"id": gold_of}))
             continue  # "is billing its true label?": the item in focus, shown
