@@ -383,3 +383,13 @@ def test_years_on_a_table_that_counts_months(subs: Any, clinic: Any) -> None:
     assert filters(plan(clinic, "accuracy for patients over 40 years old")) == [
         {"where": "Age > 40"}]
     assert filters(plan(clinic, "accuracy on 40 year olds")) == [{"where": "Age == 40"}]
+
+
+def test_repeat_as_an_adjective_is_no_request_to_redo(loans: Any) -> None:
+    from saywhy.agent.planner.base import ToolCall
+
+    state = DialogueState(last_calls=[ToolCall(tool="filter", args={"where": "age > 30"}),
+                                      ToolCall(tool="mistakes", args={})])
+    pl = loans.plan("how likely are repeat borrowers over 60 to be approved?", state)
+    assert [c.tool for c in pl.calls] == ["filter", "predict"]
+    assert filters(pl) == [{"where": "age > 60"}]

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 _POINTING = re.compile(r"\b(?:that|it|this|them|they)\b", re.I)
 # "redo that with the unemployed added", "run it again for applicants under 21"
-_REDO = re.compile(r"\b(?:redo|re-?run|repeat|(?:run|do|ask|try) (?:it|that|this|the same)"
-                   r"(?: \w+)? again|same (?:thing|question|again))\b", re.I)
+_REDO = re.compile(r"\b(?:redo|re-?run|repeat (?:it|that|this)|(?:run|do|ask|try) (?:it|that|this"
+                   r"|the same)(?: \w+)? again|same (?:thing|question|again))\b", re.I)
 # requests to act on the world or on the data itself, which no tool does
 _ACTION = re.compile(
     r"^\W*(?:(?:ok|okay|so|now|hey|hi|please|pls|can you|could you|would you|will you|go ahead and"
