@@ -19,6 +19,7 @@ from ..errors import UserError
 from ..what_if import WhatIfArgs, WhatIfResult
 from .edits import FeatureEdit
 from .edits import what_if as run_what_if
+from .rows_counterfactual import counterfactual_rows
 from .rows_what_if import what_if_rows
 from .search import counterfactuals
 from .variants import row_of, table, table_target
@@ -109,7 +110,9 @@ def what_if(ctx: ToolContext, args: WhatIfArgs) -> WhatIfResult:
 
 def counterfactual(ctx: ToolContext, args: CounterfactualArgs) -> CounterfactualResult:
     """The fewest feature changes (to values the data shows, never a fixed feature) that flip
-    the model's prediction for a row, each predicted again to verify the flip."""
+    the model's prediction for a row, each predicted again to verify the flip; with no row
+    named, the flips of a spread sample of the subset's rows summed up per feature
+    (`rows_counterfactual.py`)."""
     import numpy as np
     import pandas as pd
 
@@ -118,9 +121,11 @@ def counterfactual(ctx: ToolContext, args: CounterfactualArgs) -> Counterfactual
     assert target.schema is not None
     if not 1 <= args.k <= 5:
         raise UserError(f"k (the most features changed) must be between 1 and 5; got {args.k}.")
+    fixed: list[str] = list(getattr(args, "fixed", None) or [])
+    if args.id is None and not args.text:  # "what would it take for people over 60 to ..."
+        return counterfactual_rows(ctx, args.label, fixed, args.k)  # type: ignore[return-value]
     ref = ctx.resolve(args.id, args.text)
     row = row_of(ctx, ref)
-    fixed: list[str] = list(getattr(args, "fixed", None) or [])
     probs = target.predict_proba(pd.DataFrame([row]))[0]
     now = int(np.argmax(probs))
     search = counterfactuals(target, row, data.X(), want=args.label, fixed=fixed,

@@ -1,6 +1,7 @@
 """A one-input tool asked of a table's rows rather than one row: "what do you predict for people
 over 50?", "explain the predictions for BMI above 30", "what if everyone's glucose dropped by
-20?", or a prediction or what-if that names no row with none in focus. The rows become a
+20?", "what would flip the predictions for people over 60?", or a prediction or what-if that
+names no row with none in focus. The rows become a
 selection and the tool that answers for rows runs on them (`calls.assemble` asks first)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from ..base import ToolCall
 from ..catalogue import catalogue
-from .args import filter_calls, subset_criteria
+from .args import filter_calls, subset_criteria, tool_args
 from .clause import Clause
 from .feature_words import PEOPLE
 
@@ -52,7 +53,8 @@ def on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]],
         c.slots.id_problem is None) and not _ONE_ROW.search(c.text)
     if not (c.criteria or (edits and (unnamed or EVERYONE.search(c.text)))
             or (unnamed and tool == cat.predictor)
-            or (tool in cat.explainers and not focus and c.slots.ids is None
+            or ((tool in cat.explainers or tool == cat.flipper) and not focus
+                and c.slots.ids is None
                 and c.slots.bad_id is None and c.slots.id_problem is None
                 and _MANY.search(c.text) and not _PERSON.search(c.text))):
         return None
@@ -64,6 +66,8 @@ def on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]],
             answer.args["label"] = c.slots.label
     elif edits:
         answer = ToolCall(tool=tool, args={"features": c.features.edits})
+    elif tool == cat.flipper:  # "what would it take for people over 60 to get no diabetes?"
+        answer = ToolCall(tool=tool, args=tool_args(tool, c))
     else:
         return None
     crit = subset_criteria(c)
