@@ -393,3 +393,20 @@ def test_repeat_as_an_adjective_is_no_request_to_redo(loans: Any) -> None:
     pl = loans.plan("how likely are repeat borrowers over 60 to be approved?", state)
     assert [c.tool for c in pl.calls] == ["filter", "predict"]
     assert filters(pl) == [{"where": "age > 60"}]
+
+
+def test_what_would_flip_a_group_is_a_counterfactual_for_its_rows(clinic: Any) -> None:
+    pl = plan(clinic, "what would it take for patients over 60 to not be predicted disease?")
+    assert [c.tool for c in pl.calls] == ["filter", "counterfactual"]
+    assert filters(pl) == [{"where": "Age > 60"}]
+    assert pl.calls[-1].args == {"label": "no disease"}  # no id: the rows of the filter
+    pl = plan(clinic, "what would make patient 3 no longer be classified as disease?")
+    assert [(c.tool, c.args) for c in pl.calls] == [
+        ("counterfactual", {"id": 3, "label": "no disease"})]
+
+
+def test_a_number_before_with_belongs_to_the_age_not_the_next_word() -> None:
+    stroke = _planner(["0", "1"], [
+        ("Age", "numeric", ()), ("StrokeFamilyIndex", "numeric", ())], "patient")
+    pl = plan(stroke, "how accurate are you on patients over 30 with stroke?")
+    assert filters(pl)[0]["where"] == "Age > 30", pl.calls

@@ -44,6 +44,11 @@ _HEAD = re.compile(r"\s*(?:$|[,.?!;:]|(?:and|or|too|also|added|included|as|in|wh
                    r"|is|was|do|does|did|get|gets|got|have|has|had|vs|versus|compared)\b)", re.I)
 
 
+# words that end a number's phrase: "patients over 30 with diabetes" is no "30 ... diabetes"
+_JOINS = (r"(?:with|without|and|or|but|who|that|which|whose|having|has|have|had|is|are|was|were"
+          r"|in|on|for|at|by|from|to|of|than)\b")
+
+
 class FeatureReader:
     """Reads feature slots from a clause's working text for one table's features."""
 
@@ -83,7 +88,7 @@ class FeatureReader:
             rf"\s*(?P<hi>-?\d+(?:\.\d+)?)(?![\w.])", re.I)
         self._cond_before = re.compile(
             rf"(?P<op>{GE}|{LE}|{GT}|{LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
-            rf"|fewer|less))?\s+(?:\w+\s+)?{f}(?![\w-])"
+            rf"|fewer|less))?\s+(?:(?!{_JOINS})\w+\s+)?{f}(?![\w-])"
             rf"(?:\s+(?P<trail2>or\s+(?:more|fewer|less|higher|lower|above|below)))?", re.I)
         age = names.age()
         groups = [v for v in names.values if v.endswith("s") and " " not in v]

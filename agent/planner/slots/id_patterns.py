@@ -22,6 +22,9 @@ ITEM_NOUNS = (
     "|respondents?"
 )
 _ID_NOUNS = ITEM_NOUNS
+# a noun after an id that makes it a count ("3 reviews"); "no" only as "no. 5" ("patient 3 no
+# longer ...")
+_COUNTED = ITEM_NOUNS.replace("|no\\.?", "|no\\.(?=\\s*\\d)")
 RANGE = re.compile(
     rf"(?:\b(?:{_ID_NOUNS})\s*|\bfrom\s+)?#?(\d+)\s*(?:-|–|to|through|thru|until)\s*#?(\d+)\b"
     r"(?!\s*(?:words?|tokens?))",
@@ -33,7 +36,7 @@ BETWEEN_IDS = re.compile(
 LIST = re.compile(r"(?<![\w.])#?(\d+(?:,#?\d+)+)(?![\w.])")
 ID = re.compile(
     rf"(?:\b(?:{_ID_NOUNS})\s*(?:#|no\.?|number|id)?\s*|#\s*)(\d+)(?:'s)?\b(?![.,]\d)"
-    rf"(?!\s+(?:random\s+|more\s+|other\s+)?(?:{_ID_NOUNS}|ones|words?|tokens?)\b)",
+    rf"(?!\s+(?:random\s+|more\s+|other\s+)?(?:{_COUNTED}|ones|words?|tokens?)\b)",
     re.I,
 )
 ORDINAL = re.compile(rf"\b(\d+)(?:st|nd|rd|th)\s+(?:(?:{_ID_NOUNS})\b|one\b)", re.I)

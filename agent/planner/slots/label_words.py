@@ -99,6 +99,13 @@ def label_vocabulary(labels: Sequence[str]) -> list[tuple[str, str]]:
                       for n in range(4, len(words[0]) - 1)]
         last = plain[lab].split()[-1] if plain[lab] else ""
         pairs += [(w, lab) for w in _DECISIONS.get(stem(last), ())]
+    if len(labels) == 2:  # "to not be predicted diabetic": the other label, as a goal
+        for lab, other in (labels, labels[::-1]):
+            for f in {f for f, x in pairs if x == lab and not f.startswith(("no ", "non", "not "))}:
+                pairs += [(f"{neg} {how}{f}", other) for neg in ("not be", "no longer be",
+                                                                 "stop being", "not get")
+                          for how in ("", "predicted ", "predicted as ", "classified as ",
+                                      "labelled ", "labeled ")]
     lower = {lab.lower() for lab in labels}
     if {"positive", "negative"} <= lower:  # the demo's own synonyms, only for its labels
         canon = {lab.lower(): lab for lab in labels}
