@@ -37,7 +37,7 @@ import argparse
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -110,11 +110,16 @@ def plan_edits(call: ToolCall, norm: Normaliser) -> frozenset[Edit]:
     return frozenset(norm.edit(e.feature, e.op, e.value) for e in edits)
 
 
-def observed(plan: Plan, exp: Expected, norm: Normaliser) -> tuple[bool, bool]:
-    """(whole call right, intent right) for one plan against the gold's expected calls."""
+def observed(plan: Plan, exp: Expected, norm: Normaliser) -> tuple[bool, bool, str]:
+    """(whole call right, intent right, why not) for one plan against the gold's expected calls.
+
+    The reason is a kind, never the question: a question back, a direct reply, another tool,
+    the item, the rows (conditions missing, extra, or different) or the edits."""
     wanted = set(predicted(plan)) & exp.tools  # the filter only when it is the only call
     if plan.clarify or plan.reply or not wanted:
-        return False, False
+        why = "question back" if plan.clarify else "reply" if plan.reply else \
+            "tool " + "+".join(c.tool for c in plan.calls)
+        return False, False, why
     calls = plan.calls
     main = next((i for i, c in enumerate(calls) if c.tool in wanted and c.tool != "filter"),
                 None)
@@ -138,7 +143,31 @@ def observed(plan: Plan, exp: Expected, norm: Normaliser) -> tuple[bool, bool]:
     same_id = (ids == {exp.id}) if exp.id is not None else not ids
     same_rows = exp.conditions is None or rows == exp.conditions
     same_edits = plan_edits(calls[main], norm) == exp.edits
-    return same_id and same_rows and same_edits, True
+    why = "" if same_id else "item:" + ("extra" if exp.id is None else "missing" if not ids
+                                         else "other")
+    if not same_rows and exp.conditions is not None:
+        why += (" " if why else "") + _rows_why(rows, exp.conditions)
+    if not same_edits:
+        why += (" " if why else "") + "edits"
+    return same_id and same_rows and same_edits, True, why
+
+
+def _rows_why(got: DNF, gold: DNF) -> str:
+    """How planned rows differ from the gold rows, as a kind of difference."""
+    mine = {c for g in got for c in g}
+    theirs = {c for g in gold for c in g}
+    if len(got) != len(gold):
+        return "rows:and/or"
+    feats = lambda cs: {c[0] for c in cs}  # noqa: E731
+    kind = lambda f: f  # noqa: E731
+    if mine < theirs:
+        return "rows:missing " + "/".join(sorted({kind(c[0]) for c in theirs - mine}))
+    if theirs < mine:
+        return "rows:extra " + "/".join(sorted({kind(c[0]) for c in mine - theirs}))
+    if feats(mine) == feats(theirs):
+        return "rows:value/op"
+    return ("rows:other " + "/".join(sorted({kind(f) for f in feats(theirs) - feats(mine)}))
+            + " got " + "/".join(sorted({kind(f) for f in feats(mine) - feats(theirs)})))
 
 
 def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[str, Any]:
@@ -151,6 +180,7 @@ def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[st
         planner.warm_up()
     rows = set(ctx.data.ids) if ctx.data is not None else set()
     per_cat: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
     times: list[float] = []
     unknown = missing_ids = errors = 0
     for utterance, program in read_suite(folder / f"{name}_test_suite.txt"):
@@ -164,8 +194,10 @@ def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[st
             plan = Plan(clarify=f"(crashed: {type(exc).__name__})", intent="error")
         times.append(time.perf_counter() - t0)
         errors += plan.intent == "error"
-        whole, intent = observed(plan, exp, norm)
+        whole, intent, why = observed(plan, exp, norm)
         per_cat[exp.category].append((whole, intent))
+        if not whole:
+            reasons[exp.category][why] += 1
         if verbose and not whole:
             got = " ; ".join(f"{c.tool} {c.args}" for c in plan.calls) or \
                 f"(no calls) {plan.clarify or plan.reply or ''}"[:100]
@@ -174,7 +206,7 @@ def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[st
                   f"edits={sorted(exp.edits, key=str)}\n   got: {got}"
                   + ("" if not intent else "  (intent right)"))
     return {"how": loaded.how, "held_out": loaded.held_out_accuracy, "per_cat": per_cat,
-            "times": times, "unknown": unknown, "missing_ids": missing_ids, "errors": errors}
+            "times": times, "reasons": reasons, "unknown": unknown, "missing_ids": missing_ids, "errors": errors}
 
 
 def _show(rows: DNF | None) -> str:
@@ -196,10 +228,11 @@ def report(name: str, out: dict[str, Any]) -> None:
     print(f"  loaded as {out['how']}; held-out accuracy {out['held_out']:.3f}; gold programs "
           f"naming a feature the table lacks: {out['unknown']}; gold ids with no row: "
           f"{out['missing_ids']}; planner errors (counted as misses): {out['errors']}")
-    print(f"  {'category':<28} {'whole-call':>10} {'intent':>8}")
+    print(f"  {'category':<28} {'whole-call':>10} {'intent':>8}  misses by kind")
     for cat, pairs in sorted(out["per_cat"].items(), key=lambda kv: -len(kv[1])):
         whole, intent = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
-        print(f"  {cat:<28} {whole:>4}/{len(pairs):<5} {intent:>4}/{len(pairs):<4}")
+        why = ", ".join(f"{k} {n}" for k, n in out["reasons"][cat].most_common())
+        print(f"  {cat:<28} {whole:>4}/{len(pairs):<5} {intent:>4}/{len(pairs):<4}  {why}")
 
 
 def main(argv: list[str] | None = None) -> int:
