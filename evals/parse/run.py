@@ -111,6 +111,25 @@ TARGETS: dict[str, dict[str, Any]] = {
                    ("African-American", "Caucasian", "Hispanic", "Asian", "Other")),
                   ("sex", "categorical", None, None, False, ("Female", "Male")),
                   ("days_in_jail", "numeric", 0, 800, True, ())]},
+    # a car insurer's claim classifier on a binarised table (one-hot vehicle type and region)
+    "insure": {"labels": ["no claim", "claim"], "kind": "tabular", "ids": (1, 5000),
+               "noun": "policyholder", "features": [
+                   ("Age", "numeric", 18, 90, True, ()),
+                   ("PriorClaims", "numeric", 0, 9, True, ()),
+                   ("AnnualPremium", "numeric", 200, 5000, False, ()),
+                   ("DrivingYearsLessThan2", "boolean", None, None, False, (0, 1)),
+                   ("AnnualMileage_geq_15000", "boolean", None, None, False, (0, 1)),
+                   ("VehicleAgeGreaterOrEqualThan10", "boolean", None, None, False, (0, 1)),
+                   ("CreditScoreBelow600", "boolean", None, None, False, (0, 1)),
+                   ("vehicletypeSedan", "boolean", None, None, False, (0, 1)),
+                   ("vehicletypeSUV", "boolean", None, None, False, (0, 1)),
+                   ("vehicletypeTruck", "boolean", None, None, False, (0, 1)),
+                   ("vehicletypeSportsCar", "boolean", None, None, False, (0, 1)),
+                   ("regionUrban", "boolean", None, None, False, (0, 1)),
+                   ("regionSuburban", "boolean", None, None, False, (0, 1)),
+                   ("regionRural", "boolean", None, None, False, (0, 1)),
+                   ("HasGarage", "boolean", None, None, False, (0, 1)),
+                   ("Married", "boolean", None, None, False, (0, 1))]},
 }
 
 

@@ -38,7 +38,7 @@ QUESTIONS = HERE / "questions.jsonl"
 DIALOGUES = HERE / "dialogues.jsonl"
 TABULAR = HERE / "tabular_questions.jsonl"
 # their feature schemas: evals/parse/run.py TARGETS
-TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid")
+TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid", "insure")
 SALT = "saywhy-holdout-v1:"
 
 TARGETS: dict[str, dict[str, Any]] = {
@@ -50,6 +50,7 @@ TARGETS: dict[str, dict[str, Any]] = {
     "churn": {"labels": {"retained", "churned"}, "ids": range(1, 7044)},
     "credit": {"labels": {"bad risk", "good risk"}, "ids": range(0, 1000)},
     "recid": {"labels": {"low risk", "high risk"}, "ids": range(1, 7215)},
+    "insure": {"labels": {"no claim", "claim"}, "ids": range(1, 5001)},
 }
 METHODS = {"shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion"}
 SAMPLE_FIELDS = {"k", "label"}  # `sample` is checked by hand until it is registered
@@ -414,6 +415,7 @@ def report_tabular() -> int:
     print("\nTable models: evals/parse/fresh/tabular_questions.jsonl (same hold-out rule)")
     _table("per side", groups, ["groups", "groups (table)", "groups (loans)",
                                 "groups (churn)", "groups (credit)", "groups (recid)",
+                                "groups (insure)",
                                 "questions",
                                 "follow-ups", "any_of"])
     _table("questions per target", per["target"], list(TABLE_TARGETS))
