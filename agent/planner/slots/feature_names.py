@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 from saywhy.tools.tabular.schema import spelling  # the folding the table tools resolve names with
 
+from .feature_bins import one_hot_values, thresholds
+
 # how a feature is introduced and followed in a phrase ("their BMI", "patient 12's glucose
 # levels"), and a number read into group `n`: shared by the condition and the edit readers
 OWNER = (r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:[a-z]\w*'s\s+)?"
          r"|[a-z]\w*'s\s+)?")
-AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?))?"
+AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?|balances?|amounts?))?"
 NUM_N = r"(?P<n>-?\d+(?:\.\d+)?|-?\.\d+)"
 
 # words of a feature name too generic to name it alone ("number" of pregnancies, "loan" amount)
@@ -173,16 +175,22 @@ class FeatureNames:
     """The forms of every feature (longest first) and of the categorical values."""
 
     def __init__(self, features: Sequence[FeatureInfo], taken: Iterable[str] = ()) -> None:
+        booleans = [f.name for f in features if f.kind == "boolean"]
+        self.bins = thresholds(booleans, [f.name for f in features])  # "balance_geq_200": a
+        # stand-in for the balance
+        self.one_hot = one_hot_values(booleans)  # "loanpurposeNewCar": "new car"
+        binned = {t.column for ts in self.bins.values() for t in ts}
+        features = [*features, *(FeatureInfo(name) for name in self.bins)]
         self.features = {f.name: f for f in features}
         taken_words = {w for t in taken for w in spelling(t).split()}
         owners: dict[str, set[str]] = defaultdict(set)
         for f in features:
-            for form in _own_forms(f.name):
+            for form in {spelling(f.name)} if f.name in binned else _own_forms(f.name):
                 owners[form].add(f.name)
         # single words of a name that no other feature (nor a label) uses
         word_owners: dict[str, set[str]] = defaultdict(set)
         for f in features:
-            for w in spelling(f.name).split():
+            for w in [] if f.name in binned else spelling(f.name).split():
                 for v in {w, singular(w), plural(singular(w))}:
                     word_owners[v].add(f.name)
         for word, names in word_owners.items():
@@ -210,17 +218,23 @@ class FeatureNames:
                             key=lambda x: -len(x[0]))
         self.pattern = "|".join(_spaced(form) for form, _ in self.forms) or r"(?!x)x"
         self._lookup = {re.sub(r"[\s_/-]+", " ", form): name for form, name in self.forms}
-        self.values = self._value_forms(features, taken_words)
+        self.values = self._value_forms(features, taken_words, self.one_hot)
         self.value_pattern = "|".join(_spaced(v) for v in sorted(self.values, key=len,
                                                                  reverse=True)) or r"(?!x)x"
 
     @staticmethod
-    def _value_forms(features: Sequence[FeatureInfo],
-                     taken: set[str]) -> dict[str, tuple[str, str]]:
-        """'women' -> (feature, value): categorical values and boolean columns named as words
-        people use for a group of rows; a form two features share names neither."""
+    def _value_forms(features: Sequence[FeatureInfo], taken: set[str],
+                     one_hot: dict[str, str]) -> dict[str, tuple[str, str]]:
+        """'women' -> (feature, value): categorical values, boolean columns named as words
+        people use for a group of rows and one-hot columns as their value ("new car"); a form
+        two features share names neither."""
         found: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for f in features:
+            if f.name in one_hot:
+                low = one_hot[f.name]
+                for form in {low, plural(low), *_SEX.get(low, ()), *_said_forms(low)}:
+                    found[form].add((f.name, _true_of(f)))
+                continue
             if f.kind == "categorical":
                 for v in f.values:
                     low = spelling(v)
@@ -235,10 +249,8 @@ class FeatureNames:
             elif f.kind == "boolean":
                 words = spelling(f.name).split()
                 if len(words) == 1 and words[0] not in _GENERIC and words[0] not in taken:
-                    true = next((v for v in f.values if str(v).lower() in ("1", "true", "yes",
-                                                                            "1.0", "t", "y")), "1")
                     for form in {words[0], plural(words[0]), *_SEX.get(words[0], ())}:
-                        found[form].add((f.name, str(true)))
+                        found[form].add((f.name, _true_of(f)))
         return {form: next(iter(v)) for form, v in found.items() if len(v) == 1}
 
     def name_of(self, said: str) -> str | None:
@@ -282,6 +294,12 @@ class FeatureNames:
         """Every word of the forms: never to be taken for a typo of another word."""
         return {w for form, _ in self.forms for w in form.split()} | {
             w for v in self.values for w in v.split()}
+
+
+def _true_of(f: FeatureInfo) -> str:
+    """A yes/no column's own spelling of yes."""
+    return str(next((v for v in f.values if str(v).lower() in ("1", "true", "yes", "1.0", "t",
+                                                                "y")), "1"))
 
 
 def _spaced(form: str) -> str:

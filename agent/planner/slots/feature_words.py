@@ -14,9 +14,9 @@ UNIT = (r"(?:\s*(?:%|percent\b|mg/dl\b|mmhg\b|kg/m2\b|kg\b|years?(?:\s+old|\s+of
         r"|months?\b|weeks?\b|days?\b|dollars?\b|euros?\b|dm\b|points?\b))?")
 BE = r"(?:\s+(?:is|are|was|were|be|being|of|at|with))?"
 GE = (r"at\s+least|no\s+less\s+than|not\s+(?:less|lower|smaller|fewer|below|under)(?:\s+than)?"
-      r"|(?:greater|more|higher)\s+than\s+or\s+equal\s+to|>=|=>|≥")
+      r"|(?:greater|more|higher)\s+(?:than\s+)?or\s+equal\s+(?:to|than)|>=|=>|≥")
 LE = (r"at\s+most|no\s+more\s+than|not\s+(?:more|greater|higher|larger|bigger|above|over)"
-      r"(?:\s+than)?|(?:less|lower|smaller)\s+than\s+or\s+equal\s+to|<=|=<|≤")
+      r"(?:\s+than)?|(?:less|lower|smaller)\s+(?:than\s+)?or\s+equal\s+(?:to|than)|<=|=<|≤")
 GT = (r"greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|longer\s+than|above|over"
       r"|exceed(?:s|ing)?|in\s+excess\s+of|>")
 LT = r"less\s+than|lower\s+than|smaller\s+than|fewer\s+than|shorter\s+than|below|under|beneath|<"

@@ -16,8 +16,9 @@ import re
 from .clause_slots import FeatureSlots
 from .compare import compared, one_of, settle
 from .feature_ages import AgeReader
+from .feature_bins import stand_ins
 from .feature_edits import EditReader
-from .feature_names import AFTER, NUM_N, OWNER, FeatureNames
+from .feature_names import AFTER, NUM_N, OWNER, FeatureNames, spelling
 from .feature_words import (
     BE,
     EVERY_ONE,
@@ -35,7 +36,7 @@ from .feature_words import (
     trail_op,
 )
 from .fixed_features import fixed_pattern
-from .number_words import months_words, spelled_numbers, years_as_months
+from .number_words import months_words, one_unit, spelled_numbers, years_as_months
 from .patterns import consume
 from .pronoun_edits import pronoun_edits
 
@@ -88,7 +89,8 @@ class FeatureReader:
             rf"\s*(?P<hi>-?\d+(?:\.\d+)?)(?![\w.])", re.I)
         self._cond_before = re.compile(
             rf"(?P<op>{GE}|{LE}|{GT}|{LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
-            rf"|fewer|less))?\s+(?:(?!{_JOINS})\w+\s+)?{f}(?![\w-])"
+            rf"|fewer|less))?\s+(?:(?!{_JOINS})\w+\s+)?(?:(?P<trail3>or\s+(?:more|fewer|less|higher"
+            rf"|lower))\s+)?(?:(?:in|at)\s+(?:their\s+|the\s+|his\s+|her\s+)?)?{f}(?![\w-])"
             rf"(?:\s+(?P<trail2>or\s+(?:more|fewer|less|higher|lower|above|below)))?", re.I)
         age = names.age()
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
@@ -129,6 +131,7 @@ class FeatureReader:
                            spelled_numbers(w)).replace("(", " ").replace(")", " ")
         if self._months is not None:  # "longer than 2 years" on a table that counts months
             w = years_as_months(w, self._months, self._ages is not None)
+        w = one_unit(w)  # "less than a year" -> "less than 1 year"
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
         w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)
@@ -139,6 +142,8 @@ class FeatureReader:
         named = {c.split()[0] for c in out.conditions} or set(out.mentioned)
         if hypothetical and not out.edits and len(named) == 1:
             w, out.edits = pronoun_edits(self.edit_reader, w, named.pop())
+        # "balance >= 200" on a binarised table: its yes/no column
+        stand_ins(self.names.bins, self.names.truth, out, hypothetical)
         return w, out
 
     # ---- the parts -----------------------------------------------------------------------
@@ -160,6 +165,10 @@ class FeatureReader:
     def _named_after(self, w: str, end: int, said: str) -> bool:
         """"On a two year contract": the value followed by its own feature's name."""
         owner = self.names.value_of(said)
+        if owner is not None and owner[0] in self.names.one_hot:  # "on the basic plan"
+            prefix = spelling(owner[0]).split()[0]
+            if re.match(rf"\s*{re.escape(prefix)}s?\b", w[end:], re.I):
+                return True
         m = self._name.match(w, end + len(w[end:]) - len(w[end:].lstrip()))
         return owner is not None and m is not None and self.names.name_of(m.group(0)) == owner[0]
 
@@ -230,13 +239,13 @@ class FeatureReader:
             w = consume(w, m)
         for m in list(self._cond_before.finditer(w)):
             name = self._feature(m.group("f"))
-            if not self._numeric(name) or (not m.group("op") and not m.group("trail")
-                                           and not m.group("trail2")
+            trail = m.group("trail") or m.group("trail2") or m.group("trail3")
+            if not self._numeric(name) or (not m.group("op") and not trail
                                            and not re.search(r"\bwith\s*$", w[:m.start()])):
                 continue  # "3 pregnancies" alone is no condition; "with 3 pregnancies" is
             op = op_of(m.group("op")) if m.group("op") else "=="
-            if m.group("trail") or m.group("trail2"):
-                op = trail_op(m.group("trail") or m.group("trail2"), op)
+            if trail:
+                op = trail_op(trail, op)
             found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
         if self._ages is not None:

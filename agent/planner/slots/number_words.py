@@ -53,6 +53,15 @@ _YEARS = re.compile(r"\b(?P<cmp>longer|shorter|more|less|fewer|over|under|at\s+l
                     r"(?!\s+(?:old|of\s+age))(?P<after>(?:\s+\w+){0,3})", re.I)
 
 
+_ONE_UNIT = re.compile(r"\b((?:less|more|fewer|longer|shorter)\s+than|under|over|at\s+least"
+                       r"|at\s+most)\s+(?:an?|one)\s+(year|month|week|day|hour)\b", re.I)
+
+
+def one_unit(text: str) -> str:
+    """"Less than a year", "over an hour": the one as a digit, for the comparison readers."""
+    return _ONE_UNIT.sub(lambda m: f"{m.group(1)} 1 {m.group(2)}", text)
+
+
 def years_as_months(text: str, months_words: re.Pattern[str], ages: bool) -> str:
     """"Loans longer than 2 years", "more than a year in jail" on a table that counts months:
     the years as months ("longer than 24 months"). Only when the comparison is of a length

@@ -1,0 +1,150 @@
+"""Yes/no columns that stand for a comparison or for one value of a category.
+
+Binarised tables spell a threshold in a column's name ("CheckingAccountBalance_geq_200",
+"YearsAtCurrentJobLessThan1", "CreditScoreBelow600") and split a category into one-hot columns
+that share a prefix ("loanpurposeNewCar", "loanpurposeBusiness"; "regionRural", "regionUrban").
+People ask about the quantity and the category, not the columns: "applicants with at least 200
+in checking", "less than a year at their job", "business loans", "rural drivers". The threshold
+columns of one quantity become one numeric *stand-in* feature (named for the quantity,
+"checking_account_balance") that the condition readers read like any other; a condition on it is
+then written as the column it means (`balance >= 200` -> `CheckingAccountBalance_geq_200 == 1`,
+`< 200` -> `== 0`). One no column says ("balance over 100") is left on the stand-in, which the
+table tools then refuse, naming the features the table has. In a supposition with no edit read
+("what if applicant 5 had over 200 in checking?") a condition on a stand-in is the edit. One-hot
+columns become value forms of their column
+("new car", "new cars" -> `loanpurposeNewCar == 1`). All from the names at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from saywhy.tools.tabular.schema import spelling
+
+from .clause_slots import FeatureSlots
+
+_OPS = (
+    (">=", r"geq|ge|gte|greater or equal (?:than|to)|greater than or equal to|at least|min"),
+    ("<=", r"leq|le|lte|less or equal (?:than|to)|less than or equal to|at most|max"),
+    (">", r"gt|greater than|over|above|more than"),
+    ("<", r"lt|less than|under|below|fewer than"),
+)
+_NAME = re.compile(r"^(?P<base>.+?) (?P<op>" + "|".join(p for _, p in _OPS)
+                   + r") (?P<n>\d+(?:\.\d+)?)$")
+# first words of a name that make no category of the rest ("HasGarage", "NoCurrentLoan")
+_NO_PREFIX = {"has", "is", "no", "not", "non", "num", "number", "other", "was", "are", "with"}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A yes/no column that holds `quantity op value`."""
+
+    column: str
+    quantity: str  # the quantity as words: "checking account balance"
+    op: str
+    value: float
+
+
+def _words(name: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=\d)", " ", spelling(name))
+
+
+def threshold_of(name: str) -> Threshold | None:
+    m = _NAME.match(_words(name))
+    if m is None:
+        return None
+    op = next(o for o, p in _OPS if re.fullmatch(p, m.group("op")))
+    return Threshold(name, m.group("base"), op, float(m.group("n")))
+
+
+def thresholds(booleans: Sequence[str], taken: Sequence[str]) -> dict[str, list[Threshold]]:
+    """Stand-in name -> the threshold columns of one quantity (none named like a column)."""
+    out: dict[str, list[Threshold]] = defaultdict(list)
+    for name in booleans:
+        found = threshold_of(name)
+        if found is not None:
+            out[found.quantity.replace(" ", "_")].append(found)
+    columns = {spelling(t) for t in taken}
+    return {k: v for k, v in out.items() if spelling(k) not in columns}
+
+
+def one_hot_values(booleans: Sequence[str]) -> dict[str, str]:
+    """Column -> the category value it stands for ("loanpurposeNewCar" -> "new car"): yes/no
+    columns (no thresholds) whose first word at least one other such column shares."""
+    split = {n: _words(n).split() for n in booleans if threshold_of(n) is None}
+    by_prefix: dict[str, list[str]] = defaultdict(list)
+    for name, words in split.items():
+        if len(words) >= 2 and words[0] not in _NO_PREFIX:
+            by_prefix[words[0]].append(name)
+    return {n: " ".join(split[n][1:]) for names in by_prefix.values() if len(names) >= 2
+            for n in names}
+
+
+def _holds(op: str, v: float, bound_op: str, bound: float) -> bool | None:
+    """Whether every x with `x op v` satisfies `x bound_op bound` (True), none does (False), or
+    neither can be said (None). Equality is a one-value set."""
+    def inside(x: float, o: str, b: float) -> bool:
+        return {">=": x >= b, "<=": x <= b, ">": x > b, "<": x < b}[o]
+
+    if op == "==":
+        return inside(v, bound_op, bound)
+    if v != bound:
+        return None
+    above = op in (">", ">=")
+    if bound_op in (">", ">="):
+        return True if above else False
+    return False if above else True
+
+
+def as_column(columns: list[Threshold], op: str, value: float) -> tuple[str, bool] | None:
+    """The column and truth that a condition on a stand-in means, if one column says it: the
+    one whose threshold the condition names (or, for `== v`, the only column)."""
+    for t in columns:
+        holds = _holds(op, value, t.op, t.value)
+        if holds is not None and (op != "==" or len(columns) == 1):
+            return t.column, holds
+    return None
+
+
+def stand_ins(bins: dict[str, list[Threshold]], truth: Callable[[str, bool], str],
+              out: FeatureSlots, hypothetical: bool) -> None:
+    """Write the clause's slots on stand-ins as the columns they mean: a condition or a set
+    edit as its column's yes or no (a condition no column says stays as it is), a mention or
+    a fixed feature as the quantity's first column; in a supposition with no edit, a condition
+    on a stand-in is the edit."""
+    if not bins:
+        return
+    kept: list[str] = []
+    joiners: list[str] = []
+    suppose = hypothetical and not out.edits
+    for i, cond in enumerate(out.conditions):
+        name, op, *rest = cond.split()
+        found = as_column(bins[name], op, float(rest[0])) if name in bins and op != "between" \
+            else None
+        if found is not None and suppose:
+            out.edits.append({"feature": found[0], "op": "set",
+                              "value": truth(found[0], found[1])})
+            continue
+        if found is not None:
+            cond = f"{found[0]} == {truth(found[0], found[1])}"
+        if kept:
+            joiners.append(out.joiners[i - 1] if 0 < i <= len(out.joiners) else "and")
+        kept.append(cond)
+    out.conditions, out.joiners = kept, joiners
+    edits = []
+    for e in out.edits:
+        name = str(e.get("feature"))
+        if name in bins:
+            found = as_column(bins[name], "==", float(e["value"])) if e.get("op") == "set" \
+                else None
+            if found is None:
+                continue
+            e = {"feature": found[0], "op": "set", "value": truth(found[0], found[1])}
+        edits.append(e)
+    out.edits = edits
+    first = {name: ts[0].column for name, ts in bins.items()}
+    out.mentioned = list(dict.fromkeys(first.get(n, n) for n in out.mentioned))
+    out.fixed = list(dict.fromkeys(first.get(n, n) for n in out.fixed))

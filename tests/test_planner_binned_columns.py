@@ -1,0 +1,74 @@
+"""A binarised table: yes/no columns that spell a threshold in their name
+("Savings_geq_1000", "TenureYearsLessThan2") and one-hot columns that share a prefix
+("planGold", "planSilver"). People ask about the quantity and the category, not the columns.
+A made-up gym-membership table, nothing the planner was written for.
+
+Needs only the MiniLM asset; no tool runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from saywhy.agent.planner.slots.feature_bins import as_column, one_hot_values, thresholds
+from saywhy.agent.state import DialogueState
+from tests.conftest import needs_minilm
+from tests.planning import offline_planner
+
+YES_NO = ("0", "1")
+COLUMNS = ["Savings_geq_1000", "SavingsGreaterOrEqualThan5000", "TenureYearsLessThan2",
+           "VisitsPerWeekAtLeast3", "planGold", "planSilver", "planBasic", "HasLocker"]
+
+
+@pytest.fixture(scope="module")
+def gym() -> Any:
+    return offline_planner(["stays", "cancels"], range(1, 900), "member", [
+        ("Age", "numeric", ()), *((c, "boolean", YES_NO) for c in COLUMNS)])
+
+
+def where(p: Any, q: str) -> str | None:
+    pl = p.plan(q, DialogueState())
+    found = [c.args.get("where") for c in pl.calls if c.tool == "filter"]
+    return found[0] if found else None
+
+
+def test_threshold_and_one_hot_columns_are_found_from_their_names() -> None:
+    bins = thresholds(COLUMNS, ["Age", *COLUMNS])
+    assert {t.column for t in bins["savings"]} == {"Savings_geq_1000",
+                                                   "SavingsGreaterOrEqualThan5000"}
+    assert [(t.op, t.value) for t in bins["tenure_years"]] == [("<", 2.0)]
+    assert one_hot_values(COLUMNS) == {"planGold": "gold", "planSilver": "silver",
+                                       "planBasic": "basic"}
+    # the column whose own threshold is said; the complement is its "no"; others: none
+    assert as_column(bins["savings"], ">=", 5000) == ("SavingsGreaterOrEqualThan5000", True)
+    assert as_column(bins["savings"], "<", 1000) == ("Savings_geq_1000", False)
+    assert as_column(bins["savings"], ">", 3000) is None
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("how accurate are you on members with savings of at least 5000?",
+     "SavingsGreaterOrEqualThan5000 == 1"),
+    ("what do you predict for members with less than 1000 in savings?", "Savings_geq_1000 == 0"),
+    ("how many members have been with us less than two years?", "TenureYearsLessThan2 == 1"),
+    ("accuracy for people with tenure years of 2 or more", "TenureYearsLessThan2 == 0"),
+    ("what does the model say for gold members?", "planGold == 1"),
+    ("how often are you wrong on members on the basic plan", "planBasic == 1"),
+])
+@needs_minilm
+def test_a_condition_on_the_quantity_or_category_is_its_column(gym: Any, question: str,
+                                                               wanted: str) -> None:
+    assert where(gym, question) == wanted
+
+
+@needs_minilm
+def test_a_threshold_no_column_says_is_left_for_the_tool_to_refuse(gym: Any) -> None:
+    assert where(gym, "accuracy for members with savings over 3000") == "savings > 3000"
+
+
+@needs_minilm
+def test_a_supposed_threshold_is_an_edit_of_its_column(gym: Any) -> None:
+    pl = gym.plan("what if member 12 had savings of at least 5000?", DialogueState())
+    assert [(c.tool, c.args) for c in pl.calls] == [("what_if", {"id": 12, "features": [
+        {"feature": "SavingsGreaterOrEqualThan5000", "op": "set", "value": "1"}]})]
