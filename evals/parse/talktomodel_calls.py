@@ -206,7 +206,8 @@ def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[st
                   f"edits={sorted(exp.edits, key=str)}\n   got: {got}"
                   + ("" if not intent else "  (intent right)"))
     return {"how": loaded.how, "held_out": loaded.held_out_accuracy, "per_cat": per_cat,
-            "times": times, "reasons": reasons, "unknown": unknown, "missing_ids": missing_ids, "errors": errors}
+            "times": times, "reasons": reasons, "unknown": unknown, "missing_ids": missing_ids,
+            "errors": errors}
 
 
 def _show(rows: DNF | None) -> str:

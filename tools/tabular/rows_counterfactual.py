@@ -87,7 +87,8 @@ class RowsCounterfactualResult(Result):
         sample = (f"the {rest:,}" if self.searched == rest else
                   f"{self.searched} of the {rest:,} (spread through the table)")
         text = head + (f", {self.already:,} already get {goal}. " if self.already else ". ")
-        text += (f"For {sample}{' that do not' if self.wanted else ''}, I searched the fewest feature changes (up to "
+        text += (f"For {sample}{' that do not' if self.wanted else ''}, I searched the fewest "
+                 f"feature changes (up to "
                  f"{self.k}) that flip each to {goal}: {self.flipped} of {self.searched} flip.")
         if self.features:
             text += " The flips go through " + "; ".join(
@@ -160,7 +161,8 @@ def counterfactual_rows(ctx: ToolContext, label: str | None, fixed: list[str],
         for name, (old, new) in best.changes.items():
             moves[name].append((old, new))
         flips.append(RowFlip(id=str(data.shown(key)), before=target.labels[
-            int(now[keys.index(key)])], changes={n: _plain(new) for n, (_, new) in best.changes.items()},
+            int(now[keys.index(key)])],
+            changes={n: _plain(new) for n, (_, new) in best.changes.items()},
             words=best.words(), label=best.label))
     per_feature = [_moves(target.schema[name].kind, name, pairs, shown)
                    for name, pairs in moves.items()]
