@@ -63,8 +63,26 @@ def test_a_condition_on_the_quantity_or_category_is_its_column(gym: Any, questio
 
 
 @needs_minilm
-def test_a_threshold_no_column_says_is_left_for_the_tool_to_refuse(gym: Any) -> None:
-    assert where(gym, "accuracy for members with savings over 3000") == "savings > 3000"
+def test_a_threshold_no_column_says_is_asked_back_with_the_cuts_there_are(gym: Any) -> None:
+    pl = gym.plan("accuracy for members with savings over 3000", DialogueState())
+    assert not pl.calls and pl.clarify
+    assert "1000" in pl.clarify and "5000" in pl.clarify and "3000" in pl.clarify
+
+
+@needs_minilm
+def test_a_switch_of_category_sets_the_new_column_and_clears_the_old(gym: Any) -> None:
+    pl = gym.plan("what if member 40 had a gold plan instead of a basic one?", DialogueState())
+    assert [c.tool for c in pl.calls] == ["what_if"]
+    edits = {(e["feature"], e["value"]) for e in pl.calls[0].args["features"]}
+    assert edits == {("planGold", "1"), ("planBasic", "0")}
+
+
+@needs_minilm
+def test_initials_of_a_yes_no_column_are_never_read_inside_a_word(gym: Any) -> None:
+    # "HasLocker" has the initials "hl", "planSilver" "ps": neither is in "ps" of "groups"
+    # nor "hl" of "monthly"
+    assert where(gym, "how accurate are you on the monthly groups of members over 40") == (
+        "Age > 40")
 
 
 @needs_minilm

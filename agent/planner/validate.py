@@ -82,6 +82,9 @@ def problem(c: Clause, known: Known) -> str | None:
         ids += [int(x) for x in s.ids.split("-")]
     if s.id_problem is not None:
         return s.id_problem
+    unsaid = getattr(c.features, "unsaid", None)
+    if unsaid:  # "mileage over 20000" on a table that only says "at least 15000"
+        return str(unsaid[0])
     if s.bad_id is not None:
         if not has_data:
             return "There is no dataset loaded, so ids mean nothing here; quote a text instead."

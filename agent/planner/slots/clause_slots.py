@@ -78,6 +78,7 @@ class FeatureSlots:
     fixed: list[str] = field(default_factory=list)
     mentioned: list[str] = field(default_factory=list)
     versus: bool = False  # two groups of one feature compared ("bmi above 30 vs below 30")
+    unsaid: list[str] = field(default_factory=list)  # conditions the table's columns cannot say
 
     def where(self) -> str | None:
         if not self.conditions:

@@ -130,6 +130,9 @@ def stand_ins(bins: dict[str, list[Threshold]], truth: Callable[[str, bool], str
             continue
         if found is not None:
             cond = f"{found[0]} == {truth(found[0], found[1])}"
+        elif name in bins:  # "mileage over 20000" with only a 15000 cut: ask which is meant
+            out.unsaid.append(_unsaid(name, bins[name], op, rest))
+            continue
         if kept:
             joiners.append(out.joiners[i - 1] if 0 < i <= len(out.joiners) else "and")
         kept.append(cond)
@@ -148,3 +151,46 @@ def stand_ins(bins: dict[str, list[Threshold]], truth: Callable[[str, bool], str
     first = {name: ts[0].column for name, ts in bins.items()}
     out.mentioned = list(dict.fromkeys(first.get(n, n) for n in out.mentioned))
     out.fixed = list(dict.fromkeys(first.get(n, n) for n in out.fixed))
+
+
+_WORDS = {">=": "at least", "<=": "at most", ">": "over", "<": "under"}
+
+
+def _unsaid(name: str, columns: list[Threshold], op: str, rest: list[str]) -> str:
+    """The question back for a threshold no column says."""
+    said = " ".join([_WORDS.get(op, op), *rest])
+    cuts = " and ".join(f"{_WORDS[t.op]} {t.value:g} ({t.column})" for t in columns)
+    quantity = columns[0].quantity
+    return (f"The table records {quantity} only as yes/no columns: {cuts}, so I cannot select "
+            f"{quantity} {said}. Which cut did you mean?")
+
+
+class OneHotEdits:
+    """A supposed switch of category on a binarised table: "if they drove a sports car instead
+    of a sedan" sets the new value's column to yes and the old one's (when said) to no."""
+
+    def __init__(self, values: dict[str, tuple[str, str]], one_hot: dict[str, str]) -> None:
+        forms = sorted((f for f, (col, _) in values.items() if col in one_hot), key=len,
+                       reverse=True)
+        self.values = values
+        said = "|".join(re.escape(f) for f in forms)
+        a = r"(?:an?\s+|the\s+|in\s+(?:an?\s+|the\s+)?)?"
+        self._old = re.compile(rf"\b(?:from|instead\s+of|rather\s+than)\s+{a}(?P<v>{said})\b",
+                               re.I) if forms else None
+        self._new = re.compile(
+            rf"\b(?:drove|drive|drives|driving|had|has|have|having|owned|owns|own|got|gets|get"
+            rf"|bought|buys|buy|switch(?:ed|es)?\s+to|moved\s+to|move\s+to|to|lived\s+in"
+            rf"|lives\s+in|live\s+in|was|were|be)\s+{a}(?P<v>{said})\b", re.I) if forms else None
+
+    def read(self, w: str) -> tuple[str, list[dict[str, str]]]:
+        if self._new is None or self._old is None:
+            return w, []
+        edits: list[dict[str, str]] = []
+        for pattern, yes in ((self._old, False), (self._new, True)):
+            for m in list(pattern.finditer(w)):
+                column, truth = self.values[m.group("v").lower()]
+                value = truth if yes else ("0" if truth in ("1", "1.0") else "false")
+                edits.append({"feature": column, "op": "set", "value": value})
+                w = w[:m.start("v")] + " " * (m.end("v") - m.start("v")) + w[m.end("v"):]
+        news = [e for e in edits if e["value"] not in ("0", "false")]
+        return (w, edits) if news else (w, [])

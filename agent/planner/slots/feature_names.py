@@ -44,6 +44,7 @@ _VERBS = {
     "charges": ("pay", "pays", "paid", "paying", "bill", "billed", "spend", "spends", "spent"),
     "charge": ("pay", "pays", "paid", "paying", "bill", "billed", "spend", "spends", "spent"),
     "fee": ("pay", "pays", "paid", "paying"),
+    "premium": ("pay", "pays", "paid", "paying"),
     "monthly": ("per month", "a month", "each month", "every month"),
     "tenure": ("been with us", "with us for", "been a customer", "a customer for"),
 }
@@ -204,7 +205,8 @@ class FeatureNames:
                 for w in {*words, *(x for o in _said_otherwise(words) for x in o.split())}:
                     for verb in _VERBS.get(w, ()):
                         verbs[verb].add(f.name)
-        ages = any(re.search(r"\bage\b", spelling(f.name)) for f in features)
+        ages = any(re.search(r"\bage\b", spelling(f.name)) for f in features
+                   if f.name not in self.bins)
         for f in features:
             if f.kind == "numeric":
                 for w in spelling(f.name).split():
@@ -287,7 +289,7 @@ class FeatureNames:
     def age(self) -> str | None:
         """The feature that "older" and "younger" compare: one whose name has the word age."""
         found = [n for n in self.features if "age" in spelling(n).split()
-                 and self.features[n].kind == "numeric"]
+                 and self.features[n].kind == "numeric" and n not in self.bins]
         return found[0] if len(found) == 1 else None
 
     def words(self) -> set[str]:

@@ -16,7 +16,7 @@ import re
 from .clause_slots import FeatureSlots
 from .compare import compared, one_of, settle
 from .feature_ages import AgeReader
-from .feature_bins import stand_ins
+from .feature_bins import OneHotEdits, stand_ins
 from .feature_edits import EditReader
 from .feature_names import AFTER, NUM_N, OWNER, FeatureNames, spelling
 from .feature_words import (
@@ -56,6 +56,7 @@ class FeatureReader:
     def __init__(self, names: FeatureNames) -> None:
         self.names = names
         self.edit_reader = EditReader(names)
+        self._switches = OneHotEdits(names.values, names.one_hot)
         f = rf"(?P<f>{names.pattern})"
         ops = "|".join(o for o, _ in OPS)
         self._cond_after = re.compile(
@@ -114,7 +115,8 @@ class FeatureReader:
             rf"|doesn't|didn't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?)?(?P<pos>\bwith\s+(?:an?\s+)?"
             rf"|\b(?:who|that)\s+(?:are|is|was|were|have|has|had|own|owns)\s+(?:an?\s+)?|\bhaving"
             rf"\s+(?:an?\s+)?|\b(?:are|is|have|has|own)\s+(?:an?\s+)?|\bcharged\s+with\s+(?:an?\s+)?)?"
-            rf"(?P<b>{yes_no})(?![\w-])", re.I) if yes_no else None
+            rf"(?:(?<![\w-])|(?<=\bnon)|(?<=\bnon-)|(?<=\bno-))(?P<b>{yes_no})(?![\w-])", re.I) \
+            if yes_no else None
         self._group = re.compile(
             rf"(?<![\w-])(?P<neg>(?:not|non|no|without|aren't|isn't|except(?:\s+for)?|excluding"
             rf"|other\s+than|apart\s+from|but\s+not)(?:\s+the)?[\s-]+(?:(?:those|ones|people|[a-z]+s)"
@@ -136,8 +138,9 @@ class FeatureReader:
             self._feature(m.group(0)) for m in self._name.finditer(w))))
         w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)
         if hypothetical:
+            w, out.edits = self._switches.read(w)  # "a sports car instead of a sedan"
             w, found = self.edit_reader.edits(w)
-            out.edits = [e for _, e in found]
+            out.edits += [e for _, e in found]
         w = self.conditions(w, out)  # "if BMI went up by 5 for patients under 30"
         named = {c.split()[0] for c in out.conditions} or set(out.mentioned)
         if hypothetical and not out.edits and len(named) == 1:
@@ -159,7 +162,8 @@ class FeatureReader:
         if re.search(r"\bthe\s+$", before, re.I) and (
                 _HEAD.match(w, m.end()) or self._people_after.match(w, m.end())):
             return False
-        return not (re.search(r"\b(?:every|each|(?:with|for)\s+an?)\s+$", before, re.I)
+        return not (re.search(r"\b(?:every|each|(?:with|for|drive|drives|driving|drove|own|owns"
+                              r"|owning|in|on|or|and)\s+an?)\s+$", before, re.I)
                     or self._named_after(w, m.end(), said))
 
     def _named_after(self, w: str, end: int, said: str) -> bool:

@@ -103,9 +103,10 @@ def label_vocabulary(labels: Sequence[str]) -> list[tuple[str, str]]:
         for lab, other in (labels, labels[::-1]):
             for f in {f for f, x in pairs if x == lab and not f.startswith(("no ", "non", "not "))}:
                 pairs += [(f"{neg} {how}{f}", other) for neg in ("not be", "no longer be",
-                                                                 "stop being", "not get")
-                          for how in ("", "predicted ", "predicted as ", "classified as ",
-                                      "labelled ", "labeled ")]
+                                                                 "stop being", "not get",
+                                                                 "not make", "not file")
+                          for how in ("", "a ", "an ", "predicted ", "predicted as ",
+                                      "classified as ", "labelled ", "labeled ")]
     lower = {lab.lower() for lab in labels}
     if {"positive", "negative"} <= lower:  # the demo's own synonyms, only for its labels
         canon = {lab.lower(): lab for lab in labels}
