@@ -90,3 +90,36 @@ def test_a_supposed_threshold_is_an_edit_of_its_column(gym: Any) -> None:
     pl = gym.plan("what if member 12 had savings of at least 5000?", DialogueState())
     assert [(c.tool, c.args) for c in pl.calls] == [("what_if", {"id": 12, "features": [
         {"feature": "SavingsGreaterOrEqualThan5000", "op": "set", "value": "1"}]})]
+
+
+@pytest.fixture(scope="module")
+def homes() -> Any:
+    return offline_planner(["no claim", "claim"], range(1, 3000), "homeowner", [
+        ("Age", "numeric", ()), ("HouseAge", "numeric", ()), ("FloodZone", "boolean", YES_NO),
+        ("roofTile", "boolean", YES_NO), ("roofMetal", "boolean", YES_NO),
+        ("roofAsphaltShingle", "boolean", YES_NO)])
+
+
+@needs_minilm
+@pytest.mark.parametrize(("question", "wanted"), [
+    # the age of a thing is its feature, a person's age stays Age
+    ("how accurate are you on houses at least 50 years old?", "HouseAge >= 50"),
+    ("mistakes on homeowners over 60 whose house is under 10 years old",
+     "Age > 60 and HouseAge < 10"),
+    # two values of one one-hot category joined by "and" are either
+    ("accuracy for tile and metal roofs", "roofTile == 1 or roofMetal == 1"),
+    # a two-word value run together
+    ("what do you predict for asphaltshingle roofs", "roofAsphaltShingle == 1"),
+    # "60 or more than 90" is two bounds, not "60 or more"
+    ("accuracy on homeowners younger than 30 or older than 70", "Age < 30 or Age > 70"),
+    ("accuracy on houses with house age less than 5 or more than 80",
+     "HouseAge < 5 or HouseAge > 80"),
+])
+def test_things_ages_categories_and_two_bounds(homes: Any, question: str, wanted: str) -> None:
+    assert where(homes, question) == wanted
+
+
+@needs_minilm
+def test_a_feature_name_run_together_is_read_not_crashed_on(homes: Any) -> None:
+    pl = homes.plan("show the houseage of homeowner 12", DialogueState())
+    assert pl.intent != "error" and pl.calls, pl

@@ -28,10 +28,12 @@ class AgeReader:
     def __init__(self, age: str, people: str, unit: str) -> None:
         self.age = age
         gt = (r"older\s+than|over\s+the\s+age\s+of|above\s+the\s+age\s+of|aged\s+over|aged\s+above"
+              r"|(?:over|above)\s+age"
               r"|past(?:\s+the\s+age\s+of)?")
-        lt = r"younger\s+than|under\s+the\s+age\s+of|below\s+the\s+age\s+of|aged\s+under|aged\s+below"
-        trail = (r"or\s+(?:older|more|over|above)|or\s+(?:younger|less|under)|and\s+(?:over|above|up"
-                 r"|older)|and\s+(?:under|below|younger)|\+")
+        lt = (r"younger\s+than|under\s+the\s+age\s+of|below\s+the\s+age\s+of|aged\s+under"
+              r"|aged\s+below|(?:under|below)\s+age")
+        trail = (r"or\s+(?:older|more|over|above)(?!\s+than)|or\s+(?:younger|less|under)(?!\s+than)"
+                 r"|and\s+(?:over|above|up|older)|and\s+(?:under|below|younger)|\+")
         self.patterns: list[tuple[re.Pattern[str], str]] = [
             # "young (<30) or older (50+) patients": the bound in brackets after an age word
             # "the over-50s", "under-30s"
@@ -49,8 +51,9 @@ class AgeReader:
             (re.compile(rf"\b(?:{people})\s+(?P<rng>(?:who\s+are\s+|aged\s+)?between\s+"
                         rf"(?P<n>1[5-9]|[2-9]\d)\s+and\s+(?P<hi>1[5-9]|[2-9]\d|100))\b(?!\s*%)",
                         re.I), "people between"),
-            (re.compile(r"\bin\s+(?:their|his|her)\s+(?P<n>[1-9]0)'?s\b", re.I), "decade"),
-            (re.compile(r"\bin\s+(?:their|his|her)\s+(?P<w>twenties|thirties|forties|fifties|sixties"
+            (re.compile(r"\bin\s+(?:their|his|her|there|thier)\s+(?P<n>[1-9]0)'?s\b", re.I),
+             "decade"),
+            (re.compile(r"\bin\s+(?:their|his|her|there|thier)\s+(?P<w>twenties|thirties|forties|fifties|sixties"
                         r"|seventies|eighties|nineties)\b", re.I), "decade"),
             (re.compile(rf"(?<!over )(?<!under )(?<!above )(?<!below )(?<!than )(?<!least )"
                         rf"(?<!most )\b(?P<n>{N})[\s-]years?[\s-]olds?\b", re.I), "=="),
@@ -124,3 +127,39 @@ class AgeReader:
         if trail:
             op = "<=" if re.search(r"younger|less|under|below", trail) else ">="
         return f"{age} {op} {n}"
+
+
+_THING_CMP = ((r"at\s+least|no\s+less\s+than", ">="), (r"at\s+most|no\s+more\s+than", "<="),
+              (r"over|above|more\s+than|older\s+than", ">"),
+              (r"under|below|less\s+than|younger\s+than|newer\s+than", "<"))
+_THING_TRAIL = ((r"\+|or\s+(?:more|older|over|above)", ">="),
+                (r"or\s+(?:less|younger|newer|under|below)", "<="))
+
+
+def thing_ages(w: str, things: dict[str, str]) -> str:
+    """"The car is at least ten years old", "vehicles that are 10 years or older", "old cars
+    (10+ years)": the age of a thing, for a table with a feature named for it ("VehicleAge";
+    `things` maps "car" and "vehicle" to that feature's form), written as that feature's
+    comparison ("vehicle age >= 10") for the condition readers. People's ages are
+    `AgeReader`'s."""
+    if not things:
+        return w
+    nouns = "|".join(re.escape(t) for t in sorted(things, key=len, reverse=True))
+    cmp = "|".join(p for p, _ in _THING_CMP)
+    trail = "|".join(p for p, _ in _THING_TRAIL)
+    pattern = re.compile(
+        rf"\b(?P<t>{nouns})(?:e?s)?(?:\s+(?:that|which))?(?:\s+(?:is|are|was|were))?\s+"
+        rf"(?:(?P<cmp>{cmp})\s+)?(?P<n>{N})\s*(?P<t1>{trail})?\s*(?:years?|yrs?)(?:\s+old)?"
+        rf"(?:\s+(?P<t2>{trail}))?\b", re.I)
+
+    def said(m: re.Match[str]) -> str:
+        op = "=="
+        for p, o in _THING_CMP:
+            if m.group("cmp") and re.fullmatch(p, m.group("cmp"), re.I):
+                op = o
+        for p, o in _THING_TRAIL:
+            if re.fullmatch(p, (m.group("t1") or m.group("t2") or "").strip(), re.I):
+                op = o
+        return f"{things[m.group('t').lower()]} {op} {m.group('n')}"
+
+    return pattern.sub(said, w)

@@ -194,3 +194,16 @@ class OneHotEdits:
                 w = w[:m.start("v")] + " " * (m.end("v") - m.start("v")) + w[m.end("v"):]
         news = [e for e in edits if e["value"] not in ("0", "false")]
         return (w, edits) if news else (w, [])
+
+
+def either_one_hot(conditions: list[str], joiners: list[str], one_hot: dict[str, str]) -> None:
+    """"Truck and SUV owners": two values of one one-hot category joined by "and" are either
+    (no row has both), as "men and women over 50" is for a categorical feature."""
+    def group(cond: str) -> str | None:
+        name, op, *_ = cond.split()
+        return _words(name).split()[0] if name in one_hot and op == "==" else None
+
+    for i, joiner in enumerate(joiners):
+        a, b = group(conditions[i]), group(conditions[i + 1])
+        if joiner == "and" and a is not None and a == b:
+            joiners[i] = "or"

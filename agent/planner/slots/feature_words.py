@@ -24,8 +24,9 @@ _NE = r"not\s+equal\s+to|other\s+than|is\s+not|isn't|aren't|!=|≠"
 _EQ = r"equal\s+to|equals?|exactly|==|=|is|are|was|were|of"
 OPS: list[tuple[str, str]] = [(GE, ">="), (LE, "<="), (GT, ">"), (LT, "<"), (_NE, "!="),
                               (_EQ, "==")]
-TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)|and\s+(?:above|over|up)|\+", ">="),
-         (r"or\s+(?:less|lower|fewer|below|under|younger)|and\s+(?:below|under)", "<=")]
+TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)(?!\s+than)|and\s+(?:above|over|up)|\+",
+          ">="),
+         (r"or\s+(?:less|lower|fewer|below|under|younger)(?!\s+than)|and\s+(?:below|under)", "<=")]
 PEOPLE = (r"people|ppl|persons|patients|applicants|customers|clients|individuals|men|women|those"
            r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
            r"|employees|students|members|folks|drivers|owners|policyholders|homeowners|residents"
@@ -66,3 +67,30 @@ def trail_op(said: str, op: str) -> str:
         if re.fullmatch(pattern, " ".join(said.lower().split()), re.I):
             return found
     return op
+
+
+# what may follow a value that stands alone as a group's name ("the unemployed added too")
+HEAD = re.compile(r"\s*(?:$|[,.?!;:]|(?:and|or|too|also|added|included|as|in|who|that|are|were|all"
+                  r"|is|was|do|does|did|get|gets|got|have|has|had|vs|versus|compared)\b)", re.I)
+
+
+# words that end a number's phrase: "patients over 30 with diabetes" is no "30 ... diabetes"
+JOINS = (r"(?:with|without|and|or|but|who|that|which|whose|having|has|have|had|is|are|was|were"
+         r"|in|on|for|at|by|from|to|of|than)\b")
+
+
+def yes_no_groups(yes_no: str) -> re.Pattern[str]:
+    """Yes/no columns named as a group, with what says yes or no before them: "foreign
+    workers", "with a telephone", "without a guarantor", "charged with a felony",
+    "non-smokers"; `yes_no` is the pattern of the yes/no columns' forms."""
+    return re.compile(
+        rf"(?P<neg>\b(?:except|excluding|other\s+than|apart\s+from|but\s+not)\s+(?:(?:the|those|people"
+        rf"|ones|[a-z]+s)\s+)?(?:with\s+(?:an?\s+)?|who\s+(?:are|have|has)\s+(?:an?\s+)?)?"
+        rf"|\bwithout\s+(?:an?\s+|any\s+)?|\bwith\s+no\s+|\bno[\s-]+|\bnon[\s-]?|\bnot\s+"
+        rf"(?:an?\s+)?|\b(?:who|that)\s+(?:(?:are|is|was|were)\s+not|aren't|isn't|wasn't"
+        rf"|weren't)\s+(?:an?\s+)?|\b(?:who|that)\s+"
+        rf"(?:do|does|did)\s*(?:n't|\s+not)\s+(?:have|own)\s+(?:an?\s+|any\s+)?|\b(?:don't"
+        rf"|doesn't|didn't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?)?(?P<pos>\bwith\s+(?:an?\s+)?"
+        rf"|\b(?:who|that)\s+(?:are|is|was|were|have|has|had|own|owns)\s+(?:an?\s+)?|\bhaving"
+        rf"\s+(?:an?\s+)?|\b(?:are|is|have|has|own)\s+(?:an?\s+)?|\bcharged\s+with\s+(?:an?\s+)?)?"
+        rf"(?:(?<![\w-])|(?<=\bnon)|(?<=\bnon-)|(?<=\bno-))(?P<b>{yes_no})(?![\w-])", re.I)

@@ -15,8 +15,8 @@ import re
 
 from .clause_slots import FeatureSlots
 from .compare import compared, one_of, settle
-from .feature_ages import AgeReader
-from .feature_bins import OneHotEdits, stand_ins
+from .feature_ages import AgeReader, thing_ages
+from .feature_bins import OneHotEdits, either_one_hot, stand_ins
 from .feature_edits import EditReader
 from .feature_names import AFTER, NUM_N, OWNER, FeatureNames, spelling
 from .feature_words import (
@@ -24,6 +24,8 @@ from .feature_words import (
     EVERY_ONE,
     GE,
     GT,
+    HEAD,
+    JOINS,
     LE,
     LT,
     OPS,
@@ -34,20 +36,12 @@ from .feature_words import (
     op_of,
     to_number,
     trail_op,
+    yes_no_groups,
 )
 from .fixed_features import fixed_pattern
 from .number_words import months_words, one_unit, spelled_numbers, years_as_months
 from .patterns import consume
 from .pronoun_edits import pronoun_edits
-
-# what may follow a value that stands alone as a group's name ("the unemployed added too")
-_HEAD = re.compile(r"\s*(?:$|[,.?!;:]|(?:and|or|too|also|added|included|as|in|who|that|are|were|all"
-                   r"|is|was|do|does|did|get|gets|got|have|has|had|vs|versus|compared)\b)", re.I)
-
-
-# words that end a number's phrase: "patients over 30 with diabetes" is no "30 ... diabetes"
-_JOINS = (r"(?:with|without|and|or|but|who|that|which|whose|having|has|have|had|is|are|was|were"
-          r"|in|on|for|at|by|from|to|of|than)\b")
 
 
 class FeatureReader:
@@ -57,11 +51,12 @@ class FeatureReader:
         self.names = names
         self.edit_reader = EditReader(names)
         self._switches = OneHotEdits(names.values, names.one_hot)
+        self._things = names.things()
         f = rf"(?P<f>{names.pattern})"
         ops = "|".join(o for o, _ in OPS)
         self._cond_after = re.compile(
             rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{BE}(?:\s*,?\s*(?:say|i\.?e\.?|like|meaning))?"
-            rf"\s*(?P<op>{ops})\s*{NUM_N}{UNIT}"
+            rf"\s*(?:either\s+)?(?P<op>{ops})\s*{NUM_N}{UNIT}"
             rf"(?:\s+(?P<trail>{'|'.join(t for t, _ in TRAIL)})(?!\s*-?\d))?", re.I)
         self._between = re.compile(
             rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{BE}\s*(?:between|from|in\s+the\s+range"
@@ -90,7 +85,7 @@ class FeatureReader:
             rf"\s*(?P<hi>-?\d+(?:\.\d+)?)(?![\w.])", re.I)
         self._cond_before = re.compile(
             rf"(?P<op>{GE}|{LE}|{GT}|{LT}|exactly)?\s*{NUM_N}(?P<trail>\+|\s+or\s+(?:more"
-            rf"|fewer|less))?\s+(?:(?!{_JOINS})\w+\s+)?(?:(?P<trail3>or\s+(?:more|fewer|less|higher"
+            rf"|fewer|less))?\s+(?:(?!{JOINS})\w+\s+)?(?:(?P<trail3>or\s+(?:more|fewer|less|higher"
             rf"|lower))\s+)?(?:(?:in|at)\s+(?:their\s+|the\s+|his\s+|her\s+)?)?{f}(?![\w-])"
             rf"(?:\s+(?P<trail2>or\s+(?:more|fewer|less|higher|lower|above|below)))?", re.I)
         age = names.age()
@@ -105,18 +100,7 @@ class FeatureReader:
         self._none = re.compile(rf"\b(?:with|having|had|have|has)\s+(?:no|zero|0)\s+{f}(?![\w-])",
                                 re.I)
         yes_no = names.boolean_pattern()
-        self._bool = re.compile(
-            rf"(?P<neg>\b(?:except|excluding|other\s+than|apart\s+from|but\s+not)\s+(?:(?:the|those|people"
-            rf"|ones|[a-z]+s)\s+)?(?:with\s+(?:an?\s+)?|who\s+(?:are|have|has)\s+(?:an?\s+)?)?"
-            rf"|\bwithout\s+(?:an?\s+|any\s+)?|\bwith\s+no\s+|\bno[\s-]+|\bnon[\s-]?|\bnot\s+"
-            rf"(?:an?\s+)?|\b(?:who|that)\s+(?:(?:are|is|was|were)\s+not|aren't|isn't|wasn't"
-            rf"|weren't)\s+(?:an?\s+)?|\b(?:who|that)\s+"
-            rf"(?:do|does|did)\s*(?:n't|\s+not)\s+(?:have|own)\s+(?:an?\s+|any\s+)?|\b(?:don't"
-            rf"|doesn't|didn't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?)?(?P<pos>\bwith\s+(?:an?\s+)?"
-            rf"|\b(?:who|that)\s+(?:are|is|was|were|have|has|had|own|owns)\s+(?:an?\s+)?|\bhaving"
-            rf"\s+(?:an?\s+)?|\b(?:are|is|have|has|own)\s+(?:an?\s+)?|\bcharged\s+with\s+(?:an?\s+)?)?"
-            rf"(?:(?<![\w-])|(?<=\bnon)|(?<=\bnon-)|(?<=\bno-))(?P<b>{yes_no})(?![\w-])", re.I) \
-            if yes_no else None
+        self._bool = yes_no_groups(yes_no) if yes_no else None
         self._group = re.compile(
             rf"(?<![\w-])(?P<neg>(?:not|non|no|without|aren't|isn't|except(?:\s+for)?|excluding"
             rf"|other\s+than|apart\s+from|but\s+not)(?:\s+the)?[\s-]+(?:(?:those|ones|people|[a-z]+s)"
@@ -134,6 +118,7 @@ class FeatureReader:
         if self._months is not None:  # "longer than 2 years" on a table that counts months
             w = years_as_months(w, self._months, self._ages is not None)
         w = one_unit(w)  # "less than a year" -> "less than 1 year"
+        w = thing_ages(w, self._things)  # "cars at least 10 years old" -> "vehicle age >= 10"
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
         w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)
@@ -160,10 +145,10 @@ class FeatureReader:
                 or said in ("women", "men", "people")):
             return False
         if re.search(r"\bthe\s+$", before, re.I) and (
-                _HEAD.match(w, m.end()) or self._people_after.match(w, m.end())):
+                HEAD.match(w, m.end()) or self._people_after.match(w, m.end())):
             return False
         return not (re.search(r"\b(?:every|each|(?:with|for|drive|drives|driving|drove|own|owns"
-                              r"|owning|in|on|or|and)\s+an?)\s+$", before, re.I)
+                              r"|owning|in|on|or|and|either|is|was)\s+an?)\s+$", before, re.I)
                     or self._named_after(w, m.end(), said))
 
     def _named_after(self, w: str, end: int, said: str) -> bool:
@@ -285,6 +270,7 @@ class FeatureReader:
                                    and not re.search(r"\band\b", gap, re.I) else "and")
             out.conditions.append(cond)
         out.joiners = settle(out.conditions, out.joiners)
+        either_one_hot(out.conditions, out.joiners, self.names.one_hot)
         return w
 
     def _booleans(self, w: str, found: list[tuple[int, str]]) -> str:

@@ -28,6 +28,6 @@ def fixed_pattern(names: str) -> re.Pattern[str]:
         rf"|(?<![\w-])(?P<list2>(?:{names})(?:\s*(?:,|and)\s*(?:{names}))*)\s+"
         rf"(?:(?:(?:has|have|had|needs?)\s+to\s+|must\s+|should\s+|will\s+|is\s+to\s+)?(?:be\s+)?"
         rf"(?:held\s+|kept\s+|stays?\s+|staying\s+|remains?\s+|remaining\s+)?(?:fixed"
-        rf"|unchanged|constant|the\s+same)|(?:can'?t|cannot|can\s+not|must\s+not|mustn'?t"
+        rf"|unchanged|constant|the\s+same|as\s+(?:it\s+)?is)|(?:can'?t|cannot|can\s+not|must\s+not|mustn'?t"
         rf"|shouldn'?t|should\s+not|won'?t|may\s+not|is\s+not\s+to)\s+(?:be\s+)?(?:chang\w*"
         rf"|touch\w*|mov\w*|modif\w*|alter\w*))\b", re.I)
