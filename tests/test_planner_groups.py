@@ -410,3 +410,21 @@ def test_a_number_before_with_belongs_to_the_age_not_the_next_word() -> None:
         ("Age", "numeric", ()), ("StrokeFamilyIndex", "numeric", ())], "patient")
     pl = plan(stroke, "how accurate are you on patients over 30 with stroke?")
     assert filters(pl)[0]["where"] == "Age > 30", pl.calls
+
+
+def test_a_second_feature_changed_the_same_way_and_a_lacking_thing_got(clinic: Any,
+                                                                      loans: Any) -> None:
+    pl = plan(clinic, "for patient 12, what if cholesterol dropped by 30 and age by 4?")
+    assert pl.calls[-1].args["features"] == [
+        {"feature": "Cholesterol", "op": "decrease", "value": 30},
+        {"feature": "Age", "op": "decrease", "value": 4}]
+    pl = plan(loans, "what happens to the predictions if the applicants without a cosigner "
+                     "got one?")
+    assert [c.tool for c in pl.calls] == ["filter", "what_if"]
+    assert filters(pl) == [{"where": "cosigner == 0"}]
+    assert pl.calls[-1].args["features"] == [{"feature": "cosigner", "op": "set", "value": 1}]
+
+
+def test_a_label_followed_by_prediction_is_the_models(clinic: Any) -> None:
+    pl = plan(clinic, "count patients over 50 that get a disease prediction")
+    assert filters(pl)[0].get("predicted") == "disease" and "label" not in filters(pl)[0]

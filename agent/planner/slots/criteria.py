@@ -170,8 +170,8 @@ def read_criteria(
                 # "labelled negative by the model"
             elif _GOLD_CUE.search(before):
                 side.setdefault("label", lm.label)
-            elif _PRED_CUE.search(before) or re.match(
-                r"\s*(?:by the model|according to)", w[lm.end :]
+            elif _PRED_CUE.search(before) or re.match(  # "... that get a diabetes prediction"
+                r"\s*(?:by the model|according to|predictions?\b|classifications?\b)", w[lm.end :]
             ):
                 side.setdefault("predicted", lm.label)
             elif len(distinct) == 1 or _GOLD_MARK.search(before):

@@ -66,6 +66,9 @@ class EditReader:
         by = rf"\s+by\s+(?:an?\s+)?(?:extra\s+)?{NUM_N}{_PCT}"
         rows = r"(?P<rows>\s+(?:of|for)\s+[^,.?;!]{1,40}?)?"  # "the BMI of all patients by 5"
         who = r"(?P<who>[a-z]+\s+#?\d+'s\s+)?"  # "raise applicant 1500's credit score by 50"
+        # "glucose dropped by 30 and BMI by 4": a second feature changed the same way
+        self._also = re.compile(rf"\s*,?\s*(?:and\s+)?{OWNER}(?P<f>{names.pattern})(?![\w-])"
+                                rf"{AFTER}\s+by\s+{NUM_N}(?P<pct>\s*%|\s+percent)?", re.I)
         self.steps = [
             re.compile(rf"\b(?P<d>{_UP}|{_DOWN})\s+{who}{OWNER}{f}(?![\w-]){AFTER}{rows}{by}", re.I),
             re.compile(rf"\b(?P<d>lost|lose|loses|losing|shed|gained|gains?|gaining|put\s+on)\s+{NUM_N}"
@@ -133,8 +136,8 @@ class EditReader:
             rf"|(?:(?<=\d\s)|(?<=\d,\s))(?:with\s+no|without(?:\s+any)?))\s+{f}(?![\w-])", re.I)
         yes_no = names.boolean_pattern()
         self.yes_no = re.compile(
-            rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get)\s+"
-            rf"(?P<neg>not\s+|no\s+|never\s+)?(?:an?\s+|any\s+)?(?P<b>{yes_no})(?![\w-])"
+            rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get|add|adds|added|adding"
+            rf"|bought|buys|buy)\s+(?P<neg>not\s+|no\s+|never\s+)?(?:an?\s+|any\s+)?(?P<b>{yes_no})(?![\w-])"
             rf"|\b(?:did|does|do)(?:\s+not|n't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?(?P<b2>{yes_no})"
             rf"(?![\w-])|\b(?:gave|give|gives|giving|given)\s+(?P<to>[^,.;?!]{{0,40}}?\s+)?(?:an?\s+)"
             rf"(?P<b3>{yes_no})(?![\w-])", re.I) if yes_no else None
@@ -196,6 +199,17 @@ class EditReader:
                             "value": int(amount) if amount.is_integer() else amount}
                 found.append((m.start(), edit))
                 w = _keep(_take(w, m, ends), m, "rows", "who")
+                more = self._also.match(w, m.end())
+                if more and self.names.kind(self._name(more.group("f"))) == "numeric":
+                    amount = float(more.group("n"))
+                    value = (round(1 - amount / 100 if down else 1 + amount / 100, 6)
+                             if more.group("pct") else int(amount) if amount.is_integer()
+                             else amount)
+                    op = "multiply" if more.group("pct") else edit["op"] if edit["op"] != (
+                        "multiply") else ("decrease" if down else "increase")
+                    found.append((more.start("f"), {"feature": self._name(more.group("f")),
+                                                    "op": op, "value": value}))
+                    w = _take(w, more, ends)
         for rx in self.multiply:
             for m in list(rx.finditer(w)):
                 name = self._name(m.group("f"))

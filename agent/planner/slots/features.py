@@ -44,6 +44,13 @@ from .patterns import consume
 from .pronoun_edits import pronoun_edits
 
 
+_GOT_ONE = re.compile(r"\b(?:got|get|gets|had|have|has|bought|buy|added|add)\s+(?:one|1)\b", re.I)
+
+
+def _plain_truth(value: str) -> int | str:
+    return int(value) if value in ("0", "1") else value
+
+
 class FeatureReader:
     """Reads feature slots from a clause's working text for one table's features."""
 
@@ -127,6 +134,14 @@ class FeatureReader:
             w, found = self.edit_reader.edits(w)
             out.edits += [e for _, e in found]
         w = self.conditions(w, out)  # "if BMI went up by 5 for patients under 30"
+        got_one = _GOT_ONE.search(w)
+        if hypothetical and not out.edits and got_one:  # "if the ones without a garage got one"
+            lacking = [c.split()[0] for c in out.conditions if c.endswith(" 0")
+                       and self.names.kind(c.split()[0]) == "boolean"]
+            if len(lacking) == 1:
+                out.edits = [{"feature": lacking[0], "op": "set",
+                              "value": _plain_truth(self.names.truth(lacking[0], True))}]
+                w = consume(w, got_one)
         named = {c.split()[0] for c in out.conditions} or set(out.mentioned)
         if hypothetical and not out.edits and len(named) == 1:
             w, out.edits = pronoun_edits(self.edit_reader, w, named.pop())
