@@ -428,3 +428,21 @@ def test_a_second_feature_changed_the_same_way_and_a_lacking_thing_got(clinic: A
 def test_a_label_followed_by_prediction_is_the_models(clinic: Any) -> None:
     pl = plan(clinic, "count patients over 50 that get a disease prediction")
     assert filters(pl)[0].get("predicted") == "disease" and "label" not in filters(pl)[0]
+
+
+def test_an_acronym_spelled_out_a_plural_with_an_apostrophe_and_it_by_n() -> None:
+    heart = _planner(["no disease", "disease"], [
+        ("Age", "numeric", ()), ("HDL", "numeric", ()), ("Cholesterol", "numeric", ())],
+        "patient")
+    assert filters(plan(heart, "accuracy for patients with high density lipoprotein over 60")) \
+        == [{"where": "HDL > 60"}]
+    assert filters(plan(heart, "how accurate are you on those whose HDL's are under 40")) == [
+        {"where": "HDL < 40"}]
+    for q in ("what if patients with cholesterol over 240 lowered it by 40?",
+              "what is the chance of disease for patients with cholesterol over 240 if we "
+              "lower their cholesterol by 40"):
+        pl = plan(heart, q)
+        assert [c.tool for c in pl.calls] == ["filter", "what_if"], (q, pl.calls)
+        assert filters(pl) == [{"where": "Cholesterol > 240"}]
+        assert pl.calls[-1].args["features"] == [
+            {"feature": "Cholesterol", "op": "decrease", "value": 40}]

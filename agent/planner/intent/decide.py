@@ -120,7 +120,8 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
     if (conditions and not c.input and c.slots.id is None and _CHANCE.search(_unlabelled(c))
             and intent != cat.predictor and intent not in cat.graders
             and not re.match(r"\W*(?:why|how come)\b", c.text, re.I)):
-        return reread(c, cat.predictor)
+        # "the likelihood of diabetes for BMI over 30 if we lower their BMI by 10": a what-if
+        return reread(c, cat.natural("edits") if c.features.edits else cat.predictor)
     if (c.features.mentioned and intent in cat.subset_tools and not c.slots.id
             and _STAT.search(c.text)):  # "the maximum BMI for people over 50": statistics
         return reread(c, cat.describer)

@@ -35,7 +35,7 @@ from .name_forms import (
 # levels"), and a number read into group `n`: shared by the condition and the edit readers
 OWNER = (r"(?:(?:the|their|his|her|its|my|our|your|a|an|this|that)\s+(?:[a-z]\w*'s\s+)?"
          r"|[a-z]\w*'s\s+)?")
-AFTER = r"(?:\s+(?:levels?|values?|readings?|counts?|scores?|balances?|amounts?))?"
+AFTER = r"(?:'s|’s)?(?:\s+(?:levels?|values?|readings?|counts?|scores?|balances?|amounts?))?"
 NUM_N = r"(?P<n>-?\d+(?:\.\d+)?|-?\.\d+)"
 
 
@@ -184,6 +184,17 @@ class FeatureNames:
                     words[0] not in _PERSONS):
                 for noun in (words[0], *_NAME_WORDS.get(words[0], ())):
                     out[noun] = " ".join(words)
+        return out
+
+    def acronyms(self) -> list[tuple[re.Pattern[str], str]]:
+        """"Body mass index" for a feature named "BMI": words whose initials spell a name
+        written in capitals (2-5 letters; each word at least 4 letters, so "best model is" is
+        none), with the name to write in their place."""
+        out = []
+        for name in self.features:
+            if name.isalpha() and name.isupper() and 2 <= len(name) <= 5:
+                words = r"\s+".join(rf"{c}[a-z]{{3,}}" for c in name.lower())
+                out.append((re.compile(rf"\b{words}\b", re.I), name))
         return out
 
     def words(self) -> set[str]:

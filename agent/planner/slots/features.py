@@ -59,6 +59,7 @@ class FeatureReader:
         self.edit_reader = EditReader(names)
         self._switches = OneHotEdits(names.values, names.one_hot)
         self._things = names.things()
+        self._acronyms = names.acronyms()
         f = rf"(?P<f>{names.pattern})"
         ops = "|".join(o for o, _ in OPS)
         self._cond_after = re.compile(
@@ -125,6 +126,8 @@ class FeatureReader:
         if self._months is not None:  # "longer than 2 years" on a table that counts months
             w = years_as_months(w, self._months, self._ages is not None)
         w = one_unit(w)  # "less than a year" -> "less than 1 year"
+        for pattern, name in self._acronyms:  # "body mass index" -> "BMI"
+            w = pattern.sub(name, w)
         w = thing_ages(w, self._things)  # "cars at least 10 years old" -> "vehicle age >= 10"
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
