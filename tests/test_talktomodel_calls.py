@@ -34,7 +34,34 @@ def plan(*calls: tuple[str, dict[str, Any]]) -> Plan:
 
 
 def judge(program: str, p: Plan, norm: Normaliser) -> tuple[bool, bool]:
-    return observed(p, read_program(program, norm), norm)
+    whole, intent, _ = observed(p, read_program(program, norm), norm)
+    return whole, intent
+
+
+def why(program: str, p: Plan, norm: Normaliser) -> str:
+    return observed(p, read_program(program, norm), norm)[2]
+
+
+def test_a_miss_is_counted_by_its_kind(norm: Normaliser) -> None:
+    program = "filter age greater than 50 and filter bodymass less than 30 and score default"
+    assert why(program, plan(("filter", {"where": "Age > 50"}), ("performance", {})),
+               norm) == "rows:missing BodyMass"
+    assert why(program, plan(("filter", {"where": "Age > 50 and BodyMass < 30 and Smoker == 1"}),
+                             ("performance", {})), norm) == "rows:extra Smoker"
+    assert why(program, plan(("filter", {"where": "Age > 50 and Smoker == 1"}),
+                             ("performance", {})), norm) == "rows:other BodyMass got Smoker"
+    assert why(program, plan(("mistakes", {})), norm) == "tool mistakes"
+    assert why(program, Plan(clarify="Which rows?"), norm) == "question back"
+    assert why("filter id 5 and predict", plan(("predict", {"id": 6})), norm) == "item:other"
+
+
+def test_a_change_then_a_prediction_is_a_what_if_in_the_intent_eval() -> None:
+    from saywhy.evals.parse.talktomodel import expected
+
+    assert expected("filter age greater than 50 and change bmi decrease 5 and predict") == (
+        "predict", {"predict", "show", "filter", "performance", "what_if"})
+    assert expected("filter age greater than 50 and predict") == (
+        "predict", {"predict", "show", "filter", "performance"})
 
 
 def test_conditions_compare_by_meaning_not_spelling(norm: Normaliser) -> None:
