@@ -31,6 +31,8 @@ _MULTIPLY = {"doubl": 2, "halv": 0.5, "half": 0.5, "tripl": 3}
 
 
 _GROUP_WITH = re.compile(r"with\b", re.I)
+_WHOSE = re.compile(r"\b(?:whose|where)\s+(?:the\s+|their\s+|his\s+|her\s+)?$", re.I)
+_SUPPOSED = re.compile(r"\b(?:were|was|had\s+been|became|become|changed|went|set|be)\b", re.I)
 _GROUP_BEFORE = re.compile(rf"\b(?:{PEOPLE}|everyone|everybody|all|[a-z]+s)\s+$", re.I)
 
 
@@ -225,8 +227,10 @@ class EditReader:
                 name = self._name(m.group("f"))
                 value = self.value_for(name, m.group("v"))
                 if value is None or _GROUP_WITH.match(m.group(0)) and _GROUP_BEFORE.search(
-                        w[:m.start()]):
-                    continue  # "if applicants with little savings had ...": a condition
+                        w[:m.start()]) or (_WHOSE.search(w[:m.start()])
+                                           and not _SUPPOSED.search(m.group(0))):
+                    continue  # "if applicants with little savings had ...", "what were the
+                    # outcomes of patients whose insulin is 0": a condition
                 found.append((m.start(), {"feature": name, "op": "set", "value": value}))
                 w = _keep(_take(w, m, ends), m, "who", "rows")
         for m in list(self.zero.finditer(w)):  # "if nobody had any pregnancies", "had no debt"
