@@ -446,3 +446,33 @@ def test_an_acronym_spelled_out_a_plural_with_an_apostrophe_and_it_by_n() -> Non
         assert filters(pl) == [{"where": "Cholesterol > 240"}]
         assert pl.calls[-1].args["features"] == [
             {"feature": "Cholesterol", "op": "decrease", "value": 40}]
+
+
+@pytest.fixture(scope="module")
+def lender_months() -> Any:
+    return _planner(["bad", "good"], [
+        ("credit_amount", "numeric", ()), ("duration_months", "numeric", ()),
+        ("age", "numeric", ())], "applicant")
+
+
+@pytest.mark.parametrize(("question", "where"), [
+    ("accuracy on loans above 5000", "credit_amount > 5000"),
+    ("accuracy on loans over 36 months", "duration_months > 36"),  # the unit names the feature
+    ("how accurate are you for everyone under 30 asking for more than 5000",
+     "age < 30 and credit_amount > 5000"),  # 30 is no amount asked for
+    ("predictions for applicants whose loan length is no more than 12 months",
+     "duration_months <= 12"),
+])
+def test_a_loan_is_its_amount_unless_a_unit_says_otherwise(lender_months: Any, question: str,
+                                                           where: str) -> None:
+    assert filters(plan(lender_months, question))[0]["where"] == where
+
+
+def test_loans_changed_without_naming_the_amount_again(lender_months: Any) -> None:
+    pl = plan(lender_months, "what if all loans above 10000 were reduced by 2000?")
+    assert filters(pl) == [{"where": "credit_amount > 10000"}]
+    assert pl.calls[-1].args["features"] == [
+        {"feature": "credit_amount", "op": "decrease", "value": 2000}]
+    pl = plan(lender_months, "what would the model decide if every loan was 1000 bigger")
+    assert pl.calls[-1].args["features"] == [
+        {"feature": "credit_amount", "op": "increase", "value": 1000}]

@@ -80,7 +80,7 @@ class EditReader:
                        rf"|had|has|would\s+be|went|go|goes)\s+)?(?P<d>{_UP}|{_DOWN})"
                        rf"\s+(?:by\s+)?(?:an?\s+)?(?:extra\s+)?{NUM_N}{_PCT}(?![\w.])", re.I),
             re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+(?:(?:is|was|were)\s+)?{NUM_N}{_PCT}"
-                       r"\s*(?:points?\s+|units?\s+)?(?P<d>higher|more|greater|larger|up|lower|less"
+                       r"\s*(?:points?\s+|units?\s+)?(?P<d>higher|more|greater|larger|bigger|up|lower|less"
                        r"|smaller|down)\b", re.I),
             re.compile(rf"\b(?P<d>add|subtract|take)\s+{NUM_N}{_PCT}\s+(?:\w+\s+)?(?:to|from|off)\s+"
                        rf"{OWNER}{f}(?![\w-])", re.I),

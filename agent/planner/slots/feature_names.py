@@ -78,7 +78,9 @@ class FeatureNames:
         for f in features:
             if f.kind == "numeric":
                 words = spelling(f.name).split()
-                for w in {*words, *(x for o in _said_otherwise(words) for x in o.split())}:
+                # the name's words, and the head (last) word of each way it is said otherwise:
+                # "loan" of credit_amount, not of "loan length months"
+                for w in {*words, *(o.split()[-1] for o in _said_otherwise(words))}:
                     for verb in _VERBS.get(w, ()):
                         verbs[verb].add(f.name)
         ages = any(re.search(r"\bage\b", spelling(f.name)) for f in features
@@ -89,9 +91,12 @@ class FeatureNames:
                     if w in _UNITS and not (w == "years" and ages):
                         verbs[w].add(f.name)
                         verbs[w[:-1]].add(f.name)
+        self.verb_forms: set[str] = set()  # "asked for": said by its verb, never after a number
         for verb, names in verbs.items():
             if len(names) == 1 and verb not in owners and verb not in taken_words:
                 owners[verb] |= names
+                if verb not in _UNITS and verb + "s" not in _UNITS:  # "months" is no verb
+                    self.verb_forms.add(verb)
         self.forms = sorted(((form, next(iter(n))) for form, n in owners.items() if len(n) == 1),
                             key=lambda x: -len(x[0]))
         self.pattern = "|".join(_spaced(form) for form, _ in self.forms) or r"(?!x)x"

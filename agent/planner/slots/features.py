@@ -184,6 +184,19 @@ class FeatureReader:
         assert name is not None, said
         return name
 
+    def _by_unit(self, name: str, said: str) -> str:
+        """"Loans over 36 months" on a table with a loan amount and a duration in months: the
+        one feature whose name has the unit said, when the feature named lacks it."""
+        unit = re.search(r"\b(months?|weeks?|days?|hours?|minutes?)\b", said, re.I)
+        if unit is None:
+            return name
+        word = unit.group(1).lower().rstrip("s") + "s"
+        if word in spelling(name).split():
+            return name
+        owners = [n for n, f in self.names.features.items() if f.kind == "numeric"
+                  and word in spelling(n).split()]
+        return owners[0] if len(owners) == 1 else name
+
     def _numeric(self, name: str) -> bool:
         return self.names.kind(name) == "numeric"
 
@@ -191,7 +204,7 @@ class FeatureReader:
         whole = w  # before the conditions are taken out of it ("vs" goes with them)
         found: list[tuple[int, str]] = []
         for m in self._between.finditer(w):
-            name = self._feature(m.group("f") or m.group("f2"))
+            name = self._by_unit(self._feature(m.group("f") or m.group("f2")), m.group(0))
             lo, hi = sorted((to_number(m.group("n") or m.group("n2")),
                              to_number(m.group("hi") or m.group("hi2"))))
             found.append((m.start(), f"{name} between {lo} and {hi}"))
@@ -223,7 +236,7 @@ class FeatureReader:
                 found.append((m.start(), f"{name} between {lo} and {hi}"))
                 w = consume(w, m)
         for m in list(self._cond_after.finditer(w)):
-            name, op = self._feature(m.group("f")), op_of(m.group("op"))
+            name, op = self._by_unit(self._feature(m.group("f")), m.group(0)), op_of(m.group("op"))
             if op in ("<", ">", "<=", ">=") and not self._numeric(name):
                 continue
             if m.group("trail"):
@@ -245,6 +258,8 @@ class FeatureReader:
             found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
         for m in list(self._cond_before.finditer(w)):
+            if m.group("f").lower() in self.names.verb_forms:
+                continue  # "everyone under 30 asked for ...": 30 is an age, not an amount
             name = self._feature(m.group("f"))
             trail = m.group("trail") or m.group("trail2") or m.group("trail3")
             if not self._numeric(name) or (not m.group("op") and not trail

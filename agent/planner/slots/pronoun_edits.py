@@ -19,8 +19,10 @@ _IT_TO = re.compile(r"\b(?:got|get|gets|had|have|has|brought|bring|reduced|lower
                     r"|setting|put|cut|dropped|wiped|changed?|changing|moved?)\s+(?:it|them|that"
                     r"|this)\s+(?:(?:down|up|back|reduced|lowered|raised|changed|cut|set|wiped)\s+)?"
                     r"(?:to|at|into)\s+(?:an?\s+)?(?P<v>[\w.-]+(?:\s+[\w-]+)?)", re.I)
-_IT_BY = re.compile(r"\b(?P<d>(?:decreas|reduc|lower|drop|cut|increas|rais|bump|boost|halv)\w*)\s+"
-                    r"(?:it|them|that|this|those)\s+by\s+(?P<n>\d+(?:\.\d+)?)"
+_STEP = r"(?:decreas|reduc|lower|drop|cut|increas|rais|bump|boost|halv)\w*"
+# "decrease it by 5", "were reduced by 2000" (of the one feature the clause names)
+_IT_BY = re.compile(rf"\b(?:(?P<d>{_STEP})\s+(?:it|them|that|this|those)|(?:were|was|are|is|be|been"
+                    rf"|got|get)\s+(?P<d2>{_STEP}))\s+by\s+(?P<n>\d+(?:\.\d+)?)"
                     r"(?P<pct>\s*%|\s+percent)?", re.I)
 _N_MORE = re.compile(r"\b(?:had|have|has|with|got|get)\s+(?:only\s+|just\s+)?"
                      r"(?P<n>\d+(?:\.\d+)?)\s+(?P<d>fewer|less|more|extra|additional)\b"
@@ -41,7 +43,8 @@ def pronoun_edits(reader: EditReader, w: str, name: str) -> tuple[str, list[dict
     m = _IT_BY.search(w)  # "with BMI over 30 and we decrease it by 5"
     if m and reader.names.kind(name) == "numeric":
         n = float(m.group("n"))
-        down = re.match(r"(?:decreas|reduc|lower|drop|cut|halv)", m.group("d"), re.I) is not None
+        down = re.match(r"(?:decreas|reduc|lower|drop|cut|halv)", m.group("d") or m.group("d2"),
+                        re.I) is not None
         if m.group("pct"):
             return consume(w, m), [{"feature": name, "op": "multiply",
                                     "value": round(1 - n / 100 if down else 1 + n / 100, 6)}]
