@@ -57,3 +57,18 @@ def test_really_of_rows_is_their_gold_label_not_the_item_in_focus(mail: Any) -> 
                                                DialogueState(focus_id=12)).calls]
     assert got[0] == ("filter", {"label": "personal"})
 
+
+
+def test_a_bare_id_before_a_phrase_with_a_noun_is_no_count(mail: Any) -> None:
+    assert calls(mail, "explain 812 in a sentence or two") == [("attribute", {"id": 812})]
+    assert calls(mail, "what would make 640 a personal email") == [
+        ("counterfactual", {"id": 640, "label": "personal"})]
+    assert calls(mail, "show 7 of the errors") == [("mistakes", {"k": 7})]
+
+
+def test_chat_words_around_a_request(mail: Any) -> None:
+    assert calls(mail, "why did u label 640 the way u did?") == [("attribute", {"id": 640})]
+    assert calls(mail, "no of emails in the data?") == [("describe_data", {})]
+    assert calls(mail, "where did u mess up on emails with 'refund' in them") == [
+        ("filter", {"contains": "refund"}), ("mistakes", {})]
+    assert calls(mail, "what does email 44 say exactly") == [("show", {"id": 44})]

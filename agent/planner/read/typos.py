@@ -52,6 +52,7 @@ CHAT = {
     "probs": "probabilities",
     "attn": "attention",
 }
+_NUMBER_OF = re.compile(r"\b[Nn]o\.?\s+of\b")
 _CHAT_RX = re.compile(r"(?<![\w/])(?:w/o|w/|b/c|[A-Za-z]+)(?![\w/])")
 # the word after these is the user's value, kept as written
 _VALUE_CUE = re.compile(
@@ -169,6 +170,7 @@ def _subsequence(short: str, word: str) -> bool:
 def fix_typos(text: str, extra_known: Iterable[str] = ()) -> str:
     """`text` with chat shorthand spelled out and misspelled words replaced."""
     extra = {w.lower() for w in extra_known}
+    text = _NUMBER_OF.sub("number of", text)  # "no of tickets", "no. of errors"
     text = _CHAT_RX.sub(lambda m: CHAT.get(m.group(0).lower(), m.group(0)), text)
     out: list[str] = []
     last = 0

@@ -28,7 +28,7 @@ _STOP = set(
     """it them this that those these the a an what which you me words word reviews review ones one
 any some and or is are they model in on of to i my we data dataset there for with at by from
 as if so all each every both short long longer shorter others rest other about nothing
-anything something""".split()
+anything something exactly""".split()
 )
 _WORD = r"(?:«[A-Z]»|[A-Za-z][\w'&-]*(?:\s+[A-Z][\w'-]*)*)"
 _CONTAINS = re.compile(
@@ -98,7 +98,7 @@ SHOW_VERBS = re.compile(
 )
 COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b", re.I)
 _AND = re.compile(
-    r"\b(?:among|of|within|from|out of|in)\s+(?:those|these|them|the subset"
+    r"(?<!» )\b(?:among|of|within|from|out of|in)\s+(?:those|these|them|the subset"
     r"|the selection)\b"
     r"|\bnarrow\w*\b|\bfurther\b|\bon top of that\b|\b(?:just|only)\s+(?:the\s+ones|those|them)\b",
     re.I,

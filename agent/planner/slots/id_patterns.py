@@ -48,7 +48,9 @@ BAD_ID = re.compile(
 )
 K_PATTERNS = [
     r"\btop[\s-]*(\d+)\b",
-    rf"\b(\d+)\s+(?:\w+\s+){{0,2}}?(?:words?|tokens?|features?|mistakes?|errors?|keywords?"
+    # "5 reviews", "3 random tickets"; not "1203 in a sentence", "1102 a billing ticket"
+    rf"\b(\d+)\s+(?:(?!(?:a|an|in|as|into|to)\b)\w+\s+){{0,2}}?(?:words?|tokens?|features?"
+    rf"|mistakes?|errors?|keywords?"
     rf"|terms?|neighbou?rs?|lookalikes?|ones|results?|{ITEM_NOUNS})\b",
     r"\b(?:first|only|just|give me|at most|up to|max(?:imum)?|limit(?: to)?|say|make it)\s+(\d{1,2})\b",
     r"\b(\d{1,2})\s+(?:instead|only|of them|of those|of these|please|pls)\b",
