@@ -476,3 +476,13 @@ def test_loans_changed_without_naming_the_amount_again(lender_months: Any) -> No
     pl = plan(lender_months, "what would the model decide if every loan was 1000 bigger")
     assert pl.calls[-1].args["features"] == [
         {"feature": "credit_amount", "op": "increase", "value": 1000}]
+
+
+def test_a_count_given_with_no_noun_and_everyone_who_is_over(lender_months: Any,
+                                                             loans: Any) -> None:
+    pl = plan(loans, "what would the predictions be if applicants with no dependents had 3")
+    assert filters(pl) == [{"where": "dependents_count == 0"}]
+    assert pl.calls[-1].args["features"] == [
+        {"feature": "dependents_count", "op": "set", "value": 3}]
+    assert filters(plan(lender_months, "accuracy for everyone who is over 30")) == [
+        {"where": "age > 30"}]

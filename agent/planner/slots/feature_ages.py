@@ -66,7 +66,7 @@ class AgeReader:
                         rf"|younger|less|under)\b|\b(?:(?:are|is|were|was|aged)\s+)?(?P<n_>{N})\s+or\s+"
                         rf"(?P<op_>older|younger)\b|\b(?:are|is|were|was|aged)\s+(?P<n__>{N})\s+or\s+"
                         rf"(?P<op__>over|more|under|less)\b", re.I), "or"),
-            (re.compile(rf"\b(?:{people})\s+(?:who\s+are\s+|that\s+are\s+|are\s+|aged\s+)?(?:either\s+)?"
+            (re.compile(rf"\b(?:{people})\s+(?:(?:who|that)\s+(?:are|is)\s+|are\s+|aged\s+)?(?:either\s+)?"
                         rf"(?P<op4>over|above|under|below)\s+(?:the\s+age\s+of\s+)?(?P<n>{N})"
                         rf"(?![\w.])", re.I), "people"),
         ]

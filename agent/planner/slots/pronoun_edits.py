@@ -24,6 +24,8 @@ _STEP = r"(?:decreas|reduc|lower|drop|cut|increas|rais|bump|boost|halv)\w*"
 _IT_BY = re.compile(rf"\b(?:(?P<d>{_STEP})\s+(?:it|them|that|this|those)|(?:were|was|are|is|be|been"
                     rf"|got|get)\s+(?P<d2>{_STEP}))\s+by\s+(?P<n>\d+(?:\.\d+)?)"
                     r"(?P<pct>\s*%|\s+percent)?", re.I)
+_HAD_N = re.compile(r"\b(?:had|have|has|got|get)\s+(?:only\s+|just\s+)?(?P<n>\d+(?:\.\d+)?)"
+                    r"(?!\s*[\w%.])", re.I)
 _N_MORE = re.compile(r"\b(?:had|have|has|with|got|get)\s+(?:only\s+|just\s+)?"
                      r"(?P<n>\d+(?:\.\d+)?)\s+(?P<d>fewer|less|more|extra|additional)\b"
                      r"(?!\s+[a-z])", re.I)
@@ -49,6 +51,11 @@ def pronoun_edits(reader: EditReader, w: str, name: str) -> tuple[str, list[dict
             return consume(w, m), [{"feature": name, "op": "multiply",
                                     "value": round(1 - n / 100 if down else 1 + n / 100, 6)}]
         return consume(w, m), [{"feature": name, "op": "decrease" if down else "increase",
+                                "value": int(n) if n.is_integer() else n}]
+    m = _HAD_N.search(w)  # "if defendants with no prior crimes had 5"
+    if m and reader.names.kind(name) == "numeric":
+        n = float(m.group("n"))
+        return consume(w, m), [{"feature": name, "op": "set",
                                 "value": int(n) if n.is_integer() else n}]
     m = _N_MORE.search(w)
     if m and reader.names.kind(name) == "numeric":
