@@ -486,3 +486,22 @@ def test_a_count_given_with_no_noun_and_everyone_who_is_over(lender_months: Any,
         {"feature": "dependents_count", "op": "set", "value": 3}]
     assert filters(plan(lender_months, "accuracy for everyone who is over 30")) == [
         {"where": "age > 30"}]
+
+
+@pytest.fixture(scope="module")
+def tenants() -> Any:
+    return _planner(["risky", "safe"], [
+        ("age", "numeric", ()), ("dwelling", "categorical", ("rent", "own", "free")),
+        ("plan", "categorical", ("basic", "premium"))], "tenant")
+
+
+def test_a_supposed_category_is_an_edit_of_its_feature(tenants: Any) -> None:
+    pl = plan(tenants, "what if all the renters owned their home instead?")
+    assert filters(pl) == [{"where": "dwelling == rent"}]
+    assert pl.calls[-1].args["features"] == [{"feature": "dwelling", "op": "set", "value": "own"}]
+    pl = plan(tenants, "what if tenant 40 owned their home and was 10 years older?")
+    assert [(c.tool, c.args) for c in pl.calls] == [("what_if", {"id": 40, "features": [
+        {"feature": "dwelling", "op": "set", "value": "own"},
+        {"feature": "age", "op": "increase", "value": 10}]})]
+    pl = plan(tenants, "what if tenant 40 had been on premium instead of basic?")
+    assert pl.calls[-1].args["features"] == [{"feature": "plan", "op": "set", "value": "premium"}]

@@ -54,6 +54,13 @@ _EDIT_PAIRS = re.compile(r"(«\d+»\s*(?:to|with|by|for|->|→)\s*«\d+»)\s+and
 _NOT_PAIR = re.compile(r"(«\d+»)\s+(and|but)\s+(?=not\s+«\d+»)")
 
 
+_SUPPOSED = re.compile(r"\W*(?:what\s+if|what\s+would\s+happen\s+if|if|suppose|supposing"
+                       r"|imagine|say)\b", re.I)
+_MORE_SUPPOSED = re.compile(r"(\w)\s+and\s+(?=(?:also\s+)?(?:had|has|was|were|got|owned|rented"
+                            r"|asked|earned|lived|drove|became|moved|bought|paid|borrowed|spent)\b)",
+                            re.I)
+
+
 def _glue(s: str) -> str:
     s = _EDIT_PAIRS.sub(lambda m: m.group(1) + "_and_", s)
     s = _NOT_PAIR.sub(lambda m: f"{m.group(1)}_{m.group(2)}_", s)  # "why 'Paris' and not 'London'"
@@ -93,6 +100,8 @@ def clauses(question: str, labels: tuple[str, ...] = (),
             rf"|more than|less than|fewer than|one|two|three|four|five|more|less|fewer|extra"
             rf"|additional)\s+)*(?:{names}|older|younger|aged|\d)\b)", re.I)
         glued = joined.sub(lambda m: m.group(1).replace(" ", "~s~") + f"_{m.group(2)}_", glued)
+        if _SUPPOSED.match(glued):  # "what if 230 owned their home and had moderate savings?"
+            glued = _MORE_SUPPOSED.sub(lambda m: m.group(1) + "_and_", glued)
         glued = re.sub(rf"\b({names})\s+\+\s+(?=\d)", r"\1 +", glued, flags=re.I)  # "glucose + 10"
     if labels:
         names = "|".join(r"[\s_-]+".join(map(re.escape, lab.lower().split()))

@@ -166,31 +166,42 @@ def _unsaid(name: str, columns: list[Threshold], op: str, rest: list[str]) -> st
 
 
 class OneHotEdits:
-    """A supposed switch of category on a binarised table: "if they drove a sports car instead
-    of a sedan" sets the new value's column to yes and the old one's (when said) to no."""
+    """A supposed switch of category: "if they drove a sports car instead of a sedan" sets the
+    new value's one-hot column to yes and the old one's (when said) to no; "if the renters
+    owned their home", "if the loan had been for a new car" set a categorical feature to the
+    new value (the old one, after "instead of", is consumed: it is no group of rows)."""
 
-    def __init__(self, values: dict[str, tuple[str, str]], one_hot: dict[str, str]) -> None:
-        forms = sorted((f for f, (col, _) in values.items() if col in one_hot), key=len,
-                       reverse=True)
-        self.values = values
+    def __init__(self, values: dict[str, tuple[str, str]], one_hot: dict[str, str],
+                 categorical: set[str]) -> None:
+        forms = sorted((f for f, (col, _) in values.items() if col in one_hot or col in categorical),
+                       key=len, reverse=True)
+        self.values, self.one_hot = values, one_hot
         said = "|".join(re.escape(f) for f in forms)
-        a = r"(?:an?\s+|the\s+|in\s+(?:an?\s+|the\s+)?)?"
+        a = r"(?:an?\s+|the\s+|their\s+|in\s+(?:an?\s+|the\s+)?)?"
         self._old = re.compile(rf"\b(?:from|instead\s+of|rather\s+than)\s+{a}(?P<v>{said})\b",
                                re.I) if forms else None
         self._new = re.compile(
             rf"\b(?:drove|drive|drives|driving|had|has|have|having|owned|owns|own|got|gets|get"
             rf"|bought|buys|buy|switch(?:ed|es)?\s+to|moved\s+to|move\s+to|to|lived\s+in"
-            rf"|lives\s+in|live\s+in|was|were|be)\s+{a}(?P<v>{said})\b", re.I) if forms else None
+            rf"|lives\s+in|live\s+in|(?:been|was|were|is|are|be)\s+(?:for|on|in)|was|were|be"
+            rf"|became|become|went\s+to)\s+{a}(?P<v>{said})\b", re.I) if forms else None
+        done = "|".join(re.escape(f) for f in forms if f.endswith("ed") and " " not in f)
+        self._done = re.compile(rf"\b(?P<v>{done})\b", re.I) if done else None  # "owned"
 
     def read(self, w: str) -> tuple[str, list[dict[str, str]]]:
         if self._new is None or self._old is None:
             return w, []
         edits: list[dict[str, str]] = []
-        for pattern, yes in ((self._old, False), (self._new, True)):
+        patterns = [(self._old, False), (self._new, True)]
+        patterns += [(self._done, True)] if self._done is not None else []
+        for pattern, yes in patterns:
             for m in list(pattern.finditer(w)):
-                column, truth = self.values[m.group("v").lower()]
-                value = truth if yes else ("0" if truth in ("1", "1.0") else "false")
-                edits.append({"feature": column, "op": "set", "value": value})
+                column, value = self.values[m.group("v").lower()]
+                if column in self.one_hot:
+                    value = value if yes else ("0" if value in ("1", "1.0") else "false")
+                    edits.append({"feature": column, "op": "set", "value": value})
+                elif yes and not any(e["feature"] == column for e in edits):
+                    edits.append({"feature": column, "op": "set", "value": value})
                 w = w[:m.start("v")] + " " * (m.end("v") - m.start("v")) + w[m.end("v"):]
         news = [e for e in edits if e["value"] not in ("0", "false")]
         return (w, edits) if news else (w, [])

@@ -57,7 +57,8 @@ class FeatureReader:
     def __init__(self, names: FeatureNames) -> None:
         self.names = names
         self.edit_reader = EditReader(names)
-        self._switches = OneHotEdits(names.values, names.one_hot)
+        self._switches = OneHotEdits(names.values, names.one_hot, {
+            n for n, f in names.features.items() if f.kind == "categorical"})
         self._things = names.things()
         self._acronyms = names.acronyms()
         f = rf"(?P<f>{names.pattern})"

@@ -130,7 +130,8 @@ def _said_forms(value: str) -> set[str]:
     if len(words) != 1 or not value.isalpha() or len(value) < 3:
         return set()
     stem = value[:-1] if value.endswith(("y", "e")) else value
-    return {stem + "er", stem + "ers", stem + "ing", *({stem, stem + "s"} if value.endswith(
+    done = value + ("d" if value.endswith("e") else "ed")  # "own": "owned"
+    return {stem + "er", stem + "ers", stem + "ing", done, *({stem, stem + "s"} if value.endswith(
         "y") and len(stem) >= 4 else set())}
 
 
