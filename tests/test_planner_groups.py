@@ -505,3 +505,13 @@ def test_a_supposed_category_is_an_edit_of_its_feature(tenants: Any) -> None:
         {"feature": "age", "op": "increase", "value": 10}]})]
     pl = plan(tenants, "what if tenant 40 had been on premium instead of basic?")
     assert pl.calls[-1].args["features"] == [{"feature": "plan", "op": "set", "value": "premium"}]
+
+
+def test_what_a_change_does_asked_after_it_is_part_of_the_what_if(clinic: Any) -> None:
+    for q in ("patient 7 - set cholesterol to 180 and age to 50, does the prediction change",
+              "set cholesterol to 180 for patient 7, what happens to the prediction?"):
+        pl = plan(clinic, q)
+        assert [c.tool for c in pl.calls] == ["what_if"], (q, pl.calls)
+    pl = plan(clinic, "count of patients with cholesterol over 240 and a true label of disease")
+    assert [(c.tool, c.args) for c in pl.calls] == [
+        ("filter", {"label": "disease", "where": "Cholesterol > 240"})]

@@ -46,6 +46,17 @@ _LEADING_SCOPE = re.compile(r"^(?:for|among|amongst|within|across|in|on|of|regar
                             r"|[a-z]+\s+#?\d+(?:'s\s+[a-z]+)?)$", re.I)
 
 
+# what a change does, asked after it: part of the what-if before it, no request of its own
+_AFTERMATH = re.compile(
+    r"(?:and\s+)?(?:(?:does|did|would|will|do|could)\s+(?:that\s+|this\s+|it\s+)?(?:change|flip)\s+"
+    r"(?:the\s+|its\s+|their\s+)?(?:prediction|outcome|result|label|decision)s?"
+    r"|(?:does|did|would|will|do)\s+(?:the\s+|its\s+|their\s+)?(?:prediction|outcome|result"
+    r"|label|decision)s?\s+(?:change|flip|stay\s+the\s+same|differ)\w*"
+    r"|what\s+happens(?:\s+(?:to|with)\s+(?:the\s+|its\s+|their\s+)?(?:prediction|outcome"
+    r"|result)s?)?|(?:and\s+)?then\s+predict|how\s+(?:does|do|would)\s+(?:the\s+)?(?:prediction"
+    r"|outcome)s?\s+change)(?:\s+then)?\W*", re.I)
+
+
 # "change 'a' to 'b' and 'c' to 'd'": one request with two edits
 _EDIT_PAIRS = re.compile(r"(«\d+»\s*(?:to|with|by|for|->|→)\s*«\d+»)\s+and\s+(?=«\d+»\s*(?:to|with"
                          r"|by|for|->|→)\s*«\d+»)")
@@ -98,7 +109,8 @@ def clauses(question: str, labels: tuple[str, ...] = (),
             rf"\s+(?=(?:(?:the|their|his|her|its|a|an|with|who|whose|have|has|had|are|is|being"
             rf"|not|non|no|without|older|younger|aged|over|under|above|below|at least|at most"
             rf"|more than|less than|fewer than|one|two|three|four|five|more|less|fewer|extra"
-            rf"|additional)\s+)*(?:{names}|older|younger|aged|\d)\b)", re.I)
+            rf"|additional)\s+)*(?:{names}|older|younger|aged|\d|(?:true|gold|actual)\s+labels?\s+of"
+            rf")\b)", re.I)
         glued = joined.sub(lambda m: m.group(1).replace(" ", "~s~") + f"_{m.group(2)}_", glued)
         if _SUPPOSED.match(glued):  # "what if 230 owned their home and had moderate savings?"
             glued = _MORE_SUPPOSED.sub(lambda m: m.group(1) + "_and_", glued)
@@ -112,8 +124,10 @@ def clauses(question: str, labels: tuple[str, ...] = (),
     parts = [p.strip(" ,;").replace("~s~", " ") for p in _SPLIT.split(glued)]
     parts = [p for p in parts if p and re.search(r"\w", p)]
     merged: list[str] = []
-    for part in parts:  # "among those, which mention X" is one request
-        if merged and (_SCOPE.fullmatch(merged[-1]) or _LEADING_SCOPE.match(merged[-1])):
+    for part in parts:  # "among those, which mention X" is one request; so is "set X to 5,
+        # does the prediction change?"
+        if merged and (_SCOPE.fullmatch(merged[-1]) or _LEADING_SCOPE.match(merged[-1])
+                       or _AFTERMATH.fullmatch(part)):
             merged[-1] += ", " + part
         else:
             merged.append(part)
