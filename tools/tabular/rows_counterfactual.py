@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from ..errors import UserError
 from ..registry import Result
 from ..views import Column, Table, View
 from .search import counterfactuals
@@ -130,16 +129,11 @@ def counterfactual_rows(ctx: ToolContext, label: str | None, fixed: list[str],
     import numpy as np
 
     from ..data.table import shown
-    from .variants import table, table_target
+    from .variants import selected_rows
 
-    target = table_target(ctx)
-    data = table(ctx)
+    target, data, keys, frame = selected_rows(ctx, "there is nothing to flip")
     assert target.schema is not None
-    keys = ctx.items()
-    if not keys:
-        raise UserError("No rows are selected, so there is nothing to flip.")
     names = target.schema.names
-    frame = data.frame.loc[keys, names]
     probs = np.asarray(target.predict_proba(frame))
     now = probs.argmax(axis=1)
     goal = None if label is None else target.label_index(label)

@@ -86,18 +86,13 @@ def what_if_rows(ctx: ToolContext, edits: list[FeatureEdit]) -> WhatIfRowsResult
     import pandas as pd
 
     from ..errors import UserError
-    from .variants import table, table_target
+    from .variants import selected_rows
 
-    target = table_target(ctx)
-    data = table(ctx)
+    target, data, keys, frame = selected_rows(ctx, "there is nothing to change")
     assert target.schema is not None
-    keys = ctx.items()
-    if not keys:
-        raise UserError("No rows are selected, so there is nothing to change.")
     if len(keys) > MAX_ROWS:
         raise UserError(f"That is {len(keys):,} rows; select at most {MAX_ROWS:,} first.")
     names = target.schema.names
-    frame = data.frame.loc[keys, names]
     edited, outside = [], 0
     for _, row in frame.iterrows():
         after, notes = apply_edits(row, edits, target.schema)

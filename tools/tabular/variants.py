@@ -45,6 +45,18 @@ def table(ctx: ToolContext) -> TableDataset:
     return ctx.data
 
 
+def selected_rows(ctx: ToolContext, none: str) -> tuple[TabularTarget, TableDataset, list[Any],
+                                                       pd.DataFrame]:
+    """The table target, its table, the keys of the current subset (else every row) and their
+    features, for a tool asked of many rows; `none` ends "No rows are selected, so ..."."""
+    target, data = table_target(ctx), table(ctx)
+    assert target.schema is not None
+    keys = ctx.items()
+    if not keys:
+        raise UserError(f"No rows are selected, so {none}.")
+    return target, data, keys, data.frame.loc[keys, target.schema.names]
+
+
 def row_of(ctx: ToolContext, ref: InputRef) -> pd.Series:
     """The features of the input: a table row by id (a free text means nothing to a table
     model, unless it is a row written as "feature = value, ...")."""
