@@ -7,9 +7,9 @@ in-sample), `holdout` (written after that tuning; partly overlapping its phrasin
 and `fresh-holdout` (evals/parse/fresh/: written fresh by template group; dev may be tuned on,
 hold-out never — the split is fixed by a hash of the group id). Fresh rows name a target: the
 demo sentiment classifier, a user's 3-class ticket classifier, or a causal LM without data.
-`tabular-dev` / `tabular-holdout` (fresh/tabular_questions.jsonl, same split rule) ask about five
-table models: the diabetes demo, a loan, a churn, a credit-risk and a recidivism-risk
-classifier; their `where` conditions compare as sets of conditions and their feature edits as
+`tabular-dev` / `tabular-holdout` (fresh/tabular_questions.jsonl, same split rule) ask about six
+table models: the diabetes demo, a loan, a churn, a credit-risk, a recidivism-risk and an
+insurance-claim classifier on a binarised table (threshold and one-hot yes/no columns); their `where` conditions compare as sets of conditions and their feature edits as
 sets of edits, after reading both with the tools' own parsers against the target's feature schema.
 
 Exact match compares tool names and key arguments in the canonical form of README.md (order of
