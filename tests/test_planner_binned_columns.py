@@ -74,7 +74,7 @@ def test_a_switch_of_category_sets_the_new_column_and_clears_the_old(gym: Any) -
     pl = gym.plan("what if member 40 had a gold plan instead of a basic one?", DialogueState())
     assert [c.tool for c in pl.calls] == ["what_if"]
     edits = {(e["feature"], e["value"]) for e in pl.calls[0].args["features"]}
-    assert edits == {("planGold", "1"), ("planBasic", "0")}
+    assert edits == {("planGold", 1), ("planBasic", 0)}
 
 
 @needs_minilm
@@ -123,3 +123,12 @@ def test_things_ages_categories_and_two_bounds(homes: Any, question: str, wanted
 def test_a_feature_name_run_together_is_read_not_crashed_on(homes: Any) -> None:
     pl = homes.plan("show the houseage of homeowner 12", DialogueState())
     assert pl.intent != "error" and pl.calls, pl
+
+
+@needs_minilm
+def test_review_cases_of_switches_ages_and_either(homes: Any) -> None:
+    # "a 5 year old house" is the house's age
+    assert where(homes, "accuracy for homeowners with a 5 year old house") == "HouseAge == 5"
+    # "tile and metal roofs with a flood zone": each roof with the flood zone
+    assert where(homes, "accuracy for tile and metal roofs with a flood zone") == (
+        "roofTile == 1 and FloodZone == 1 or roofMetal == 1 and FloodZone == 1")

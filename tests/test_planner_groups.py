@@ -496,13 +496,20 @@ def tenants() -> Any:
 
 
 def test_a_supposed_category_is_an_edit_of_its_feature(tenants: Any) -> None:
-    pl = plan(tenants, "what if all the renters owned their home instead?")
+    pl = plan(tenants, "what if all the renters were owners instead?")
     assert filters(pl) == [{"where": "dwelling == rent"}]
     assert pl.calls[-1].args["features"] == [{"feature": "dwelling", "op": "set", "value": "own"}]
-    pl = plan(tenants, "what if tenant 40 owned their home and was 10 years older?")
+    pl = plan(tenants, "what if tenant 40 had been on premium and was 10 years older?")
     assert [(c.tool, c.args) for c in pl.calls] == [("what_if", {"id": 40, "features": [
-        {"feature": "dwelling", "op": "set", "value": "own"},
+        {"feature": "plan", "op": "set", "value": "premium"},
         {"feature": "age", "op": "increase", "value": 10}]})]
+    # a value a noun follows, or given by a relative clause, is no switch
+    pl = plan(tenants, "what if tenants who are on basic were 10 years older")
+    assert filters(pl) == [{"where": "plan == basic"}], pl.calls
+    assert pl.calls[-1].args["features"] == [{"feature": "age", "op": "increase", "value": 10}]
+    pl = plan(tenants, "what if tenant 4 had a premium of 900")  # a noun's value, no plan
+    assert not any(e.get("feature") == "plan" for c in pl.calls
+                   for e in c.args.get("features", []))
     pl = plan(tenants, "what if tenant 40 had been on premium instead of basic?")
     assert pl.calls[-1].args["features"] == [{"feature": "plan", "op": "set", "value": "premium"}]
 
@@ -515,3 +522,13 @@ def test_what_a_change_does_asked_after_it_is_part_of_the_what_if(clinic: Any) -
     pl = plan(clinic, "count of patients with cholesterol over 240 and a true label of disease")
     assert [(c.tool, c.args) for c in pl.calls] == [
         ("filter", {"label": "disease", "where": "Cholesterol > 240"})]
+
+
+def test_review_cases_a_lacking_noun_one_fewer_and_a_verdict(loans: Any) -> None:
+    pl = plan(loans, "for applicants over 50, what if the cholesterol was reduced by 20")
+    assert not any(e.get("feature") == "age" for c in pl.calls
+                   for e in c.args.get("features", []))  # the table has no cholesterol
+    pl = plan(loans, "what if applicants without a cosigner had 1 fewer dependents")
+    assert filters(pl) == [{"where": "cosigner == 0"}]
+    assert pl.calls[-1].args["features"] == [
+        {"feature": "dependents_count", "op": "decrease", "value": 1}]

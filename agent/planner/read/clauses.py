@@ -67,6 +67,7 @@ _NOT_PAIR = re.compile(r"(«\d+»)\s+(and|but)\s+(?=not\s+«\d+»)")
 
 _SUPPOSED = re.compile(r"\W*(?:what\s+if|what\s+would\s+happen\s+if|if|suppose|supposing"
                        r"|imagine|say)\b", re.I)
+_VERDICT = re.compile(r"\b(?:predicted|classified|labell?ed|marked|why|explain)\b", re.I)
 _MORE_SUPPOSED = re.compile(r"(\w)\s+and\s+(?=(?:also\s+)?(?:had|has|was|were|got|owned|rented"
                             r"|asked|earned|lived|drove|became|moved|bought|paid|borrowed|spent)\b)",
                             re.I)
@@ -112,7 +113,8 @@ def clauses(question: str, labels: tuple[str, ...] = (),
             rf"|additional)\s+)*(?:{names}|older|younger|aged|\d|(?:true|gold|actual)\s+labels?\s+of"
             rf")\b)", re.I)
         glued = joined.sub(lambda m: m.group(1).replace(" ", "~s~") + f"_{m.group(2)}_", glued)
-        if _SUPPOSED.match(glued):  # "what if 230 owned their home and had moderate savings?"
+        if _SUPPOSED.match(glued) and not _VERDICT.search(glued):  # "what if 230 owned their
+            # home and had moderate savings?" (not "if 5 was predicted X and had ..., why?")
             glued = _MORE_SUPPOSED.sub(lambda m: m.group(1) + "_and_", glued)
         glued = re.sub(rf"\b({names})\s+\+\s+(?=\d)", r"\1 +", glued, flags=re.I)  # "glucose + 10"
     if labels:

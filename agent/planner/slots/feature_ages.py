@@ -150,16 +150,22 @@ def thing_ages(w: str, things: dict[str, str]) -> str:
     pattern = re.compile(
         rf"\b(?P<t>{nouns})(?:e?s)?(?:\s+(?:that|which))?(?:\s+(?:is|are|was|were))?\s+"
         rf"(?:(?P<cmp>{cmp})\s+)?(?P<n>{N})\s*(?P<t1>{trail})?\s*(?:years?|yrs?)(?:\s+old)?"
-        rf"(?:\s+(?P<t2>{trail}))?\b", re.I)
+        rf"(?:\s+(?P<t2>{trail}))?\b"
+        # "a 5 year old car", "10+ year old vehicles"
+        rf"|(?:(?P<cmp2>{cmp})\s+)?\b(?P<n2>{N})\s*(?P<t3>\+)?[\s-]*(?:years?|yrs?)[\s-]+old\s+"
+        rf"(?P<t2n>{nouns})(?:e?s)?\b", re.I)
 
     def said(m: re.Match[str]) -> str:
         op = "=="
         for p, o in _THING_CMP:
-            if m.group("cmp") and re.fullmatch(p, m.group("cmp"), re.I):
+            if (m.group("cmp") or m.group("cmp2")) and re.fullmatch(
+                    p, m.group("cmp") or m.group("cmp2"), re.I):
                 op = o
         for p, o in _THING_TRAIL:
-            if re.fullmatch(p, (m.group("t1") or m.group("t2") or "").strip(), re.I):
+            if re.fullmatch(p, (m.group("t1") or m.group("t2") or m.group("t3") or "").strip(),
+                            re.I):
                 op = o
-        return f"{things[m.group('t').lower()]} {op} {m.group('n')}"
+        thing = (m.group("t") or m.group("t2n")).lower()
+        return f"{things[thing]} {op} {m.group('n') or m.group('n2')}"
 
     return pattern.sub(said, w)

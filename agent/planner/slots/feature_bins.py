@@ -167,9 +167,11 @@ def _unsaid(name: str, columns: list[Threshold], op: str, rest: list[str]) -> st
 
 class OneHotEdits:
     """A supposed switch of category: "if they drove a sports car instead of a sedan" sets the
-    new value's one-hot column to yes and the old one's (when said) to no; "if the renters
-    owned their home", "if the loan had been for a new car" set a categorical feature to the
-    new value (the old one, after "instead of", is consumed: it is no group of rows)."""
+    new value's one-hot column to yes and the old one's (when said) to no; "if the loan had been
+    for a new car", "on premium instead of basic" set a categorical feature to the new value (the
+    old one, after "instead of", is consumed: it is no group of rows). A value that a noun
+    follows ("had a higher income", "had a premium of 900") or that a relative clause gives
+    ("drivers who are on basic had ...") is no switch."""
 
     def __init__(self, values: dict[str, tuple[str, str]], one_hot: dict[str, str],
                  categorical: set[str]) -> None:
@@ -177,7 +179,7 @@ class OneHotEdits:
                        key=len, reverse=True)
         self.values, self.one_hot = values, one_hot
         said = "|".join(re.escape(f) for f in forms)
-        a = r"(?:an?\s+|the\s+|their\s+|in\s+(?:an?\s+|the\s+)?)?"
+        a = r"(?:an?\s+|the\s+|in\s+(?:an?\s+|the\s+)?)?"
         self._old = re.compile(rf"\b(?:from|instead\s+of|rather\s+than)\s+{a}(?P<v>{said})\b",
                                re.I) if forms else None
         self._new = re.compile(
@@ -185,36 +187,54 @@ class OneHotEdits:
             rf"|bought|buys|buy|switch(?:ed|es)?\s+to|moved\s+to|move\s+to|to|lived\s+in"
             rf"|lives\s+in|live\s+in|(?:been|was|were|is|are|be)\s+(?:for|on|in)|was|were|be"
             rf"|became|become|went\s+to)\s+{a}(?P<v>{said})\b", re.I) if forms else None
-        done = "|".join(re.escape(f) for f in forms if f.endswith("ed") and " " not in f)
-        self._done = re.compile(rf"\b(?P<v>{done})\b", re.I) if done else None  # "owned"
 
-    def read(self, w: str) -> tuple[str, list[dict[str, str]]]:
+    def _switch(self, w: str, m: re.Match[str]) -> bool:
+        """Whether the value read is switched to: what follows it is nothing, a word of its own
+        feature's name ("moderate savings") or a word of `_AFTER_OK`, and no relative clause
+        gives it."""
+        nxt = re.match(r"\s*([a-z]+)?", w[m.end("v"):], re.I)
+        word = (nxt.group(1) or "").lower() if nxt else ""
+        own = set(spelling(self.values[m.group("v").lower()][0]).split())
+        relative = re.search(r"\b(?:who|that|which)\s+$", w[:m.start()], re.I)
+        return (not word or word in _AFTER_OK or word.rstrip("s") in own | {
+            x.rstrip("s") for x in own}) and relative is None
+
+    def read(self, w: str) -> tuple[str, list[dict[str, str | int]]]:
         if self._new is None or self._old is None:
             return w, []
-        edits: list[dict[str, str]] = []
-        patterns = [(self._old, False), (self._new, True)]
-        patterns += [(self._done, True)] if self._done is not None else []
-        for pattern, yes in patterns:
+        edits: list[dict[str, str | int]] = []
+        for pattern, yes in ((self._old, False), (self._new, True)):
             for m in list(pattern.finditer(w)):
+                if yes and not self._switch(w, m):
+                    continue
                 column, value = self.values[m.group("v").lower()]
                 if column in self.one_hot:
-                    value = value if yes else ("0" if value in ("1", "1.0") else "false")
-                    edits.append({"feature": column, "op": "set", "value": value})
+                    edits.append({"feature": column, "op": "set", "value": int(yes)})
                 elif yes and not any(e["feature"] == column for e in edits):
                     edits.append({"feature": column, "op": "set", "value": value})
                 w = w[:m.start("v")] + " " * (m.end("v") - m.start("v")) + w[m.end("v"):]
-        news = [e for e in edits if e["value"] not in ("0", "false")]
-        return (w, edits) if news else (w, [])
+        return (w, edits) if any(e["value"] != 0 for e in edits) else (w, [])
+
+
+# what may follow a switched-to value ("a sports car instead", "an SUV what would ...")
+_AFTER_OK = set("""instead rather and or but too as then so what how would will does do is are
+could can should why which who now also one ones area areas region plan type kind""".split())
 
 
 def either_one_hot(conditions: list[str], joiners: list[str], one_hot: dict[str, str]) -> None:
     """"Truck and SUV owners": two values of one one-hot category joined by "and" are either
-    (no row has both), as "men and women over 50" is for a categorical feature."""
+    (no row has both), as "men and women over 50" is for a categorical feature. With more
+    conditions, all joined by "and", each value takes the others ("rural and urban drivers
+    with a garage": rural with a garage, or urban with a garage)."""
     def group(cond: str) -> str | None:
         name, op, *_ = cond.split()
         return _words(name).split()[0] if name in one_hot and op == "==" else None
 
-    for i, joiner in enumerate(joiners):
-        a, b = group(conditions[i]), group(conditions[i + 1])
-        if joiner == "and" and a is not None and a == b:
-            joiners[i] = "or"
+    pair = next((i for i, j in enumerate(joiners) if j == "and" and group(conditions[i])
+                 is not None and group(conditions[i]) == group(conditions[i + 1])), None)
+    if pair is None or any(j != "and" for j in joiners):
+        return
+    a, b = conditions[pair], conditions[pair + 1]
+    rest = [c for k, c in enumerate(conditions) if k not in (pair, pair + 1)]
+    conditions[:] = [a, *rest, b, *rest]
+    joiners[:] = ["and"] * len(rest) + ["or"] + ["and"] * len(rest)

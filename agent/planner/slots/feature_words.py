@@ -30,7 +30,7 @@ TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)(?!\s+than)|and\s+(?:ab
 PEOPLE = (r"people|ppl|persons|patients|applicants|customers|clients|individuals|men|women|those"
            r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
            r"|employees|students|members|folks|drivers|owners|policyholders|homeowners|residents"
-           r"|workers|buyers|holders|borrowers|tenants|passengers|visitors|accounts|everyone"
+           r"|workers|buyers|holders|borrowers|tenants|passengers|visitors|everyone"
            r"|everybody|anyone|anybody")
 # one person standing for all of them: "every patient over 60", "any applicant under 25", or
 # drawn from them: "a random patient over 50"

@@ -44,7 +44,9 @@ from .patterns import consume
 from .pronoun_edits import pronoun_edits
 
 
-_GOT_ONE = re.compile(r"\b(?:got|get|gets|had|have|has|bought|buy|added|add)\s+(?:one|1)\b", re.I)
+_GOT_ONE = re.compile(r"\b(?:got|get|gets|had|have|has|bought|buy|added|add)\s+(?:one|1)"
+                      r"(?=\s*(?:$|[,.?!;]|and\b|too\b|instead\b|what\b|how\b|would\b|will\b))",
+                      re.I)
 
 
 def _plain_truth(value: str) -> int | str:

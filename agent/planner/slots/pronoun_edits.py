@@ -26,6 +26,9 @@ _IT_BY = re.compile(rf"\b(?:(?P<d>{_STEP})\s+(?:it|them|that|this|those)|(?:were
                     r"(?P<pct>\s*%|\s+percent)?", re.I)
 _HAD_N = re.compile(r"\b(?:had|have|has|got|get)\s+(?:only\s+|just\s+)?(?P<n>\d+(?:\.\d+)?)"
                     r"(?!\s*[\w%.])", re.I)
+# what may stand before "were reduced by N" of the one feature the clause names
+_SUBJECTS = {"they", "those", "these", "all", "both", "everyone", "each", "them", "ones",
+             "values", "value", "numbers", "levels", "amounts", "and", "but", "had", "have", "has"}
 _N_MORE = re.compile(r"\b(?:had|have|has|with|got|get)\s+(?:only\s+|just\s+)?"
                      r"(?P<n>\d+(?:\.\d+)?)\s+(?P<d>fewer|less|more|extra|additional)\b"
                      r"(?!\s+[a-z])", re.I)
@@ -43,6 +46,10 @@ def pronoun_edits(reader: EditReader, w: str, name: str) -> tuple[str, list[dict
             if value is not None:
                 return consume(w, m), [{"feature": name, "op": "set", "value": value}]
     m = _IT_BY.search(w)  # "with BMI over 30 and we decrease it by 5"
+    subject = re.search(r"\b([a-z]{3,})\s+(?:were|was|are|is|be|been|got|get)\s+\S+\s*$",
+                        w[:m.end("d2")], re.I) if m and m.group("d2") else None
+    if subject and subject.group(1).lower() not in _SUBJECTS:
+        m = None  # "if the cholesterol was reduced by 20": a noun the table lacks, not "it"
     if m and reader.names.kind(name) == "numeric":
         n = float(m.group("n"))
         down = re.match(r"(?:decreas|reduc|lower|drop|cut|halv)", m.group("d") or m.group("d2"),
