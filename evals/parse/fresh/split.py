@@ -19,378 +19,50 @@ every `where` parses with the tools' own condition reader against the target's s
 edit value reads as its feature's kind, and no question equals (after the normalisation above)
 any other question in the repository, the fresh text-model sets included.
 """
-
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import sys
-from collections import Counter, defaultdict
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from collections import Counter
 
-HERE = Path(__file__).resolve().parent
-PARSE = HERE.parent
-ROOT = PARSE.parent.parent
-QUESTIONS = HERE / "questions.jsonl"
-DIALOGUES = HERE / "dialogues.jsonl"
-TABULAR = HERE / "tabular_questions.jsonl"
-# their feature schemas: evals/parse/run.py TARGETS
-TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid", "insure")
-SALT = "saywhy-holdout-v1:"
-
-TARGETS: dict[str, dict[str, Any]] = {
-    "demo": {"labels": {"negative", "positive"}, "ids": range(0, 12808)},
-    "topic": {"labels": {"billing", "technical issue", "account access"}, "ids": range(1001, 1401)},
-    "lm": {"labels": None, "ids": range(0)},  # no data; labels are free tokens
-    "table": {"labels": {"no diabetes", "diabetes"}, "ids": range(0, 768)},
-    "loans": {"labels": {"rejected", "approved"}, "ids": range(1000, 2000)},
-    "churn": {"labels": {"retained", "churned"}, "ids": range(1, 7044)},
-    "credit": {"labels": {"bad risk", "good risk"}, "ids": range(0, 1000)},
-    "recid": {"labels": {"low risk", "high risk"}, "ids": range(1, 7215)},
-    "insure": {"labels": {"no claim", "claim"}, "ids": range(1, 5001)},
-}
-METHODS = {"shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion"}
-SAMPLE_FIELDS = {"k", "label"}  # `sample` is checked by hand until it is registered
-LABEL_ARGS = {"label", "contrast", "predicted"}
-VERBATIM = {"text", "new_text", "similar_to", "span"}
-QUOTED = re.compile(
-    r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|(?<!\w)'(?:[^']|'(?=\w))*'(?!\w)"
+from .checks import (
+    LABEL_ARGS,
+    METHODS,
+    SAMPLE_FIELDS,
+    TABLE_TARGETS,
+    TARGETS,
+    VERBATIM,
+    catalogue,
+    check,
+    check_calls,
+    check_features,
+    check_grounded,
+    check_tabular,
+)
+from .overlap import QUOTED, existing_questions, normalise
+from .sides import (
+    DIALOGUES,
+    HERE,
+    PARSE,
+    QUESTIONS,
+    ROOT,
+    SALT,
+    TABULAR,
+    is_holdout,
+    load,
+    load_jsonl,
+    load_tabular,
+    side,
 )
 
-
-# ---- the split ---------------------------------------------------------------------------------
-def is_holdout(group: str) -> bool:
-    return int(hashlib.sha256((SALT + group).encode("utf-8")).hexdigest(), 16) % 10 < 3
-
-
-def side(group: str) -> str:
-    return "holdout" if is_holdout(group) else "dev"
-
-
-def load_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-
-
-def load(which: str | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(questions, dialogues) of one side ("dev" / "holdout") or of both (None)."""
-    qs, ds = load_jsonl(QUESTIONS), load_jsonl(DIALOGUES)
-    if which is None:
-        return qs, ds
-    return ([r for r in qs if side(r["group"]) == which],
-            [d for d in ds if side(d["group"]) == which])
-
-
-def load_tabular(which: str | None = None) -> list[dict[str, Any]]:
-    """The table-model questions of one side ("dev" / "holdout") or of both (None)."""
-    rows = load_jsonl(TABULAR)
-    return rows if which is None else [r for r in rows if side(r["group"]) == which]
-
-
-# ---- normalisation for the overlap check -------------------------------------------------------
-def normalise(q: str) -> str:
-    s = QUOTED.sub('"…"', q.lower())
-    s = re.sub(r"\d+", "#", s)
-    s = " ".join(s.split())
-    return s.rstrip(" ?!.").strip()
-
-
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, list):
-        for v in node:
-            yield from _strings(v)
-    elif isinstance(node, dict):
-        for v in node.values():
-            yield from _strings(v)
-
-
-def existing_questions() -> dict[str, str]:
-    """Normalised question -> where it comes from, for every question saywhy already has."""
-    import yaml
-
-    seen: dict[str, str] = {}
-
-    def add(q: str, where: str) -> None:
-        if isinstance(q, str) and q.strip():
-            seen.setdefault(normalise(q), where)
-
-    for name in ("questions.jsonl", "holdout_questions.jsonl"):
-        for row in load_jsonl(PARSE / name):
-            add(str(row.get("q") or ""), f"evals/parse/{name}")
-    for name in ("dialogues.jsonl", "holdout_dialogues.jsonl"):
-        for d in load_jsonl(PARSE / name):
-            for t in d["turns"]:
-                add(t["q"], f"evals/parse/{name}")
-    for path in sorted((ROOT / "tools" / "examples").glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key in ("questions", "showcase"):
-            for q in _strings(raw.get(key)):
-                add(q, f"tools/examples/{path.name} {key}")
-    raw = yaml.safe_load((ROOT / "prompts" / "examples.yaml").read_text(encoding="utf-8")) or {}
-    for q in _strings(raw):
-        add(q, "prompts/examples.yaml")
-    return seen
-
-
-# ---- checks ------------------------------------------------------------------------------------
-def catalogue() -> dict[str, set[str] | None]:
-    from saywhy.tools import registry
-
-    tools: dict[str, set[str] | None] = {n: set(registry.get(n).fields) for n in registry.names()}
-    tools.setdefault("sample", None)
-    return tools
-
-
-def _expect_calls(e: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    if "any_of" in e:
-        for alt in e["any_of"]:
-            yield from _expect_calls(alt)
-    else:
-        yield from e.get("calls", [])
-
-
-def _check_expect(e: Any, where: str) -> list[str]:
-    if not isinstance(e, dict):
-        return [f"{where}: expect is not an object"]
-    if "any_of" in e:
-        if len(e["any_of"]) < 2:
-            return [f"{where}: any_of with fewer than two readings"]
-        return [p for alt in e["any_of"] for p in _check_expect(alt, where)]
-    if e.get("clarify") is True or "reply" in e:
-        return []
-    if not isinstance(e.get("calls"), list) or not e["calls"]:
-        return [f"{where}: expect has no calls, clarify or reply"]
-    return []
-
-
-def check_calls(calls: list[dict[str, Any]], target: str, where: str,
-                tools: dict[str, set[str] | None]) -> list[str]:
-    from saywhy.tools import registry
-
-    problems = []
-    info = TARGETS[target]
-    for c in calls:
-        name, args = c.get("tool"), c.get("args", {})
-        if name not in tools:
-            problems.append(f"{where}: unknown tool {name!r}")
-            continue
-        fields = tools[name]
-        if fields is None:  # sample, not registered yet
-            extra = set(args) - SAMPLE_FIELDS
-            if extra:
-                problems.append(f"{where}: sample has no argument(s) {sorted(extra)}")
-        else:
-            extra = set(args) - fields
-            if extra:
-                problems.append(f"{where}: {name} has no argument(s) {sorted(extra)}")
-                continue
-            try:
-                registry.get(name).validate(args)
-            except Exception as exc:  # noqa: BLE001 -- report, do not stop
-                problems.append(f"{where}: {exc}")
-        for key in ("method", "compare"):
-            if key in args and args[key] not in METHODS:
-                problems.append(f"{where}: {key} {args[key]!r} is not a canonical method id")
-        if info["labels"] is not None:
-            for key in LABEL_ARGS & set(args):
-                if args[key] not in info["labels"]:
-                    problems.append(f"{where}: {key} {args[key]!r} is not a {target} label")
-        ids = [args["id"]] if isinstance(args.get("id"), int) else []
-        raw = args.get("ids")
-        if isinstance(raw, list):
-            ids += raw
-        elif isinstance(raw, str) and re.fullmatch(r"\d+-\d+", raw):
-            ids += [int(x) for x in raw.split("-")]
-        for i in ids:
-            if i not in info["ids"]:
-                problems.append(f"{where}: id {i} is not in the {target} data")
-        if target == "lm" and (name in ("filter", "show", "similar", "describe_data", "keywords")
-                               or "id" in args):
-            problems.append(f"{where}: the lm target has no data for {name}")
-    return problems
-
-
-def check_grounded(calls: list[dict[str, Any]], context: str, where: str) -> list[str]:
-    """Verbatim arguments (texts, spans, edit words) and ids must come from the question, an
-    earlier turn, or the earlier calls given with `after`: nothing is made up."""
-    problems = []
-    low = context.lower()
-    for c in calls:
-        args = c.get("args", {})
-        for key in VERBATIM:
-            if isinstance(args.get(key), str) and args[key] not in context:
-                problems.append(f"{where}: {key} {args[key]!r} is not in the question")
-        for e in args.get("edits") or []:
-            for key in ("target", "value"):
-                if isinstance(e.get(key), str) and e[key].lower() not in low:
-                    problems.append(f"{where}: edit {key} {e[key]!r} is not in the question")
-        if isinstance(args.get("id"), int) and not re.search(rf"(?<!\d){args['id']}(?!\d)",
-                                                              context):
-            problems.append(f"{where}: id {args['id']} is not in the question")
-        if isinstance(args.get("contains"), str) and args["contains"] not in low:
-            problems.append(f"{where}: contains {args['contains']!r} is not in the question")
-    return problems
-
-
-def check() -> tuple[list[str], list[str], list[str]]:
-    """(problems, overlaps of single questions, overlaps of dialogue turns)."""
-    tools = catalogue()
-    problems: list[str] = []
-    qs, ds = load()
-    for n, r in enumerate(qs, 1):
-        where = f"questions.jsonl:{n}"
-        missing = {"q", "expect", "group", "intent", "target", "style"} - set(r)
-        if missing:
-            problems.append(f"{where}: missing {sorted(missing)}")
-            continue
-        if r["target"] not in TARGETS:
-            problems.append(f"{where}: unknown target {r['target']!r}")
-            continue
-        if not re.fullmatch(r"g\d{4}", r["group"]):
-            problems.append(f"{where}: group {r['group']!r} is not gNNNN")
-        if not isinstance(r["style"], list):
-            problems.append(f"{where}: style is not a list")
-        problems += _check_expect(r["expect"], where)
-        problems += check_calls(list(_expect_calls(r["expect"])), r["target"], where, tools)
-        if r.get("after"):
-            problems += check_calls(r["after"], r["target"], where + " (after)", tools)
-        context = r["q"] + "\n" + json.dumps(r.get("after") or [], ensure_ascii=False)
-        problems += check_grounded(list(_expect_calls(r["expect"])), context, where)
-    for n, d in enumerate(ds, 1):
-        where = f"dialogues.jsonl:{n}"
-        if set(d) != {"id", "group", "target", "turns"} or d["target"] not in TARGETS:
-            problems.append(f"{where}: bad fields or target")
-            continue
-        if not 2 <= len(d["turns"]) <= 5:
-            problems.append(f"{where}: {len(d['turns'])} turns (want 2-5)")
-        for t, turn in enumerate(d["turns"], 1):
-            w = f"{where} turn {t}"
-            problems += _check_expect(turn["expect"], w)
-            problems += check_calls(list(_expect_calls(turn["expect"])), d["target"], w, tools)
-            context = "\n".join(x["q"] for x in d["turns"][:t])
-            problems += check_grounded(list(_expect_calls(turn["expect"])), context, w)
-    # groups: 2-6 phrasings, one target each
-    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in qs:
-        by_group[r["group"]].append(r)
-    for g, rows in by_group.items():
-        if not 2 <= len(rows) <= 6:
-            problems.append(f"group {g}: {len(rows)} phrasings (want 2-6)")
-        if len({r["target"] for r in rows}) != 1:
-            problems.append(f"group {g}: more than one target")
-
-    # overlaps
-    existing = existing_questions()
-    overlaps: list[str] = []
-    mine: dict[str, str] = {}
-    for n, r in enumerate(qs, 1):
-        key = normalise(r["q"])
-        if key in mine:
-            overlaps.append(f"questions.jsonl:{n} {r['q']!r} = {mine[key]} (within the fresh set)")
-        else:
-            mine[key] = f"questions.jsonl:{n}"
-        if key in existing:
-            overlaps.append(f"questions.jsonl:{n} {r['q']!r} also in {existing[key]}")
-    turn_overlaps: list[str] = []
-    for d in ds:
-        for t, turn in enumerate(d["turns"], 1):
-            key = normalise(turn["q"])
-            if key in existing:
-                turn_overlaps.append(f"{d['id']} turn {t} {turn['q']!r} also in {existing[key]}")
-            elif key in mine:
-                turn_overlaps.append(f"{d['id']} turn {t} {turn['q']!r} = fresh {mine[key]}")
-    return problems, overlaps, turn_overlaps
-
-
-def check_features(calls: list[dict[str, Any]], target: str, where: str) -> list[str]:
-    """Table calls: features are the target's, conditions parse, edit values read."""
-    from saywhy.tools.tabular.conditions import parse_conditions
-
-    from ..run import schema_of
-
-    schema = schema_of(target)
-    assert schema is not None
-    problems = []
-    for c in calls:
-        args = c.get("args", {})
-        try:
-            if isinstance(args.get("where"), str):
-                parse_conditions(args["where"], schema)
-            names = list(args.get("fixed") or [])
-            if c.get("tool") == "interactions":
-                names += list(args.get("features") or [])
-            for name in names:
-                if name not in schema.names:
-                    problems.append(f"{where}: {name!r} is not a {target} feature as it is named")
-            if c.get("tool") == "what_if":
-                for e in args.get("features") or []:
-                    if e["feature"] not in schema.names:
-                        problems.append(f"{where}: {e['feature']!r} is not a {target} feature")
-                        continue
-                    f = schema[e["feature"]]
-                    if e.get("op", "set") == "set":
-                        f.value(e["value"])
-                    elif f.kind != "numeric" or isinstance(e["value"], str):
-                        problems.append(f"{where}: {e['op']} on {f.name} needs a number")
-        except Exception as exc:  # noqa: BLE001 -- report, do not stop
-            problems.append(f"{where}: {exc}")
-    return problems
-
-
-def check_tabular() -> tuple[list[str], list[str]]:
-    """(problems, overlaps) of tabular_questions.jsonl."""
-    tools = catalogue()
-    problems: list[str] = []
-    rows = load_tabular()
-    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for n, r in enumerate(rows, 1):
-        where = f"tabular_questions.jsonl:{n}"
-        missing = {"q", "expect", "group", "intent", "target", "style"} - set(r)
-        if missing or r["target"] not in TABLE_TARGETS:
-            problems.append(f"{where}: missing {sorted(missing)} or target not one of "
-                            f"{TABLE_TARGETS}")
-            continue
-        by_group[r["group"]].append(r)
-        if not re.fullmatch(r"t\d{3}", r["group"]):
-            problems.append(f"{where}: group {r['group']!r} is not tNNN")
-        if not isinstance(r["style"], list):
-            problems.append(f"{where}: style is not a list")
-        expected = list(_expect_calls(r["expect"]))
-        problems += _check_expect(r["expect"], where)
-        problems += check_calls(expected, r["target"], where, tools)
-        problems += check_features(expected, r["target"], where)
-        if r.get("after"):
-            problems += check_calls(r["after"], r["target"], where + " (after)", tools)
-            problems += check_features(r["after"], r["target"], where + " (after)")
-        context = r["q"] + "\n" + json.dumps(r.get("after") or [], ensure_ascii=False)
-        problems += check_grounded(expected, context, where)
-    for g, grows in by_group.items():
-        if not 2 <= len(grows) <= 6:
-            problems.append(f"group {g}: {len(grows)} phrasings (want 2-6)")
-        if len({r["target"] for r in grows}) != 1:
-            problems.append(f"group {g}: more than one target")
-    existing = existing_questions()
-    qs, ds = load()
-    for n, r in enumerate(qs, 1):
-        existing.setdefault(normalise(r["q"]), f"fresh/questions.jsonl:{n}")
-    for d in ds:
-        for t, turn in enumerate(d["turns"], 1):
-            existing.setdefault(normalise(turn["q"]), f"fresh/dialogues.jsonl {d['id']} turn {t}")
-    overlaps: list[str] = []
-    mine: dict[str, str] = {}
-    for n, r in enumerate(rows, 1):
-        key = normalise(r["q"])
-        if key in mine:
-            overlaps.append(f"tabular_questions.jsonl:{n} {r['q']!r} = {mine[key]}")
-        mine.setdefault(key, f"tabular_questions.jsonl:{n}")
-        if key in existing:
-            overlaps.append(f"tabular_questions.jsonl:{n} {r['q']!r} also in {existing[key]}")
-    return problems, overlaps
+# the split rule and loading (sides.py), the overlap check (overlap.py) and the checks
+# (checks.py) are imported from here by other code
+__all__ = [
+    "DIALOGUES", "HERE", "LABEL_ARGS", "METHODS", "PARSE", "QUESTIONS", "QUOTED", "ROOT", "SALT",
+    "SAMPLE_FIELDS", "TABLE_TARGETS", "TABULAR", "TARGETS", "VERBATIM", "catalogue", "check",
+    "check_calls", "check_features", "check_grounded", "check_tabular", "existing_questions",
+    "is_holdout", "load", "load_jsonl", "load_tabular", "normalise", "report", "report_tabular",
+    "side",
+]
 
 
 def report_tabular() -> int:
