@@ -159,15 +159,14 @@ def _rows_why(got: DNF, gold: DNF) -> str:
     if len(got) != len(gold):
         return "rows:and/or"
     feats = lambda cs: {c[0] for c in cs}  # noqa: E731
-    kind = lambda f: f  # noqa: E731
     if mine < theirs:
-        return "rows:missing " + "/".join(sorted({kind(c[0]) for c in theirs - mine}))
+        return "rows:missing " + "/".join(sorted({c[0] for c in theirs - mine}))
     if theirs < mine:
-        return "rows:extra " + "/".join(sorted({kind(c[0]) for c in mine - theirs}))
+        return "rows:extra " + "/".join(sorted({c[0] for c in mine - theirs}))
     if feats(mine) == feats(theirs):
         return "rows:value/op"
-    return ("rows:other " + "/".join(sorted({kind(f) for f in feats(theirs) - feats(mine)}))
-            + " got " + "/".join(sorted({kind(f) for f in feats(mine) - feats(theirs)})))
+    return ("rows:other " + "/".join(sorted({f for f in feats(theirs) - feats(mine)}))
+            + " got " + "/".join(sorted({f for f in feats(mine) - feats(theirs)})))
 
 
 def run_suite(name: str, folder: Path, source: Source, verbose: bool) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from ..registry import Result
 from ..views import Column, Table, View
+from .schema import _plain  # numpy scalars as Python values (results go out as JSON)
 from .search import counterfactuals
 
 if TYPE_CHECKING:
@@ -166,11 +167,6 @@ def counterfactual_rows(ctx: ToolContext, label: str | None, fixed: list[str],
         already=len(keys) - len(open_keys), searched=len(picked), flipped=flipped, k=k,
         features=sorted(per_feature, key=lambda m: -m.rows), flips=flips,
         evaluations=evaluations)
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python value it holds (results are serialised as JSON)."""
-    return value.item() if hasattr(value, "item") else value
 
 
 def _moves(kind: str, name: str, pairs: list[tuple[Any, Any]], shown: Any) -> FeatureMoves:

@@ -175,8 +175,8 @@ class OneHotEdits:
 
     def __init__(self, values: dict[str, tuple[str, str]], one_hot: dict[str, str],
                  categorical: set[str]) -> None:
-        forms = sorted((f for f, (col, _) in values.items() if col in one_hot or col in categorical),
-                       key=len, reverse=True)
+        forms = sorted((f for f, (col, _) in values.items()
+                        if col in one_hot or col in categorical), key=len, reverse=True)
         self.values, self.one_hot = values, one_hot
         said = "|".join(re.escape(f) for f in forms)
         a = r"(?:an?\s+|the\s+|in\s+(?:an?\s+|the\s+)?)?"

@@ -119,7 +119,7 @@ class FeatureNames:
             if f.name in one_hot:
                 low = one_hot[f.name]
                 for form in {low, plural(low), *_SEX.get(low, ()), *_said_forms(low)}:
-                    found[form].add((f.name, _true_of(f)))
+                    found[form].add((f.name, _truth_of(f)))
                 continue
             if f.kind == "categorical":
                 for v in f.values:
@@ -136,7 +136,7 @@ class FeatureNames:
                 words = spelling(f.name).split()
                 if len(words) == 1 and words[0] not in _GENERIC and words[0] not in taken:
                     for form in {words[0], plural(words[0]), *_SEX.get(words[0], ())}:
-                        found[form].add((f.name, _true_of(f)))
+                        found[form].add((f.name, _truth_of(f)))
         return {form: next(iter(v)) for form, v in found.items() if len(v) == 1}
 
     def name_of(self, said: str) -> str | None:
@@ -165,11 +165,20 @@ class FeatureNames:
 
     def truth(self, name: str, yes: bool) -> str:
         """The value a yes/no feature holds for yes (or no): its own spelling of 1/0, true..."""
-        truthy, falsy = ("1", "true", "yes", "1.0", "t", "y"), ("0", "false", "no", "0.0", "f", "n")
-        wanted = truthy if yes else falsy
-        found = next((str(v) for v in self.features[name].values if str(v).lower() in wanted),
-                     None)
-        return found or ("1" if yes else "0")
+        return _truth_of(self.features[name], yes)
+
+    def by_unit(self, name: str, said: str) -> str:
+        """"Loans over 36 months" on a table with a loan amount and a duration in months: the
+        one feature whose name has the unit said, when the feature named lacks it."""
+        unit = re.search(r"\b(months?|weeks?|days?|hours?|minutes?)\b", said, re.I)
+        if unit is None:
+            return name
+        word = unit.group(1).lower().rstrip("s") + "s"
+        if word in spelling(name).split():
+            return name
+        owners = [n for n, f in self.features.items() if f.kind == "numeric"
+                  and word in spelling(n).split()]
+        return owners[0] if len(owners) == 1 else name
 
     def age(self) -> str | None:
         """The feature that "older" and "younger" compare: one whose name has the word age."""
@@ -208,10 +217,11 @@ class FeatureNames:
             w for v in self.values for w in v.split()}
 
 
-def _true_of(f: FeatureInfo) -> str:
-    """A yes/no column's own spelling of yes."""
-    return str(next((v for v in f.values if str(v).lower() in ("1", "true", "yes", "1.0", "t",
-                                                                "y")), "1"))
+def _truth_of(f: FeatureInfo, yes: bool = True) -> str:
+    """A yes/no column's own spelling of yes (or no): 1/0, true/false, ..."""
+    wanted = ("1", "true", "yes", "1.0", "t", "y") if yes else ("0", "false", "no", "0.0", "f", "n")
+    found = next((str(v) for v in f.values if str(v).lower() in wanted), None)
+    return found or ("1" if yes else "0")
 
 
 def _spaced(form: str) -> str:

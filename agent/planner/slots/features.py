@@ -41,16 +41,7 @@ from .feature_words import (
 from .fixed_features import fixed_pattern
 from .number_words import months_words, one_unit, spelled_numbers, years_as_months
 from .patterns import consume
-from .pronoun_edits import pronoun_edits
-
-
-_GOT_ONE = re.compile(r"\b(?:got|get|gets|had|have|has|bought|buy|added|add)\s+(?:one|1)"
-                      r"(?=\s*(?:$|[,.?!;]|and\b|too\b|instead\b|what\b|how\b|would\b|will\b))",
-                      re.I)
-
-
-def _plain_truth(value: str) -> int | str:
-    return int(value) if value in ("0", "1") else value
+from .pronoun_edits import got_one, pronoun_edits
 
 
 class FeatureReader:
@@ -140,14 +131,8 @@ class FeatureReader:
             w, found = self.edit_reader.edits(w)
             out.edits += [e for _, e in found]
         w = self.conditions(w, out)  # "if BMI went up by 5 for patients under 30"
-        got_one = _GOT_ONE.search(w)
-        if hypothetical and not out.edits and got_one:  # "if the ones without a garage got one"
-            lacking = [c.split()[0] for c in out.conditions if c.endswith(" 0")
-                       and self.names.kind(c.split()[0]) == "boolean"]
-            if len(lacking) == 1:
-                out.edits = [{"feature": lacking[0], "op": "set",
-                              "value": _plain_truth(self.names.truth(lacking[0], True))}]
-                w = consume(w, got_one)
+        if hypothetical and not out.edits:  # "if the ones without a garage got one"
+            w, out.edits = got_one(self.names, w, out.conditions)
         named = {c.split()[0] for c in out.conditions} or set(out.mentioned)
         if hypothetical and not out.edits and len(named) == 1:
             w, out.edits = pronoun_edits(self.edit_reader, w, named.pop())
@@ -187,19 +172,6 @@ class FeatureReader:
         assert name is not None, said
         return name
 
-    def _by_unit(self, name: str, said: str) -> str:
-        """"Loans over 36 months" on a table with a loan amount and a duration in months: the
-        one feature whose name has the unit said, when the feature named lacks it."""
-        unit = re.search(r"\b(months?|weeks?|days?|hours?|minutes?)\b", said, re.I)
-        if unit is None:
-            return name
-        word = unit.group(1).lower().rstrip("s") + "s"
-        if word in spelling(name).split():
-            return name
-        owners = [n for n, f in self.names.features.items() if f.kind == "numeric"
-                  and word in spelling(n).split()]
-        return owners[0] if len(owners) == 1 else name
-
     def _numeric(self, name: str) -> bool:
         return self.names.kind(name) == "numeric"
 
@@ -207,7 +179,7 @@ class FeatureReader:
         whole = w  # before the conditions are taken out of it ("vs" goes with them)
         found: list[tuple[int, str]] = []
         for m in self._between.finditer(w):
-            name = self._by_unit(self._feature(m.group("f") or m.group("f2")), m.group(0))
+            name = self.names.by_unit(self._feature(m.group("f") or m.group("f2")), m.group(0))
             lo, hi = sorted((to_number(m.group("n") or m.group("n2")),
                              to_number(m.group("hi") or m.group("hi2"))))
             found.append((m.start(), f"{name} between {lo} and {hi}"))
@@ -239,7 +211,8 @@ class FeatureReader:
                 found.append((m.start(), f"{name} between {lo} and {hi}"))
                 w = consume(w, m)
         for m in list(self._cond_after.finditer(w)):
-            name, op = self._by_unit(self._feature(m.group("f")), m.group(0)), op_of(m.group("op"))
+            name = self.names.by_unit(self._feature(m.group("f")), m.group(0))
+            op = op_of(m.group("op"))
             if op in ("<", ">", "<=", ">=") and not self._numeric(name):
                 continue
             if m.group("trail"):
@@ -319,7 +292,8 @@ class FeatureReader:
             plural = said.lower().endswith("s") and not said.lower().endswith("ss")
             people = re.match(rf"\s+(?:{PEOPLE})\b", w[m.end():], re.I) is not None or re.search(
                 r"\b(?:every|each|any)\s+$", w[:m.start()], re.I) is not None  # "every senior"
-            verb = re.match(r"(?:own|rent|hav|had|with)\w*\s", said, re.I) is not None  # "own a house"
+            # "own a house"
+            verb = re.match(r"(?:own|rent|hav|had|with)\w*\s", said, re.I) is not None
             if not (m.group("neg") or m.group("pos") or plural or people or verb):
                 continue  # a bare feature name is a mention, not a condition
             name = self._feature(said)

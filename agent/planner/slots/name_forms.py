@@ -38,7 +38,8 @@ _VERBS = {
 # units a count of time is said in ("less than 6 months"): the one feature whose name has it
 _UNITS = ("months", "weeks", "days", "years", "hours", "minutes")
 # words of a name that people say otherwise ("loan amount" for credit_amount)
-_NAME_WORDS = {"credit amount": ("loan amount", "loan", "amount borrowed"), "duration": ("length", "term", "loan length", "loan term", "loan duration"),
+_NAME_WORDS = {"credit amount": ("loan amount", "loan", "amount borrowed"),
+               "duration": ("length", "term", "loan length", "loan term", "loan duration"),
                "annual mileage": ("miles a year", "miles per year", "miles"), "vehicle": ("car",),
                "priors": ("prior convictions", "prior offenses"), "jail": ("prison",)}
 # a name's leading verb, said otherwise ("owns house": "own a house")

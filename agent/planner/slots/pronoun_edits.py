@@ -14,6 +14,7 @@ from .patterns import consume
 
 if TYPE_CHECKING:
     from .feature_edits import EditReader
+    from .feature_names import FeatureNames
 
 _IT_TO = re.compile(r"\b(?:got|get|gets|had|have|has|brought|bring|reduced|lowered|raised|set"
                     r"|setting|put|cut|dropped|wiped|changed?|changing|moved?)\s+(?:it|them|that"
@@ -32,6 +33,24 @@ _SUBJECTS = {"they", "those", "these", "all", "both", "everyone", "each", "them"
 _N_MORE = re.compile(r"\b(?:had|have|has|with|got|get)\s+(?:only\s+|just\s+)?"
                      r"(?P<n>\d+(?:\.\d+)?)\s+(?P<d>fewer|less|more|extra|additional)\b"
                      r"(?!\s+[a-z])", re.I)
+
+
+_GOT_ONE = re.compile(r"\b(?:got|get|gets|had|have|has|bought|buy|added|add)\s+(?:one|1)"
+                      r"(?=\s*(?:$|[,.?!;]|and\b|too\b|instead\b|what\b|how\b|would\b|will\b))",
+                      re.I)
+
+
+def got_one(names: FeatureNames, w: str,
+            conditions: list[str]) -> tuple[str, list[dict[str, Any]]]:
+    """"If the ones without a garage got one": the yes of the one yes/no feature the rows lack."""
+    m = _GOT_ONE.search(w)
+    lacking = [c.split()[0] for c in conditions if c.endswith(" 0")
+               and names.kind(c.split()[0]) == "boolean"]
+    if m is None or len(lacking) != 1:
+        return w, []
+    value = names.truth(lacking[0], True)
+    return consume(w, m), [{"feature": lacking[0], "op": "set",
+                            "value": int(value) if value in ("0", "1") else value}]
 
 
 def pronoun_edits(reader: EditReader, w: str, name: str) -> tuple[str, list[dict[str, Any]]]:

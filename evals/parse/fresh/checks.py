@@ -136,6 +136,17 @@ def check_grounded(calls: list[dict[str, Any]], context: str, where: str) -> lis
     return problems
 
 
+def check_groups(by_group: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Each template group: 2-6 phrasings of one target."""
+    problems = []
+    for g, rows in by_group.items():
+        if not 2 <= len(rows) <= 6:
+            problems.append(f"group {g}: {len(rows)} phrasings (want 2-6)")
+        if len({r["target"] for r in rows}) != 1:
+            problems.append(f"group {g}: more than one target")
+    return problems
+
+
 def check() -> tuple[list[str], list[str], list[str]]:
     """(problems, overlaps of single questions, overlaps of dialogue turns)."""
     tools = catalogue()
@@ -177,11 +188,7 @@ def check() -> tuple[list[str], list[str], list[str]]:
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in qs:
         by_group[r["group"]].append(r)
-    for g, rows in by_group.items():
-        if not 2 <= len(rows) <= 6:
-            problems.append(f"group {g}: {len(rows)} phrasings (want 2-6)")
-        if len({r["target"] for r in rows}) != 1:
-            problems.append(f"group {g}: more than one target")
+    problems += check_groups(by_group)
 
     # overlaps
     existing = existing_questions()
@@ -268,11 +275,7 @@ def check_tabular() -> tuple[list[str], list[str]]:
             problems += check_features(r["after"], r["target"], where + " (after)")
         context = r["q"] + "\n" + json.dumps(r.get("after") or [], ensure_ascii=False)
         problems += check_grounded(expected, context, where)
-    for g, grows in by_group.items():
-        if not 2 <= len(grows) <= 6:
-            problems.append(f"group {g}: {len(grows)} phrasings (want 2-6)")
-        if len({r["target"] for r in grows}) != 1:
-            problems.append(f"group {g}: more than one target")
+    problems += check_groups(by_group)
     existing = existing_questions()
     qs, ds = load()
     for n, r in enumerate(qs, 1):
