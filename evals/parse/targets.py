@@ -105,6 +105,19 @@ TARGETS: dict[str, dict[str, Any]] = {
                    ("regionRural", "boolean", None, None, False, (0, 1)),
                    ("HasGarage", "boolean", None, None, False, (0, 1)),
                    ("Married", "boolean", None, None, False, (0, 1))]},
+    # a heart-disease classifier on a clinic's table, with the terse column names such tables have
+    "heart": {"labels": ["no heart disease", "heart disease"], "kind": "tabular", "ids": (0, 917),
+              "noun": "patient", "features": [
+                  ("Age", "numeric", 28, 77, True, ()),
+                  ("Sex", "categorical", None, None, False, ("F", "M")),
+                  ("ChestPainType", "categorical", None, None, False, ("ATA", "NAP", "ASY", "TA")),
+                  ("RestingBP", "numeric", 0, 200, True, ()),
+                  ("Cholesterol", "numeric", 0, 603, True, ()),
+                  ("FastingBS", "boolean", None, None, False, (0, 1)),
+                  ("MaxHR", "numeric", 60, 202, True, ()),
+                  ("ExerciseAngina", "categorical", None, None, False, ("N", "Y")),
+                  ("Oldpeak", "numeric", -2.6, 6.2, False, ()),
+                  ("ST_Slope", "categorical", None, None, False, ("Up", "Flat", "Down"))]},
 }
 
 
