@@ -52,6 +52,7 @@ _ROLE_STRONG = {
     r"|\b(?:\w+s|ones|anything|something|others?) (?:just |a lot |a bit )?like (?:#|this\b|that\b|it\b"
     r"|«|\w+ #?\d|\d)",
     "flipper": r"\badversarial\b|\bfool(?:s|ed|ing)?\b|\btrick(?:s|ed|ing)? (?:it|the model)\b"
+    r"|\bcfes?\b|\bexplain\w*\s+(?:\w+\s+){0,2}counterfactual"
     r"|\b(?:how (?:could|can|would|do i|might)|what would)\b[^?.!]{0,40}\b(?:turn(?:ed)?|become|come out"
     r"|flip\w*)\b|\bturn\s+(?:it|this|that|[a-z]+\s*#?\s*\d+)\s+(?:into\s+)?(?:an?\s+)?[a-z]"
     r"|\bmake\s+(?:it|this|that|[a-z]+\s*#?\s*\d+)\s+(?:come out|be\b|become)"

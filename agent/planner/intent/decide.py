@@ -191,6 +191,8 @@ def retarget(
         return reread(c, next((i for i, _ in ranked if i in on_data), cat.selector))
     if c.answer_quote and not cat.takes(intent, "span") and not cat.takes(intent, "label"):
         return reread(c, cat.explainer)  # "what in '...' made it answer 'Tokyo'?"
+    if intent in cat.explainers and re.search(r"\bcounterfactuals?\b|\bcfes?\b", c.text, re.I):
+        return reread(c, cat.flipper)  # "explain the counterfactual for patient 5"
     if intent == cat.checker and not c.slots.methods and isinstance(c.slots.ids, list):
         return reread(c, cat.predictor)  # "compare ticket 3 with ticket 4": two items, no method
     if intent in cat.explainers and len(c.slots.methods) > 1 and COMPARE.search(c.text):

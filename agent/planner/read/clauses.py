@@ -65,6 +65,22 @@ _EDIT_PAIRS = re.compile(r"(«\d+»\s*(?:to|with|by|for|->|→)\s*«\d+»)\s+and
 _NOT_PAIR = re.compile(r"(«\d+»)\s+(and|but)\s+(?=not\s+«\d+»)")
 
 
+# "if a patient is over 50, how likely ...?": a condition put first is the scope of the request
+# after it, not a request of its own ("what if ..." is one)
+_LEADING_IF = re.compile(r"(?:and\s+)?(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that"
+                         r"|provided\s+that|when|say|suppose|supposing|imagine)\b", re.I)
+# "data points with blood pressure under 60 or ..., how likely is X for them?"
+_LEADING_GROUP = re.compile(r"(?:the\s+|all\s+(?:the\s+)?)?(?:[a-z]+\s+)?[a-z]+s\s+(?:with|who|whose"
+                            r"|that|over|under|above|below|aged|older|younger)\b", re.I)
+# words of a change supposed ("if patient 5 had ...", "if we raised ..."), not of who someone is
+CHANGES = re.compile(r"\b(?:were|had|was|would|could|increas\w*|decreas\w*|chang\w*|set|rais\w*"
+                      r"|lower\w*|reduc\w*|doubl\w*|halv\w*|drop\w*|went|goes|go|got)\b", re.I)
+_ORDER = re.compile(r"(?:show|list|give|tell|explain|predict|find|display|print|count|compare"
+                    r"|describe|run|check|get)\b", re.I)
+_ASKED = re.compile(r"(?:how|what|would|will|is|are|does|do|did|can|could|which|who|why|should)\b",
+                    re.I)
+
+
 _SUPPOSED = re.compile(r"\W*(?:what\s+if|what\s+would\s+happen\s+if|if|suppose|supposing"
                        r"|imagine|say)\b", re.I)
 _VERDICT = re.compile(r"\b(?:predicted|classified|labell?ed|marked|why|explain)\b", re.I)
@@ -110,7 +126,7 @@ def clauses(question: str, labels: tuple[str, ...] = (),
             rf"\s+(?=(?:(?:the|their|his|her|its|a|an|with|who|whose|have|has|had|are|is|being"
             rf"|not|non|no|without|older|younger|aged|over|under|above|below|at least|at most"
             rf"|more than|less than|fewer than|one|two|three|four|five|more|less|fewer|extra"
-            rf"|additional)\s+)*(?:{names}|older|younger|aged|\d|(?:true|gold|actual)\s+labels?\s+of"
+            rf"|additional)\s+)*(?:{names}|older|younger|aged|\d+|(?:true|gold|actual)\s+labels?\s+of"
             rf")\b)", re.I)
         glued = joined.sub(lambda m: m.group(1).replace(" ", "~s~") + f"_{m.group(2)}_", glued)
         if _SUPPOSED.match(glued) and not _VERDICT.search(glued):  # "what if 230 owned their
@@ -126,13 +142,21 @@ def clauses(question: str, labels: tuple[str, ...] = (),
     parts = [p.strip(" ,;").replace("~s~", " ") for p in _SPLIT.split(glued)]
     parts = [p for p in parts if p and re.search(r"\w", p)]
     merged: list[str] = []
+    opening = ""  # the last clause is a group said first ("if a patient is over 50 and has
+    # ...", "data points with ..."), still waiting for its request
     for part in parts:  # "among those, which mention X" is one request; so is "set X to 5,
         # does the prediction change?"
+        asked = _ASKED.match(part) is not None
         if merged and (_SCOPE.fullmatch(merged[-1]) or _LEADING_SCOPE.match(merged[-1])
-                       or _AFTERMATH.fullmatch(part)):
+                       or (opening and asked) or _AFTERMATH.fullmatch(part)
+                       or (opening == "if" and not _ORDER.match(part))):
             merged[-1] += ", " + part
+            opening = "" if asked else opening
         else:
             merged.append(part)
+            opening = "" if asked else "if" if (
+                _LEADING_IF.match(part) and not CHANGES.search(part)) else "group" if (
+                _LEADING_GROUP.match(part)) else ""
     return [unglue(p) for p in merged]
 
 

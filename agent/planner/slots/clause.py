@@ -14,11 +14,12 @@ from typing import Any
 
 from ..base import Plan
 from ..catalogue import catalogue
+from ..read.clauses import CHANGES
 from ..read.masking import LETTER, Masked, words
 from .clause_slots import FeatureSlots, Slots
 from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria
 from .edits import read_edits
-from .feature_words import HYPOTHETICAL, PEOPLE
+from .feature_words import HYPOTHETICAL, PEOPLE, SOMEONE
 from .reader import SlotReader
 from .split_length import read_length, read_split
 
@@ -41,7 +42,17 @@ _GROUP = re.compile(rf"\b(?:all|every\w*|ones|{PEOPLE}|rows|items|cases|someone|
                     r"|anybody|(?:a|any)\s+(?:person|patient|applicant|customer|defendant|individual"
                     r"|borrower|client)\s+(?:with|who|whose|aged|over|under|older|younger)"
                     r"|[a-z]+s\s+(?:with|who|that|whose))\b", re.I)
+_DESCRIBED = re.compile(rf"\W*(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that|say"
+                        rf"|suppose|supposing|imagine)\s+(?:{SOMEONE}|{PEOPLE}|they)\b", re.I)
 _SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
+
+
+# "the patients with diabetes", "everyone you predict diabetic": a label that names a group
+_LABEL_GROUP = re.compile(rf"\b(?:{PEOPLE}|all|every\s+\w+)\s+(?:who\s+(?:have|has|are|were|got)\s+"
+                          r"|with\s+|(?:that\s+|whom\s+)?(?:you|the\s+model|it)\s+(?:predict|label"
+                          r"|classif|call)\w*\s+(?:as\s+|with\s+)?|(?:predicted|labell?ed|classified)"
+                          r"\s+(?:to\s+have\s+|as\s+(?:having\s+)?|with\s+)?)(?:an?\s+|the\s+)?$",
+                          re.I)
 
 
 @dataclass
@@ -112,6 +123,9 @@ def read_clause(
                     or (after_edit and not _GROUP.search(clause))
                     or (intent in cat.inputs and _WITH.search(clause) is not None
                         and not _GROUP.search(clause)))  # "patient 2 with 0 pregnancies"
+        if _DESCRIBED.match(clause) and not CHANGES.search(re.split(r",|\s-\s|\?", clause)[0]):
+            supposes = False  # "if an applicant earns 80k and has no guarantor, how likely ...":
+            # who is asked about, no change to anyone
         s.work, c.features = reader.features.read(s.work, hypothetical=supposes)
     quotes = masked.quotes
     used: set[int] = set()
@@ -164,18 +178,11 @@ def read_clause(
         probe = copy.deepcopy(s)
         if c.features.where():  # "what do you predict for people over 50?": rows, not one
             c.criteria.positive["where"] = c.features.where()
-        c.criteria_like = bool(
-            c.features.where()
-            or c.split
-            or read_criteria(
-                probe,
-                quotes,
-                loose=False,
-                correct_needs_noun=True,
-                labels_are_args=False,
-                clause=clause,
-            )
-        )
+        probed = read_criteria(probe, quotes, loose=False, correct_needs_noun=True,
+                               labels_are_args=False, clause=clause)
+        c.criteria_like = bool(c.features.where() or c.split or probed)
+        if reader.features is not None:
+            _group_label(c, s)
     # the input: an id, or a quoted / colon text not used above
     free = [int(ord(m.group(1)) - 65) for m in LETTER.finditer(s.work)]
     free = [i for i in free if i < len(quotes) and i not in used]
@@ -258,3 +265,19 @@ def has_slots(c: Clause) -> bool:
 def clarify(text: str, c: Clause) -> Plan:
     """A question back about clause `c`."""
     return Plan(clarify=text, intent=c.intent, confidence=c.prob)
+
+
+def _group_label(c: Clause, s: Slots) -> None:
+    """A one-row tool asked of a table's rows that a label names ("what if the patients with
+    diabetes had lower glucose?", "what would it take for the ones you predict diabetic to get
+    no diabetes?"): that label is a condition on the rows; another label named is the tool's."""
+    for lm in s.labels:
+        m = _LABEL_GROUP.search(s.work[: lm.start].rstrip() + " ")
+        if m is None:
+            continue
+        key = "predicted" if re.search(r"predict|label|classif|call", m.group(0), re.I) else "label"
+        c.criteria.positive.setdefault(key, lm.label)
+        other = next((x.label for x in s.labels if x.label != lm.label), None)
+        if s.label in (None, lm.label):
+            s.label = other
+        return

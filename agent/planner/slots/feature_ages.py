@@ -23,9 +23,10 @@ _MORE = re.compile(rf"\s*,?\s*(?:or|and|but)\s+(?:(?:who\s+are|are|aged)\s+)?"
 
 class AgeReader:
     """Reads age conditions for the table's age feature `age`; `people` names groups of rows
-    ("people", "patients", "women", "smokers") that "over 60" may follow."""
+    ("people", "patients", "women", "smokers") that "over 60" may follow, `someone` one person
+    supposed ("a patient", "someone")."""
 
-    def __init__(self, age: str, people: str, unit: str) -> None:
+    def __init__(self, age: str, people: str, unit: str, someone: str) -> None:
         self.age = age
         gt = (r"older\s+than|over\s+the\s+age\s+of|above\s+the\s+age\s+of|aged\s+over|aged\s+above"
               r"|(?:over|above)\s+age"
@@ -69,6 +70,14 @@ class AgeReader:
             (re.compile(rf"\b(?:{people})\s+(?:(?:who|that)\s+(?:are|is)\s+|are\s+|aged\s+)?(?:either\s+)?"
                         rf"(?P<op4>over|above|under|below)\s+(?:the\s+age\s+of\s+)?(?P<n>{N})"
                         rf"(?![\w.])", re.I), "people"),
+            # "if a patient is over 60": one person supposed
+            (re.compile(rf"\b(?:{someone})\s+(?:(?:is|was)\s+)?(?P<op4>over|above|under|below)\s+"
+                        rf"(?:the\s+age\s+of\s+)?(?P<n>{N})(?![\w.%])", re.I), "people"),
+            # "with glucose over 100 who are under 25", "has a BMI over 40 and is under 30": a
+            # person is over or under a bare number, a feature is not said to "be" one after "and"
+            (re.compile(rf"\b(?:who|and)\s+(?:are|is|was|were)\s+(?:either\s+)?"
+                        rf"(?P<op4>over|above|under|below)\s+(?:the\s+age\s+of\s+)?(?P<n>{N})"
+                        rf"(?![\w.%])(?!\s*(?:%|percent))", re.I), "people"),
         ]
 
     def read(self, w: str, found: list[tuple[int, str]]) -> str:
@@ -77,6 +86,8 @@ class AgeReader:
         or under 21" stays too, to join the two)."""
         for rx, how in self.patterns:
             for m in list(rx.finditer(w)):
+                if how == "people" and float(m.group("n")) > 120:
+                    continue  # "the cholesterol of everyone above 240": no age
                 found.append((m.start(), self._condition(m, how)))
                 start = (m.start("op4") if how == "people" else m.start("rng")
                          if how == "people between" else m.start())

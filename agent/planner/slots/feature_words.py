@@ -34,9 +34,11 @@ PEOPLE = (r"people|ppl|persons|patients|applicants|customers|clients|individuals
            r"|everybody|anyone|anybody")
 # one person standing for all of them: "every patient over 60", "any applicant under 25", or
 # drawn from them: "a random patient over 50"
-EVERY_ONE = (r"(?:every|each|any|random)\s+(?:person|patient|applicant|customer|client|individual|man"
-             r"|woman|defendant|borrower|user|subject|participant|adult|child|employee|student"
-             r"|member|one)")
+_ONE = (r"(?:person|patient|applicant|customer|client|individual|man|woman|defendant|borrower|user"
+        r"|subject|participant|adult|child|employee|student|member|one)")
+EVERY_ONE = rf"(?:every|each|any|random)\s+{_ONE}"
+# one person supposed: "if a patient is over 60, ..."
+SOMEONE = rf"(?:(?:a|an|the)\s+{_ONE}|someone|somebody)"
 HYPOTHETICAL = re.compile(r"\b(?:what\s+if|if|suppose|supposing|imagine|assum\w*|pretend|say"
                            r"|were|had|change\w*|set|increas\w*|decreas\w*|rais\w*|lower\w*"
                            r"|reduc\w*|doubl\w*|halv\w*|tripl\w*|would|instead|drop\w*|cut|add"

@@ -30,6 +30,7 @@ from .feature_words import (
     LT,
     OPS,
     PEOPLE,
+    SOMEONE,
     THOUSANDS,
     TRAIL,
     UNIT,
@@ -93,7 +94,7 @@ class FeatureReader:
         age = names.age()
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
         people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups)])
-        self._ages = AgeReader(age, people, UNIT) if age else None
+        self._ages = AgeReader(age, people, UNIT, SOMEONE) if age else None
         self._months = months_words(names)  # the one feature that counts months, if any
         self._people_after = re.compile(rf"\s+(?:{'|'.join([PEOPLE, *map(re.escape, groups)])})\b",
                                         re.I)  # "the DSL customers": a group
@@ -220,6 +221,9 @@ class FeatureReader:
             found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
             more = self._more.match(w, m.end())
+            if more and self._ages is not None and re.match(r"\W*\w+\s+(?:is|are)\b",
+                                                            more.group(0)):
+                more = None  # "has a BMI over 40 and is under 30": the person's age
             if more and self._numeric(name):  # "BMI over 30 but under 40": the same feature
                 found.append((more.start("op"), f"{name} {op_of(more.group('op'))} "
                                                  f"{to_number(more.group('n'))}"))
