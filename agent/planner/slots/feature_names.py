@@ -52,6 +52,7 @@ class FeatureNames:
     """The forms of every feature (longest first) and of the categorical values."""
 
     def __init__(self, features: Sequence[FeatureInfo], taken: Iterable[str] = ()) -> None:
+        features = [_yes_no(f) for f in features]  # "ExerciseAngina" of Y/N: a yes/no column
         booleans = [f.name for f in features if f.kind == "boolean"]
         self.bins = thresholds(booleans, [f.name for f in features])  # "balance_geq_200": a
         # stand-in for the balance
@@ -105,8 +106,11 @@ class FeatureNames:
         self._lookup |= {k.replace(" ", ""): n for k, n in self._lookup.items()
                          if k.replace(" ", "") not in self._lookup}
         self.values = self._value_forms(features, taken_words, self.one_hot)
-        self.value_pattern = "|".join(_spaced(v) for v in sorted(self.values, key=len,
-                                                                 reverse=True)) or r"(?!x)x"
+        self._codes = [(re.compile(rx, re.I), f.name, v) for f in features
+                       if f.kind == "categorical" for v in f.values for rx in _code_forms(str(v))]
+        self.value_pattern = "|".join([*(_spaced(v) for v in sorted(self.values, key=len,
+                                                                    reverse=True)),
+                                       *(rx.pattern for rx, _, _ in self._codes)]) or r"(?!x)x"
 
     @staticmethod
     def _value_forms(features: Sequence[FeatureInfo], taken: set[str],
@@ -124,10 +128,14 @@ class FeatureNames:
             if f.kind == "categorical":
                 for v in f.values:
                     low = spelling(v)
-                    if len(low) < 3 or not re.search(r"[a-z]{3}", low) or low in _GENERIC:
-                        continue
+                    if low not in _SEX and (len(low) < 3 or not re.search(r"[a-z]{3}", low)
+                                            or low in _GENERIC):
+                        continue  # ("M" and "F" of a sex column are said "men", "women")
                     for form in {low, plural(low), *_SEX.get(low, ()), *_said_forms(low)}:
                         found[form].add((f.name, v))
+                    for w in spelling(f.name).split():  # "upsloping" of ST_Slope "Up"
+                        if len(w) >= 4 and w not in _GENERIC:
+                            found[f"{low} {w.removesuffix('e')}ing"].add((f.name, v))
                     if low in ("none", "no", "nothing"):  # "no checking account"
                         for form in _own_forms(f.name):
                             for said in (f"no {form}", f"without a {form}", f"without {form}"):
@@ -148,7 +156,9 @@ class FeatureNames:
     def value_of(self, said: str) -> tuple[str, str] | None:
         """(feature, value) a written value form names, if it names one."""
         key = re.sub(r"[\s_/-]+", " ", said.strip().lower())
-        return self.values.get(key) or self.values.get(re.sub(r"(?<=\w) the (?=\w)", " ", key))
+        found = self.values.get(key) or self.values.get(re.sub(r"(?<=\w) the (?=\w)", " ", key))
+        return found or next(((name, v) for rx, name, v in self._codes
+                              if rx.fullmatch(said.strip())), None)
 
     def kind(self, name: str) -> str:
         return self.features[name].kind
@@ -201,20 +211,63 @@ class FeatureNames:
         return out
 
     def acronyms(self) -> list[tuple[re.Pattern[str], str]]:
-        """"Body mass index" for a feature named "BMI": words whose initials spell a name
-        written in capitals (2-5 letters; each word at least 4 letters, so "best model is" is
-        none), with the name to write in their place."""
+        """"Body mass index" for a feature named "BMI", "resting blood pressure" (or "blood
+        pressure" alone) for "RestingBP", "maximum heart rate" for "MaxHR": words whose initials
+        spell a part of the name written in capitals (2-5 letters; each word at least 4 letters,
+        so "best model is" is none), with the name to write in their place. A form another
+        feature's name already has ("BloodPressure") is left to that feature."""
         out = []
+        own = {spelling(n) for n in self.features}
         for name in self.features:
-            if name.isalpha() and name.isupper() and 2 <= len(name) <= 5:
-                words = r"\s+".join(rf"{c}[a-z]{{3,}}" for c in name.lower())
-                out.append((re.compile(rf"\b{words}\b", re.I), name))
+            parts = re.findall(r"[A-Z]{2,5}(?![a-z])|[A-Z]?[a-z]+", name)
+            if not any(p.isupper() for p in parts) or "".join(parts) != name:
+                continue
+            said = [r"\s+".join(rf"{c}[a-z]{{3,}}" for c in p.lower()) if p.isupper()
+                    else rf"{re.escape(p.lower())}[a-z]*" for p in parts]
+            out.append((re.compile(r"\b" + r"[\s-]+".join(said) + r"\b", re.I), name))
+            caps = [p for p in parts if p.isupper()]
+            if len(parts) > 1 and len(caps) == 1:  # "blood pressure" of "RestingBP"
+                alone = r"\s+".join(rf"{c}[a-z]{{3,}}" for c in caps[0].lower())
+                taken = "|".join(map(re.escape, own))
+                out.append((re.compile(rf"\b(?!(?:{taken})\b){alone}\b", re.I), name))
         return out
 
     def words(self) -> set[str]:
         """Every word of the forms: never to be taken for a typo of another word."""
         return {w for form, _ in self.forms for w in form.split()} | {
             w for v in self.values for w in v.split()}
+
+
+def _code_forms(value: str) -> list[str]:
+    """A category coded in 2-4 capitals said in words: "asymptomatic" for "ASY", "typical
+    angina" for "TA", "atypical angina" for "ATA", "non-anginal pain" for "NAP". The code is
+    cut into the starts of consecutive words (a one-letter start begins a word of 4+ letters,
+    or "non"); a code of two letters needs two words of 5+ letters, so "than average" is no
+    "TA"."""
+    if not (value.isalpha() and value.isupper() and 2 <= len(value) <= 4) or value.lower() in _SEX:
+        return []
+    out = []
+    for cuts in range(1 << (len(value) - 1)):
+        bounds = [0, *(i for i in range(1, len(value)) if cuts >> (i - 1) & 1), len(value)]
+        pieces = [value[a:b].lower() for a, b in zip(bounds, bounds[1:])]
+        if len(value) == 2 and len(pieces) != 2:
+            continue
+        rest = 4 if len(value) == 2 else 3
+        words = [rf"{p}[a-z]{{2,}}" if len(p) > 1 else r"(?:non|n[a-z]{3,})" if p == "n"
+                 else rf"{p}[a-z]{{{rest},}}" for p in pieces]
+        out.append(r"\b" + r"[\s-]+".join(words) + r"\b")
+    return out
+
+
+_YES_NO = ({"y", "n"}, {"yes", "no"}, {"true", "false"})
+
+
+def _yes_no(f: FeatureInfo) -> FeatureInfo:
+    """A category column holding only yes and no ("Y"/"N") is a yes/no column: "with exercise
+    angina" is its yes, "without" its no."""
+    if f.kind == "categorical" and {str(v).lower() for v in f.values} in _YES_NO:
+        return FeatureInfo(f.name, "boolean", f.values)
+    return f
 
 
 def _truth_of(f: FeatureInfo, yes: bool = True) -> str:
