@@ -75,6 +75,11 @@ _DESCRIBE = re.compile(r"\b(?:describe|description|summari[sz]\w*|summary|look l
 _STAT = re.compile(r"\b(?:average|mean|median|max(?:imum)?|min(?:imum)?|highest|lowest|largest"
                    r"|smallest|std|standard deviation|variance|range|distribution|spread|statistics?"
                    r"|stats|percentiles?|quartiles?)\b", re.I)
+# a statistic of a feature, not of the model ("highest max heart rate", not "highest probability")
+_FEATURE_STAT = re.compile(r"\b(?:average|mean|median|max(?:imum)?|min(?:imum)?|highest|lowest"
+                           r"|largest|smallest)\s+(?!(?:\w+\s+)?(?:probab\w*|likel\w*|chances?"
+                           r"|confiden\w*|accura\w*|errors?|scores?|importan\w*|predict\w*|risk"
+                           r"|impact|effect|influence|contribut\w*|shap|attribution)\b)\w+", re.I)
 _CHANCE = re.compile(r"\b(?:likelihood|likely|probab\w*|chances?|odds|risk)\b", re.I)
 
 
@@ -122,9 +127,15 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
             and not re.match(r"\W*(?:why|how come)\b", c.text, re.I)):
         # "the likelihood of diabetes for BMI over 30 if we lower their BMI by 10": a what-if
         return reread(c, cat.natural("edits") if c.features.edits else cat.predictor)
-    if (c.features.mentioned and intent in cat.subset_tools and not c.slots.id
-            and _STAT.search(c.text)):  # "the maximum BMI for people over 50": statistics
-        return reread(c, cat.describer)
+    if (c.features.mentioned and not c.slots.id and not c.features.edits and (
+            intent in cat.subset_tools or (
+                intent in cat.inputs | cat.graders | cat.dataset and not c.input
+                and _FEATURE_STAT.search(c.text)))
+            and _STAT.search(c.text)):  # "the maximum BMI for people over 50", "highest max
+        # heart rate among ...", "mean age and resting BP for ...": statistics
+        stats = reread(c, cat.describer)
+        stats.settled = True  # (even when it was the classifier's own reading)
+        return stats
     on_data = cat.dataset | cat.subset_tools | cat.inputs
     if conditions and intent not in on_data:
         return reread(c, next((i for i, _ in ranked if i in cat.dataset | cat.subset_tools),

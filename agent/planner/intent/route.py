@@ -181,7 +181,7 @@ def _single(
     c = retarget(c, reread, state, ranked)
     _token_of_answer(c, state, kind)  # again, if the clause was read anew
     intent, conf = c.intent, c.prob
-    settled = intent != first  # the slots chose the tool: no longer unsure
+    settled = intent != first or c.settled  # the slots chose the tool: no longer unsure
     c.settled = settled
     held = more_fixed(state, c)
     if held:  # "and without changing the loan amount?" after a counterfactual

@@ -142,18 +142,22 @@ def clauses(question: str, labels: tuple[str, ...] = (),
     parts = [p.strip(" ,;").replace("~s~", " ") for p in _SPLIT.split(glued)]
     parts = [p for p in parts if p and re.search(r"\w", p)]
     merged: list[str] = []
+    joined = False  # the last clause is a scope said first that has its request already
     opening = ""  # the last clause is a group said first ("if a patient is over 50 and has
     # ...", "data points with ..."), still waiting for its request
     for part in parts:  # "among those, which mention X" is one request; so is "set X to 5,
         # does the prediction change?"
         asked = _ASKED.match(part) is not None
-        if merged and (_SCOPE.fullmatch(merged[-1]) or _LEADING_SCOPE.match(merged[-1])
+        if merged and (_SCOPE.fullmatch(merged[-1]) or (_LEADING_SCOPE.match(merged[-1])
+                                                         and not joined)
                        or (opening and asked) or _AFTERMATH.fullmatch(part)
                        or (opening == "if" and not _ORDER.match(part))):
             merged[-1] += ", " + part
             opening = "" if asked else opening
+            joined = joined or bool(_LEADING_SCOPE.match(merged[-1]))  # its request came
         else:
             merged.append(part)
+            joined = False
             opening = "" if asked else "if" if (
                 _LEADING_IF.match(part) and not CHANGES.search(part)) else "group" if (
                 _LEADING_GROUP.match(part)) else ""

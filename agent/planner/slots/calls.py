@@ -36,8 +36,8 @@ _GOLD_ASK = re.compile(r"\b(?:gold|true|real|actual|correct|annotated)\s+(?:labe
 _ACTUALLY = re.compile(r"\b(?:actually|really|truly)\b", re.I)
 # "the real diagnosis breakdown for patients over 60": the gold labels of rows, counted
 _GOLD_OF_ROWS = re.compile(r"\b(?:gold|true|real|actual|annotated|ground[- ]truth)[- ]"
-                           r"(?:label|class|category|outcome|diagnos[ie]s|result)s?\b|\bbreakdown\b",
-                           re.I)
+                           r"(?:label|class|category|outcome|diagnos[ie]s|result|decision)s?\b"
+                           r"|\bbreakdown\b|\bground[- ]truths?\b", re.I)
 _LIKELY = re.compile(r"\b(?:likel\w*|probab\w*|chances?|odds|risk of)\b", re.I)
 _THE_RESULT = re.compile(r"\b(?:the|its|your)\s+(?:reply|answer|output|result|results|response"
                          r"|completion|generation)\b", re.I)

@@ -13,8 +13,11 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .feature_names import AFTER, NUM_N, OWNER
-from .feature_words import PEOPLE
+from .feature_words import PEOPLE, TRAIL
 from .patterns import consume
+
+# "people with a BMI of 40 or more": a bound on the rows, not a value to set
+_BOUND_AFTER = re.compile(rf"\s*(?:{'|'.join(t for t, _ in TRAIL)})", re.I)
 
 if TYPE_CHECKING:
     from .feature_names import FeatureNames
@@ -226,11 +229,12 @@ class EditReader:
             for m in list(rx.finditer(w)):
                 name = self._name(m.group("f"))
                 value = self.value_for(name, m.group("v"))
-                if value is None or _GROUP_WITH.match(m.group(0)) and _GROUP_BEFORE.search(
+                if value is None or _BOUND_AFTER.match(w, m.end()) or _GROUP_WITH.match(
+                        m.group(0)) and _GROUP_BEFORE.search(
                         w[:m.start()]) or (_WHOSE.search(w[:m.start()])
                                            and not _SUPPOSED.search(m.group(0))):
                     continue  # "if applicants with little savings had ...", "what were the
-                    # outcomes of patients whose insulin is 0": a condition
+                    # outcomes of patients whose insulin is 0", "a BMI of 40 or more": a condition
                 found.append((m.start(), {"feature": name, "op": "set", "value": value}))
                 w = _keep(_take(w, m, ends), m, "who", "rows")
         for m in list(self.zero.finditer(w)):  # "if nobody had any pregnancies", "had no debt"

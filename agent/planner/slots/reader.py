@@ -254,7 +254,9 @@ class SlotReader:
         if len({lm.label for lm in s.labels}) > 1:
             return  # "positive or negative", "positive vs negative": no single label meant
         s.label = s.labels[0].label
-        if len(self.labels) == 2 and _KEEP_FROM.search(low[: s.labels[0].start]):
+        if len(self.labels) == 2 and (_KEEP_FROM.search(low[: s.labels[0].start]) or re.search(
+                r"\b(?:predicted|classified|labell?ed|come\s+out|comes\s+out)\s+(?:as\s+)?not\s+$",
+                low[: s.labels[0].start])):  # "so that 44 is predicted not diabetic"
             # "how could we keep customer 812 from churning?": the other label is wanted
             s.label = next(lab for lab in self.labels if lab != s.label)
 
