@@ -108,7 +108,8 @@ def problem(c: Clause, known: Known) -> str | None:
         return (f'I cannot select {{items}} by "{unapplied.group(0).strip()}": only by gold or '
                 f"predicted label, right or wrong, words they contain, length{split} or ids. "
                 "Which did you mean?")
-    if s.foreign_label and about_items:
+    if s.foreign_label and about_items and not c.features.edits:  # ("make the duration 12
+        # months" names a value, not a label)
         return (
             f'The model has no label "{s.foreign_label}"; its labels are '
             f"{', '.join(labels)}. Which did you mean?"

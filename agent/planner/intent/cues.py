@@ -54,6 +54,8 @@ _ROLE_STRONG = {
     r"|«|\w+ #?\d|\d)",
     "flipper": r"\badversarial\b|\bfool(?:s|ed|ing)?\b|\btrick(?:s|ed|ing)? (?:it|the model)\b"
     r"|\bcfes?\b|\bexplain\w*\s+(?:\w+\s+){0,2}counterfactual"
+    r"|\bhow\s+(?:could|can|would|might|do|does)\b[^?.!]{0,40}\b(?:get|be|become)\b[^?.!]{0,30}"
+    r"\binstead\b"
     r"|\b(?:how (?:could|can|would|do i|might)|what would)\b[^?.!]{0,40}\b(?:turn(?:ed)?|become|come out"
     r"|flip\w*)\b|\bturn\s+(?:it|this|that|[a-z]+\s*#?\s*\d+)\s+(?:into\s+)?(?:an?\s+)?[a-z]"
     r"|\bmake\s+(?:it|this|that|[a-z]+\s*#?\s*\d+)\s+(?:come out|be\b|become)"
@@ -71,10 +73,11 @@ _ROLE_WEAK = {
     r"|bucket)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d",
 }
 _ROLE_STRONG_MORE = {
-    "drawer": r"\bsample\s+(?:\d+|a|an|some|one|two|three|four|five|a few)\s+(?:\w+\s+)?[a-z]+s?\b"
-    r"(?<!\d)",
+    "drawer": r"\bsample\s+(?:\d+|a|an|some|one|two|three|four|five|a few)"
+    r"(?!\s+(?:is|was|has|had|gets?|got|and|or|be|being|would|will|could|should|to|for)\b)"
+    r"\s+(?:\w+\s+)?[a-z]+s?\b(?<!\d)",
     "predictor": r"\bhow (?:sure|confident|certain) (?:is|was|are) (?:it|the model|you|the classifier)\b"
-    r"|^\W*(?:(?:show|give|get)\s+(?:me\s+)?)?(?:the\s+)?(?:model'?s\s+|your\s+)?predictions?\s+(?:for|on|of"
+    r"|^\W*(?:(?:show|give|get)\s+(?:me\s+)?)?(?:the\s+)?(?:model'?s?\s+|your\s+)?predictions?\s+(?:for|on|of"
     r"|across)\b"
     r"|\bwhat (?:does|did|would|will) (?:the model|it|the classifier|you) (?:\w+ly )?(?:decide|say"
     r"|predict|conclude|output)\b"

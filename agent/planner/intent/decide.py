@@ -80,6 +80,12 @@ _FEATURE_STAT = re.compile(r"\b(?:average|mean|median|max(?:imum)?|min(?:imum)?|
                            r"|largest|smallest)\s+(?!(?:\w+\s+)?(?:probab\w*|likel\w*|chances?"
                            r"|confiden\w*|accura\w*|errors?|scores?|importan\w*|predict\w*|risk"
                            r"|impact|effect|influence|contribut\w*|shap|attribution)\b)\w+", re.I)
+_EDIT_ORDER = re.compile(r"\W*(?:(?:and|also|now|ok|okay|then|so|please|pls|just)\W+)*(?:set|make"
+                         r"|change|increase|decrease|raise|lower|reduce|double|halve|add|put|bump"
+                         r"|drop|cut|give)\b", re.I)
+_TOP_FEATURES = re.compile(r"\b(?:top|most\s+important|biggest|main|key)\s+(?:\d+\s+|one|two|three"
+                           r"|four|five|six|seven|eight|nine|ten)?\s*(?:features?|factors?|variables?"
+                           r"|predictors?|columns?|drivers?)\b", re.I)
 _CHANCE = re.compile(r"\b(?:likelihood|likely|probab\w*|chances?|odds|risk)\b", re.I)
 
 
@@ -99,6 +105,8 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
     cat = catalogue()
     intent = c.intent
     conditions = bool(c.features.conditions)
+    if c.features.edits and not cat.takes(intent, "edits") and _EDIT_ORDER.match(c.text):
+        return reread(c, cat.natural("edits"))  # "set age to 40", "make the duration 12 months"
     if intent not in cat.names:
         return None
     pairer = next((t for t in cat.order if cat.takes(t, "features") and not cat.takes(t, "edits")
@@ -109,6 +117,13 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
     if c.features.edits and not cat.takes(intent, "edits") and (
             intent in cat.inputs or intent in cat.subset_tools or c.slots.id is not None):
         return reread(c, cat.natural("edits"))  # "halve the glucose for patient 19"
+    if c.count_q and conditions and not c.input and c.slots.id is None and intent in cat.inputs:
+        return reread(c, cat.selector)  # "number of instances where skin thickness is above 40"
+    if (_TOP_FEATURES.search(c.text) and not c.input and c.slots.id is None
+            and not c.features.edits and (c.features.mentioned == [] or c.criteria)):
+        top = reread(c, cat.natural("method", "dataset"))  # "top two features?"
+        top.settled = True
+        return top
     if intent == cat.checker and conditions and not c.input and c.slots.id is None:
         return reread(c, cat.scorer)  # "is it reliable for foreign workers?": its accuracy there
     if (intent in cat.subset_tools and (c.features.conditions or c.features.mentioned

@@ -43,7 +43,12 @@ _SCOPE = re.compile(
 # "for patients over 50, what do you predict?": the rows of the request that follows
 _LEADING_SCOPE = re.compile(r"^(?:for|among|amongst|within|across|in|on|of|regarding|with)\s+(?:the\s+)?"
                             r"(?!(?:it|this|that|them)\b)(?:[^?]*\b(?:\w+s|people|ones)\b[^?]*"
-                            r"|[a-z]+\s+#?\d+(?:'s\s+[a-z]+)?)$", re.I)
+                            r"|[a-z]+\s+#?\d+(?:'s\s+[a-z]+)?)$"
+                            # "the person with id 402, what's the chance ...": the row asked about
+                            r"|^(?:(?:and|so|ok|okay|now)\s+)?(?:for\s+|about\s+)?(?:the\s+)?"
+                            r"(?:person|patient|one|row|instance|sample|data\s*point|item|case"
+                            r"|record|entry|[a-z]+)\s+(?:with|of|having)\s+(?:the\s+)?"
+                            r"(?:id|number|index|#)\s*#?\d+$", re.I)
 
 
 # what a change does, asked after it: part of the what-if before it, no request of its own
@@ -65,6 +70,8 @@ _EDIT_PAIRS = re.compile(r"(«\d+»\s*(?:to|with|by|for|->|→)\s*«\d+»)\s+and
 _NOT_PAIR = re.compile(r"(«\d+»)\s+(and|but)\s+(?=not\s+«\d+»)")
 
 
+_THEN_FOR_THAN = re.compile(r"\b(more|less|better|worse|higher|lower|bigger|smaller|greater|larger"
+                            r"|fewer|older|younger|rather|other)(\s+\w+)?\s+then\b", re.I)
 # "if a patient is over 50, how likely ...?": a condition put first is the scope of the request
 # after it, not a request of its own ("what if ..." is one)
 _LEADING_IF = re.compile(r"(?:and\s+)?(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that"
@@ -117,7 +124,8 @@ def clauses(question: str, labels: tuple[str, ...] = (),
     """Split a (masked) question into clauses that may each ask for one tool (the target's
     `labels` joined by "and" / "or" / "not" stay in one clause; so do a table's feature
     conditions and edits: "age over 50 and BMI under 30", "BMI were 25 and age 40")."""
-    glued = _glue(question)
+    glued = _THEN_FOR_THAN.sub(lambda m: m.group(1) + (m.group(2) or "") + " than",
+                               _glue(question))  # "more important then age"
     if features:
         names = "|".join(r"[\s_-]+".join(map(re.escape, f.split())) for f in features)
         joined = re.compile(
@@ -142,22 +150,22 @@ def clauses(question: str, labels: tuple[str, ...] = (),
     parts = [p.strip(" ,;").replace("~s~", " ") for p in _SPLIT.split(glued)]
     parts = [p for p in parts if p and re.search(r"\w", p)]
     merged: list[str] = []
-    joined = False  # the last clause is a scope said first that has its request already
+    answered = False  # the last clause is a scope said first that has its request already
     opening = ""  # the last clause is a group said first ("if a patient is over 50 and has
     # ...", "data points with ..."), still waiting for its request
     for part in parts:  # "among those, which mention X" is one request; so is "set X to 5,
         # does the prediction change?"
         asked = _ASKED.match(part) is not None
         if merged and (_SCOPE.fullmatch(merged[-1]) or (_LEADING_SCOPE.match(merged[-1])
-                                                         and not joined)
+                                                         and not answered)
                        or (opening and asked) or _AFTERMATH.fullmatch(part)
                        or (opening == "if" and not _ORDER.match(part))):
             merged[-1] += ", " + part
             opening = "" if asked else opening
-            joined = joined or bool(_LEADING_SCOPE.match(merged[-1]))  # its request came
+            answered = answered or bool(_LEADING_SCOPE.match(merged[-1]))  # its request came
         else:
             merged.append(part)
-            joined = False
+            answered = False
             opening = "" if asked else "if" if (
                 _LEADING_IF.match(part) and not CHANGES.search(part)) else "group" if (
                 _LEADING_GROUP.match(part)) else ""

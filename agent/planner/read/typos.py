@@ -104,7 +104,8 @@ def _rule_words() -> set[str]:
     for stage in ("read", "intent", "slots"):
         for path in (root / stage).glob("*.py"):
             for literal in re.findall(r"r?f?\"[^\"\n]*\"", path.read_text(encoding="utf-8")):
-                found |= set(re.findall(r"[a-z]{4,}", re.sub(r"\\[a-zA-Z]", " ", literal)))
+                plain = re.sub(r"[-\s]\?", "", literal)  # "re-?train": "retrain"
+                found |= set(re.findall(r"[a-z]{4,}", re.sub(r"\\[a-zA-Z]", " ", plain)))
     return found
 
 
@@ -124,12 +125,15 @@ def vocabulary() -> tuple[frozenset[str], list[str], Counter[str]]:
             english = _encoder_words()
             _without_english = not english
             cues = _cue_words()
+            rules = _rule_words()
+            # the English words the planner's rules read ("decrease", "likelihood") are what a
+            # typo may mean too, not only the bank's
             targets = {w for w, n in counts.items()
-                       if len(w) >= 3 and (w in english or n >= 3)} | cues
+                       if len(w) >= 3 and (w in english or n >= 3)} | cues | (rules & english)
             # the bank spells a few words wrong on purpose: a word seen once or twice there is
             # not known for that
             known = frozenset({w for w, n in counts.items() if n >= 3} | english | cues
-                              | set(CHAT) | _rule_words())
+                              | set(CHAT) | rules)
             _vocab = (known, sorted(targets), counts)
     return _vocab
 

@@ -17,7 +17,7 @@ from ..catalogue import catalogue
 from ..read.clauses import CHANGES
 from ..read.masking import LETTER, Masked, words
 from .clause_slots import FeatureSlots, Slots
-from .criteria import COUNT, SHOW_VERBS, Criteria, read_criteria
+from .criteria import COUNT, LABEL_GROUP, SHOW_VERBS, Criteria, read_criteria
 from .edits import read_edits
 from .feature_words import HYPOTHETICAL, PEOPLE, SOMEONE
 from .reader import SlotReader
@@ -45,14 +45,6 @@ _GROUP = re.compile(rf"\b(?:all|every\w*|ones|{PEOPLE}|rows|items|cases|someone|
 _DESCRIBED = re.compile(rf"\W*(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that|say"
                         rf"|suppose|supposing|imagine)\s+(?:{SOMEONE}|{PEOPLE}|they)\b", re.I)
 _SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
-
-
-# "the patients with diabetes", "everyone you predict diabetic": a label that names a group
-_LABEL_GROUP = re.compile(rf"\b(?:{PEOPLE}|all|every\s+\w+)\s+(?:who\s+(?:have|has|are|were|got)\s+"
-                          r"|with\s+|(?:that\s+|whom\s+)?(?:you|the\s+model|it)\s+(?:predict|label"
-                          r"|classif|call)\w*\s+(?:as\s+|with\s+)?|(?:predicted|labell?ed|classified)"
-                          r"\s+(?:to\s+have\s+|as\s+(?:having\s+)?|with\s+)?)(?:an?\s+|the\s+)?$",
-                          re.I)
 
 
 @dataclass
@@ -272,7 +264,7 @@ def _group_label(c: Clause, s: Slots) -> None:
     diabetes had lower glucose?", "what would it take for the ones you predict diabetic to get
     no diabetes?"): that label is a condition on the rows; another label named is the tool's."""
     for lm in s.labels:
-        m = _LABEL_GROUP.search(s.work[: lm.start].rstrip() + " ")
+        m = LABEL_GROUP.search(s.work[: lm.start].rstrip() + " ")
         if m is None:
             continue
         key = "predicted" if re.search(r"predict|label|classif|call", m.group(0), re.I) else "label"

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..read.masking import quote_index
 from .clause_slots import Slots
+from .feature_words import PEOPLE
 from .id_patterns import ITEM_NOUNS
 from .split_length import read_length
 
@@ -111,6 +112,15 @@ _OR = re.compile(
 )
 
 
+# "the patients with diabetes", "everyone you predict diabetic": a label that names a group
+LABEL_GROUP = re.compile(rf"\b(?:{PEOPLE}|instances|rows|cases|records|samples|points|entries|all"
+                         r"|every\s+\w+)\s+(?:(?:who|that|which)\s+(?:have|has|are|were|got)\s+"
+                          r"|with\s+|(?:that\s+|whom\s+)?(?:you|the\s+model|it)\s+(?:predict|label"
+                          r"|classif|call)\w*\s+(?:as\s+|with\s+)?|(?:predicted|labell?ed|classified)"
+                          r"\s+(?:to\s+have\s+|as\s+(?:having\s+)?|with\s+)?)(?:an?\s+|the\s+)?$",
+                          re.I)
+
+
 @dataclass
 class Criteria:
     positive: dict[str, Any] = field(default_factory=dict)
@@ -150,10 +160,18 @@ def read_criteria(
             c.positive["correct"] = True
     distinct = {lm.label for lm in s.labels}
     if labels_are_args and "predicted" not in c.positive:
+        for lm in s.labels:  # "interactions among the instances that have diabetes": the rows
+            if LABEL_GROUP.search(w[: lm.start].rstrip() + " ") and not _PRED_CUE.search(
+                    w[: lm.start]):
+                c.positive["label"] = lm.label
+                s.label = None if s.label == lm.label else s.label
+                break
         for lm in s.labels:  # "3 random tickets predicted as billing": a condition after all
             if _PRED_CUE.search(w[: lm.start]) and not _GOLD_CUE.search(w[: lm.start]) and not (
                     re.search(r"\bmak\w*\s+(?:it|the model|you|them)\s+(?:predict|say|call)\w*\s+"
-                              r"(?:it\s+)?(?:as\s+)?$", w[: lm.start], re.I)):  # ("what makes it
+                              r"(?:it\s+)?(?:as\s+)?$", w[: lm.start], re.I)) and not re.search(
+                    r"\b(?:for|in|when|to|at)\s+predict(?:ing|s)?\s+(?:an?\s+)?$", w[: lm.start],
+                    re.I):  # ("top 3 features for predicting diabetes": that label's reasons)  # ("what makes it
                 # predict billing" asks for that label's reasons over all tickets)
                 c.positive["predicted"] = lm.label
                 if s.label == lm.label:

@@ -89,7 +89,9 @@ class EditReader:
                        rf"{OWNER}{f}(?![\w-])", re.I),
             re.compile(rf"\b(?P<d>add|adding|added|remove|removing|removed|subtract|take\s+away)"
                        rf"\s+{NUM_N}\s+(?:more\s+)?{f}(?![\w-])", re.I),  # "add 2 pregnancies"
-            re.compile(rf"\b(?:had|has|have|having|with|got|get|gets|and|plus)\s+{NUM_N}\s+(?:points?\s+"
+            re.compile(rf"\b(?:had|has|have|having|with|got|get|gets|and|plus|spent|spend|spends"
+                       rf"|served|serve|earned|earn|earns|paid|pay|pays|made|make|makes|took|take)"
+                       rf"\s+{NUM_N}\s+(?:points?\s+"
                        rf"|units?\s+)?(?P<d>more|extra|additional|fewer|less|lower|higher)\s+{f}"
                        rf"(?![\w-])", re.I),  # "2 more prior crimes", "10 points lower blood pressure"
         ]

@@ -249,7 +249,7 @@ def _code_forms(value: str) -> list[str]:
     out = []
     for cuts in range(1 << (len(value) - 1)):
         bounds = [0, *(i for i in range(1, len(value)) if cuts >> (i - 1) & 1), len(value)]
-        pieces = [value[a:b].lower() for a, b in zip(bounds, bounds[1:])]
+        pieces = [value[a:b].lower() for a, b in zip(bounds, bounds[1:], strict=False)]
         if len(value) == 2 and len(pieces) != 2:
             continue
         rest = 4 if len(value) == 2 else 3

@@ -42,7 +42,10 @@ SOMEONE = rf"(?:(?:a|an|the)\s+{_ONE}|someone|somebody)"
 HYPOTHETICAL = re.compile(r"\b(?:what\s+if|if|suppose|supposing|imagine|assum\w*|pretend|say"
                            r"|were|had|change\w*|set|increas\w*|decreas\w*|rais\w*|lower\w*"
                            r"|reduc\w*|doubl\w*|halv\w*|tripl\w*|would|instead|drop\w*|cut|add"
-                           r"|bump\w*)\b", re.I)
+                           r"|bump\w*)\b"
+                           # "make the duration 12 months" (not "the mistakes it makes on ...")
+                           r"|^\W*(?:(?:and|also|now|ok|okay|then|so|please|pls|just)\W+)*make\b",
+                           re.I)
 
 
 # "30k", "$1.5k": thousands (the planner reads ids before features, so these were no ids)

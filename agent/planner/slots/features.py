@@ -19,6 +19,7 @@ from .feature_ages import AgeReader, thing_ages
 from .feature_bins import OneHotEdits, either_one_hot, stand_ins
 from .feature_edits import EditReader
 from .feature_names import AFTER, NUM_N, OWNER, FeatureNames, spelling
+from .feature_units import UnitReader
 from .feature_words import (
     BE,
     EVERY_ONE,
@@ -40,6 +41,7 @@ from .feature_words import (
     yes_no_groups,
 )
 from .fixed_features import fixed_pattern
+from .name_forms import _UNITS
 from .number_words import months_words, one_unit, spelled_numbers, years_as_months
 from .patterns import consume
 from .pronoun_edits import got_one, pronoun_edits
@@ -95,6 +97,8 @@ class FeatureReader:
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
         people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups)])
         self._ages = AgeReader(age, people, UNIT, SOMEONE) if age else None
+        self._units = UnitReader({n: spelling(n) for n, x in names.features.items()
+                                  if x.kind == "numeric"}, _UNITS)  # "orders over 10 km"
         self._months = months_words(names)  # the one feature that counts months, if any
         self._people_after = re.compile(rf"\s+(?:{'|'.join([PEOPLE, *map(re.escape, groups)])})\b",
                                         re.I)  # "the DSL customers": a group
@@ -250,6 +254,7 @@ class FeatureReader:
                 op = trail_op(trail, op)
             found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
+        w = self._units.read(w, found)
         if self._ages is not None:
             w = self._ages.read(w, found)
         for m in list(self._group.finditer(w)):

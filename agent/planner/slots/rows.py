@@ -62,8 +62,10 @@ def on_rows(c: Clause, tool: str, kind: str, filters: list[dict[str, Any]],
         answer = ToolCall(tool=tool, args={})
     elif tool in cat.explainers:  # "why does it say diabetes for them?": that label's reasons
         answer = ToolCall(tool=cat.natural("method", "dataset"), args={})
-        if c.slots.label and cat.takes(answer.tool, "label"):
-            answer.args["label"] = c.slots.label
+        label = c.slots.label or c.criteria.positive.get("predicted")  # "why are people over
+        # 55 predicted no diabetes?": the reasons for that label
+        if label and cat.takes(answer.tool, "label"):
+            answer.args["label"] = label
     elif edits:
         answer = ToolCall(tool=tool, args={"features": c.features.edits})
     elif tool == cat.flipper:  # "what would it take for people over 60 to get no diabetes?"

@@ -1,0 +1,64 @@
+"""A feature named by its unit alone: "orders over 10 km", "parcels heavier than 30 kg", "under
+5 mins" when one numeric column's name ends in that unit ("distance_km", "weight_kg",
+"wait_mins"). People give the amount with its unit and leave the column's name out; the unit
+names the column only when exactly one column has it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .feature_words import GE, GT, LE, LT
+from .patterns import consume
+
+N = r"-?\d+(?:\.\d+)?"
+# "heavier than", "farther than": any comparative said of an amount; the few that mean less
+_LESS = re.compile(r"(?:less|lower|smaller|fewer|shorter|lighter|closer|nearer|cheaper|younger"
+                   r"|slower|earlier)\b", re.I)
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+class UnitReader:
+    """Reads "<comparison> <number> <unit>" for the numeric columns whose name ends in a unit
+    (a last word of 1-4 letters, or one of `units`) that no other column's name ends in."""
+
+    def __init__(self, numeric: dict[str, str], units: tuple[str, ...]) -> None:
+        """`numeric`: each numeric column's name as people write it ("distance km")."""
+        owners: dict[str, list[str]] = {}
+        for name, said in numeric.items():
+            words = said.split()
+            if len(words) >= 2 and (re.fullmatch(r"[a-z]{1,4}", words[-1]) or words[-1] in units):
+                owners.setdefault(words[-1], []).append(name)
+        self.columns = {unit: names[0] for unit, names in owners.items() if len(names) == 1}
+        if not self.columns:
+            self.pattern = None
+            return
+        units_re = "|".join(rf"{re.escape(u.rstrip('s'))}s?" for u in sorted(self.columns,
+                                                                            key=len, reverse=True))
+        self.pattern = re.compile(
+            rf"\b(?:(?P<ge>{GE})|(?P<le>{LE})|(?P<gt>{GT})|(?P<lt>{LT})|(?P<er>[a-z]+er)\s+than)"
+            rf"\s*(?P<n>{N})\s*(?P<u>{units_re})\b", re.I)
+
+    def read(self, w: str, found: list[tuple[int, str]]) -> str:
+        """Adds (position, condition) for each amount said with its unit; returns `w` with them
+        blanked."""
+        if self.pattern is None:
+            return w
+        for m in list(self.pattern.finditer(w)):
+            said = m.group("u").lower()
+            name = self.columns.get(said) or self.columns.get(said.rstrip("s")) or (
+                self.columns.get(said + "s"))
+            if name is None:
+                continue
+            if m.group("er"):
+                op = "<" if _LESS.fullmatch(m.group("er")) else ">"
+            else:
+                op = next(o for g, o in (("ge", ">="), ("le", "<="), ("gt", ">"), ("lt", "<"))
+                          if m.group(g))
+            found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
+            w = consume(w, m)
+        return w
