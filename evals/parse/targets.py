@@ -118,6 +118,21 @@ TARGETS: dict[str, dict[str, Any]] = {
                   ("ExerciseAngina", "categorical", None, None, False, ("N", "Y")),
                   ("Oldpeak", "numeric", -2.6, 6.2, False, ()),
                   ("ST_Slope", "categorical", None, None, False, ("Up", "Flat", "Down"))]},
+    # an HR attrition classifier on a table with a company's column names and codes
+    "attrition": {"labels": ["stays", "leaves"], "kind": "tabular", "ids": (1, 1470),
+                  "noun": "employee", "features": [
+                      ("Age", "numeric", 18, 60, True, ()),
+                      ("MonthlyIncome", "numeric", 1009, 19999, True, ()),
+                      ("OverTime", "categorical", None, None, False, ("No", "Yes")),
+                      ("JobSatisfaction", "numeric", 1, 4, True, ()),
+                      ("YearsAtCompany", "numeric", 0, 40, True, ()),
+                      ("DistanceFromHome", "numeric", 1, 29, True, ()),
+                      ("Department", "categorical", None, None, False,
+                       ("Sales", "Research & Development", "Human Resources")),
+                      ("MaritalStatus", "categorical", None, None, False,
+                       ("Single", "Married", "Divorced")),
+                      ("BusinessTravel", "categorical", None, None, False,
+                       ("Non-Travel", "Travel_Rarely", "Travel_Frequently"))]},
 }
 
 

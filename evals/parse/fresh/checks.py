@@ -18,7 +18,7 @@ from .overlap import existing_questions, normalise
 from .sides import load, load_tabular
 
 # their feature schemas: evals/parse/targets.py TARGETS
-TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid", "insure", "heart")
+TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid", "insure", "heart", "attrition")
 
 TARGETS: dict[str, dict[str, Any]] = {
     "demo": {"labels": {"negative", "positive"}, "ids": range(0, 12808)},
@@ -31,6 +31,7 @@ TARGETS: dict[str, dict[str, Any]] = {
     "recid": {"labels": {"low risk", "high risk"}, "ids": range(1, 7215)},
     "insure": {"labels": {"no claim", "claim"}, "ids": range(1, 5001)},
     "heart": {"labels": {"no heart disease", "heart disease"}, "ids": range(0, 918)},
+    "attrition": {"labels": {"stays", "leaves"}, "ids": range(1, 1471)},
 }
 METHODS = {"shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion"}
 SAMPLE_FIELDS = {"k", "label"}  # `sample` is checked by hand until it is registered

@@ -87,7 +87,7 @@ def report_tabular() -> int:
     print("\nTable models: evals/parse/fresh/tabular_questions.jsonl (same hold-out rule)")
     _table("per side", groups, ["groups", "groups (table)", "groups (loans)",
                                 "groups (churn)", "groups (credit)", "groups (recid)",
-                                "groups (insure)", "groups (heart)",
+                                "groups (insure)", "groups (heart)", "groups (attrition)",
                                 "questions",
                                 "follow-ups", "any_of"])
     _table("questions per target", per["target"], list(TABLE_TARGETS))
