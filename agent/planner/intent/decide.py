@@ -13,6 +13,7 @@ from ..catalogue import catalogue
 from ..read.replies import define_reply
 from ..slots.clause import Clause
 from ..slots.criteria import SHOW_VERBS, WRONG
+from ..slots.feature_names import spelling
 from ..slots.methods import COMPARE
 from ..slots.rows import EVERYONE
 
@@ -76,7 +77,7 @@ _STAT = re.compile(r"\b(?:average|mean|median|max(?:imum)?|min(?:imum)?|highest|
                    r"|smallest|std|standard deviation|variance|range|distribution|spread|statistics?"
                    r"|stats|percentiles?|quartiles?)\b", re.I)
 # a statistic of a feature, not of the model ("highest max heart rate", not "highest probability")
-_FEATURE_STAT = re.compile(r"\b(?:average|mean|median|max(?:imum)?|min(?:imum)?|highest|lowest"
+_FEATURE_STAT = re.compile(r"\b(average|mean|median|max(?:imum)?|min(?:imum)?|highest|lowest"
                            r"|largest|smallest)\s+(?!(?:\w+\s+)?(?:probab\w*|likel\w*|chances?"
                            r"|confiden\w*|accura\w*|errors?|scores?|importan\w*|predict\w*|risk"
                            r"|impact|effect|influence|contribut\w*|shap|attribution)\b)\w+", re.I)
@@ -87,6 +88,15 @@ _TOP_FEATURES = re.compile(r"\b(?:top|most\s+important|biggest|main|key)\s+(?:\d
                            r"|four|five|six|seven|eight|nine|ten)?\s*(?:features?|factors?|variables?"
                            r"|predictors?|columns?|drivers?)\b", re.I)
 _CHANCE = re.compile(r"\b(?:likelihood|likely|probab\w*|chances?|odds|risk)\b", re.I)
+
+
+def _feature_stat(c: Clause) -> bool:
+    """A statistic said of a feature ("the highest max heart rate"), not a word of the
+    feature's own name ("max heart rate" of MaxHR)."""
+    firsts = {spelling(n).split()[0] for n in c.features.mentioned if spelling(n)}
+    return any(not any(m.group(1).lower().startswith(f) or f.startswith(m.group(1).lower())
+                       for f in firsts if len(f) >= 3)
+               for m in _FEATURE_STAT.finditer(c.text))
 
 
 def _unlabelled(c: Clause) -> str:
@@ -145,7 +155,7 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
     if (c.features.mentioned and not c.slots.id and not c.features.edits and (
             intent in cat.subset_tools or (
                 intent in cat.inputs | cat.graders | cat.dataset and not c.input
-                and _FEATURE_STAT.search(c.text)))
+                and _feature_stat(c)))
             and _STAT.search(c.text)):  # "the maximum BMI for people over 50", "highest max
         # heart rate among ...", "mean age and resting BP for ...": statistics
         stats = reread(c, cat.describer)

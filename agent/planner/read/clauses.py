@@ -130,7 +130,9 @@ def clauses(question: str, labels: tuple[str, ...] = (),
         names = "|".join(r"[\s_-]+".join(map(re.escape, f.split())) for f in features)
         joined = re.compile(
             rf"(\d(?:%|\s*(?:years?|yrs?)(?:\s+old)?)?|\b(?:{names}|fixed|the same|constant"
-            rf"|doubled|tripled|halved|increased|decreased|raised|lowered|reduced|cut))\s+(and|or|&)"
+            rf"|doubled|tripled|halved|increased|decreased|raised|lowered|reduced|cut"
+            rf"|(?<=or )(?:more|less|fewer|higher|lower|older|younger|over|under|above|below)))"
+            rf"\s+(and|or|&)"
             rf"\s+(?=(?:(?:the|their|his|her|its|a|an|with|who|whose|have|has|had|are|is|being"
             rf"|not|non|no|without|older|younger|aged|over|under|above|below|at least|at most"
             rf"|more than|less than|fewer than|one|two|three|four|five|more|less|fewer|extra"

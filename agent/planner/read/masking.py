@@ -55,8 +55,9 @@ class Masked:
         return re.sub(r"\s+", " ", s).strip().lower()
 
 
-def mask(text: str) -> Masked:
-    """Cut quoted strings and colon-introduced text out of a message."""
+def mask(text: str, colon_text: bool = True) -> Masked:
+    """Cut quoted strings and colon-introduced text out of a message (`colon_text` False: a
+    table model takes no text, so "hi, quick one: if a person's ..." is all question)."""
     quotes: list[str] = []
 
     def _sub(m: re.Match[str]) -> str:
@@ -66,7 +67,7 @@ def mask(text: str) -> Masked:
 
     question = _QUOTE.sub(_sub, text)
     colon_index = None
-    m = _COLON.match(question.strip())
+    m = _COLON.match(question.strip()) if colon_text else None
     if m:
         pre, post = m.group("pre"), m.group("post").strip()
         words = pre.split()

@@ -47,7 +47,7 @@ def read_question(text: str, max_chars: int, known: Iterable[str] = (),
     bad = unusable_reply(text, max_chars)
     if bad is not None:
         return Plan(clarify=bad, intent="unusable", confidence=0.0)
-    masked = mask(text.strip())
+    masked = mask(text.strip(), colon_text=not features)
     foreign = not english_enough(masked.for_classifier())  # before typos: "warum" is no "warm"
     masked.question = fix_typos(masked.question, known)
     if gibberish(masked.for_classifier(), known):

@@ -87,6 +87,8 @@ class EditReader:
                        r"|smaller|down)\b", re.I),
             re.compile(rf"\b(?P<d>add|subtract|take)\s+{NUM_N}{_PCT}\s+(?:\w+\s+)?(?:to|from|off)\s+"
                        rf"{OWNER}{f}(?![\w-])", re.I),
+            re.compile(rf"\b{NUM_N}\s+(?:\w+\s+)?(?P<d>added|subtracted|taken)\s+(?:to|from|off)\s+"
+                       rf"{OWNER}{f}(?![\w-])", re.I),  # "had 10 years added to their age"
             re.compile(rf"\b(?P<d>add|adding|added|remove|removing|removed|subtract|take\s+away)"
                        rf"\s+{NUM_N}\s+(?:more\s+)?{f}(?![\w-])", re.I),  # "add 2 pregnancies"
             re.compile(rf"\b(?:had|has|have|having|with|got|get|gets|and|plus|spent|spend|spends"
@@ -115,7 +117,7 @@ class EditReader:
             re.compile(rf"(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}{rows}\s+(?:had\s+|has\s+)?(?:dropped|fell"
                        rf"|fallen|went\s+(?:down|up)|gone\s+(?:down|up)|decreased|increased|rose|risen"
                        rf"|changed|moved|jumped|climbed|went|came\s+down|reduced|raised|lowered|wiped"
-                       rf"|cleared|reset|cut|set|brought\s+down|brought\s+up)\s+to"
+                       rf"|cleared|reset|cut|set|brought\s+down|brought\s+up|down|up)\s+to"
                        rf"\s+{v}(?![\w-])", re.I),  # "her BMI dropped to 25"
             # "what if glucose 150", "and her age 50 as well?": a value right after the name
             re.compile(rf"(?<!with )(?<!whose )(?<![\w-]){OWNER}{f}(?![\w-]){AFTER}\s+{v}"
@@ -131,7 +133,8 @@ class EditReader:
                for v in feat.values if str(v).strip()), *self.category_words},
             key=len, reverse=True))
         self.category = re.compile(
-            rf"\b(?:make|makes|made|turn|were|was|is|be|became|become|(?:had\s+)?been\s+\w+ed\s+(?:with"
+            rf"\b(?:make|makes|made|turn|were|was|is|be|became|become"
+            rf"|(?:had|has|have|(?<=\d\s)with)(?=[^.?!]*\binstead\b)|(?:had\s+)?been\s+\w+ed\s+(?:with"
             rf"|as|for)|(?:switch\w*|mov\w*|chang\w*"
             rf"|upgrad\w*|downgrad\w*|went|go|goes|put)\s+(?:over\s+)?(?:to|on(?:to)?))\s+(?P<who>(?:[a-z]+\s+#?\d+"
             rf"|them|him|her|it|they|he|she)\s+)?(?:on\s+|in\s+)?(?:an?\s+|the\s+)?(?P<cv>{words})(?![\w-])",
@@ -145,7 +148,7 @@ class EditReader:
         self.yes_no = re.compile(
             rf"\b(?:were|was|is|are|be|became|become|had|has|have|got|get|add|adds|added|adding"
             rf"|bought|buys|buy)\s+(?P<neg>not\s+|no\s+|never\s+)?(?:an?\s+|any\s+)?(?P<b>{yes_no})(?![\w-])"
-            rf"|\b(?:did|does|do)(?:\s+not|n't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?(?P<b2>{yes_no})"
+            rf"|\b(?:did|does|do)(?:\s+not|n'?t)\s+(?:have|own|get)\s+(?:an?\s+|any\s+)?(?P<b2>{yes_no})"
             rf"(?![\w-])|\b(?:gave|give|gives|giving|given)\s+(?P<to>[^,.;?!]{{0,40}}?\s+)?(?:an?\s+)"
             rf"(?P<b3>{yes_no})(?![\w-])", re.I) if yes_no else None
         self.bare = re.compile(rf"\s*(?:,|and|,\s*and|&)\s*{OWNER}{f}(?![\w-]){AFTER}\s*(?:of|to"
@@ -195,8 +198,8 @@ class EditReader:
                 elif said.startswith("gain") or said.startswith("put"):
                     said = "up"
                 down = (said not in ("more", "extra", "additional")
-                        and re.fullmatch(_DOWN, said) is not None) or said in ("subtract", "take",
-                                                                              "-", "−")
+                        and re.fullmatch(_DOWN, said) is not None) or said in (
+                    "subtract", "subtracted", "take", "taken", "-", "−")
                 amount = float(m.group("n"))
                 if m.groupdict().get("pct"):
                     edit = {"feature": name, "op": "multiply",

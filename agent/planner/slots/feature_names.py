@@ -128,14 +128,15 @@ class FeatureNames:
             if f.kind == "categorical":
                 for v in f.values:
                     low = spelling(v)
+                    head = spelling(f.name).split()[-1] if spelling(f.name) else ""
+                    if len(head) >= 5 and head not in _GENERIC and low.isalpha():
+                        for gap in (" ", "", "-"):  # "upsloping" of ST_Slope "Up"
+                            found[f"{low}{gap}{head.removesuffix('e')}ing"].add((f.name, v))
                     if low not in _SEX and (len(low) < 3 or not re.search(r"[a-z]{3}", low)
                                             or low in _GENERIC):
                         continue  # ("M" and "F" of a sex column are said "men", "women")
                     for form in {low, plural(low), *_SEX.get(low, ()), *_said_forms(low)}:
                         found[form].add((f.name, v))
-                    for w in spelling(f.name).split():  # "upsloping" of ST_Slope "Up"
-                        if len(w) >= 4 and w not in _GENERIC:
-                            found[f"{low} {w.removesuffix('e')}ing"].add((f.name, v))
                     if low in ("none", "no", "nothing"):  # "no checking account"
                         for form in _own_forms(f.name):
                             for said in (f"no {form}", f"without a {form}", f"without {form}"):
