@@ -196,6 +196,20 @@ def test_conditions_on_categories_and_booleans() -> None:
         parse_conditions("sex > male", schema)
 
 
+def test_a_category_value_with_an_ampersand_or_comma_stays_whole() -> None:
+    from saywhy.tools.tabular.schema import infer_schema
+
+    df = pd.DataFrame({"dept": ["Research & Development", "Sales", "Research & Development",
+                                "Human Resources"],
+                       "city": ["Salt Lake, UT", "Reno", "Reno", "Salt Lake, UT"],
+                       "overtime": [1, 1, 0, 0]})
+    schema = infer_schema(df)
+    got = mask(df, parse_conditions("dept == Research & Development & overtime", schema), schema)
+    assert got.tolist() == [True, False, False, False]
+    got = mask(df, parse_conditions("city == Salt Lake, UT and dept != Sales", schema), schema)
+    assert got.tolist() == [True, False, False, True]
+
+
 def test_importance_finds_the_used_features_and_is_stable(demo) -> None:  # type: ignore[no-untyped-def]
     target, X = synthetic("pipeline", n=200)
     imp = global_importance(target, X.iloc[:60], C.background(X, size=30))

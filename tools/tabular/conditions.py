@@ -97,6 +97,35 @@ def _condition(left: str, op: Op, right: str, schema: Schema) -> Condition:
     return Condition(feature=feature.name, op=op, value=feature.value(right))
 
 
+_JOIN = re.compile(r"(\s+and\s+|\s*&&?\s*|\s*,\s*(?![^(]*\)))", re.I)
+
+
+def _compares(piece: str, schema: Schema) -> bool:
+    """Whether a piece reads as a condition of its own: a comparison, or a yes/no feature."""
+    low = f" {piece.strip().strip('()').lower()} "
+    if any(sym in low for sym in SYMBOLS) or any(f" {w} " in low for w, _ in WORDS):
+        return True
+    words = low.split()
+    try:
+        schema[" ".join(words[1:] if words and words[0] in ("not", "no", "non") else words)]
+    except (UserError, KeyError):
+        return False
+    return True
+
+
+def _conjuncts(text: str, schema: Schema) -> list[str]:
+    """The parts joined by "and", "&" or ",": a part that is no condition of its own belongs to
+    the value before it ("Department == Research & Development")."""
+    pieces = _JOIN.split(text)
+    parts = [pieces[0]]
+    for sep, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        if _compares(piece, schema) or not parts[-1].strip():
+            parts.append(piece)
+        else:
+            parts[-1] += sep + piece
+    return parts
+
+
 def parse_conditions(text: str, schema: Schema) -> list[list[Condition]]:
     """Alternatives ("or") of conjunctions ("and") of conditions, read from `text`."""
     if not text or not text.strip():
@@ -104,8 +133,8 @@ def parse_conditions(text: str, schema: Schema) -> list[list[Condition]]:
     guarded = re.sub(r"\bbetween\s+(\S+)\s+and\s+(\S+)", r"between \1~\2", text, flags=re.I)
     groups = []
     for alternative in re.split(r"\s+or\s+|\s*\|\|?\s*", guarded, flags=re.I):
-        parts = re.split(r"\s+and\s+|\s*&&?\s*|\s*,\s*(?![^(]*\))", alternative, flags=re.I)
-        groups.append([_clause(p, schema) for p in parts if p.strip()])
+        groups.append([_clause(p, schema) for p in _conjuncts(alternative, schema)
+                       if p.strip()])
     return [g for g in groups if g]
 
 

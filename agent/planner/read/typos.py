@@ -138,6 +138,17 @@ def vocabulary() -> tuple[frozenset[str], list[str], Counter[str]]:
     return _vocab
 
 
+_english: frozenset[str] | None = None
+
+
+def english_word(word: str) -> bool:
+    """Whether `word` is in the encoder's English word list ("stats" is, "postive" is not)."""
+    global _english
+    if _english is None:
+        _english = frozenset(_encoder_words())
+    return word.lower() in _english
+
+
 def bank_words() -> frozenset[str]:
     """Words the example bank uses often (three times or more): the planner's English."""
     counts = vocabulary()[2]

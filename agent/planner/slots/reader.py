@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from ..read.masking import LETTER, PLACEHOLDER, quote_index, to_letters
+from ..read.typos import english_word
 from .clause_slots import LabelMention, Slots
 from .features import FeatureReader
 from .id_patterns import (
@@ -202,8 +203,8 @@ class SlotReader:
             if lab is not None and self.kind in ("classifier", "tabular"):
                 found.append(LabelMention(lab, m.start(), m.end()))
                 s.label_quotes.append(qi)
-        for m in re.finditer(r"[a-z]{5,}", low):  # typos: "negatve", "postive"
-            if any(taken[m.start() : m.end()]):
+        for m in re.finditer(r"[a-z]{5,}", low):  # typos: "negatve", "postive" (not "stats")
+            if any(taken[m.start() : m.end()]) or english_word(m.group(0)):
                 continue
             for lab in self.labels:
                 if len(lab) >= 5 and " " not in lab and lev1(m.group(0), lab.lower()):
