@@ -70,6 +70,11 @@ _EDIT_PAIRS = re.compile(r"(«\d+»\s*(?:to|with|by|for|->|→)\s*«\d+»)\s+and
 _NOT_PAIR = re.compile(r"(«\d+»)\s+(and|but)\s+(?=not\s+«\d+»)")
 
 
+# a number written with thousands separators, not a list of ids: after a currency sign, with a
+# group of 000, or before a unit of money or time ("$3,000", "12,000 miles", "5,500 a month")
+_GROUPED = re.compile(r"(?<=[$€£])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d,])\d{1,3}(?:,\d{3})*,000"
+                      r"(?![\d,])|(?<![\d,])\d{1,3}(?:,\d{3})+(?=\s*(?:dollars|euros|pounds|a\s+month"
+                      r"|per\s+month|a\s+year|per\s+year|miles|km|kilomet))", re.I)
 _THEN_FOR_THAN = re.compile(r"\b(more|less|better|worse|higher|lower|bigger|smaller|greater|larger"
                             r"|fewer|older|younger|rather|other)(\s+\w+)?\s+then\b", re.I)
 # "if a patient is over 50, how likely ...?": a condition put first is the scope of the request
@@ -77,8 +82,9 @@ _THEN_FOR_THAN = re.compile(r"\b(more|less|better|worse|higher|lower|bigger|smal
 _LEADING_IF = re.compile(r"(?:and\s+)?(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that"
                          r"|provided\s+that|when|say|suppose|supposing|imagine)\b", re.I)
 # "data points with blood pressure under 60 or ..., how likely is X for them?"
-_LEADING_GROUP = re.compile(r"(?:the\s+|all\s+(?:the\s+)?)?(?:[a-z]+\s+)?[a-z]+s\s+(?:with|who|whose"
-                            r"|that|over|under|above|below|aged|older|younger)\b", re.I)
+_LEADING_GROUP = re.compile(r"(?:the\s+|all\s+(?:the\s+)?)?(?:[a-z]+\s+)?[a-z]+s\s+"
+                            r"(?:with|who|whose|that|over|under|above|below|aged|older|younger)\b",
+                            re.I)
 # words of a change supposed ("if patient 5 had ...", "if we raised ..."), not of who someone is
 CHANGES = re.compile(r"\b(?:were|had|was|would|could|increas\w*|decreas\w*|chang\w*|set|rais\w*"
                       r"|lower\w*|reduc\w*|doubl\w*|halv\w*|drop\w*|went|goes|go|got)\b", re.I)
@@ -97,6 +103,7 @@ _MORE_SUPPOSED = re.compile(r"(\w)\s+and\s+(?=(?:also\s+)?(?:had|has|was|were|go
 
 
 def _glue(s: str) -> str:
+    s = _GROUPED.sub(lambda m: m.group(0).replace(",", ""), s)  # "$3,000": one number
     s = _EDIT_PAIRS.sub(lambda m: m.group(1) + "_and_", s)
     s = _NOT_PAIR.sub(lambda m: f"{m.group(1)}_{m.group(2)}_", s)  # "why 'Paris' and not 'London'"
     s = _BETWEEN.sub(lambda m: f"between {m.group(1)}~{m.group(2)}", s)

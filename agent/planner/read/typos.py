@@ -53,7 +53,7 @@ CHAT = {
     "attn": "attention",
 }
 _NUMBER_OF = re.compile(r"\b[Nn]o\.?\s+of\b")
-_CHAT_RX = re.compile(r"(?<![\w/])(?:w/o|w/|b/c|[A-Za-z]+)(?![\w/])")
+_CHAT_RX = re.compile(r"(?<![\w/&])(?:w/o|w/|b/c|[A-Za-z]+)(?![\w/&])")  # ("R&D" is no "are")
 # the word after these is the user's value, kept as written
 _VALUE_CUE = re.compile(
     r"\b(?:mention(?:s|ed|ing)?|contain(?:s|ed|ing)?|includ(?:e|es|ed|ing)|word|words|phrase|term"
@@ -164,6 +164,10 @@ def nearest(word: str, extra_known: Iterable[str] = ()) -> str | None:
     known, targets, counts = vocabulary()
     if len(low) < 4 or low in known or low in extra_known:
         return None
+    for end in ("ers", "ing", "ed", "es", "er", "ly", "s"):  # "earners" of "earn": no typo
+        base = low[: -len(end)]
+        if low.endswith(end) and len(base) >= 3 and (base in known or base + "e" in known):
+            return None
     limit = 1 if len(low) <= 5 else 2
     found = process.extract(low, targets, scorer=OSA.distance, score_cutoff=limit, limit=12)
     found = [(w, d) for w, d, _ in found if abs(len(w) - len(low)) <= limit

@@ -112,6 +112,15 @@ _OR = re.compile(
 )
 
 
+# "what makes it predict billing": that label's reasons over all tickets, no condition
+_MAKES_SAY = re.compile(r"\bmak\w*\s+(?:it|the model|you|them)\s+(?:predict|say|call)\w*\s+"
+                        r"(?:it\s+)?(?:as\s+)?$", re.I)
+# "top 3 features for predicting diabetes", "... when the model says a patient has diabetes"
+_PURPOSE = re.compile(r"\b(?:for|in|when|to|at)\s+predict(?:ing|s)?\s+(?:an?\s+)?$"
+                      r"|\bwhen\s+(?:the\s+model|it|you)\s+(?:says?|predicts?|thinks?|calls?)\s+"
+                      r"(?:(?:that\s+)?(?:an?|the)\s+\w+\s+(?:(?:has|is|will|would)\s+)?)?$", re.I)
+
+
 # "the patients with diabetes", "everyone you predict diabetic": a label that names a group
 LABEL_GROUP = re.compile(rf"\b(?:{PEOPLE}|instances|rows|cases|records|samples|points|entries|all"
                          r"|every\s+\w+)\s+(?:(?:who|that|which)\s+(?:have|has|are|were|got)\s+"
@@ -167,12 +176,9 @@ def read_criteria(
                 s.label = None if s.label == lm.label else s.label
                 break
         for lm in s.labels:  # "3 random tickets predicted as billing": a condition after all
-            if _PRED_CUE.search(w[: lm.start]) and not _GOLD_CUE.search(w[: lm.start]) and not (
-                    re.search(r"\bmak\w*\s+(?:it|the model|you|them)\s+(?:predict|say|call)\w*\s+"
-                              r"(?:it\s+)?(?:as\s+)?$", w[: lm.start], re.I)) and not re.search(
-                    r"\b(?:for|in|when|to|at)\s+predict(?:ing|s)?\s+(?:an?\s+)?$", w[: lm.start],
-                    re.I):  # ("top 3 features for predicting diabetes": that label's reasons)  # ("what makes it
-                # predict billing" asks for that label's reasons over all tickets)
+            before = w[: lm.start]
+            if _PRED_CUE.search(before) and not _GOLD_CUE.search(before) and not (
+                    _MAKES_SAY.search(before) or _PURPOSE.search(before)):
                 c.positive["predicted"] = lm.label
                 if s.label == lm.label:
                     s.label = None

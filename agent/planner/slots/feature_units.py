@@ -1,7 +1,8 @@
 """A feature named by its unit alone: "orders over 10 km", "parcels heavier than 30 kg", "under
 5 mins" when one numeric column's name ends in that unit ("distance_km", "weight_kg",
-"wait_mins"). People give the amount with its unit and leave the column's name out; the unit
-names the column only when exactly one column has it.
+"wait_mins"), or a distance in miles or km when one column is a distance. People give the
+amount with its unit and leave the column's name out; the unit names the column only when
+exactly one column has it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ class UnitReader:
             if len(words) >= 2 and (re.fullmatch(r"[a-z]{1,4}", words[-1]) or words[-1] in units):
                 owners.setdefault(words[-1], []).append(name)
         self.columns = {unit: names[0] for unit, names in owners.items() if len(names) == 1}
+        distance = [n for n, said in numeric.items() if "distance" in said.split()]
+        if len(distance) == 1:  # "lives more than 20 miles away": the one distance column
+            for unit in ("miles", "mi", "km", "kilometers", "kilometres", "meters", "metres"):
+                self.columns.setdefault(unit, distance[0])
         if not self.columns:
             self.pattern = None
             return

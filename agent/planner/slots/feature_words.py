@@ -30,7 +30,8 @@ TRAIL = [(r"or\s+(?:more|higher|greater|above|over|older)(?!\s+than)|and\s+(?:ab
 PEOPLE = (r"people|ppl|persons|patients|applicants|customers|clients|individuals|men|women|those"
            r"|ones|defendants|borrowers|users|subjects|participants|adults|kids|children"
            r"|employees|students|members|folks|drivers|owners|policyholders|homeowners|residents"
-           r"|workers|buyers|holders|borrowers|tenants|passengers|visitors|everyone"
+           r"|workers|buyers|holders|borrowers|tenants|passengers|visitors|staff|crowd|cohort"
+           r"|everyone"
            r"|everybody|anyone|anybody")
 # one person standing for all of them: "every patient over 60", "any applicant under 25", or
 # drawn from them: "a random patient over 50"
@@ -96,7 +97,13 @@ def yes_no_groups(yes_no: str) -> re.Pattern[str]:
         rf"(?:an?\s+)?|\b(?:who|that)\s+(?:(?:are|is|was|were)\s+not|aren't|isn't|wasn't"
         rf"|weren't)\s+(?:an?\s+)?|\b(?:who|that)\s+"
         rf"(?:do|does|did)\s*(?:n't|\s+not)\s+(?:have|own)\s+(?:an?\s+|any\s+)?|\b(?:don't"
-        rf"|doesn't|didn't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?)?(?P<pos>\bwith\s+(?:an?\s+)?"
-        rf"|\b(?:who|that)\s+(?:are|is|was|were|have|has|had|own|owns)\s+(?:an?\s+)?|\bhaving"
-        rf"\s+(?:an?\s+)?|\b(?:are|is|have|has|own)\s+(?:an?\s+)?|\bcharged\s+with\s+(?:an?\s+)?)?"
+        rf"|doesn't|didn't)\s+(?:have|own)\s+(?:an?\s+|any\s+)?"
+        # "who don't do overtime", "that never travel"
+        rf"|\b(?:who|that)\s+(?:(?:do|does|did)\s*(?:n'?t|\s+not)|never)\s+(?:[a-z]+\s+)?(?:any\s+)?)?"
+        rf"(?P<pos>\bwith\s+(?:an?\s+)?"
+        rf"|\b(?:who|that)\s+(?:are|is|was|were|have|has|had|own|owns)\s+(?:an?\s+)?"
+        # "who work overtime", "people on overtime", "doing overtime"
+        rf"|\b(?:who|that)\s+(?:work|works|worked|do|does|did|get|gets|got|put\s+in)\s+"
+        rf"|\b(?:on|doing|working)\s+"
+        rf"|\bhaving\s+(?:an?\s+)?|\b(?:are|is|have|has|own)\s+(?:an?\s+)?|\bcharged\s+with\s+(?:an?\s+)?)?"
         rf"(?:(?<![\w-])|(?<=\bnon)|(?<=\bnon-)|(?<=\bno-))(?P<b>{yes_no})(?![\w-])", re.I)

@@ -25,7 +25,6 @@ from .feature_words import (
     EVERY_ONE,
     GE,
     GT,
-    HEAD,
     JOINS,
     LE,
     LT,
@@ -44,7 +43,8 @@ from .fixed_features import fixed_pattern
 from .name_forms import _UNITS
 from .number_words import months_words, one_unit, spelled_numbers, years_as_months
 from .patterns import consume
-from .pronoun_edits import got_one, pronoun_edits
+from .pronoun_edits import got_one, pay_raise, pronoun_edits
+from .value_words import a_word
 
 
 class FeatureReader:
@@ -122,6 +122,7 @@ class FeatureReader:
         on the rows in what is left."""
         w = THOUSANDS.sub(lambda m: f"{m.group(1)}{to_number(str(float(m.group(2)) * 1000))}",
                            spelled_numbers(w)).replace("(", " ").replace(")", " ")
+        w = re.sub(r"[$€£](?=\d)", " ", w)  # "below $3000": the amount
         if self._months is not None:  # "longer than 2 years" on a table that counts months
             w = years_as_months(w, self._months, self._ages is not None)
         w = one_unit(w)  # "less than a year" -> "less than 1 year"
@@ -138,6 +139,8 @@ class FeatureReader:
         w = self.conditions(w, out)  # "if BMI went up by 5 for patients under 30"
         if hypothetical and not out.edits:  # "if the ones without a garage got one"
             w, out.edits = got_one(self.names, w, out.conditions)
+        if not out.edits:  # "a 10% raise" (said even of no supposed change: "give 5 a raise")
+            w, out.edits = pay_raise(self.names, w)
         named = {c.split()[0] for c in out.conditions} or set(out.mentioned)
         if hypothetical and not out.edits and len(named) == 1:
             w, out.edits = pronoun_edits(self.edit_reader, w, named.pop())
@@ -146,32 +149,6 @@ class FeatureReader:
         return w, out
 
     # ---- the parts -----------------------------------------------------------------------
-    def _a_word(self, w: str, m: re.Match[str], said: str) -> bool:
-        """"A single prediction": a value after an article is a word, not a group of rows,
-        unless it stands alone ("the unemployed"), names people ("the DSL customers"), follows
-        "every" or "with a" ("charged with a felony") or its feature's name follows it."""
-        before = w[: m.start("v")]
-        if m.group("neg") or not re.search(r"\b(?:a|an|one|the|every|each)\s+$", before, re.I) or (
-                not self.names.value_of(said) or said != said.rstrip("s")
-                or said in ("women", "men", "people")):
-            return False
-        if re.search(r"\bthe\s+$", before, re.I) and (
-                HEAD.match(w, m.end()) or self._people_after.match(w, m.end())):
-            return False
-        return not (re.search(r"\b(?:every|each|(?:with|for|drive|drives|driving|drove|own|owns"
-                              r"|owning|in|on|or|and|either|is|was)\s+an?)\s+$", before, re.I)
-                    or self._named_after(w, m.end(), said))
-
-    def _named_after(self, w: str, end: int, said: str) -> bool:
-        """"On a two year contract": the value followed by its own feature's name."""
-        owner = self.names.value_of(said)
-        if owner is not None and owner[0] in self.names.one_hot:  # "on the basic plan"
-            prefix = spelling(owner[0]).split()[0]
-            if re.match(rf"\s*{re.escape(prefix)}s?\b", w[end:], re.I):
-                return True
-        m = self._name.match(w, end + len(w[end:]) - len(w[end:].lstrip()))
-        return owner is not None and m is not None and self.names.name_of(m.group(0)) == owner[0]
-
     def _feature(self, said: str) -> str:
         name = self.names.name_of(said)
         assert name is not None, said
@@ -259,7 +236,7 @@ class FeatureReader:
             w = self._ages.read(w, found)
         for m in list(self._group.finditer(w)):
             said = m.group("v").lower()
-            if self._a_word(w, m, said):
+            if a_word(self.names, self._name, self._people_after, w, m, said):
                 continue
             found_value = self.names.value_of(said)
             if found_value is None:

@@ -34,7 +34,15 @@ _DECISIONS = {
               "cancelling", "canceling", "quit", "quits", "quitting", "walk away", "drop out"),
     "retain": ("stay", "stays", "stayed", "staying", "remain", "remains", "remained",
                "stick around", "renew", "renews", "renewed", "loyal"),
+    # an employee's choice, as attrition models name it ("leaves" / "stays")
+    "leave": ("leave", "leaves", "leaving", "left", "leaver", "leavers", "quit", "quits",
+              "quitting", "quitter", "quitters", "resign", "resigns", "resigned", "resigning",
+              "walk away"),
+    "stays": ("stay", "stays", "stayed", "staying", "stayer", "stayers", "remain", "remains",
+              "remained", "stick around"),
 }
+_DECISIONS["stay"] = _DECISIONS["stays"]
+_DECISIONS["leaves"] = _DECISIONS["leave"]
 # risk and credit labels in everyday words, keyed by the whole label ("bad risk", "high risk")
 _RISK_BAD = ("risky", "uncreditworthy", "not creditworthy", "bad credit", "bad credit risk",
              "defaulter", "defaulters", "likely to default")

@@ -41,7 +41,12 @@ _UNITS = ("months", "weeks", "days", "years", "hours", "minutes")
 _NAME_WORDS = {"credit amount": ("loan amount", "loan", "amount borrowed"),
                "duration": ("length", "term", "loan length", "loan term", "loan duration"),
                "annual mileage": ("miles a year", "miles per year", "miles"), "vehicle": ("car",),
-               "priors": ("prior convictions", "prior offenses"), "jail": ("prison",)}
+               "priors": ("prior convictions", "prior offenses"), "jail": ("prison",),
+               "monthly income": ("salary", "pay", "wage", "wages", "earnings", "monthly salary",
+                                  "monthly pay"),
+               "income": ("salary", "wage", "wages", "earnings"),
+               "distance from home": ("commute", "commuting distance"),
+               "years at company": ("tenure", "years at the company", "years with the company")}
 # a name's leading verb, said otherwise ("owns house": "own a house")
 _VERB_WORDS = {"owns": ("own", "owns", "owning", "owned"), "rents": ("rent", "rents", "renting",
                "rented"), "has": ("have", "having", "had", "with")}
@@ -123,17 +128,50 @@ _COMPARATORS = {"geq", "leq", "gt", "lt", "eq", "ge", "le"}
 def _said_forms(value: str) -> set[str]:
     """Other ways people say a category: its words in the other order ("used car" for "car
     used"), and for a one-word value the people or the doing ("rent": renters, renting; "own":
-    owners; "felony": felons)."""
+    owners; "felony": felons); a long value by its initials ("HR", "R&D") and with "and" for
+    "&"; "travel frequently" as "frequent travellers"; "non travel" as "never travel"."""
+    if "&" in value:
+        value = value.replace("&", " & ")
+        plain = " ".join(value.replace("&", "and").split())
+        initials = [w[0] for w in value.split() if w not in ("&", "and", "of", "the")]
+        return {plain, *_said_forms(plain), "".join(initials), " & ".join(initials),
+                "&".join(initials), " and ".join(initials)} - {value}
     words = value.split()
+    out: set[str] = set()
+    if len(words) >= 2 and all(w.isalpha() and len(w) >= 4 for w in words) and words[0] not in (
+            "non", "not"):
+        out.add("".join(w[0] for w in words))  # "hr" of "human resources"
+    if len(words) == 2 and words[0] in ("non", "no", "not"):  # "non travel": "never travel"
+        doing = _doing(words[1])
+        out |= {f"never {words[1]}", f"don't {words[1]}", f"do not {words[1]}",
+                f"non {doing}", f"not {doing}", f"no {doing}"}
+    if len(words) == 2 and words[1].endswith("ly") and len(words[1]) > 5:  # "travel
+        # frequently": "frequent travel", "frequent travellers", "travels frequently"
+        adj = words[1][:-2]
+        out |= {f"{adj} {words[0]}", f"{adj} {_doer(words[0])}", f"{adj} {_doer(words[0])}s",
+                f"{words[0]}s {words[1]}", f"{words[1]} {words[0]}", f"{adj} {_doing(words[0])}",
+                f"{_doing(words[0])} {words[1]}"}
     if len(words) == 2:
-        return {f"{words[1]} {words[0]}", f"{words[1]} {plural(words[0])}", "".join(words),
-                plural("".join(words))}
+        return out | {f"{words[1]} {words[0]}", f"{words[1]} {plural(words[0])}",
+                      "".join(words), plural("".join(words))}
     if len(words) != 1 or not value.isalpha() or len(value) < 3:
         return set()
     stem = value[:-1] if value.endswith(("y", "e")) else value
     done = value + ("d" if value.endswith("e") else "ed")  # "own": "owned"
     return {stem + "er", stem + "ers", stem + "ing", done, *({stem, stem + "s"} if value.endswith(
         "y") and len(stem) >= 4 else set())}
+
+
+def _doing(verb: str) -> str:
+    """"travel" -> "travelling" (the British doubling people write beside "traveling")."""
+    if verb.endswith("e") and not verb.endswith("ee"):
+        return verb[:-1] + "ing"
+    return verb + ("ling" if verb.endswith("el") else "ing")
+
+
+def _doer(verb: str) -> str:
+    """"travel" -> "traveller"."""
+    return verb + ("ler" if verb.endswith("el") else "r" if verb.endswith("e") else "er")
 
 
 def _part_forms(words: list[str]) -> set[str]:

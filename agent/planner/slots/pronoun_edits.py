@@ -1,4 +1,5 @@
-"""A what-if's edit said with "it" or with no noun, of the one feature the clause names.
+"""A what-if's edit said with "it" or with no noun, of the one feature the clause names; and a
+raise or a pay cut, of the one feature that "pay" names.
 
 "If every patient with glucose above 140 got it down to 120", "defendants with more than 10
 priors had 5 fewer": the feature is the one the clause's condition is on. Kept apart from
@@ -38,6 +39,22 @@ _N_MORE = re.compile(r"\b(?:had|have|has|with|got|get)\s+(?:only\s+|just\s+)?"
 _GOT_ONE = re.compile(r"\b(?:got|get|gets|had|have|has|bought|buy|added|add)\s+(?:one|1)"
                       r"(?=\s*(?:$|[,.?!;]|and\b|too\b|instead\b|what\b|how\b|would\b|will\b))",
                       re.I)
+
+
+# "a 20% pay rise", "a 15 percent raise", "a 10% pay cut": a change of pay, its feature unsaid
+_RAISE = re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:(?:pay|salary|wage)\s+)?"
+                    r"(?P<d>raise|rise|increase|bump|hike|cut|decrease|reduction)\b", re.I)
+
+
+def pay_raise(names: FeatureNames, w: str) -> tuple[str, list[dict[str, Any]]]:
+    """"Give 1044 a 15 percent raise": the feature "pay" or "salary" names, multiplied."""
+    m = _RAISE.search(w)
+    name = next((n for n in map(names.name_of, ("pay", "salary", "income")) if n), None)
+    if m is None or name is None or names.kind(name) != "numeric":
+        return w, []
+    n, down = float(m.group("n")), m.group("d").lower() in ("cut", "decrease", "reduction")
+    return consume(w, m), [{"feature": name, "op": "multiply",
+                            "value": round(1 - n / 100 if down else 1 + n / 100, 6)}]
 
 
 def got_one(names: FeatureNames, w: str,

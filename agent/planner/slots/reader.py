@@ -204,8 +204,10 @@ class SlotReader:
                 found.append(LabelMention(lab, m.start(), m.end()))
                 s.label_quotes.append(qi)
         for m in re.finditer(r"[a-z]{5,}", low):  # typos: "negatve", "postive" (not "stats")
-            if any(taken[m.start() : m.end()]) or english_word(m.group(0)):
-                continue
+            if any(taken[m.start() : m.end()]) or (
+                    english_word(m.group(0))
+                    and m.group(0) not in {lab.lower() for lab in self.labels}):
+                continue  # ("gold-negative": the label itself, after a hyphen)
             for lab in self.labels:
                 if len(lab) >= 5 and " " not in lab and lev1(m.group(0), lab.lower()):
                     found.append(LabelMention(lab, m.start(), m.end()))
