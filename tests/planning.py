@@ -21,7 +21,7 @@ def ask(planner: Any, question: str, state: DialogueState | None = None) -> Plan
 
 
 def offline_planner(labels: Sequence[str], ids: Sequence[int], noun: str,
-                    features: Sequence[tuple[str, str, tuple[str, ...]]] | None = None,
+                    features: Sequence[tuple[Any, ...]] | None = None,
                     warm: bool = True) -> Any:
     """The offline planner for a stand-in model and data: a classifier with `labels`, or a table
     model when `features` ((name, kind, values) triples) are given; only what planning reads."""
@@ -30,8 +30,9 @@ def offline_planner(labels: Sequence[str], ids: Sequence[int], noun: str,
     target = SimpleNamespace(labels=list(labels), kind="classifier")
     if features is not None:
         target.kind = "tabular"
-        target.schema = SimpleNamespace(features=[SimpleNamespace(name=n, kind=k, values=v)
-                                                  for n, k, v in features])
+        target.schema = SimpleNamespace(features=[  # (name, kind, values[, low, high])
+            SimpleNamespace(name=f[0], kind=f[1], values=f[2], low=f[3] if len(f) > 3 else None,
+                            high=f[4] if len(f) > 4 else None) for f in features])
     p = OfflinePlanner.for_context(SimpleNamespace(
         target=target, data=SimpleNamespace(ids=list(ids), item_name=noun)))
     if warm:

@@ -2,7 +2,7 @@
 what people do ("members who don't have a personal trainer"), long category values said by their
 initials or with "and" for "&" ("HFP", "health and fitness park"), a stay/leave model, a pay rise
 with no column named, a distance in miles, money written "$2,500", "stats" beside a label
-"stays". A made-up gym-membership table, nothing the planner was written for.
+"stays", "low satisfaction" on a 1-5 scale (and a question back for "a high monthly fee"). A made-up gym-membership table, nothing the planner was written for.
 
 Needs only the MiniLM asset; no tool runs.
 """
@@ -26,7 +26,8 @@ def gym() -> Any:
         ("Age", "numeric", ()), ("PersonalTrainer", "categorical", ("No", "Yes")),
         ("Branch", "categorical", ("City Centre", "Health & Fitness Park", "Riverside")),
         ("MonthlyIncome", "numeric", ()), ("DistanceFromGym", "numeric", ()),
-        ("VisitsPerWeek", "numeric", ())])
+        ("VisitsPerWeek", "numeric", ()), ("SatisfactionScore", "numeric", (), 1, 5),
+        ("MonthlyFee", "numeric", (), 15.0, 89.5)])
 
 
 def calls(p: Any, q: str) -> list[tuple[str, dict[str, Any]]]:
@@ -59,6 +60,20 @@ def test_a_raise_changes_the_pay_column(gym: Any) -> None:
     assert calls(gym, "give member 40 a 10% raise, would they still leave?") == [
         ("what_if", {"id": 40, "features": [
             {"feature": "MonthlyIncome", "op": "multiply", "value": 1.1}]})]
+
+
+@pytest.mark.parametrize(("question", "where"), [
+    ("how many members with low satisfaction score actually left?", "SatisfactionScore <= 2"),
+    ("how many dissatisfied members really left", "SatisfactionScore <= 2"),
+    ("how many members with a high satisfaction score left", "SatisfactionScore >= 4"),
+])
+def test_a_level_of_a_short_scale(gym: Any, question: str, where: str) -> None:
+    assert calls(gym, question) == [("filter", {"where": where, "label": "leaves"})]
+
+
+def test_a_level_of_any_other_feature_is_asked_back(gym: Any) -> None:
+    pl = gym.plan("accuracy for members with a high monthly fee", DialogueState())
+    assert pl.clarify and "monthly fee" in pl.clarify.lower() and not pl.calls
 
 
 def test_an_english_word_is_no_typo_of_a_label(gym: Any) -> None:

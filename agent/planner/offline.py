@@ -191,5 +191,13 @@ def feature_infos(target: Any) -> list[FeatureInfo]:
     if schema is None:
         return []
     return [FeatureInfo(name=str(f.name), kind=str(f.kind),
-                        values=tuple(str(v) for v in getattr(f, "values", ()) or ()))
+                        values=tuple(str(v) for v in getattr(f, "values", ()) or ()),
+                        low=_number(getattr(f, "low", None)), high=_number(getattr(f, "high", None)))
             for f in schema.features]
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None

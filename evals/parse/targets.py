@@ -163,7 +163,7 @@ def make_planner(name: str, target: str) -> Any:
         from saywhy.agent.planner.offline import OfflinePlanner
         from saywhy.agent.planner.slots.feature_names import FeatureInfo
 
-        features = [FeatureInfo(f[0], f[1], tuple(str(v) for v in f[5]))
+        features = [FeatureInfo(f[0], f[1], tuple(str(v) for v in f[5]), f[2], f[3])
                     for f in spec.get("features", [])]
         return OfflinePlanner(labels=labels, kind=kind, n_items=n_items or None, id_range=ids,
                               has_data=ids is not None, item_noun=spec.get("noun"),

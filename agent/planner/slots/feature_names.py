@@ -41,11 +41,14 @@ NUM_N = r"(?P<n>-?\d+(?:\.\d+)?|-?\.\d+)"
 
 @dataclass(frozen=True)
 class FeatureInfo:
-    """What the planner needs of one feature: its name, kind and (categories) values."""
+    """What the planner needs of one feature: its name, kind, (categories) values and (numbers)
+    observed range."""
 
     name: str
     kind: str = "numeric"  # numeric | categorical | boolean
     values: tuple[str, ...] = ()
+    low: float | None = None  # the observed range of a numeric feature, when known
+    high: float | None = None
 
 
 class FeatureNames:
@@ -267,7 +270,7 @@ def _yes_no(f: FeatureInfo) -> FeatureInfo:
     """A category column holding only yes and no ("Y"/"N") is a yes/no column: "with exercise
     angina" is its yes, "without" its no."""
     if f.kind == "categorical" and {str(v).lower() for v in f.values} in _YES_NO:
-        return FeatureInfo(f.name, "boolean", f.values)
+        return FeatureInfo(f.name, "boolean", f.values, f.low, f.high)
     return f
 
 

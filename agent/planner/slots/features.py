@@ -18,6 +18,7 @@ from .compare import compared, one_of, settle
 from .feature_ages import AgeReader, thing_ages
 from .feature_bins import OneHotEdits, either_one_hot, stand_ins
 from .feature_edits import EditReader
+from .feature_levels import LevelReader
 from .feature_names import AFTER, NUM_N, OWNER, FeatureNames, spelling
 from .feature_units import UnitReader
 from .feature_words import (
@@ -99,6 +100,7 @@ class FeatureReader:
         self._ages = AgeReader(age, people, UNIT, SOMEONE) if age else None
         self._units = UnitReader({n: spelling(n) for n, x in names.features.items()
                                   if x.kind == "numeric"}, _UNITS)  # "orders over 10 km"
+        self._levels = LevelReader(names)
         self._months = months_words(names)  # the one feature that counts months, if any
         self._people_after = re.compile(rf"\s+(?:{'|'.join([PEOPLE, *map(re.escape, groups)])})\b",
                                         re.I)  # "the DSL customers": a group
@@ -232,6 +234,7 @@ class FeatureReader:
             found.append((m.start(), f"{name} {op} {to_number(m.group('n'))}"))
             w = consume(w, m)
         w = self._units.read(w, found)
+        w = self._levels.read(w, found, out.unsaid)  # "with low job satisfaction"
         if self._ages is not None:
             w = self._ages.read(w, found)
         for m in list(self._group.finditer(w)):
