@@ -80,3 +80,9 @@ def test_an_english_word_is_no_typo_of_a_label(gym: Any) -> None:
     got = calls(gym, "stats on members at the Riverside branch")
     assert got[0] == ("filter", {"where": "Branch == Riverside"})
     assert "label" not in got[0][1]
+
+
+def test_age_said_as_how_old(gym: Any) -> None:
+    assert calls(gym, "how could member 5 stay without changing how old they are or their "
+                      "branch") == [("counterfactual", {"id": 5, "label": "stays",
+                                                        "fixed": ["Age", "Branch"]})]

@@ -120,3 +120,16 @@ def test_a_group_changed_by_any_verb(orders: Any) -> None:
 def test_mistakes_the_model_makes_are_no_change(orders: Any) -> None:
     assert calls(orders, "what mistakes does the model make on van orders?") == [
         ("filter", {"where": "vehicle == van"}), ("mistakes", {})]
+
+
+def test_held_features_said_loosely(orders: Any) -> None:
+    assert calls(orders, "flip 12 but dont touch dist or weight") == [
+        ("counterfactual", {"id": 12, "fixed": ["distance_km", "weight_kg"]})]
+    assert calls(orders, "smallest change to order 3's profile without moving the vehicle") == [
+        ("counterfactual", {"id": 3, "fixed": ["vehicle"]})]
+
+
+def test_a_bound_said_without_its_feature(orders: Any) -> None:
+    assert calls(orders, "what-if: weight minus 5 for every order over 30") == [
+        ("filter", {"where": "weight_kg > 30"}),
+        ("what_if", {"features": [{"feature": "weight_kg", "op": "decrease", "value": 5}]})]

@@ -87,6 +87,7 @@ class EditReader:
                        r"|smaller|down)\b", re.I),
             re.compile(rf"\b(?P<d>add|subtract|take)\s+{NUM_N}{_PCT}\s+(?:\w+\s+)?(?:to|from|off)\s+"
                        rf"{OWNER}{f}(?![\w-])", re.I),
+            re.compile(rf"(?<![\w-]){f}(?![\w-])\s+(?P<d>minus|plus)\s+{NUM_N}{_PCT}", re.I),
             re.compile(rf"\b{NUM_N}\s+(?:\w+\s+)?(?P<d>added|subtracted|taken)\s+(?:to|from|off)\s+"
                        rf"{OWNER}{f}(?![\w-])", re.I),  # "had 10 years added to their age"
             re.compile(rf"\b(?P<d>add|adding|added|remove|removing|removed|subtract|take\s+away)"
@@ -199,7 +200,7 @@ class EditReader:
                     said = "up"
                 down = (said not in ("more", "extra", "additional")
                         and re.fullmatch(_DOWN, said) is not None) or said in (
-                    "subtract", "subtracted", "take", "taken", "-", "−")
+                    "subtract", "subtracted", "take", "taken", "minus", "-", "−")
                 amount = float(m.group("n"))
                 if m.groupdict().get("pct"):
                     edit = {"feature": name, "op": "multiply",

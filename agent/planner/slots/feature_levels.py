@@ -29,6 +29,10 @@ _BEFORE = re.compile(r"\b(?:with|who\s+(?:have|has|had|report|reports)|having|ha
 _AFTER = re.compile(rf"\s+(?:[a-z]+\s+)?(?:{PEOPLE}|employees|staff|patients|customers)\b", re.I)
 
 
+_BOUND_NEAR = re.compile(r"[\s(,]*(?:[a-z]+\s+){0,2}[\s(]*(?:over|above|under|below|more\s+than"
+                         r"|less\s+than|at\s+least|at\s+most|[<>]=?)\s*\d", re.I)
+
+
 class LevelReader:
     """Reads "low X" / "high X" of the table's numeric features (see the module's docstring)."""
 
@@ -49,6 +53,8 @@ class LevelReader:
         for m in list(self.pattern.finditer(w)):
             if not (_BEFORE.search(w[: m.start()]) or _AFTER.match(w, m.end())):
                 continue  # "does a high BMI raise the risk?": no group of rows
+            if _BOUND_NEAR.match(w, m.end()):
+                continue  # "the high-cholesterol patients (over 240)": the number says it
             name = self.names.name_of(m.group("f"))
             if name is None or self.names.kind(name) != "numeric":
                 continue

@@ -72,7 +72,7 @@ class FeatureNames:
         word_owners: dict[str, set[str]] = defaultdict(set)
         for f in features:
             for w in [] if f.name in binned else spelling(f.name).split():
-                for v in {w, singular(w), plural(singular(w))}:
+                for v in {w, singular(w), plural(singular(w)), *_abbreviations(w)}:
                     word_owners[v].add(f.name)
         for word, names in word_owners.items():
             if (len(names) == 1 and len(word) >= 4 and word not in _GENERIC
@@ -261,6 +261,16 @@ def _code_forms(value: str) -> list[str]:
                  else rf"{p}[a-z]{{{rest},}}" for p in pieces]
         out.append(r"\b" + r"[\s-]+".join(words) + r"\b")
     return out
+
+
+def _abbreviations(word: str) -> set[str]:
+    """How a long name word is shortened in notes: "dept" of department, "dist" of distance
+    (not a word the planner's own questions use, such as "pred")."""
+    if len(word) < 7 or not word.isalpha():
+        return set()
+    from ..read.typos import bank_words
+
+    return {a for a in (word[:3] + word[-1], word[:4]) if a not in bank_words()}
 
 
 _YES_NO = ({"y", "n"}, {"yes", "no"}, {"true", "false"})

@@ -67,3 +67,21 @@ class UnitReader:
             found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
             w = consume(w, m)
         return w
+
+
+_BARE = re.compile(rf"\b(?:(?P<ge>{GE})|(?P<le>{LE})|(?P<gt>{GT})|(?P<lt>{LT}))\s*(?P<n>{N})"
+                   r"(?![\w.%]|\s*(?:%|percent|years?|yrs?|months?|days?|[a-z]{1,3}\b))", re.I)
+
+
+def bare_bound(w: str, found: list[tuple[int, str]], numeric: list[str]) -> str:
+    """"Cholesterol minus 40 for everyone over 240", "the high-cholesterol patients (over 240)":
+    a bound with no feature of its own, of the one numeric feature the clause names (and has no
+    condition on yet). Returns `w` with it blanked."""
+    if len(numeric) != 1 or any(cond.split()[0] == numeric[0] for _, cond in found):
+        return w
+    m = _BARE.search(w)
+    if m is None:
+        return w
+    op = next(o for g, o in (("ge", ">="), ("le", "<="), ("gt", ">"), ("lt", "<")) if m.group(g))
+    found.append((m.start(), f"{numeric[0]} {op} {_number(m.group('n'))}"))
+    return consume(w, m)

@@ -20,7 +20,7 @@ from .feature_bins import OneHotEdits, either_one_hot, stand_ins
 from .feature_edits import EditReader
 from .feature_levels import LevelReader
 from .feature_names import AFTER, NUM_N, OWNER, FeatureNames, spelling
-from .feature_units import UnitReader
+from .feature_units import UnitReader, bare_bound
 from .feature_words import (
     BE,
     EVERY_ONE,
@@ -237,6 +237,7 @@ class FeatureReader:
         w = self._levels.read(w, found, out.unsaid)  # "with low job satisfaction"
         if self._ages is not None:
             w = self._ages.read(w, found)
+        w = bare_bound(w, found, [n for n in out.mentioned if self._numeric(n)])
         for m in list(self._group.finditer(w)):
             said = m.group("v").lower()
             if a_word(self.names, self._name, self._people_after, w, m, said):

@@ -45,7 +45,8 @@ well ok okay please pls sentiment correctly? answer output text prompt input mod
 each every all some any none both either neither whatever bucket queue group type kind
 differently instead rather otherwise first second last end start beginning work sense happen
 again later now bigger smaller better worse stronger weaker make get have take give keep see
-know need want go come if when unless while whether without with so way""".split()
+know need want go come if when unless while whether without with so way profile record row
+details info information data features values result results outcome but""".split()
 ) | set(PEOPLE.split("|"))  # "how does it classify unemployed applicants": a group, no label
 
 

@@ -46,7 +46,8 @@ _NAME_WORDS = {"credit amount": ("loan amount", "loan", "amount borrowed"),
                                   "monthly pay"),
                "income": ("salary", "wage", "wages", "earnings"),
                "distance from home": ("commute", "commuting distance"),
-               "years at company": ("tenure", "years at the company", "years with the company")}
+               "years at company": ("tenure", "years at the company", "years with the company"),
+               "age": ("how old", "how old they are", "how old he is", "how old she is")}
 # a name's leading verb, said otherwise ("owns house": "own a house")
 _VERB_WORDS = {"owns": ("own", "owns", "owning", "owned"), "rents": ("rent", "rents", "renting",
                "rented"), "has": ("have", "having", "had", "with")}
