@@ -291,18 +291,3 @@ class EditReader:
                 w = consume(w, m)
                 at = m.end()
         return w, sorted(found, key=lambda x: x[0])
-
-    def fixed(self, w: str, pattern: re.Pattern[str], names: re.Pattern[str]) -> tuple[
-            str, list[str]]:
-        out: list[str] = []
-        for m in list(pattern.finditer(w)):
-            listed = m.group("list") or m.group("list2") or ""
-            if re.match(r"(?:other|except|apart|besides)", m.group(0), re.I) and re.sub(
-                    r"^(?:the|their|his|her|its)\s+", "", listed.lower()) in self.names.values:
-                continue  # "everyone except the felony cases": a group left out, not a feature
-            for n in names.finditer(listed):
-                name = self._name(n.group(0))
-                if name not in out:
-                    out.append(name)
-            w = consume(w, m)
-        return w, out

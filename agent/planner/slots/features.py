@@ -40,7 +40,7 @@ from .feature_words import (
     trail_op,
     yes_no_groups,
 )
-from .fixed_features import fixed_pattern
+from .fixed_features import fixed_pattern, read_fixed
 from .name_forms import _UNITS
 from .number_words import months_words, one_unit, spelled_numbers, years_as_months
 from .patterns import consume
@@ -133,7 +133,7 @@ class FeatureReader:
         w = thing_ages(w, self._things)  # "cars at least 10 years old" -> "vehicle age >= 10"
         out = FeatureSlots(mentioned=list(dict.fromkeys(
             self._feature(m.group(0)) for m in self._name.finditer(w))))
-        w, out.fixed = self.edit_reader.fixed(w, self._fixed, self._name)
+        w, out.fixed = read_fixed(w, self._fixed, self._name, self.names)
         if hypothetical:
             w, out.edits = self._switches.read(w)  # "a sports car instead of a sedan"
             w, found = self.edit_reader.edits(w)

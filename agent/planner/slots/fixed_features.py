@@ -9,6 +9,12 @@ patterns change features rather than hold them.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+from .patterns import consume
+
+if TYPE_CHECKING:
+    from .feature_names import FeatureNames
 
 
 def fixed_pattern(names: str) -> re.Pattern[str]:
@@ -32,3 +38,20 @@ def fixed_pattern(names: str) -> re.Pattern[str]:
         rf"|unchanged|constant|the\s+same|as\s+(?:it\s+)?is)|(?:can'?t|cannot|can\s+not|must\s+not|mustn'?t"
         rf"|shouldn'?t|should\s+not|won'?t|may\s+not|is\s+not\s+to)\s+(?:be\s+)?(?:chang\w*"
         rf"|touch\w*|mov\w*|modif\w*|alter\w*))\b", re.I)
+
+
+def read_fixed(w: str, pattern: re.Pattern[str], names: re.Pattern[str],
+               feature_names: FeatureNames) -> tuple[str, list[str]]:
+    """The features `pattern` says are held, in order, and `w` with them consumed."""
+    out: list[str] = []
+    for m in list(pattern.finditer(w)):
+        listed = m.group("list") or m.group("list2") or ""
+        if re.match(r"(?:other|except|apart|besides)", m.group(0), re.I) and re.sub(
+                r"^(?:the|their|his|her|its)\s+", "", listed.lower()) in feature_names.values:
+            continue  # "everyone except the felony cases": a group left out, not a feature
+        for n in names.finditer(listed):
+            name = feature_names.name_of(n.group(0))
+            if name is not None and name not in out:
+                out.append(name)
+        w = consume(w, m)
+    return w, out
