@@ -133,6 +133,20 @@ TARGETS: dict[str, dict[str, Any]] = {
                        ("Single", "Married", "Divorced")),
                       ("BusinessTravel", "categorical", None, None, False,
                        ("Non-Travel", "Travel_Rarely", "Travel_Frequently"))]},
+    # a hospital readmission classifier on a table as hospital systems export it
+    "readmit": {"labels": ["not readmitted", "readmitted"], "kind": "tabular", "ids": (1, 20000),
+                "noun": "patient", "features": [
+                    ("age", "numeric", 18, 95, True, ()),
+                    ("gender", "categorical", None, None, False, ("Female", "Male")),
+                    ("time_in_hospital", "numeric", 1, 14, True, ()),
+                    ("num_medications", "numeric", 1, 81, True, ()),
+                    ("num_lab_procedures", "numeric", 1, 132, True, ()),
+                    ("number_inpatient", "numeric", 0, 21, True, ()),
+                    ("A1Cresult", "categorical", None, None, False, ("None", "Norm", ">7", ">8")),
+                    ("insulin", "categorical", None, None, False, ("No", "Steady", "Up", "Down")),
+                    ("diabetesMed", "categorical", None, None, False, ("No", "Yes")),
+                    ("admission_type", "categorical", None, None, False,
+                     ("Emergency", "Urgent", "Elective"))]},
 }
 
 

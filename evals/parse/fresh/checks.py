@@ -18,7 +18,7 @@ from .overlap import existing_questions, normalise
 from .sides import load, load_tabular
 
 # their feature schemas: evals/parse/targets.py TARGETS
-TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid", "insure", "heart", "attrition")
+TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid", "insure", "heart", "attrition", "readmit")
 
 TARGETS: dict[str, dict[str, Any]] = {
     "demo": {"labels": {"negative", "positive"}, "ids": range(0, 12808)},
@@ -32,6 +32,7 @@ TARGETS: dict[str, dict[str, Any]] = {
     "insure": {"labels": {"no claim", "claim"}, "ids": range(1, 5001)},
     "heart": {"labels": {"no heart disease", "heart disease"}, "ids": range(0, 918)},
     "attrition": {"labels": {"stays", "leaves"}, "ids": range(1, 1471)},
+    "readmit": {"labels": {"not readmitted", "readmitted"}, "ids": range(1, 20001)},
 }
 METHODS = {"shap", "integrated_gradients", "gradient_x_input", "lime", "occlusion"}
 SAMPLE_FIELDS = {"k", "label"}  # `sample` is checked by hand until it is registered

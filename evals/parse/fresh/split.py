@@ -88,6 +88,7 @@ def report_tabular() -> int:
     _table("per side", groups, ["groups", "groups (table)", "groups (loans)",
                                 "groups (churn)", "groups (credit)", "groups (recid)",
                                 "groups (insure)", "groups (heart)", "groups (attrition)",
+                                "groups (readmit)",
                                 "questions",
                                 "follow-ups", "any_of"])
     _table("questions per target", per["target"], list(TABLE_TARGETS))
