@@ -133,3 +133,10 @@ def test_a_bound_said_without_its_feature(orders: Any) -> None:
     assert calls(orders, "what-if: weight minus 5 for every order over 30") == [
         ("filter", {"where": "weight_kg > 30"}),
         ("what_if", {"features": [{"feature": "weight_kg", "op": "decrease", "value": 5}]})]
+
+
+def test_predictions_asked_of_no_row_are_the_tables_rows(orders: Any) -> None:
+    assert calls(orders, "what would the model predict") == [("predict", {})]
+    assert calls(orders, "how likely is late in the data") == [("predict", {})]
+    assert calls(orders, "how likely is late for a van order with 3 stops") == [
+        ("filter", {"where": "vehicle == van and stops == 3"}), ("predict", {})]

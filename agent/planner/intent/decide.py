@@ -84,6 +84,11 @@ _FEATURE_STAT = re.compile(r"\b(average|mean|median|max(?:imum)?|min(?:imum)?|hi
 _EDIT_ORDER = re.compile(r"\W*(?:(?:and|also|now|ok|okay|then|so|please|pls|just)\W+)*(?:set|make"
                          r"|change|increase|decrease|raise|lower|reduce|double|halve|add|put|bump"
                          r"|drop|cut|give)\b", re.I)
+# "how likely is diabetes?" ("risk" is left out: "high risk" is a label)
+_LIKELY = re.compile(r"\b(?:likel\w*|probab\w*|chances?|odds)\b", re.I)
+# "which labels can it predict?", "what can the model predict?": the model's labels
+_CAN_PREDICT = re.compile(r"\b(?:labels?|class(?:es)?|categor\w+|outcomes?|options)\b|\bcan\s+(?:it"
+                          r"|the\s+model|you|the\s+classifier)\s+(?:\w+\s+)?predict", re.I)
 _TOP_FEATURES = re.compile(r"\b(?:top|most\s+important|biggest|main|key)\s+(?:\d+\s+|one|two|three"
                            r"|four|five|six|seven|eight|nine|ten)?\s*(?:features?|factors?|variables?"
                            r"|predictors?|columns?|drivers?)\b", re.I)
@@ -152,6 +157,11 @@ def _on_table_rows(c: Clause, reread: Reread, ranked: list[tuple[str, float]]) -
             and not re.match(r"\W*(?:why|how come)\b", c.text, re.I)):
         # "the likelihood of diabetes for BMI over 30 if we lower their BMI by 10": a what-if
         return reread(c, cat.natural("edits") if c.features.edits else cat.predictor)
+    if (c.slots.labels and not conditions and not c.input and c.slots.id is None
+            and c.slots.ids is None and intent in (cat.describer, cat.selector)
+            and re.match(r"\W*(?:how\s+likely|what(?:'s|\s+is)\s+the\s+(?:likelihood|chance"
+                         r"|probability|odds|risk))\b", c.text, re.I)):
+        return reread(c, cat.predictor)  # "how likely is diabetes?": the predictions over all
     if (c.features.mentioned and not c.slots.id and not c.features.edits and (
             intent in cat.subset_tools or (
                 intent in cat.inputs | cat.graders | cat.dataset and not c.input
@@ -243,7 +253,8 @@ def retarget(
         # "review 1500 is misclassified; can you check its gold label?": about one item
         return reread(c, next((i for i, _ in ranked if cat.takes(i, "id")), cat.predictor))
     if (intent in inputs and not has_input and c.criteria_like and _PLURAL.search(c.text)
-            and not c.features.conditions):  # (a table's rows take the tool itself: rows.py)
+            and not c.features.conditions  # (a table's rows take the tool itself: rows.py)
+            and not (c.table and intent == cat.predictor and _LIKELY.search(c.text))):
         return reread(c, next((i for i, _ in ranked if i in on_data), cat.selector))
     if intent == cat.explainer and not has_input and not state.focus and _GLOBAL.search(c.text):
         return reread(c, cat.natural("method", "dataset"))  # the explainer across the data
@@ -252,7 +263,11 @@ def retarget(
     ):
         return reread(c, edits)
     if (intent in inputs and not has_input and not state.focus and not c.features.edits
-            and not c.features.conditions):  # a table's rows are an input of sorts
+            and not c.features.conditions  # a table's rows are an input of sorts
+            and not (intent == cat.predictor and (_PREDICTS.search(c.text)
+                                                  or (c.table and _LIKELY.search(c.text)))
+                     and not _CAN_PREDICT.search(c.text))):  # ("what would
+        # the model predict?" asks for predictions: of which item, or of a table's rows)
         if define_reply(c.text.lower()):
             return reread(c, "define")  # "explain lime to me", "counterfactual = ?"
         other = next(

@@ -42,6 +42,8 @@ _GROUP = re.compile(rf"\b(?:all|every\w*|ones|{PEOPLE}|rows|items|cases|someone|
                     r"|anybody|(?:a|any)\s+(?:person|patient|applicant|customer|defendant|individual"
                     r"|borrower|client)\s+(?:with|who|whose|aged|over|under|older|younger)"
                     r"|[a-z]+s\s+(?:with|who|that|whose))\b", re.I)
+_SOMEONE_WITH = re.compile(r"\b(?:an?|some)\s+(?:\d+[\s-]years?[\s-]old|[a-z]+)\s+(?:\w+\s+)?with\b",
+                           re.I)
 _DESCRIBED = re.compile(rf"\W*(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that|say"
                         rf"|suppose|supposing|imagine)\s+(?:{SOMEONE}|{PEOPLE}|they)\b", re.I)
 _SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
@@ -71,6 +73,7 @@ class Clause:
     answer_quote: bool = False  # a causal LM request quoting (part of) the answer
     quoted_condition: bool = False  # its quoted input follows "mentioning", "with the word" ...
     features: FeatureSlots = field(default_factory=FeatureSlots)  # a table model's features
+    table: bool = False  # read for a table model (whose rows every one-row tool may take)
 
     @property
     def changes(self) -> bool:
@@ -110,11 +113,14 @@ def read_clause(
     on_data = cat.scope.get(intent) == "dataset" or intent in ("repeat", "complement")
     s = reader.read(clause)
     c = Clause(text=clause, intent=intent, prob=prob, slots=s)
+    c.table = reader.features is not None
     if reader.features is not None:  # a table's features, before numbers are read as ids
         supposes = (cat.takes(intent, "edits") or HYPOTHETICAL.search(clause) is not None
                     or (after_edit and not _GROUP.search(clause))
                     or (intent in cat.inputs and _WITH.search(clause) is not None
-                        and not _GROUP.search(clause)))  # "patient 2 with 0 pregnancies"
+                        and not _GROUP.search(clause)
+                        and not _SOMEONE_WITH.search(clause)))  # "patient 2 with 0 pregnancies"
+        # (not "a 45 year old with bmi 32": someone described, no row changed)
         if _DESCRIBED.match(clause) and not CHANGES.search(re.split(r",|\s-\s|\?", clause)[0]):
             supposes = False  # "if an applicant earns 80k and has no guarantor, how likely ...":
             # who is asked about, no change to anyone
