@@ -32,7 +32,7 @@ _ROLE_STRONG = {
     "lister": r"\b(?:gold|true|real|actual|correct|human|annotated|ground[- ]truth|original)[- ]"
     r"(?:label|class|category|answer|tag|sentiment|outcome|diagnos[ie]s|result|decision)s?\b"
     r"|\bground[- ]truth\b"
-    r"|\b(?:record|profile|row|entry|details|feature values)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d"
+    r"|\b(?:record|profile|row|entry|details|(?:feature\s+)?values)\s+(?:for|of)\s+(?:[a-z]+\s*)?#?\d"
     r"|\bwhat (?:does|did) (?:the\s+)?(?:[a-z]+\s+)?#?\d+\s+(?:actually\s+|really\s+)?say\b"
     r"|\b(?:actually|really|truly)\s+(?:\w+\s+){0,3}in\s+the\s+(?:data|dataset|labels)\b"
     r"|\b(?:actually|really|originally)\s+(?:labell?ed"

@@ -68,7 +68,7 @@ def extra_slots(c: Clause) -> bool:
 Reread = Callable[[Clause, str], Clause]  # a clause read again for another intent
 
 
-_TOGETHER = re.compile(r"\b(?:interact\w*|together|jointly|joint|pairs?|pairwise|combin\w*|synerg\w*"
+_TOGETHER = re.compile(r"\b(?:interact\w*|interplay|together|jointly|joint|pairs?|pairwise|combin\w*|synerg\w*"
                        r"|depend(?:s|ing|ed)?\s+on|dependence|h[- ]statistic|friedman|each other"
                        r"|one another|play off)\b", re.I)
 _DESCRIBE = re.compile(r"\b(?:describe|description|summari[sz]\w*|summary|look like|overview|profile"

@@ -72,7 +72,7 @@ _NOUNED = re.compile(
     rf"\b(?:{ITEM_NOUNS}|ones|those|these|them|predictions?)\b", re.I
 )
 _PRED_CUE = re.compile(
-    r"\b(?:predict\w*|pred|classif\w*|call(?:ed|s)?|thinks?|thought|says?|said|expect\w*"
+    r"\b(?:predict(?!ors?\b)\w*|pred|classif\w*|call(?:ed|s)?|thinks?|thought|says?|said|expect\w*"
     r"|reckon\w*|believ\w*|forecast\w*"
     r"|guess\w*"
     r"|flag\w*|(?:you|model|it)\s+(?:labell?ed|marked|tagged)"

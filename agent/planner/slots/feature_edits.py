@@ -254,6 +254,8 @@ class EditReader:
                       for v in feat.values if str(v).lower() == said]
             if not owners and said in self.category_words:
                 owners = [self.category_words[said]]
+            if re.search(r"\b(?:whose|where)\s+(?:\w+\s+){0,3}$", w[:m.start()], re.I):
+                continue  # "the patients whose insulin was increased": who, not a change
             if len(owners) == 1:  # "make applicant 1404 salaried"
                 found.append((m.start("cv"), {"feature": owners[0][0], "op": "set",
                                               "value": owners[0][1]}))

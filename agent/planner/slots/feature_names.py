@@ -18,6 +18,7 @@ from saywhy.tools.tabular.schema import spelling  # the folding the table tools 
 
 from .feature_bins import one_hot_values, thresholds
 from .name_forms import (
+    DIRECTIONS,
     _GENERIC,
     _NAME_WORDS,
     _PERSONS,
@@ -129,8 +130,12 @@ class FeatureNames:
                     found[form].add((f.name, _truth_of(f)))
                 continue
             if f.kind == "categorical":
+                lows = {spelling(v) for v in f.values}
+                changes = {"up", "down"} <= lows and bool(lows & {"steady", "no", "none"})
                 for v in f.values:
                     low = spelling(v)
+                    for form in DIRECTIONS.get(low, ()) if changes else ():  # insulin "Up",
+                        found[form].add((f.name, v))  # a dose change: "went up", "increased"
                     head = spelling(f.name).split()[-1] if spelling(f.name) else ""
                     if len(head) >= 5 and head not in _GENERIC and low.isalpha():
                         for gap in (" ", "", "-"):  # "upsloping" of ST_Slope "Up"

@@ -96,7 +96,8 @@ class FeatureReader:
             rf"(?:\s+(?P<trail2>or\s+(?:more|fewer|less|higher|lower|above|below)))?", re.I)
         age = names.age()
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
-        people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups)])
+        people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups),  # "the emergency
+                           r"cases|admissions|records|rows|instances|entries"])  # admissions over 65"
         self._ages = AgeReader(age, people, UNIT, SOMEONE) if age else None
         self._units = UnitReader({n: spelling(n) for n, x in names.features.items()
                                   if x.kind == "numeric"}, _UNITS)  # "orders over 10 km"
@@ -159,6 +160,12 @@ class FeatureReader:
     def _numeric(self, name: str) -> bool:
         return self.names.kind(name) == "numeric"
 
+    def _coded(self, name: str, op: str, n: str) -> str | None:
+        """A category that codes a range (">8", "<30") named by its bound: "above 8"."""
+        sign = op[0]
+        return next((str(v) for v in self.names.features[name].values
+                     if re.fullmatch(rf"\s*{re.escape(sign)}=?\s*{re.escape(n)}\s*", str(v))), None)
+
     def conditions(self, w: str, out: FeatureSlots) -> str:
         whole = w  # before the conditions are taken out of it ("vs" goes with them)
         found: list[tuple[int, str]] = []
@@ -198,6 +205,10 @@ class FeatureReader:
             name = self.names.by_unit(self._feature(m.group("f")), m.group(0))
             op = op_of(m.group("op"))
             if op in ("<", ">", "<=", ">=") and not self._numeric(name):
+                coded = self._coded(name, op, m.group("n"))  # "A1C above 8": its value ">8"
+                if coded is not None:
+                    found.append((m.start(), f"{name} == {coded}"))
+                    w = consume(w, m)
                 continue
             if m.group("trail"):
                 op = trail_op(m.group("trail"), op)

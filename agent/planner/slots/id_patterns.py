@@ -50,7 +50,7 @@ K_PATTERNS = [
     r"\btop[\s-]*(\d+)\b",
     # "5 reviews", "3 random tickets"; not "1203 in a sentence", "1102 a billing ticket"
     rf"\b(\d+)\s+(?:(?!(?:a|an|in|as|into|to)\b)\w+\s+){{0,2}}?(?:words?|tokens?|features?"
-    rf"|columns?|variables?|factors?|predictors?|attributes?"
+    rf"|columns?|variables?|factors?|predictors?|attributes?|things|reasons|drivers"
     rf"|mistakes?|errors?|keywords?"
     rf"|terms?|neighbou?rs?|lookalikes?|ones|results?|{ITEM_NOUNS})\b",
     r"\b(?:first|only|just|give me|at most|up to|max(?:imum)?|limit(?: to)?|say|make it)\s+(\d{1,2})\b",

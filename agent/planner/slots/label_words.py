@@ -42,6 +42,10 @@ _DECISIONS = {
               "remained", "stick around"),
 }
 _DECISIONS["stay"] = _DECISIONS["stays"]
+# a patient's return, as readmission models name it ("readmitted")
+_DECISIONS["readmitt"] = ("readmission", "readmissions", "readmit", "come back", "comes back",
+                          "came back", "coming back", "return to hospital", "returns to hospital",
+                          "returned to hospital")
 _DECISIONS["leaves"] = _DECISIONS["leave"]
 # risk and credit labels in everyday words, keyed by the whole label ("bad risk", "high risk")
 _RISK_BAD = ("risky", "uncreditworthy", "not creditworthy", "bad credit", "bad credit risk",
@@ -106,7 +110,8 @@ def label_vocabulary(labels: Sequence[str]) -> list[tuple[str, str]]:
             pairs += [(" ".join([words[0][:n], *words[1:]]), lab)  # word shortened
                       for n in range(4, len(words[0]) - 1)]
         last = plain[lab].split()[-1] if plain[lab] else ""
-        pairs += [(w, lab) for w in _DECISIONS.get(stem(last), ())]
+        if not negated:  # ("not readmitted" is no "readmission")
+            pairs += [(w, lab) for w in _DECISIONS.get(stem(last), ())]
     if len(labels) == 2:  # "to not be predicted diabetic": the other label, as a goal
         for lab, other in (labels, labels[::-1]):
             for f in {f for f, x in pairs if x == lab and not f.startswith(("no ", "non", "not "))}:

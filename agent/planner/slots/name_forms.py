@@ -112,6 +112,11 @@ def _own_forms(name: str) -> set[str]:
         if words[:2] == ["number", "of"] or words[-1:] == ["count"]:
             forms |= {"number of " + " ".join(core), "# of " + " ".join(core)}
     forms |= _part_forms(words)
+    if words[:1] == ["num"] and len(words) > 1:  # "num_medications": "number of medications"
+        forms |= _variants(["number", "of", *words[1:]])
+    code = re.match(r"([A-Z0-9]{2,})([a-z][a-z ]*)$", str(name))  # "A1Cresult": "A1C result"
+    if code and re.search(r"\d", code.group(1)):
+        forms |= {code.group(1).lower(), f"{code.group(1).lower()} {code.group(2)}"}
     if len(words) >= 2 and words[0] in _VERB_WORDS:  # OwnsHouse: "own a house", "owning a home"
         rest = " ".join(words[1:])
         forms |= {f"{v}{a}{rest}" for v in _VERB_WORDS[words[0]] for a in (" ", " a ", " their ")}
@@ -156,11 +161,18 @@ def _said_forms(value: str) -> set[str]:
         return out | {f"{words[1]} {words[0]}", f"{words[1]} {plural(words[0])}",
                       "".join(words), plural("".join(words))}
     if len(words) != 1 or not value.isalpha() or len(value) < 3:
-        return set()
+        return out
     stem = value[:-1] if value.endswith(("y", "e")) else value
     done = value + ("d" if value.endswith("e") else "ed")  # "own": "owned"
-    return {stem + "er", stem + "ers", stem + "ing", done, *({stem, stem + "s"} if value.endswith(
-        "y") and len(stem) >= 4 else set())}
+    return out | {stem + "er", stem + "ers", stem + "ing", done,
+                  *({stem, stem + "s"} if value.endswith("y") and len(stem) >= 4 else set())}
+
+
+# a change coded as a direction, said as the change ("insulin Up": its dose went up)
+DIRECTIONS = {"up": ("went up", "gone up", "increased", "raised", "was increased", "was raised"),
+               "down": ("went down", "gone down", "decreased", "lowered", "reduced",
+                        "was lowered", "was reduced", "was decreased"),
+               "steady": ("unchanged", "stayed the same", "stable")}
 
 
 def _doing(verb: str) -> str:

@@ -39,7 +39,8 @@ from .patterns import (
     unknown_word,
 )
 
-_KEEP_FROM = re.compile(r"\b(?:keep|stop|prevent|avoid|save)\b[^.?!]{0,40}\bfrom\s+$"
+_KEEP_FROM = re.compile(r"\b(?:keep|keeps|stop|prevent|avoid|save)\b[^.?!]{0,40}\bfrom\s+"
+                        r"(?:being\s+|getting\s+)?$"
                         r"|\b(?:prevent|avoid)\s+(?:the\s+|them\s+|it\s+)?$", re.I)
 
 
@@ -146,7 +147,9 @@ class SlotReader:
                 s.k = int(m.group(1))
                 w = w[: m.start(1)] + " " * (m.end(1) - m.start(1)) + w[m.end(1) :]
                 break
-        for m in re.finditer(r"(?<![\w.,])\d+(?![\w.]|,\d|\s*%)", w):  # "flip 1811, keep ..."
+        for m in re.finditer(r"(?<![\w.,])\d+(?![\w.]|,\d|\s*%|\s+(?:days?|weeks?|months?|years?"
+                             r"|hours?|minutes?)\b)", w):  # "flip 1811, keep ..." ("within 30
+            # days" is no id)
             s.bare_numbers.append(int(m.group(0)))
         w = re.sub(r"(?<![\w.,])\d+(?![\w.]|,\d)", " ", w)
         s.work = w
