@@ -54,3 +54,9 @@ def test_the_readmission_label_said_as_the_event(clinic: Any) -> None:
 
 def test_a_bare_up_is_no_value(clinic: Any) -> None:
     assert calls(clinic, "pull up pet 15's record") == [("show", {"id": 15})]
+
+
+def test_a_short_name_word_leaves_an_abbreviation_to_a_count(clinic: Any) -> None:
+    """"vacs" is num_vaccinations' note form; a three-letter name word would not take it."""
+    assert calls(clinic, "# of pets on more than 3 vacs") == [
+        ("filter", {"where": "num_vaccinations > 3"})]

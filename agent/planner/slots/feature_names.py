@@ -73,6 +73,8 @@ class FeatureNames:
         word_owners: dict[str, set[str]] = defaultdict(set)
         for f in features:
             for w in [] if f.name in binned else spelling(f.name).split():
+                if len(w) < 4:  # ("med" of diabetesMed is no "meds" of num_medications)
+                    continue
                 for v in {w, singular(w), plural(singular(w)), *_abbreviations(w)}:
                     word_owners[v].add(f.name)
         for word, names in word_owners.items():

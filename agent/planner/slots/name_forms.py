@@ -47,7 +47,9 @@ _NAME_WORDS = {"credit amount": ("loan amount", "loan", "amount borrowed"),
                "income": ("salary", "wage", "wages", "earnings"),
                "distance from home": ("commute", "commuting distance"),
                "years at company": ("tenure", "years at the company", "years with the company"),
-               "age": ("how old", "how old they are", "how old he is", "how old she is")}
+               "age": ("how old", "how old they are", "how old he is", "how old she is"),
+               "time in hospital": ("length of stay", "hospital stay", "stay", "stayed",
+                                    "days in hospital", "days in the hospital")}
 # a name's leading verb, said otherwise ("owns house": "own a house")
 _VERB_WORDS = {"owns": ("own", "owns", "owning", "owned"), "rents": ("rent", "rents", "renting",
                "rented"), "has": ("have", "having", "had", "with")}
