@@ -2,7 +2,8 @@
 what people do ("members who don't have a personal trainer"), long category values said by their
 initials or with "and" for "&" ("HFP", "health and fitness park"), a stay/leave model, a pay rise
 with no column named, a distance in miles, money written "$2,500", "stats" beside a label
-"stays", "low satisfaction" on a 1-5 scale (and a question back for "a high monthly fee"). A made-up gym-membership table, nothing the planner was written for.
+"stays", "low satisfaction" on a 1-5 scale (and a question back for "a high monthly fee").
+A made-up gym-membership table, nothing the planner was written for.
 
 Needs only the MiniLM asset; no tool runs.
 """

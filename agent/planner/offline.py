@@ -192,7 +192,8 @@ def feature_infos(target: Any) -> list[FeatureInfo]:
         return []
     return [FeatureInfo(name=str(f.name), kind=str(f.kind),
                         values=tuple(str(v) for v in getattr(f, "values", ()) or ()),
-                        low=_number(getattr(f, "low", None)), high=_number(getattr(f, "high", None)))
+                        low=_number(getattr(f, "low", None)),
+                        high=_number(getattr(f, "high", None)))
             for f in schema.features]
 
 

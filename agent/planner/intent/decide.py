@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..catalogue import catalogue
 from ..read.replies import define_reply
+from ..slots.calls import LIKELY
 from ..slots.clause import Clause
 from ..slots.criteria import SHOW_VERBS, WRONG
 from ..slots.feature_names import spelling
@@ -84,8 +85,6 @@ _FEATURE_STAT = re.compile(r"\b(average|mean|median|max(?:imum)?|min(?:imum)?|hi
 _EDIT_ORDER = re.compile(r"\W*(?:(?:and|also|now|ok|okay|then|so|please|pls|just)\W+)*(?:set|make"
                          r"|change|increase|decrease|raise|lower|reduce|double|halve|add|put|bump"
                          r"|drop|cut|give)\b", re.I)
-# "how likely is diabetes?" ("risk" is left out: "high risk" is a label)
-_LIKELY = re.compile(r"\b(?:likel\w*|probab\w*|chances?|odds)\b", re.I)
 # "which labels can it predict?", "what can the model predict?": the model's labels
 _CAN_PREDICT = re.compile(r"\b(?:labels?|class(?:es)?|categor\w+|outcomes?|options)\b|\bcan\s+(?:it"
                           r"|the\s+model|you|the\s+classifier)\s+(?:\w+\s+)?predict", re.I)
@@ -254,7 +253,7 @@ def retarget(
         return reread(c, next((i for i, _ in ranked if cat.takes(i, "id")), cat.predictor))
     if (intent in inputs and not has_input and c.criteria_like and _PLURAL.search(c.text)
             and not c.features.conditions  # (a table's rows take the tool itself: rows.py)
-            and not (c.table and intent == cat.predictor and _LIKELY.search(c.text))):
+            and not (c.table and intent == cat.predictor and LIKELY.search(c.text))):
         return reread(c, next((i for i, _ in ranked if i in on_data), cat.selector))
     if intent == cat.explainer and not has_input and not state.focus and _GLOBAL.search(c.text):
         return reread(c, cat.natural("method", "dataset"))  # the explainer across the data
@@ -265,7 +264,7 @@ def retarget(
     if (intent in inputs and not has_input and not state.focus and not c.features.edits
             and not c.features.conditions  # a table's rows are an input of sorts
             and not (intent == cat.predictor and (_PREDICTS.search(c.text)
-                                                  or (c.table and _LIKELY.search(c.text)))
+                                                  or (c.table and LIKELY.search(c.text)))
                      and not _CAN_PREDICT.search(c.text))):  # ("what would
         # the model predict?" asks for predictions: of which item, or of a table's rows)
         if define_reply(c.text.lower()):

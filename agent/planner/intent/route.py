@@ -257,6 +257,9 @@ def _single(
         if nxt:
             c = reread(c, nxt)
             intent = nxt
+    if intent == "review_text" and kind == "tabular":  # a table model takes no pasted text
+        c = reread(c, cat.selector if c.criteria_like else cat.predictor)
+        intent = c.intent
     if intent in ("review_text", "out_of_scope"):
         asks = _ASKING.search(question.masked.question) is not None  # a question is no review
         pasted = intent == "review_text" and (kind == "causal_lm" or (conf >= MIN_CONF and not asks))

@@ -76,7 +76,9 @@ _GROUPED = re.compile(r"(?<=[$€£])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d,])\d{1,
                       r"(?![\d,])|(?<![\d,])\d{1,3}(?:,\d{3})+(?=\s*(?:dollars|euros|pounds|a\s+month"
                       r"|per\s+month|a\s+year|per\s+year|miles|km|kilomet))", re.I)
 _THEN_FOR_THAN = re.compile(r"\b(more|less|better|worse|higher|lower|bigger|smaller|greater|larger"
-                            r"|fewer|older|younger|rather|other)(\s+\w+)?\s+then\b", re.I)
+                            r"|fewer|older|younger|rather|other)(\s+\w+)?\s+then\b(?!\s+(?:explain|show"
+                            r"|predict|tell|give|list|run|check|compare|describe|find|what|how|why|do|make"
+                            r"|say|plot|draw)\b)", re.I)
 # "if a patient is over 50, how likely ...?": a condition put first is the scope of the request
 # after it, not a request of its own ("what if ..." is one)
 _LEADING_IF = re.compile(r"(?:and\s+)?(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that"
@@ -87,7 +89,8 @@ _LEADING_GROUP = re.compile(r"(?:the\s+|all\s+(?:the\s+)?)?(?:[a-z]+\s+)?[a-z]+s
                             re.I)
 # words of a change supposed ("if patient 5 had ...", "if we raised ..."), not of who someone is
 CHANGES = re.compile(r"\b(?:were|had|was|would|could|increas\w*|decreas\w*|chang\w*|set|rais\w*"
-                      r"|lower\w*|reduc\w*|doubl\w*|halv\w*|drop\w*|went|goes|go|got)\b", re.I)
+                     r"|lower\w*|reduc\w*|doubl\w*|halv\w*|drop\w*|went|goes|go|got|spent|lost"
+                     r"|gained|(?<!or )(?:more|fewer|less|extra|additional)(?!\s+than))\b", re.I)
 _ORDER = re.compile(r"(?:show|list|give|tell|explain|predict|find|display|print|count|compare"
                     r"|describe|run|check|get)\b", re.I)
 _ASKED = re.compile(r"(?:how|what|would|will|is|are|does|do|did|can|could|which|who|why|should)\b",
@@ -175,7 +178,7 @@ def clauses(question: str, labels: tuple[str, ...] = (),
         else:
             merged.append(part)
             answered = False
-            opening = "" if asked else "if" if (
+            opening = "" if asked or not features else "if" if (  # (a table's rows only)
                 _LEADING_IF.match(part) and not CHANGES.search(part)) else "group" if (
                 _LEADING_GROUP.match(part)) else ""
     return [unglue(p) for p in merged]

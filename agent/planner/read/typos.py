@@ -164,11 +164,9 @@ def nearest(word: str, extra_known: Iterable[str] = ()) -> str | None:
     known, targets, counts = vocabulary()
     if len(low) < 4 or low in known or low in extra_known:
         return None
-    for end in ("ers", "ing", "ed", "es", "er", "ly", "s"):  # "earners" of "earn": no typo
-        base = low[: -len(end)]
-        if low.endswith(end) and len(base) >= 3 and (base in known or base + "e" in known):
-            return None
-    limit = 1 if len(low) <= 5 else 2
+    inflected = any(low.endswith(end) and len(low) - len(end) >= 3 and low[: -len(end)] in known
+                    for end in ("ers", "ing", "ed", "es", "er", "ly", "s"))  # "earners"
+    limit = 1 if len(low) <= 5 or inflected else 2  # (of "earn" is no two-edit "earned")
     found = process.extract(low, targets, scorer=OSA.distance, score_cutoff=limit, limit=12)
     found = [(w, d) for w, d, _ in found if abs(len(w) - len(low)) <= limit
              and (w[0] == low[0] or (d == 1 and len(low) >= 6))]

@@ -38,7 +38,8 @@ _ACTUALLY = re.compile(r"\b(?:actually|really|truly)\b", re.I)
 _GOLD_OF_ROWS = re.compile(r"\b(?:gold|true|real|actual|annotated|ground[- ]truth)[- ]"
                            r"(?:label|class|category|outcome|diagnos[ie]s|result|decision)s?\b"
                            r"|\bbreakdown\b|\bground[- ]truths?\b", re.I)
-_LIKELY = re.compile(r"\b(?:likel\w*|probab\w*|chances?|odds|risk of)\b", re.I)
+# "how likely", "the chance of" ("risk of", not "risk": "high risk" is a label)
+LIKELY = re.compile(r"\b(?:likel\w*|probab\w*|chances?|odds|risk of)\b", re.I)
 _THE_RESULT = re.compile(r"\b(?:the|its|your)\s+(?:reply|answer|output|result|results|response"
                          r"|completion|generation)\b", re.I)
 _THEM = re.compile(r"\b(?:them|those|these|they)\b", re.I)
@@ -137,7 +138,7 @@ def assemble(infos: list[Clause], state: DialogueState, kind: str) -> Plan:
     calls: list[ToolCall] = []
     for n, c in enumerate(infos):
         tool = cat.selector if selects_labels(c, c.intent) else c.intent
-        if tool == cat.selector != c.intent and _LIKELY.search(c.text) and kind == "tabular":
+        if tool == cat.selector != c.intent and LIKELY.search(c.text) and kind == "tabular":
             tool = cat.predictor  # "the likelihood that applicants under 25 are rejected": the
             for key in ("label", "predicted"):  # predictions of those rows
                 c.criteria.positive.pop(key, None)

@@ -121,7 +121,8 @@ def read_clause(
                         and not _GROUP.search(clause)
                         and not _SOMEONE_WITH.search(clause)))  # "patient 2 with 0 pregnancies"
         # (not "a 45 year old with bmi 32": someone described, no row changed)
-        if _DESCRIBED.match(clause) and not CHANGES.search(re.split(r",|\s-\s|\?", clause)[0]):
+        head = re.split(r",|\s-\s|\?|\b(?:what|how|would|will|which|does|do)\b", clause)[0]
+        if _DESCRIBED.match(clause) and not CHANGES.search(head):
             supposes = False  # "if an applicant earns 80k and has no guarantor, how likely ...":
             # who is asked about, no change to anyone
         s.work, c.features = reader.features.read(s.work, hypothetical=supposes)

@@ -1,8 +1,9 @@
 """A group named by a level of a feature with no number: "people with low job satisfaction",
 "low-satisfaction employees", "dissatisfied staff", "patients with high glucose".
 
-On a short scale of whole numbers (at most ten steps, as ratings are: 1-4, 1-5, 0-10) the low
-half and the high half are read from the feature's observed range (1-4: low is 1-2, high 3-4).
+On a short range of whole numbers (at most ten steps: ratings such as 1-4 or 1-5, and small
+counts such as 0-6 dependents) the low half and the high half are read from the feature's
+observed range (1-4: low is 1-2, high 3-4).
 On any other feature no half is the obvious one ("high cholesterol" is not the top half of its
 range), so the clause asks which number is meant rather than silently answer for every row.
 """

@@ -18,19 +18,20 @@ from saywhy.tools.tabular.schema import spelling  # the folding the table tools 
 
 from .feature_bins import one_hot_values, thresholds
 from .name_forms import (
-    DIRECTIONS,
     _GENERIC,
     _NAME_WORDS,
     _PERSONS,
     _SEX,
     _UNITS,
     _VERBS,
+    DIRECTIONS,
     _own_forms,
     _said_forms,
     _said_otherwise,
     plural,
     singular,
 )
+from .value_codes import abbreviations, code_forms, common, initials
 
 # how a feature is introduced and followed in a phrase ("their BMI", "patient 12's glucose
 # levels"), and a number read into group `n`: shared by the condition and the edit readers
@@ -75,7 +76,7 @@ class FeatureNames:
             for w in [] if f.name in binned else spelling(f.name).split():
                 if len(w) < 4:  # ("med" of diabetesMed is no "meds" of num_medications)
                     continue
-                for v in {w, singular(w), plural(singular(w)), *_abbreviations(w)}:
+                for v in {w, singular(w), plural(singular(w)), *abbreviations(w)}:
                     word_owners[v].add(f.name)
         for word, names in word_owners.items():
             if (len(names) == 1 and len(word) >= 4 and word not in _GENERIC
@@ -112,8 +113,11 @@ class FeatureNames:
         self._lookup |= {k.replace(" ", ""): n for k, n in self._lookup.items()
                          if k.replace(" ", "") not in self._lookup}
         self.values = self._value_forms(features, taken_words, self.one_hot)
+        # a long value's initials ("hr", "r&d"): read only when typed in capitals (value_words)
+        self.initials = {i for f in features if f.kind == "categorical" for v in f.values
+                         for i in initials(spelling(v))}
         self._codes = [(re.compile(rx, re.I), f.name, v) for f in features
-                       if f.kind == "categorical" for v in f.values for rx in _code_forms(str(v))]
+                       if f.kind == "categorical" for v in f.values for rx in code_forms(str(v))]
         self.value_pattern = "|".join([*(_spaced(v) for v in sorted(self.values, key=len,
                                                                     reverse=True)),
                                        *(rx.pattern for rx, _, _ in self._codes)]) or r"(?!x)x"
@@ -237,8 +241,10 @@ class FeatureNames:
                     else rf"{re.escape(p.lower())}[a-z]*" for p in parts]
             out.append((re.compile(r"\b" + r"[\s-]+".join(said) + r"\b", re.I), name))
             caps = [p for p in parts if p.isupper()]
-            if len(parts) > 1 and len(caps) == 1:  # "blood pressure" of "RestingBP"
-                alone = r"\s+".join(rf"{c}[a-z]{{3,}}" for c in caps[0].lower())
+            if len(parts) > 1 and len(caps) == 1:  # "blood pressure" of "RestingBP" (not
+                # "been predicted", "between sexes": words the planner's questions use)
+                alone = r"\s+".join(rf"(?!(?:{common(c)})\b){c}[a-z]{{3,}}"
+                                    for c in caps[0].lower())
                 taken = "|".join(map(re.escape, own))
                 out.append((re.compile(rf"\b(?!(?:{taken})\b){alone}\b", re.I), name))
         return out
@@ -247,37 +253,6 @@ class FeatureNames:
         """Every word of the forms: never to be taken for a typo of another word."""
         return {w for form, _ in self.forms for w in form.split()} | {
             w for v in self.values for w in v.split()}
-
-
-def _code_forms(value: str) -> list[str]:
-    """A category coded in 2-4 capitals said in words: "asymptomatic" for "ASY", "typical
-    angina" for "TA", "atypical angina" for "ATA", "non-anginal pain" for "NAP". The code is
-    cut into the starts of consecutive words (a one-letter start begins a word of 4+ letters,
-    or "non"); a code of two letters needs two words of 5+ letters, so "than average" is no
-    "TA"."""
-    if not (value.isalpha() and value.isupper() and 2 <= len(value) <= 4) or value.lower() in _SEX:
-        return []
-    out = []
-    for cuts in range(1 << (len(value) - 1)):
-        bounds = [0, *(i for i in range(1, len(value)) if cuts >> (i - 1) & 1), len(value)]
-        pieces = [value[a:b].lower() for a, b in zip(bounds, bounds[1:], strict=False)]
-        if len(value) == 2 and len(pieces) != 2:
-            continue
-        rest = 4 if len(value) == 2 else 3
-        words = [rf"{p}[a-z]{{2,}}" if len(p) > 1 else r"(?:non|n[a-z]{3,})" if p == "n"
-                 else rf"{p}[a-z]{{{rest},}}" for p in pieces]
-        out.append(r"\b" + r"[\s-]+".join(words) + r"\b")
-    return out
-
-
-def _abbreviations(word: str) -> set[str]:
-    """How a long name word is shortened in notes: "dept" of department, "dist" of distance
-    (not a word the planner's own questions use, such as "pred")."""
-    if len(word) < 7 or not word.isalpha():
-        return set()
-    from ..read.typos import bank_words
-
-    return {a for a in (word[:3] + word[-1], word[:4]) if a not in bank_words()}
 
 
 _YES_NO = ({"y", "n"}, {"yes", "no"}, {"true", "false"})

@@ -18,6 +18,11 @@ _LESS = re.compile(r"(?:less|lower|smaller|fewer|shorter|lighter|closer|nearer|c
                    r"|slower|earlier)\b", re.I)
 
 
+def _op(m: re.Match[str]) -> str:
+    """The comparison of a match with groups ge / le / gt / lt."""
+    return next(o for g, o in (("ge", ">="), ("le", "<="), ("gt", ">"), ("lt", "<")) if m.group(g))
+
+
 def _number(text: str) -> int | float:
     value = float(text)
     return int(value) if value.is_integer() else value
@@ -59,11 +64,7 @@ class UnitReader:
                 self.columns.get(said + "s"))
             if name is None:
                 continue
-            if m.group("er"):
-                op = "<" if _LESS.fullmatch(m.group("er")) else ">"
-            else:
-                op = next(o for g, o in (("ge", ">="), ("le", "<="), ("gt", ">"), ("lt", "<"))
-                          if m.group(g))
+            op = ("<" if _LESS.fullmatch(m.group("er")) else ">") if m.group("er") else _op(m)
             found.append((m.start(), f"{name} {op} {_number(m.group('n'))}"))
             w = consume(w, m)
         return w
@@ -80,8 +81,8 @@ def bare_bound(w: str, found: list[tuple[int, str]], numeric: list[str]) -> str:
     if len(numeric) != 1 or any(cond.split()[0] == numeric[0] for _, cond in found):
         return w
     m = _BARE.search(w)
-    if m is None:
-        return w
-    op = next(o for g, o in (("ge", ">="), ("le", "<="), ("gt", ">"), ("lt", "<")) if m.group(g))
-    found.append((m.start(), f"{numeric[0]} {op} {_number(m.group('n'))}"))
+    if m is None or re.search(r"\b(?:probab\w*|confiden\w*|chances?|likel\w*|scores?|certain\w*)"
+                              r"\W+(?:\w+\W+){0,2}$", w[: m.start()], re.I):
+        return w  # ("predicted approved with probability above 0.8": no feature's bound)
+    found.append((m.start(), f"{numeric[0]} {_op(m)} {_number(m.group('n'))}"))
     return consume(w, m)

@@ -97,7 +97,7 @@ class FeatureReader:
         age = names.age()
         groups = [v for v in names.values if v.endswith("s") and " " not in v]
         people = "|".join([PEOPLE, EVERY_ONE, *map(re.escape, groups),  # "the emergency
-                           r"cases|admissions|records|rows|instances|entries"])  # admissions over 65"
+                           r"cases|admissions|records|rows|instances|entries"])  # cases over 65"
         self._ages = AgeReader(age, people, UNIT, SOMEONE) if age else None
         self._units = UnitReader({n: spelling(n) for n, x in names.features.items()
                                   if x.kind == "numeric"}, _UNITS)  # "orders over 10 km"

@@ -1,5 +1,5 @@
 """A what-if's edit said with "it" or with no noun, of the one feature the clause names; and a
-raise or a pay cut, of the one feature that "pay" names.
+pay rise or cut ("a 10% raise", "a 5% salary cut"), of the one feature "pay" or "salary" names.
 
 "If every patient with glucose above 140 got it down to 120", "defendants with more than 10
 priors had 5 fewer": the feature is the one the clause's condition is on. Kept apart from
@@ -42,8 +42,9 @@ _GOT_ONE = re.compile(r"\b(?:got|get|gets|had|have|has|bought|buy|added|add)\s+(
 
 
 # "a 20% pay rise", "a 15 percent raise", "a 10% pay cut": a change of pay, its feature unsaid
-_RAISE = re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:(?:pay|salary|wage)\s+)?"
-                    r"(?P<d>raise|rise|increase|bump|hike|cut|decrease|reduction)\b", re.I)
+_RAISE = re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:(?:pay|salary|wage)\s+"
+                    r"(?P<d>raise|rise|increase|bump|hike|cut|decrease|reduction)|(?P<d2>raise))\b",
+                    re.I)
 
 
 def pay_raise(names: FeatureNames, w: str) -> tuple[str, list[dict[str, Any]]]:
@@ -52,7 +53,8 @@ def pay_raise(names: FeatureNames, w: str) -> tuple[str, list[dict[str, Any]]]:
     name = next((n for n in map(names.name_of, ("pay", "salary", "income")) if n), None)
     if m is None or name is None or names.kind(name) != "numeric":
         return w, []
-    n, down = float(m.group("n")), m.group("d").lower() in ("cut", "decrease", "reduction")
+    said = (m.group("d") or m.group("d2")).lower()
+    n, down = float(m.group("n")), said in ("cut", "decrease", "reduction")
     return consume(w, m), [{"feature": name, "op": "multiply",
                             "value": round(1 - n / 100 if down else 1 + n / 100, 6)}]
 

@@ -24,6 +24,8 @@ def a_word(names: FeatureNames, name: re.Pattern[str], people_after: re.Pattern[
     "every" or "with a" ("charged with a felony"), is written in capitals ("the HR dept") or its
     feature's name follows it; before "model" it says what the model is about."""
     before = w[: m.start("v")]
+    if said in names.initials and not m.group("v").isupper():
+        return True  # "hr" only as "HR": initials in lower case are ordinary words
     if re.match(r"\s+(?:model|classifier|dataset|data\s*set|table|predictor)\b", w[m.end():],
                 re.I):
         return True  # "this HR model": what the model is about, no group

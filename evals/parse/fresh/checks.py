@@ -18,7 +18,8 @@ from .overlap import existing_questions, normalise
 from .sides import load, load_tabular
 
 # their feature schemas: evals/parse/targets.py TARGETS
-TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid", "insure", "heart", "attrition", "readmit")
+TABLE_TARGETS = ("table", "loans", "churn", "credit", "recid", "insure", "heart", "attrition",
+                 "readmit")
 
 TARGETS: dict[str, dict[str, Any]] = {
     "demo": {"labels": {"negative", "positive"}, "ids": range(0, 12808)},
