@@ -82,7 +82,9 @@ _THEN_FOR_THAN = re.compile(r"\b(more|less|better|worse|higher|lower|bigger|smal
 # "if a patient is over 50, how likely ...?": a condition put first is the scope of the request
 # after it, not a request of its own ("what if ..." is one)
 _LEADING_IF = re.compile(r"(?:and\s+)?(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that"
-                         r"|provided\s+that|when|say|suppose|supposing|imagine)\b", re.I)
+                         r"|provided\s+that|when(?!\s+(?:is|are|was|were|does|do|did|will|would|can"
+                         r"|could|should)\b)|say|suppose|supposing|imagine)\b", re.I)  # ("when is
+# the model wrong?" asks when)
 # "data points with blood pressure under 60 or ..., how likely is X for them?"
 _LEADING_GROUP = re.compile(r"(?:the\s+|all\s+(?:the\s+)?)?(?:[a-z]+\s+)?[a-z]+s\s+"
                             r"(?:with|who|whose|that|over|under|above|below|aged|older|younger)\b",
@@ -178,9 +180,9 @@ def clauses(question: str, labels: tuple[str, ...] = (),
         else:
             merged.append(part)
             answered = False
-            opening = "" if asked or not features else "if" if (  # (a table's rows only)
+            opening = "" if asked else "if" if (
                 _LEADING_IF.match(part) and not CHANGES.search(part)) else "group" if (
-                _LEADING_GROUP.match(part)) else ""
+                _LEADING_GROUP.match(part) and features) else ""
     return [unglue(p) for p in merged]
 
 
