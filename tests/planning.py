@@ -15,6 +15,18 @@ def calls(plan: Plan) -> list[tuple[str, dict[str, Any]]]:
     return [(c.tool, c.args) for c in plan.calls]
 
 
+def answered(planner: Any, question: str,
+             focus: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The calls the planner plans for `question` (the row `focus` in focus), asserting it
+    answers rather than asks back."""
+    state = DialogueState()
+    if focus is not None:
+        state.focus_id = focus
+    plan = planner.plan(question, state)
+    assert not plan.clarify, plan.clarify
+    return calls(plan)
+
+
 def ask(planner: Any, question: str, state: DialogueState | None = None) -> Plan:
     """The planner's plan for `question` (in a fresh dialogue unless `state` is given)."""
     return planner.plan(question, state or DialogueState())

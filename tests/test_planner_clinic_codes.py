@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
+from tests.planning import answered as calls
 from tests.planning import offline_planner
 
 pytestmark = needs_minilm
@@ -27,12 +27,6 @@ def clinic() -> Any:
         ("dose_change", "categorical", ("No", "Steady", "Up", "Down")),
         ("T4level", "categorical", ("None", "Norm", ">4", ">6")),
         ("coat", "categorical", ("Short", "Long"))])
-
-
-def calls(p: Any, q: str) -> list[tuple[str, dict[str, Any]]]:
-    pl = p.plan(q, DialogueState())
-    assert not pl.clarify, pl.clarify
-    return [(c.tool, c.args) for c in pl.calls]
 
 
 @pytest.mark.parametrize(("question", "where"), [

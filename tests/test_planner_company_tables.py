@@ -16,6 +16,7 @@ import pytest
 
 from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
+from tests.planning import answered as calls
 from tests.planning import offline_planner
 
 pytestmark = needs_minilm
@@ -29,12 +30,6 @@ def gym() -> Any:
         ("MonthlyIncome", "numeric", ()), ("DistanceFromGym", "numeric", ()),
         ("VisitsPerWeek", "numeric", ()), ("SatisfactionScore", "numeric", (), 1, 5),
         ("MonthlyFee", "numeric", (), 15.0, 89.5)])
-
-
-def calls(p: Any, q: str) -> list[tuple[str, dict[str, Any]]]:
-    pl = p.plan(q, DialogueState())
-    assert not pl.clarify, pl.clarify
-    return [(c.tool, c.args) for c in pl.calls]
 
 
 @pytest.mark.parametrize(("question", "where"), [

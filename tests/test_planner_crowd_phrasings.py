@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 
-from saywhy.agent.planner.base import Plan
-from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
+from tests.planning import answered as calls
 from tests.planning import offline_planner
 
 pytestmark = needs_minilm
@@ -28,15 +27,6 @@ def orders() -> Any:
         ("distance_km", "numeric", ()), ("weight_kg", "numeric", ()),
         ("stops", "numeric", ()), ("courier_rating", "numeric", ()),
         ("vehicle", "categorical", ("bike", "van", "truck"))])
-
-
-def calls(p: Any, q: str, focus: int | None = None) -> list[tuple[str, dict[str, Any]]]:
-    state = DialogueState()
-    if focus is not None:
-        state.focus_id = focus
-    pl: Plan = p.plan(q, state)
-    assert not pl.clarify, pl.clarify
-    return [(c.tool, c.args) for c in pl.calls]
 
 
 def test_a_row_named_first_is_the_row_of_the_request(orders: Any) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from saywhy.agent.state import DialogueState
 from tests.conftest import needs_minilm
+from tests.planning import answered as calls
 from tests.planning import offline_planner
 
 pytestmark = needs_minilm
@@ -32,10 +32,6 @@ def office() -> Any:
 @pytest.fixture(scope="module")
 def tickets() -> Any:
     return offline_planner(["billing", "technical issue"], range(1000, 1400), "ticket")
-
-
-def calls(p: Any, q: str) -> list[tuple[str, dict[str, Any]]]:
-    return [(c.tool, c.args) for c in p.plan(q, DialogueState()).calls]
 
 
 def test_initials_only_in_capitals(office: Any) -> None:
