@@ -81,10 +81,11 @@ _THEN_FOR_THAN = re.compile(r"\b(more|less|better|worse|higher|lower|bigger|smal
                             r"|say|plot|draw)\b)", re.I)
 # "if a patient is over 50, how likely ...?": a condition put first is the scope of the request
 # after it, not a request of its own ("what if ..." is one)
-_LEADING_IF = re.compile(r"(?:and\s+)?(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that"
-                         r"|provided\s+that|when(?!\s+(?:is|are|was|were|does|do|did|will|would|can"
-                         r"|could|should)\b)|say|suppose|supposing|imagine)\b", re.I)  # ("when is
-# the model wrong?" asks when)
+SUPPOSING = (r"(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that|provided\s+that|say"
+             r"|suppose|supposing|imagine)")
+_LEADING_IF = re.compile(rf"(?:and\s+)?(?:{SUPPOSING}|when(?!\s+(?:is|are|was|were|does|do|did"
+                         r"|will|would|can|could|should)\b))\b", re.I)  # ("when is the model
+# wrong?" asks when)
 # "data points with blood pressure under 60 or ..., how likely is X for them?"
 _LEADING_GROUP = re.compile(r"(?:the\s+|all\s+(?:the\s+)?)?(?:[a-z]+\s+)?[a-z]+s\s+"
                             r"(?:with|who|whose|that|over|under|above|below|aged|older|younger)\b",

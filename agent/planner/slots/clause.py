@@ -14,7 +14,7 @@ from typing import Any
 
 from ..base import Plan
 from ..catalogue import catalogue
-from ..read.clauses import CHANGES
+from ..read.clauses import CHANGES, SUPPOSING
 from ..read.masking import LETTER, Masked, words
 from .clause_slots import FeatureSlots, Slots
 from .criteria import COUNT, LABEL_GROUP, SHOW_VERBS, Criteria, read_criteria
@@ -44,8 +44,7 @@ _GROUP = re.compile(rf"\b(?:all|every\w*|ones|{PEOPLE}|rows|items|cases|someone|
                     r"|[a-z]+s\s+(?:with|who|that|whose))\b", re.I)
 _SOMEONE_WITH = re.compile(r"\b(?:an?|some)\s+(?:\d+[\s-]years?[\s-]old|[a-z]+)\s+(?:\w+\s+)?with\b",
                            re.I)
-_DESCRIBED = re.compile(rf"\W*(?:if|assuming|in\s+(?:the\s+)?case(?:\s+that)?|given\s+that|say"
-                        rf"|suppose|supposing|imagine)\s+(?:{SOMEONE}|{PEOPLE}|they)\b", re.I)
+_DESCRIBED = re.compile(rf"\W*{SUPPOSING}\s+(?:{SOMEONE}|{PEOPLE}|they)\b", re.I)
 _SIMILAR_TO = re.compile(r"\bsimilar\s+to\s+(«[A-Z]»)", re.I)
 
 
