@@ -144,7 +144,7 @@ _english: frozenset[str] | None = None
 def english_word(word: str) -> bool:
     """Whether `word` is in the encoder's English word list ("stats" is, "postive" is not)."""
     global _english
-    if _english is None:
+    if not _english:  # (read again while the word list's asset is missing, as vocabulary does)
         _english = frozenset(_encoder_words())
     return word.lower() in _english
 

@@ -27,7 +27,7 @@ _GLAD = ("happy", "satisfied", "content")
 # who the level is said of: "with low X", "who have high X", "low-X employees"
 _BEFORE = re.compile(r"\b(?:with|who\s+(?:have|has|had|report|reports)|having|has|have|had)\s+"
                      r"(?:an?\s+|the\s+)?(?:very\s+|really\s+)?$", re.I)
-_AFTER = re.compile(rf"\s+(?:[a-z]+\s+)?(?:{PEOPLE}|employees|staff|patients|customers)\b", re.I)
+_AFTER = re.compile(rf"\s+(?:[a-z]+\s+)?(?:{PEOPLE}|employees)\b", re.I)
 
 
 _BOUND_NEAR = re.compile(r"[\s(,]*(?:[a-z]+\s+){0,2}[\s(]*(?:over|above|under|below|more\s+than"
@@ -40,13 +40,13 @@ class LevelReader:
     def __init__(self, names: FeatureNames) -> None:
         self.names = names
         numeric = [n for n, f in names.features.items() if f.kind == "numeric"]
-        self.satisfaction = next(iter(n for n in numeric if "satisf" in n.lower()), None) if len(
-            [n for n in numeric if "satisf" in n.lower()]) == 1 else None
+        rated = [n for n in numeric if "satisf" in n.lower()]
+        self.satisfaction = rated[0] if len(rated) == 1 else None
         levels = "|".join((*_LOW, *_HIGH))
         self.pattern = re.compile(rf"\b(?P<lvl>{levels})[\s-]+(?P<f>{names.pattern})(?![\w-])",
                                   re.I)
         self.mood = re.compile(rf"\b(?P<lvl>{'|'.join((*_SAD, *_GLAD))})(?=\s+(?:[a-z]+\s+)?"
-                               rf"(?:{PEOPLE}|employees|staff|workers)\b)", re.I)
+                               rf"(?:{PEOPLE}|employees)\b)", re.I)
 
     def read(self, w: str, found: list[tuple[int, str]], unsaid: list[str]) -> str:
         """Adds (position, condition) for each level said of a group; a level it cannot place

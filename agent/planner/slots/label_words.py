@@ -18,6 +18,10 @@ from .patterns import SYNONYMS, label_forms
 # endings stripped to find a label word's stem, and endings that make its other forms
 _STRIP = ("ations", "ation", "ions", "ion", "als", "al", "ics", "ic", "ing", "ed", "es", "e", "s")
 _GROW = ("", "e", "ed", "es", "s", "al", "ion", "ions", "ic", "ing")
+_LEAVE = ("leave", "leaves", "leaving", "left", "leaver", "leavers", "quit", "quits", "quitting",
+          "quitter", "quitters", "resign", "resigns", "resigned", "resigning", "walk away")
+_STAY = ("stay", "stays", "stayed", "staying", "stayer", "stayers", "remain", "remains",
+         "remained", "stick around")
 # everyday words for a decision, keyed by the stem of the label word they stand for
 _DECISIONS = {
     "reject": ("turn down", "turned down", "turns down", "turning down", "deny", "denies",
@@ -35,18 +39,12 @@ _DECISIONS = {
     "retain": ("stay", "stays", "stayed", "staying", "remain", "remains", "remained",
                "stick around", "renew", "renews", "renewed", "loyal"),
     # an employee's choice, as attrition models name it ("leaves" / "stays")
-    "leave": ("leave", "leaves", "leaving", "left", "leaver", "leavers", "quit", "quits",
-              "quitting", "quitter", "quitters", "resign", "resigns", "resigned", "resigning",
-              "walk away"),
-    "stays": ("stay", "stays", "stayed", "staying", "stayer", "stayers", "remain", "remains",
-              "remained", "stick around"),
+    "leave": _LEAVE, "leaves": _LEAVE, "stay": _STAY, "stays": _STAY,
+    # a patient's return, as readmission models name it ("readmitted")
+    "readmitt": ("readmission", "readmissions", "readmit", "come back", "comes back",
+                 "came back", "coming back", "return to hospital", "returns to hospital",
+                 "returned to hospital"),
 }
-_DECISIONS["stay"] = _DECISIONS["stays"]
-# a patient's return, as readmission models name it ("readmitted")
-_DECISIONS["readmitt"] = ("readmission", "readmissions", "readmit", "come back", "comes back",
-                          "came back", "coming back", "return to hospital", "returns to hospital",
-                          "returned to hospital")
-_DECISIONS["leaves"] = _DECISIONS["leave"]
 # risk and credit labels in everyday words, keyed by the whole label ("bad risk", "high risk")
 _RISK_BAD = ("risky", "uncreditworthy", "not creditworthy", "bad credit", "bad credit risk",
              "defaulter", "defaulters", "likely to default")

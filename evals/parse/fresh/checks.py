@@ -196,16 +196,7 @@ def check() -> tuple[list[str], list[str], list[str]]:
 
     # overlaps
     existing = existing_questions()
-    overlaps: list[str] = []
-    mine: dict[str, str] = {}
-    for n, r in enumerate(qs, 1):
-        key = normalise(r["q"])
-        if key in mine:
-            overlaps.append(f"questions.jsonl:{n} {r['q']!r} = {mine[key]} (within the fresh set)")
-        else:
-            mine[key] = f"questions.jsonl:{n}"
-        if key in existing:
-            overlaps.append(f"questions.jsonl:{n} {r['q']!r} also in {existing[key]}")
+    overlaps, mine = _overlaps(qs, "questions.jsonl", existing, " (within the fresh set)")
     turn_overlaps: list[str] = []
     for d in ds:
         for t, turn in enumerate(d["turns"], 1):
@@ -252,6 +243,22 @@ def check_features(calls: list[dict[str, Any]], target: str, where: str) -> list
     return problems
 
 
+def _overlaps(rows: list[dict[str, Any]], name: str, existing: dict[str, str],
+              within: str = "") -> tuple[list[str], dict[str, str]]:
+    """Rows of file `name` equal (after `normalise`) to an earlier row of it or to a question
+    in `existing`; and where each normalised question first stands."""
+    overlaps: list[str] = []
+    mine: dict[str, str] = {}
+    for n, r in enumerate(rows, 1):
+        key = normalise(r["q"])
+        if key in mine:
+            overlaps.append(f"{name}:{n} {r['q']!r} = {mine[key]}{within}")
+        mine.setdefault(key, f"{name}:{n}")
+        if key in existing:
+            overlaps.append(f"{name}:{n} {r['q']!r} also in {existing[key]}")
+    return overlaps, mine
+
+
 def check_tabular() -> tuple[list[str], list[str]]:
     """(problems, overlaps) of tabular_questions.jsonl."""
     tools = catalogue()
@@ -287,13 +294,5 @@ def check_tabular() -> tuple[list[str], list[str]]:
     for d in ds:
         for t, turn in enumerate(d["turns"], 1):
             existing.setdefault(normalise(turn["q"]), f"fresh/dialogues.jsonl {d['id']} turn {t}")
-    overlaps: list[str] = []
-    mine: dict[str, str] = {}
-    for n, r in enumerate(rows, 1):
-        key = normalise(r["q"])
-        if key in mine:
-            overlaps.append(f"tabular_questions.jsonl:{n} {r['q']!r} = {mine[key]}")
-        mine.setdefault(key, f"tabular_questions.jsonl:{n}")
-        if key in existing:
-            overlaps.append(f"tabular_questions.jsonl:{n} {r['q']!r} also in {existing[key]}")
+    overlaps, _ = _overlaps(rows, "tabular_questions.jsonl", existing)
     return problems, overlaps
